@@ -1,0 +1,51 @@
+# The README's commands. Everything runs from a virtual environment in .venv,
+# made with the first Python 3.12+ this machine has (Django 6 needs 3.12).
+SHELL := /bin/bash
+PORT ?= 8000
+FIXTURE := som-2020
+
+PYTHON_BOOTSTRAP ?= $(shell for p in python3.14 python3.13 python3.12 $$(ls -d /root/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint format migrate loaddata clean
+
+$(VENV)/bin/python:
+	@test -n "$(PYTHON_BOOTSTRAP)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
+	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+migrate: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+
+loaddata: migrate
+	$(PY) manage.py loaddata $(FIXTURE)
+
+## Serve the site with the 2020 meeting loaded at http://127.0.0.1:$(PORT)
+run: loaddata
+	$(PY) manage.py ensure_local_admin
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## Run the whole test suite (DATABASE_URL selects PostgreSQL; SQLite otherwise)
+test: $(VENV)/.dev
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,290 @@
+"""Meetings of the dialogue and their summaries: paragraphs, passages, footnotes and the priority goals."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Actor, Position
+
+
+class PriorityGoal(models.Model):
+    """One of the six priority goals of the Call for Action."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    title = models.CharField(_("short title"), max_length=100, help_text=_("e.g. “Irregular migration”."))
+    text = models.TextField(_("full text"), help_text=_("The goal as the Call for Action words it."))
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("priority goal")
+        verbose_name_plural = _("priority goals")
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="priority_goal_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:goal-detail", kwargs={"number": self.number})
+
+
+class MeetingSeries(models.Model):
+    """A kind of meeting that recurs, such as the Senior Officials Meetings."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
+
+    def __str__(self):
+        return self.name
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        """Meetings the public may see: published, with a publication time that has come."""
+        return self.filter(status=Meeting.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def upcoming(self):
+        return self.filter(start_date__gte=timezone.localdate())
+
+    def past(self):
+        return self.filter(start_date__lt=timezone.localdate())
+
+
+class Meeting(models.Model):
+    """One event of the dialogue, with its summary."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("Hybrid")
+
+    series = models.ForeignKey(
+        MeetingSeries, verbose_name=_("series"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    title = models.CharField(_("title"), max_length=300, help_text=_("As on the summary, e.g. “Annual Senior Officials Meeting”."))
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, help_text=_("The last part of the page address, e.g. “2020-12-02-annual-som”.")
+    )
+    start_date = models.DateField(_("date"), help_text=_("The day the meeting took place, or its first day."))
+    end_date = models.DateField(_("last day"), null=True, blank=True, help_text=_("Only for meetings over several days."))
+    format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.IN_PERSON)
+    location = models.CharField(
+        _("place"), max_length=200, blank=True, help_text=_("City and country, e.g. “Istanbul, Turkey”. Leave empty for online meetings.")
+    )
+    participant_count = models.PositiveIntegerField(
+        _("number of participants"), null=True, blank=True, help_text=_("The number of people, as the summary gives it.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_("When the meeting becomes public. A time in the future publishes it then, by itself."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    participants = models.ManyToManyField(Actor, through="Participation", related_name="meetings", blank=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        get_latest_by = "start_date"
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="meeting_end_after_start",
+                violation_error_message=_("The last day cannot be before the first day."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="meeting_published_has_time",
+                violation_error_message=_("A published meeting needs a publication time."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "published_at", "start_date"], name="meeting_public_idx")]
+
+    def __str__(self):
+        return f"{self.title} ({self.start_date:%d %B %Y})"
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+
+
+class Participation(models.Model):
+    """An actor's part in a meeting: participant, chair, co-chair or secretariat."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        CO_CHAIR = "co_chair", _("Co-chair")
+        SECRETARIAT = "secretariat", _("Secretariat")
+        PARTICIPANT = "participant", _("Participant")
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participations")
+    actor = models.ForeignKey(Actor, verbose_name=_("country or organisation"), on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    represented_by = models.ForeignKey(
+        Actor,
+        verbose_name=_("represented by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="representations",
+        help_text=_("The institution that held the role for the country, e.g. Turkey's Directorate General for Migration Management."),
+    )
+
+    class Meta:
+        ordering = ["meeting", "actor__name"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "actor"], name="participation_unique_actor_per_meeting"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} – {self.get_role_display()} – {self.meeting}"
+
+
+class Paragraph(models.Model):
+    """One numbered paragraph of a meeting's summary; its text is the join of its passages."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="paragraphs")
+    number = models.PositiveSmallIntegerField(_("number"))
+    subject = models.CharField(
+        _("subject"), max_length=200, blank=True, help_text=_("A few words for the table of contents, e.g. “Opening”.")
+    )
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        verbose_name = _("paragraph")
+        verbose_name_plural = _("paragraphs")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="paragraph_unique_number_per_meeting"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="paragraph_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"¶{self.number} {self.subject}".strip()
+
+    @property
+    def anchor(self) -> str:
+        return f"p{self.number}"
+
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#{self.anchor}"
+
+
+class PassageQuerySet(models.QuerySet):
+    def interventions(self):
+        """Passages attributed to at least one speaker."""
+        return self.filter(speakers__isnull=False).distinct()
+
+    def published(self):
+        return self.filter(paragraph__meeting__in=Meeting.objects.published())
+
+
+class Passage(models.Model):
+    """A run of text within a paragraph; with speakers it is an intervention."""
+
+    paragraph = models.ForeignKey(Paragraph, verbose_name=_("paragraph"), on_delete=models.CASCADE, related_name="passages")
+    order = models.PositiveSmallIntegerField(_("order"), help_text=_("1 for the first passage of the paragraph, 2 for the next, …"))
+    text = models.TextField(
+        _("text"),
+        help_text=_("The words of the summary. Write **two stars** around a name to show it in bold; ¹ or ² marks a footnote."),
+    )
+    speakers = models.ManyToManyField(
+        Actor,
+        verbose_name=_("speakers"),
+        blank=True,
+        related_name="interventions",
+        help_text=_("Who spoke: one or more countries, organisations or groups. Leave empty for the Secretariat's own words."),
+    )
+    official = models.ForeignKey(
+        Position,
+        verbose_name=_("official"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="passages",
+        help_text=_("The named official who spoke, with the title they held, where the summary names one."),
+    )
+    goals = models.ManyToManyField(
+        PriorityGoal,
+        verbose_name=_("priority goals"),
+        blank=True,
+        related_name="passages",
+        help_text=_("The priority goals this passage names."),
+    )
+    mentions = models.ManyToManyField(
+        Actor,
+        verbose_name=_("mentions"),
+        blank=True,
+        related_name="mentioned_in",
+        help_text=_("Countries and organisations the passage speaks about without them speaking."),
+    )
+    regions = models.ManyToManyField(
+        "actors.Region", verbose_name=_("regions"), blank=True, related_name="passages", help_text=_("Regions the passage names.")
+    )
+
+    objects = PassageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["paragraph", "order"]
+        verbose_name = _("passage")
+        verbose_name_plural = _("passages")
+        constraints = [
+            models.UniqueConstraint(fields=["paragraph", "order"], name="passage_unique_order_per_paragraph"),
+        ]
+
+    def __str__(self):
+        return f"{self.paragraph.meeting.slug} ¶{self.paragraph.number}.{self.order}"
+
+    @property
+    def anchor(self) -> str:
+        return f"p{self.paragraph.number}-{self.order}"
+
+    def get_absolute_url(self):
+        return f"{self.paragraph.meeting.get_absolute_url()}#{self.anchor}"
+
+
+class Footnote(models.Model):
+    """A footnote of a meeting's summary, referred to by its number in the text (¹, ², …)."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="footnotes")
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"), help_text=_("Write **two stars** around words to show them in bold; start a line with “1. ” for a list."))
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        verbose_name = _("footnote")
+        verbose_name_plural = _("footnotes")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="footnote_unique_number_per_meeting"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting.slug} footnote {self.number}"
+
+    @property
+    def anchor(self) -> str:
+        return f"fn{self.number}"
