@@ -112,9 +112,7 @@ class Actor(models.Model):
         verbose_name = _("actor")
         verbose_name_plural = _("actors")
         constraints = [
-            models.UniqueConstraint(
-                fields=["iso_code"], condition=~Q(iso_code=""), name="actor_unique_iso_code"
-            ),
+            models.UniqueConstraint(fields=["iso_code"], condition=~Q(iso_code=""), name="actor_unique_iso_code"),
             models.CheckConstraint(
                 condition=(Q(kind="country") & Q(iso_code__regex=r"^[A-Z]{2}$"))
                 | (~Q(kind="country") & Q(iso_code="")),
@@ -138,6 +136,15 @@ class Actor(models.Model):
             return f"{self.name} ({self.parent.name})"
         return self.name
 
+    def get_absolute_url(self):
+        if self.kind == self.Kind.COUNTRY:
+            return reverse("actors:country-detail", kwargs={"slug": self.slug})
+        if self.kind == self.Kind.ORGANISATION:
+            return reverse("actors:organisation-detail", kwargs={"slug": self.slug})
+        if self.kind == self.Kind.INSTITUTION and self.parent_id:
+            return self.parent.get_absolute_url()
+        return None
+
     @property
     def label(self) -> str:
         """The name readers know best: the acronym for organisations that have one."""
@@ -151,15 +158,6 @@ class Actor(models.Model):
     def page_owner(self) -> "Actor":
         """The actor whose page speaks for this one: an institution's country or organisation."""
         return self.parent if self.kind == self.Kind.INSTITUTION and self.parent_id else self
-
-    def get_absolute_url(self):
-        if self.kind == self.Kind.COUNTRY:
-            return reverse("actors:country-detail", kwargs={"slug": self.slug})
-        if self.kind == self.Kind.ORGANISATION:
-            return reverse("actors:organisation-detail", kwargs={"slug": self.slug})
-        if self.kind == self.Kind.INSTITUTION and self.parent_id:
-            return self.parent.get_absolute_url()
-        return None
 
     @property
     def flag(self) -> str:
@@ -207,7 +205,9 @@ class Position(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "title", "actor"], name="position_unique_per_person"),
             models.CheckConstraint(
-                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="position_dates_in_order",
                 violation_error_message=_("A position cannot end before it starts."),
             ),

@@ -58,6 +58,11 @@ class MeetingQuerySet(models.QuerySet):
     def past(self):
         return self.filter(start_date__lt=timezone.localdate())
 
+    def with_country_count(self):
+        return self.annotate(
+            country_count=models.Count("participations", filter=Q(participations__actor__kind=Actor.Kind.COUNTRY))
+        )
+
 
 class Meeting(models.Model):
     """One event of the dialogue, with its summary."""
@@ -74,18 +79,31 @@ class Meeting(models.Model):
     series = models.ForeignKey(
         MeetingSeries, verbose_name=_("series"), on_delete=models.PROTECT, related_name="meetings"
     )
-    title = models.CharField(_("title"), max_length=300, help_text=_("As on the summary, e.g. “Annual Senior Officials Meeting”."))
+    title = models.CharField(
+        _("title"), max_length=300, help_text=_("As on the summary, e.g. “Annual Senior Officials Meeting”.")
+    )
     slug = models.SlugField(
-        _("slug"), max_length=200, unique=True, help_text=_("The last part of the page address, e.g. “2020-12-02-annual-som”.")
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("The last part of the page address, e.g. “2020-12-02-annual-som”."),
     )
     start_date = models.DateField(_("date"), help_text=_("The day the meeting took place, or its first day."))
-    end_date = models.DateField(_("last day"), null=True, blank=True, help_text=_("Only for meetings over several days."))
+    end_date = models.DateField(
+        _("last day"), null=True, blank=True, help_text=_("Only for meetings over several days.")
+    )
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.IN_PERSON)
     location = models.CharField(
-        _("place"), max_length=200, blank=True, help_text=_("City and country, e.g. “Istanbul, Turkey”. Leave empty for online meetings.")
+        _("place"),
+        max_length=200,
+        blank=True,
+        help_text=_("City and country, e.g. “Istanbul, Turkey”. Leave empty for online meetings."),
     )
     participant_count = models.PositiveIntegerField(
-        _("number of participants"), null=True, blank=True, help_text=_("The number of people, as the summary gives it.")
+        _("number of participants"),
+        null=True,
+        blank=True,
+        help_text=_("The number of people, as the summary gives it."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -97,7 +115,9 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
-    participants = models.ManyToManyField(Actor, through="Participation", related_name="meetings", blank=True)
+    participants = models.ManyToManyField(
+        Actor, through="Participation", through_fields=("meeting", "actor"), related_name="meetings", blank=True
+    )
 
     objects = MeetingQuerySet.as_manager()
 
@@ -128,7 +148,11 @@ class Meeting(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
 
 
 class Participation(models.Model):
@@ -140,8 +164,12 @@ class Participation(models.Model):
         SECRETARIAT = "secretariat", _("Secretariat")
         PARTICIPANT = "participant", _("Participant")
 
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participations")
-    actor = models.ForeignKey(Actor, verbose_name=_("country or organisation"), on_delete=models.PROTECT, related_name="participations")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participations"
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("country or organisation"), on_delete=models.PROTECT, related_name="participations"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     represented_by = models.ForeignKey(
         Actor,
@@ -150,7 +178,10 @@ class Participation(models.Model):
         null=True,
         blank=True,
         related_name="representations",
-        help_text=_("The institution that held the role for the country, e.g. Turkey's Directorate General for Migration Management."),
+        help_text=_(
+            "The institution that held the role for the country, e.g. Turkey's Directorate General for Migration"
+            " Management."
+        ),
     )
 
     class Meta:
@@ -186,12 +217,12 @@ class Paragraph(models.Model):
     def __str__(self):
         return f"¶{self.number} {self.subject}".strip()
 
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#{self.anchor}"
+
     @property
     def anchor(self) -> str:
         return f"p{self.number}"
-
-    def get_absolute_url(self):
-        return f"{self.meeting.get_absolute_url()}#{self.anchor}"
 
 
 class PassageQuerySet(models.QuerySet):
@@ -200,24 +231,43 @@ class PassageQuerySet(models.QuerySet):
         return self.filter(speakers__isnull=False).distinct()
 
     def published(self):
-        return self.filter(paragraph__meeting__in=Meeting.objects.published())
+        """Passages of published meetings only."""
+        return self.filter(
+            paragraph__meeting__status=Meeting.Status.PUBLISHED, paragraph__meeting__published_at__lte=timezone.now()
+        )
+
+    def for_listing(self):
+        """With all that a list of interventions shows, in a fixed number of queries, newest meeting first."""
+        return (
+            self.select_related("paragraph__meeting", "official__person", "official__actor__parent")
+            .prefetch_related(models.Prefetch("speakers", queryset=Actor.objects.select_related("parent")), "goals")
+            .order_by("-paragraph__meeting__start_date", "paragraph__meeting_id", "paragraph__number", "order")
+        )
 
 
 class Passage(models.Model):
     """A run of text within a paragraph; with speakers it is an intervention."""
 
-    paragraph = models.ForeignKey(Paragraph, verbose_name=_("paragraph"), on_delete=models.CASCADE, related_name="passages")
-    order = models.PositiveSmallIntegerField(_("order"), help_text=_("1 for the first passage of the paragraph, 2 for the next, …"))
+    paragraph = models.ForeignKey(
+        Paragraph, verbose_name=_("paragraph"), on_delete=models.CASCADE, related_name="passages"
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), help_text=_("1 for the first passage of the paragraph, 2 for the next, …")
+    )
     text = models.TextField(
         _("text"),
-        help_text=_("The words of the summary. Write **two stars** around a name to show it in bold; ¹ or ² marks a footnote."),
+        help_text=_(
+            "The words of the summary. Write **two stars** around a name to show it in bold; ¹ or ² marks a footnote."
+        ),
     )
     speakers = models.ManyToManyField(
         Actor,
         verbose_name=_("speakers"),
         blank=True,
         related_name="interventions",
-        help_text=_("Who spoke: one or more countries, organisations or groups. Leave empty for the Secretariat's own words."),
+        help_text=_(
+            "Who spoke: one or more countries, organisations or groups. Leave empty for the Secretariat's own words."
+        ),
     )
     official = models.ForeignKey(
         Position,
@@ -243,7 +293,11 @@ class Passage(models.Model):
         help_text=_("Countries and organisations the passage speaks about without them speaking."),
     )
     regions = models.ManyToManyField(
-        "actors.Region", verbose_name=_("regions"), blank=True, related_name="passages", help_text=_("Regions the passage names.")
+        "actors.Region",
+        verbose_name=_("regions"),
+        blank=True,
+        related_name="passages",
+        help_text=_("Regions the passage names."),
     )
 
     objects = PassageQuerySet.as_manager()
@@ -259,12 +313,12 @@ class Passage(models.Model):
     def __str__(self):
         return f"{self.paragraph.meeting.slug} ¶{self.paragraph.number}.{self.order}"
 
+    def get_absolute_url(self):
+        return f"{self.paragraph.meeting.get_absolute_url()}#{self.anchor}"
+
     @property
     def anchor(self) -> str:
         return f"p{self.paragraph.number}-{self.order}"
-
-    def get_absolute_url(self):
-        return f"{self.paragraph.meeting.get_absolute_url()}#{self.anchor}"
 
 
 class Footnote(models.Model):
@@ -272,7 +326,10 @@ class Footnote(models.Model):
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="footnotes")
     number = models.PositiveSmallIntegerField(_("number"))
-    text = models.TextField(_("text"), help_text=_("Write **two stars** around words to show them in bold; start a line with “1. ” for a list."))
+    text = models.TextField(
+        _("text"),
+        help_text=_("Write **two stars** around words to show them in bold; start a line with “1. ” for a list."),
+    )
 
     class Meta:
         ordering = ["meeting", "number"]

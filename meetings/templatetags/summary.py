@@ -1,0 +1,17 @@
+"""Template filters that render the summary markup safely (see meetings.markup)."""
+
+from django import template
+
+from meetings import markup
+
+register = template.Library()
+
+
+@register.filter
+def inline_markup(text: str):
+    return markup.render_inline(text or "")
+
+
+@register.filter
+def block_markup(text: str):
+    return markup.render_blocks(text or "")
