@@ -138,6 +138,7 @@ class ParagraphFactory(factory.django.DjangoModelFactory):
 class PassageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Passage
+        skip_postgeneration_save = True
 
     paragraph = factory.SubFactory(ParagraphFactory)
     order = factory.Sequence(lambda n: n + 1)

@@ -1,0 +1,15 @@
+"""Shared test fixtures. The 2020 meeting is loaded only by tests that ask for it."""
+
+import pytest
+from django.core.management import call_command
+
+SOM_2020_SLUG = "2020-12-02-annual-senior-officials-meeting"
+
+
+@pytest.fixture
+def som_2020(db):
+    """The Annual Senior Officials Meeting of 2 December 2020, loaded from fixtures/."""
+    from meetings.models import Meeting
+
+    call_command("loaddata", "som-2020", verbosity=0)
+    return Meeting.objects.get(slug=SOM_2020_SLUG)
