@@ -9,7 +9,7 @@ PYTHON_BOOTSTRAP ?= $(shell for p in python3.14 python3.13 python3.12 $$(ls -d /
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format migrate loaddata clean
+.PHONY: run test lint format migrate loaddata clean node-deps
 
 $(VENV)/bin/python:
 	@test -n "$(PYTHON_BOOTSTRAP)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
@@ -35,9 +35,15 @@ run: loaddata
 	$(PY) manage.py ensure_local_admin
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# axe-core for the accessibility checks of the browser tests (package-lock.json pins it).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+node-deps: node_modules/.package-lock.json
+
 ## Run the whole test suite (DATABASE_URL selects PostgreSQL; SQLite otherwise)
-test: $(VENV)/.dev
-	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+test: $(VENV)/.dev node_modules/.package-lock.json
+	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
@@ -48,4 +54,4 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 node_modules test-artifacts

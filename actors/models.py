@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Region(models.Model):
@@ -106,6 +107,7 @@ class Actor(models.Model):
     website = models.URLField(_("website"), blank=True)
 
     objects = ActorQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[members, regions])
 
     class Meta:
         ordering = ["name"]
@@ -174,6 +176,8 @@ class Person(models.Model):
     name = models.CharField(_("full name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("person")
@@ -197,6 +201,8 @@ class Position(models.Model):
     )
     start_date = models.DateField(_("held from"), null=True, blank=True)
     end_date = models.DateField(_("held until"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["person__name", "-start_date"]

@@ -1,10 +1,19 @@
 """Public pages of countries and organisations: who attended what, in which role, and said what."""
 
+import csv
+
 from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView
 
-from meetings.models import Meeting, Participation, Passage
+from meetings import profiles
+from meetings.charts import bar_chart
+from meetings.markup import strip_markup
+from meetings.models import Meeting, Participation
 from meetings.views import paginate_interventions
 
 from .models import Actor, Region
@@ -28,26 +37,65 @@ class ActorKindMixin:
         )
 
 
+def _roles_held(participations: list[Participation]) -> list[tuple[str, list[Participation]]]:
+    """Roles other than participant, each with the meetings in which the actor held it."""
+    roles = []
+    for role, label in Participation.Role.choices:
+        held = [p for p in participations if p.role == role]
+        if held and role != Participation.Role.PARTICIPANT:
+            roles.append((label, held))
+    return roles
+
+
 class ActorDetailView(ActorKindMixin, DetailView):
+    """A profile: attendance, roles held, interventions over time and by priority goal, and every intervention."""
+
     context_object_name = "actor"
 
     def get_context_data(self, **kwargs):
         actor = self.object
-        participations = (
+        participations = list(
             Participation.objects.filter(actor=actor, meeting__in=Meeting.objects.published())
             .select_related("meeting", "represented_by")
             .order_by("-meeting__start_date")
         )
         # An actor speaks through itself, its institutions (a ministry) and the groups it belongs to.
-        voices = Q(speakers=actor) | Q(speakers__parent=actor) | Q(speakers__members=actor)
-        interventions = Passage.objects.published().filter(voices).distinct().for_listing()
-        page = paginate_interventions(self.request, interventions)
+        interventions = profiles.interventions_of(actor)
+        page = paginate_interventions(self.request, interventions.for_listing())
+        goals = profiles.goal_counts(interventions)
+        years = profiles.year_counts(interventions)
+        related = list(
+            Actor.objects.filter(Q(parent=actor) | Q(members=actor))
+            .select_related("parent")
+            .distinct()
+            .order_by("name")
+        )
         return super().get_context_data(
             participations=participations,
+            roles_held=_roles_held(participations),
             page_obj=page,
             interventions=page.object_list,
-            institutions=actor.institutions.all(),
-            groups=actor.member_of.all(),
+            institutions=[a for a in related if a.parent_id == actor.pk],
+            groups=[a for a in related if a.parent_id != actor.pk],
+            goal_counts=goals,
+            goal_chart=bar_chart(
+                _("Interventions of %(name)s by priority goal") % {"name": actor.name},
+                [(_("Goal %(number)d") % {"number": goal.number}, goal.count) for goal in goals],
+                lambda label, count: (
+                    ngettext("%(label)s: %(count)d intervention", "%(label)s: %(count)d interventions", count)
+                    % {"label": label, "count": count}
+                ),
+            ),
+            year_counts=years,
+            year_chart=bar_chart(
+                _("Interventions of %(name)s by year") % {"name": actor.name},
+                [(str(row["year"]), row["count"]) for row in years],
+                lambda label, count: (
+                    ngettext("%(label)s: %(count)d intervention", "%(label)s: %(count)d interventions", count)
+                    % {"label": label, "count": count}
+                ),
+            ),
+            url_prefix="country" if actor.kind == Actor.Kind.COUNTRY else "organisation",
             **kwargs,
         )
 
@@ -85,3 +133,46 @@ class OrganisationListView(ActorKindMixin, ListView):
 class OrganisationDetailView(ActorDetailView):
     kind = Actor.Kind.ORGANISATION
     template_name = "actors/organisation_detail.html"
+
+
+CSV_COLUMNS = [
+    "meeting_date",
+    "meeting",
+    "paragraph",
+    "url",
+    "speakers",
+    "official",
+    "priority_goals",
+    "text",
+]
+
+
+def _spreadsheet_safe(value: str) -> str:
+    """A cell a spreadsheet shows as text: one starting with = + - @ could otherwise run as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def interventions_csv(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """Every published intervention of a country or organisation, one row each, for spreadsheets and scripts."""
+    actor = get_object_or_404(Actor, kind=kind, slug=slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="interventions-{actor.slug}.csv"'
+    # A byte order mark, so that spreadsheet programs read the file as UTF-8 (Türkiye, Seçilmiş).
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for passage in profiles.interventions_of(actor).for_listing():
+        meeting = passage.paragraph.meeting
+        official = passage.official
+        row = [
+            meeting.start_date.isoformat(),
+            meeting.title,
+            str(passage.paragraph.number),
+            request.build_absolute_uri(passage.get_absolute_url()),
+            "; ".join(str(speaker) for speaker in passage.speakers.all()),
+            f"{official.person}, {official.title}" if official else "",
+            "; ".join(str(goal.number) for goal in passage.goals.all()),
+            strip_markup(passage.text),
+        ]
+        writer.writerow([_spreadsheet_safe(cell) for cell in row])
+    return response

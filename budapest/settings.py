@@ -43,8 +43,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # search vectors; harmless on SQLite
+    "django.contrib.sitemaps",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "simple_history",
     "actors",
     "meetings",
 ]
@@ -53,10 +59,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -98,6 +106,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The interface is translated through locale/; English is complete, a Russian catalogue comes later.
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Vienna"
 USE_I18N = True
 USE_TZ = True
@@ -118,9 +129,61 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# The cache holds the API's throttle counts: Redis, shared by every worker, when REDIS_URL is set.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "budapest"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The partner API (docs/api.md). Partners send "Authorization: Token <key>"; staff issue and revoke
+# tokens in the admin. Rates are "<number>/<second|minute|hour|day>".
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: a bad token is then answered 401 with a WWW-Authenticate header.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["budapest.api.permissions.ReadOnlyOrStaffWithModelPermissions"],
+    "DEFAULT_FILTER_BACKENDS": ["budapest.api.filters.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "budapest.api.pagination.PageNumberPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "budapest.api.renderers.CSVRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["budapest.api.throttles.AnonymousThrottle", "budapest.api.throttles.PartnerThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "60/minute"),
+        "partner": os.environ.get("API_PARTNER_RATE", "600/minute"),
+    },
+    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if os.environ.get("API_NUM_PROXIES") else None,
+    "DEFAULT_SCHEMA_CLASS": "budapest.api.schema.AutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Budapest Process records API",
+    "DESCRIPTION": (
+        "The public record of the Budapest Process: meetings, participations, interventions, countries, "
+        "organisations, people and the priority goals, in JSON or CSV. Anyone may read published records; "
+        "partners send `Authorization: Token <key>` for a higher rate. See docs/api.md for examples."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "actors.models.Actor.Kind",
+        "OrganisationKindEnum": "actors.models.Actor.OrganisationKind",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "MeetingFormatEnum": "meetings.models.Meeting.Format",
+        "RoleEnum": "meetings.models.Participation.Role",
+    },
 }
 
 LOGGING = {

@@ -1,10 +1,19 @@
 """The site's URLs: public pages, the admin and the partner API."""
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from meetings.sitemaps import SITEMAPS
+
+from . import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("budapest.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("", include("meetings.urls")),
     path("", include("actors.urls")),
 ]

@@ -1,32 +1,42 @@
 """One FilterSet per list, shared by the HTML lists and the partner API."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from actors.filters import CountryCodeFilter, NumberReferenceFilter, OrderingFilter, SlugFilter, YearFilter
 from actors.models import Actor
 
-from .models import Meeting, MeetingSeries, Participation, PriorityGoal
+from .models import Meeting, MeetingSeries, Participation, Passage, PriorityGoal
+
+
+def can_see_drafts(user) -> bool:
+    """Staff who may change meetings see drafts in the API; everyone else sees published meetings only."""
+    return bool(user and user.is_active and user.is_staff and user.has_perm("meetings.change_meeting"))
+
+
+def visible_meetings(request):
+    """The meetings a request may read and filter by."""
+    if request is not None and can_see_drafts(getattr(request, "user", None)):
+        return Meeting.objects.all()
+    return Meeting.objects.published()
+
+
+def spoken_by(actor) -> Q:
+    """Passages an actor spoke: itself, one of its institutions (a ministry), or a group it belongs to."""
+    return Q(speakers=actor) | Q(speakers__parent=actor) | Q(speakers__members=actor)
 
 
 class MeetingFilter(django_filters.FilterSet):
-    """Meetings by year, series, participant, role held and priority goal discussed."""
+    """Meetings by year, dates, series, participant, role held, priority goal discussed and words."""
 
-    year = django_filters.NumberFilter(
-        field_name="start_date", lookup_expr="year", label=_("Year"), min_value=1900, max_value=2200
-    )
-    series = django_filters.ModelChoiceFilter(
-        queryset=MeetingSeries.objects.all(), to_field_name="slug", label=_("Series"), empty_label=_("All series")
-    )
-    country = django_filters.ModelChoiceFilter(
-        queryset=Actor.objects.countries(),
-        to_field_name="iso_code",
-        field_name="participations__actor",
-        label=_("Country (ISO code)"),
-        distinct=True,
-    )
-    organisation = django_filters.ModelChoiceFilter(
+    year = YearFilter(field_name="start_date")
+    date_from = django_filters.DateFilter(field_name="start_date", lookup_expr="gte", label=_("On or after"))
+    date_to = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", label=_("On or before"))
+    series = SlugFilter(queryset=MeetingSeries.objects.all(), label=_("Series"), empty_label=_("All series"))
+    country = CountryCodeFilter(field_name="participations__actor", distinct=True)
+    organisation = SlugFilter(
         queryset=Actor.objects.organisations(),
-        to_field_name="slug",
         field_name="participations__actor",
         label=_("Organisation"),
         distinct=True,
@@ -34,14 +44,70 @@ class MeetingFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(
         choices=Participation.Role.choices, field_name="participations__role", label=_("Role held"), distinct=True
     )
-    goal = django_filters.ModelChoiceFilter(
+    goal = NumberReferenceFilter(
         queryset=PriorityGoal.objects.all(),
-        to_field_name="number",
         field_name="paragraphs__passages__goals",
         label=_("Priority goal"),
         distinct=True,
     )
+    search = django_filters.CharFilter(method="filter_search", label=_("Words in the title or summary"))
+    ordering = OrderingFilter(fields=(("start_date", "date"), ("title", "title")), label=_("Order by"))
 
     class Meta:
         model = Meeting
-        fields = ["year", "series", "country", "organisation", "role", "goal"]
+        fields = ["year", "date_from", "date_to", "series", "country", "organisation", "role", "goal", "search"]
+
+    def filter_search(self, queryset, name, value):
+        in_summary = Passage.objects.filter(text__icontains=value).values("paragraph__meeting")
+        return queryset.filter(Q(title__icontains=value) | Q(location__icontains=value) | Q(pk__in=in_summary))
+
+    def filter_queryset(self, queryset):
+        # A country and a role together mean the role that country held, not any role at the meeting.
+        country, role = self.form.cleaned_data.get("country"), self.form.cleaned_data.get("role")
+        queryset = super().filter_queryset(queryset)
+        if country and role:
+            held = Participation.objects.filter(actor=country, role=role).values("meeting")
+            queryset = queryset.filter(pk__in=held)
+        return queryset
+
+
+class InterventionFilter(django_filters.FilterSet):
+    """Interventions by meeting, speaker, priority goal, date and words."""
+
+    meeting = SlugFilter(queryset=visible_meetings, field_name="paragraph__meeting", label=_("Meeting (slug)"))
+    country = CountryCodeFilter(method="filter_speaker", label=_("Spoken by the country (ISO code)"))
+    organisation = SlugFilter(
+        queryset=Actor.objects.organisations(), method="filter_speaker", label=_("Spoken by the organisation (slug)")
+    )
+    goal = NumberReferenceFilter(queryset=PriorityGoal.objects.all(), field_name="goals", label=_("Priority goal"))
+    year = YearFilter(field_name="paragraph__meeting__start_date")
+    date_from = django_filters.DateFilter(
+        field_name="paragraph__meeting__start_date", lookup_expr="gte", label=_("Meeting on or after")
+    )
+    date_to = django_filters.DateFilter(
+        field_name="paragraph__meeting__start_date", lookup_expr="lte", label=_("Meeting on or before")
+    )
+    search = django_filters.CharFilter(field_name="text", lookup_expr="icontains", label=_("Words in the text"))
+    ordering = OrderingFilter(fields=(("paragraph__meeting__start_date", "date"),), label=_("Order by"))
+
+    class Meta:
+        model = Passage
+        fields = ["meeting", "country", "organisation", "goal", "year", "date_from", "date_to", "search"]
+
+    def filter_speaker(self, queryset, name, value):
+        return queryset.filter(pk__in=Passage.objects.filter(spoken_by(value)).values("pk"))
+
+
+class ParticipationFilter(django_filters.FilterSet):
+    """Participations by meeting, actor, role and year."""
+
+    meeting = SlugFilter(queryset=visible_meetings, label=_("Meeting (slug)"))
+    country = CountryCodeFilter(field_name="actor")
+    organisation = SlugFilter(queryset=Actor.objects.organisations(), field_name="actor", label=_("Organisation"))
+    role = django_filters.ChoiceFilter(choices=Participation.Role.choices, label=_("Role held"))
+    year = YearFilter(field_name="meeting__start_date")
+    ordering = OrderingFilter(fields=(("meeting__start_date", "date"), ("actor__name", "actor")), label=_("Order by"))
+
+    class Meta:
+        model = Participation
+        fields = ["meeting", "country", "organisation", "role", "year"]

@@ -1,12 +1,27 @@
 """Meetings of the dialogue and their summaries: paragraphs, passages, footnotes and the priority goals."""
 
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Position
+
+SEARCH_CONFIG = "english"
+
+
+class StoredSearchVector(SearchVector):
+    """The words of a row as a PostgreSQL text search vector, for a stored generated column.
+
+    SQLite has no text search vectors: there the column holds NULL and search falls back to
+    icontains (meetings.search), so one model and one migration serve both databases.
+    """
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", ()
 
 
 class PriorityGoal(models.Model):
@@ -52,6 +67,15 @@ class MeetingQuerySet(models.QuerySet):
         """Meetings the public may see: published, with a publication time that has come."""
         return self.filter(status=Meeting.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def withdrawn(self):
+        return self.filter(status=Meeting.Status.WITHDRAWN)
+
+    def visible_to(self, user):
+        """What a page may show this user: staff who may view meetings preview drafts; everyone else sees published."""
+        if user.is_active and user.is_staff and user.has_perm("meetings.view_meeting"):
+            return self.all()
+        return self.published()
+
     def upcoming(self):
         return self.filter(start_date__gte=timezone.localdate())
 
@@ -70,6 +94,7 @@ class Meeting(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Format(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
@@ -114,15 +139,26 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Counts saves, so that a stale edit is caught.")
+    )
+    search_vector = models.GeneratedField(
+        expression=StoredSearchVector("title", "location", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        verbose_name=_("search vector"),
+    )
 
     participants = models.ManyToManyField(
         Actor, through="Participation", through_fields=("meeting", "actor"), related_name="meetings", blank=True
     )
 
     objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at", "version", "search_vector"])
 
     class Meta:
         ordering = ["-start_date", "title"]
+        permissions = [("publish_meeting", _("Can publish and withdraw meetings"))]
         get_latest_by = "start_date"
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
@@ -145,6 +181,11 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_upcoming(self) -> bool:
+        """The meeting has not taken place yet (its first day is today or later)."""
+        return self.start_date >= timezone.localdate()
 
     @property
     def is_public(self) -> bool:
@@ -184,6 +225,8 @@ class Participation(models.Model):
         ),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["meeting", "actor__name"]
         verbose_name = _("participation")
@@ -204,6 +247,8 @@ class Paragraph(models.Model):
     subject = models.CharField(
         _("subject"), max_length=200, blank=True, help_text=_("A few words for the table of contents, e.g. “Opening”.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -300,7 +345,16 @@ class Passage(models.Model):
         help_text=_("Regions the passage names."),
     )
 
+    search_vector = models.GeneratedField(
+        expression=StoredSearchVector("text", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        verbose_name=_("search vector"),
+    )
+
     objects = PassageQuerySet.as_manager()
+    # The search vector is derived from the text, which history already keeps.
+    history = HistoricalRecords(m2m_fields=[speakers, goals, mentions, regions], excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["paragraph", "order"]
@@ -330,6 +384,8 @@ class Footnote(models.Model):
         _("text"),
         help_text=_("Write **two stars** around words to show them in bold; start a line with “1. ” for a list."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "number"]

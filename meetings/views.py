@@ -1,17 +1,28 @@
-"""Public pages of meetings and priority goals; everything reads through Meeting.objects.published()."""
+"""Public pages of meetings and priority goals, and search; everything reads published meetings only."""
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from actors.models import Actor
+from actors.models import Actor, Position
 
-from .filters import MeetingFilter
+from . import profiles, search
+from .charts import bar_chart
+from .filters import InterventionFilter, MeetingFilter
 from .models import Meeting, Paragraph, Participation, Passage, PriorityGoal
+from .structured_data import meeting_event
 
 INTERVENTIONS_PER_PAGE = 50
+SEARCH_RESULTS_PER_PAGE = 20
+# The filters that the search page and the goal pages offer, read with the lists' own FilterSets.
+SEARCH_FILTERS = ("year", "country", "goal")
 
 
 def paginate_interventions(request, passages):
@@ -50,13 +61,24 @@ class MeetingListView(PublishedMeetingMixin, FilterView):
 
 
 class MeetingDetailView(PublishedMeetingMixin, DetailView):
+    """A meeting's page. Staff preview drafts here; a withdrawn meeting's address says it was withdrawn."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            withdrawn = Meeting.objects.withdrawn().filter(slug=kwargs["slug"]).first()
+            if withdrawn is None:
+                raise
+            return TemplateResponse(request, "meetings/meeting_withdrawn.html", {"meeting": withdrawn}, status=410)
+
     def get_queryset(self):
         passages = Passage.objects.select_related("official__person", "official__actor__parent").prefetch_related(
             Prefetch("speakers", queryset=Actor.objects.select_related("parent")), "goals"
         )
         return (
-            super()
-            .get_queryset()
+            Meeting.objects.visible_to(self.request.user)
+            .select_related("series")
             .prefetch_related(
                 Prefetch(
                     "participations",
@@ -77,15 +99,66 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
             for passage in paragraph.passages.all():
                 if passage.official_id:
                     officials.setdefault(passage.official_id, passage.official)
+        countries = [p for p in participations if p.actor.kind == Actor.Kind.COUNTRY]
+        organisations = [p for p in participations if p.actor.kind == Actor.Kind.ORGANISATION]
+        meeting = self.object
+        page_url = self.request.build_absolute_uri(meeting.get_absolute_url())
+        description = meeting_description(meeting, len(countries), len(organisations))
+        organisers = [
+            p.actor
+            for p in by_role[Participation.Role.CHAIR]
+            + by_role[Participation.Role.CO_CHAIR]
+            + by_role[Participation.Role.SECRETARIAT]
+        ]
         return super().get_context_data(
             chairs=by_role[Participation.Role.CHAIR],
             co_chairs=by_role[Participation.Role.CO_CHAIR],
             secretariat=by_role[Participation.Role.SECRETARIAT],
-            countries=[p for p in participations if p.actor.kind == Actor.Kind.COUNTRY],
-            organisations=[p for p in participations if p.actor.kind == Actor.Kind.ORGANISATION],
+            countries=countries,
+            organisations=organisations,
             officials=list(officials.values()),
+            page_url=page_url,
+            description=description,
+            event=meeting_event(
+                meeting,
+                url=page_url,
+                description=description,
+                organisers=organisers,
+                absolute=self.request.build_absolute_uri,
+            ),
             **kwargs,
         )
+
+
+def meeting_description(meeting: Meeting, country_count: int, organisation_count: int) -> str:
+    """One sentence for search engines and link previews."""
+    where = meeting.location if meeting.location else meeting.get_format_display().lower()
+    return _(
+        "Summary of the %(title)s of the Budapest Process, %(date)s, %(where)s: what %(countries)s and "
+        "%(organisations)s said, paragraph by paragraph."
+    ) % {
+        "title": meeting.title,
+        "date": date_format(meeting.start_date, "j F Y"),
+        "where": where,
+        "countries": ngettext("%(count)d country", "%(count)d countries", country_count) % {"count": country_count},
+        "organisations": ngettext("%(count)d organisation", "%(count)d organisations", organisation_count)
+        % {"count": organisation_count},
+    }
+
+
+def _filter_data(request) -> dict:
+    """The search filters of a request, and nothing else, for the lists' FilterSets."""
+    return {name: request.GET.get(name, "") for name in SEARCH_FILTERS}
+
+
+def _readable_choices(filterset):
+    """Say "any country" rather than a row of dashes in the choices a reader starts from."""
+    fields = filterset.form.fields
+    if "country" in fields:
+        fields["country"].empty_label = _("Any country")
+    if "goal" in fields:
+        fields["goal"].empty_label = _("Any goal")
+    return filterset
 
 
 class PriorityGoalListView(ListView):
@@ -100,10 +173,92 @@ class PriorityGoalListView(ListView):
 
 
 class PriorityGoalDetailView(DetailView):
+    """A goal: the passages that name it, by country and by year, filterable by country and year."""
+
     model = PriorityGoal
     slug_field = "number"
     slug_url_kwarg = "number"
 
     def get_context_data(self, **kwargs):
-        page = paginate_interventions(self.request, Passage.objects.published().filter(goals=self.object).for_listing())
-        return super().get_context_data(page_obj=page, passages=page.object_list, **kwargs)
+        goal_passages = Passage.objects.published().filter(goals=self.object)
+        data = _filter_data(self.request)
+        data.pop("goal")
+        filterset = _readable_choices(InterventionFilter(data, queryset=goal_passages, request=self.request))
+        passages = filterset.qs.for_listing() if filterset.is_valid() else goal_passages.none()
+        page = paginate_interventions(self.request, passages)
+        by_year = profiles.year_counts(goal_passages)
+        return super().get_context_data(
+            page_obj=page,
+            passages=page.object_list,
+            filter=filterset,
+            filtered=any(data.values()),
+            by_country=profiles.countries_addressing(goal_passages),
+            by_year=by_year,
+            year_chart=bar_chart(
+                _("Passages naming this goal, by year"),
+                [(str(row["year"]), row["count"]) for row in by_year],
+                lambda year, count: (
+                    ngettext("%(year)s: %(count)d passage", "%(year)s: %(count)d passages", count)
+                    % {"year": year, "count": count}
+                ),
+            ),
+            **kwargs,
+        )
+
+
+class GoalMatrixView(TemplateView):
+    """Who addressed what: every country that took part, against the six priority goals."""
+
+    template_name = "meetings/goal_matrix.html"
+
+    def get_context_data(self, **kwargs):
+        goals = list(PriorityGoal.objects.all())
+        return super().get_context_data(goals=goals, rows=profiles.goal_matrix(goals), **kwargs)
+
+
+class SearchView(TemplateView):
+    """Search meetings, paragraphs, interventions, countries, organisations and people.
+
+    Odd input (nothing, only punctuation, control characters, thousands of characters, filters that
+    name nothing) gets a page that says what to do, never an error.
+    """
+
+    template_name = "meetings/search.html"
+
+    def get_context_data(self, **kwargs):
+        request = self.request
+        query = search.parse_query(request.GET.get("q"))
+        data = _filter_data(request)
+        filtered = any(data.values())
+        passage_filter = _readable_choices(
+            InterventionFilter(data, queryset=Passage.objects.published(), request=request)
+        )
+        meeting_filter = MeetingFilter(
+            data,
+            queryset=Meeting.objects.published().select_related("series").with_country_count(),
+            request=request,
+        )
+        context = {
+            "query": query,
+            "filter": passage_filter,
+            "filtered": filtered,
+            "filters_valid": passage_filter.is_valid() and meeting_filter.is_valid(),
+            "search_mode": query.has_words,
+            "full_text": search.uses_full_text_search(),
+        }
+        if context["filters_valid"] and (query.has_words or filtered):
+            passages = passage_filter.qs.for_listing()
+            if query.has_words:
+                passages = search.search_passages(passages, query)
+                context["meetings"] = list(search.search_meetings(meeting_filter.qs, query)[:10])
+                context["actors"] = list(search.search_actors(query)[:12])
+                context["people"] = list(
+                    search.search_people(query).prefetch_related(
+                        Prefetch("positions", queryset=Position.objects.select_related("actor__parent"))
+                    )[:12]
+                )
+            page = Paginator(passages, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+            for passage in page.object_list:
+                passage.snippet = search.snippet(passage, query) if query.has_words else None
+            context.update(searched=True, page_obj=page, passages=page.object_list)
+        return super().get_context_data(**context, **kwargs)

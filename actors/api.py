@@ -1,0 +1,215 @@
+"""The partner API for countries, organisations and people."""
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import mixins, serializers, viewsets
+
+from budapest.api.serializers import URL_OR_NULL, APIURLField, FullCleanMixin, PageURLField, api_address
+from budapest.api.viewsets import WritableMixin
+from meetings.models import Meeting
+
+from .filters import CountryFilter, OrganisationFilter, PersonFilter
+from .models import Actor, Person, Position, Region
+
+
+def actor_api_url(actor: Actor, request) -> str | None:
+    """The API address of a country or organisation; institutions and groups have none of their own."""
+    if actor.kind == Actor.Kind.COUNTRY:
+        return api_address(request, "country-detail", iso_code=actor.iso_code)
+    if actor.kind == Actor.Kind.ORGANISATION:
+        return api_address(request, "organisation-detail", slug=actor.slug)
+    return None
+
+
+def published_meeting_count():
+    """How many published meetings an actor took part in."""
+    return Count(
+        "participations",
+        filter=Q(
+            participations__meeting__status=Meeting.Status.PUBLISHED,
+            participations__meeting__published_at__lte=timezone.now(),
+        ),
+        distinct=True,
+    )
+
+
+@extend_schema_field(URL_OR_NULL)
+class ActorAPIURLField(serializers.ReadOnlyField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("help_text", "This record in the API, or null for institutions and groups.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, actor):
+        return actor_api_url(actor, self.context.get("request"))
+
+
+class LinesField(serializers.ListField):
+    """A text field holding one value per line, shown as a list."""
+
+    child = serializers.CharField(max_length=200)
+
+    def to_representation(self, data):
+        return [line.strip() for line in data.splitlines() if line.strip()]
+
+    def to_internal_value(self, data):
+        return "\n".join(value.strip() for value in super().to_internal_value(data) if value.strip())
+
+
+class ActorSummarySerializer(serializers.ModelSerializer):
+    """A country, organisation, institution or group, as other records name it."""
+
+    acronym = serializers.CharField(source="short_name", read_only=True)
+    url = PageURLField()
+    api_url = ActorAPIURLField()
+    belongs_to = serializers.SerializerMethodField(help_text="For an institution: its country or organisation.")
+
+    class Meta:
+        model = Actor
+        fields = ["name", "kind", "slug", "iso_code", "acronym", "url", "api_url", "belongs_to"]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_belongs_to(self, actor) -> str | None:
+        return actor.parent.name if actor.parent_id else None
+
+
+class ActorSerializer(FullCleanMixin, serializers.ModelSerializer):
+    api_url = ActorAPIURLField()
+    url = PageURLField()
+    other_names = LinesField(required=False, help_text="Other spellings, e.g. Czechia or Türkiye.")
+    regions = serializers.SlugRelatedField(
+        slug_field="slug", many=True, required=False, queryset=Region.objects.all(), help_text="Slugs of regions."
+    )
+    meeting_count = serializers.IntegerField(read_only=True, help_text="Published meetings it took part in.")
+
+    kind: str
+
+    def model_defaults(self):
+        return {"kind": self.kind}
+
+
+class CountrySerializer(ActorSerializer):
+    """A country, with its ISO 3166-1 alpha-2 code."""
+
+    kind = Actor.Kind.COUNTRY
+    iso_code = serializers.RegexField(
+        r"^[A-Za-z]{2}$", max_length=2, help_text="The two-letter ISO 3166-1 code, e.g. TR (stored in capitals)."
+    )
+
+    class Meta:
+        model = Actor
+        fields = ["api_url", "url", "iso_code", "name", "slug", "other_names", "regions", "website", "meeting_count"]
+
+    def validate_iso_code(self, value):
+        value = value.upper()
+        others = Actor.objects.exclude(pk=self.instance.pk) if self.instance else Actor.objects.all()
+        if others.filter(iso_code=value).exists():
+            raise serializers.ValidationError(f"A country with the ISO code {value} already exists.")
+        return value
+
+
+class OrganisationSerializer(ActorSerializer):
+    """An organisation or EU body, with its acronym."""
+
+    kind = Actor.Kind.ORGANISATION
+    acronym = serializers.CharField(source="short_name", max_length=50, required=False, allow_blank=True)
+
+    class Meta:
+        model = Actor
+        fields = [
+            "api_url",
+            "url",
+            "acronym",
+            "name",
+            "slug",
+            "organisation_kind",
+            "other_names",
+            "regions",
+            "website",
+            "meeting_count",
+        ]
+        extra_kwargs = {"organisation_kind": {"required": True, "allow_blank": False}}
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    """A title a person held, and where."""
+
+    actor = ActorSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Position
+        fields = ["title", "actor", "start_date", "end_date"]
+        read_only_fields = fields
+
+
+class PersonSerializer(FullCleanMixin, serializers.ModelSerializer):
+    """A named official, with the titles they held."""
+
+    api_url = APIURLField("person-detail", slug="slug")
+    url = PageURLField()
+    positions = PositionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["api_url", "url", "slug", "honorific", "name", "positions"]
+
+
+class ActorViewSetMixin(WritableMixin):
+    kind: str
+
+    def base_queryset(self):
+        return Actor.objects.filter(kind=self.kind)
+
+    def with_related(self, queryset):
+        return (
+            queryset.annotate(meeting_count=published_meeting_count())
+            .prefetch_related("regions")
+            .order_by("name", "pk")
+        )
+
+
+class CountryViewSet(
+    ActorViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Countries of the dialogue, by ISO 3166-1 alpha-2 code (in capitals or not)."""
+
+    kind = Actor.Kind.COUNTRY
+    serializer_classes = {"retrieve": CountrySerializer}
+    filterset_class = CountryFilter
+    lookup_field = "iso_code"
+    lookup_example = "TR"
+    lookup_value_regex = "[A-Za-z]{2}"
+
+    def get_object(self):
+        self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
+        return super().get_object()
+
+
+class OrganisationViewSet(
+    ActorViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """International organisations, EU bodies and other migration dialogues, by slug."""
+
+    kind = Actor.Kind.ORGANISATION
+    serializer_classes = {"retrieve": OrganisationSerializer}
+    filterset_class = OrganisationFilter
+    lookup_field = "slug"
+    lookup_example = "icmpd"
+
+
+class PersonViewSet(WritableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Named officials who spoke at meetings, by slug."""
+
+    serializer_classes = {"retrieve": PersonSerializer}
+    filterset_class = PersonFilter
+    lookup_field = "slug"
+    lookup_example = "martijn-pluim"
+
+    def base_queryset(self):
+        return Person.objects.all()
+
+    def with_related(self, queryset):
+        positions = Position.objects.select_related("actor__parent").order_by("-start_date", "pk")
+        return queryset.prefetch_related(Prefetch("positions", queryset=positions)).order_by("name", "pk")

@@ -1,0 +1,192 @@
+"""Filters for countries, organisations and people, and the filters other lists use to name an actor.
+
+A filter that names a record (a country by ISO code, anything by slug, a goal by number) checks the
+form of the value first and looks the record up second, so that callers can tell a malformed value
+(code "invalid", answered with 400 by the API) from a well-formed one that names nothing (code
+"not_found", answered with 404).
+"""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+
+from .models import Actor, Person, Region
+
+NOT_FOUND = "not_found"
+
+# Wider than any key the database can hold; a bigger number names nothing and is answered as such.
+MAX_NUMBER = 2**31 - 1
+
+
+class ReferenceField(forms.ModelChoiceField):
+    """A model choice given by a natural key: the form of the value is checked before the lookup."""
+
+    default_error_messages = {NOT_FOUND: _("No %(model)s matches “%(value)s”.")}
+    format_validators: tuple = ()
+
+    def normalise(self, value: str):
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        for validator in self.format_validators:
+            validator(value)
+        value = self.normalise(value)
+        try:
+            return self.queryset.get(**{self.to_field_name or "pk": value})
+        except self.queryset.model.DoesNotExist:
+            raise self.not_found(value) from None
+
+    def not_found(self, value) -> ValidationError:
+        params = {"value": value, "model": self.queryset.model._meta.verbose_name}
+        return ValidationError(self.error_messages[NOT_FOUND], code=NOT_FOUND, params=params)
+
+
+class CountryCodeField(ReferenceField):
+    default_error_messages = {NOT_FOUND: _("No country has the ISO code “%(value)s”.")}
+    format_validators = (
+        RegexValidator(r"^[A-Za-z]{2}\Z", _("Give a two-letter ISO 3166-1 code, such as TR."), code="invalid"),
+    )
+
+    def normalise(self, value: str) -> str:
+        return value.upper()
+
+
+class SlugReferenceField(ReferenceField):
+    format_validators = (
+        RegexValidator(r"^[-a-zA-Z0-9_]+\Z", _("Give a slug: letters, digits, hyphens or underscores."), "invalid"),
+    )
+
+
+class NumberReferenceField(ReferenceField):
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = forms.IntegerField(min_value=1).clean(value)
+        if number > MAX_NUMBER:
+            raise self.not_found(number)
+        return super().to_python(number)
+
+
+@extend_schema_field({"type": "string", "pattern": "^[A-Za-z]{2}$"})
+class CountryCodeFilter(django_filters.ModelChoiceFilter):
+    """A country by its ISO code, in capitals or not."""
+
+    field_class = CountryCodeField
+    schema_hint = "A two-letter ISO 3166-1 code such as TR, in capitals or not."
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Actor.objects.countries())
+        kwargs.setdefault("to_field_name", "iso_code")
+        kwargs.setdefault("label", _("Country (ISO code)"))
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"})
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """A record by its slug."""
+
+    field_class = SlugReferenceField
+    schema_hint = "A slug, as in the record's address."
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1})
+class NumberReferenceFilter(django_filters.ModelChoiceFilter):
+    """A record by its number, such as a priority goal."""
+
+    field_class = NumberReferenceField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("to_field_name", "number")
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2200})
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year: a whole number, never a fraction."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("lookup_expr", "year")
+        kwargs.setdefault("label", _("Year"))
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2200)
+        super().__init__(**kwargs)
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """Ordering by declared fields only, with the primary key last so that pages never overlap."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            qs = qs.order_by(*qs.query.order_by, "pk")
+        return qs
+
+
+def _visible_meetings(request):
+    from meetings.filters import visible_meetings
+
+    return visible_meetings(request)
+
+
+class ActorFilter(django_filters.FilterSet):
+    """Actors by meeting attended, region and name; the base of the country and organisation lists."""
+
+    meeting = SlugFilter(
+        queryset=_visible_meetings, method="filter_meeting", label=_("Took part in the meeting (slug)")
+    )
+    region = SlugFilter(queryset=Region.objects.all(), field_name="regions", label=_("Region (slug)"))
+    search = django_filters.CharFilter(method="filter_search", label=_("Name, other name or acronym contains"))
+
+    class Meta:
+        model = Actor
+        fields = ["meeting", "region", "search"]
+
+    def filter_meeting(self, queryset, name, value):
+        return queryset.filter(pk__in=value.participations.values("actor"))
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(short_name__icontains=value) | Q(other_names__icontains=value)
+        )
+
+
+class CountryFilter(ActorFilter):
+    """Countries by meeting attended, region and name."""
+
+    ordering = OrderingFilter(fields=(("name", "name"), ("iso_code", "iso_code")), label=_("Order by"))
+
+
+class OrganisationFilter(ActorFilter):
+    """Organisations by meeting attended, type and name."""
+
+    kind = django_filters.ChoiceFilter(
+        field_name="organisation_kind", choices=Actor.OrganisationKind.choices, label=_("Type of organisation")
+    )
+    ordering = OrderingFilter(fields=(("name", "name"), ("short_name", "acronym")), label=_("Order by"))
+
+    class Meta(ActorFilter.Meta):
+        fields = ["meeting", "region", "kind", "search"]
+
+
+class PersonFilter(django_filters.FilterSet):
+    """People by name."""
+
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name contains"))
+    ordering = OrderingFilter(fields=(("name", "name"),), label=_("Order by"))
+
+    class Meta:
+        model = Person
+        fields = ["search"]

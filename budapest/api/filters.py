@@ -1,0 +1,30 @@
+"""The django-filter backend, telling a malformed value (400) from a well-formed one that names nothing (404)."""
+
+import django_filters
+from django_filters import rest_framework as filters
+from rest_framework.exceptions import NotFound, ValidationError
+
+from actors.filters import NOT_FOUND
+
+
+class FilterBackend(filters.DjangoFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        # The HTML lists send every field of their form, empty when unused; an API client names a filter to use it.
+        empty = [
+            name
+            for name, filter_ in filterset.filters.items()
+            if request.query_params.get(name) == "" and not isinstance(filter_, django_filters.CharFilter)
+        ]
+        if empty:
+            raise ValidationError({name: ["Give a value, or leave this filter out."] for name in empty})
+        if not filterset.is_valid():
+            errors = filterset.form.errors.as_data()
+            codes = {error.code for field_errors in errors.values() for error in field_errors}
+            if codes == {NOT_FOUND}:
+                # "Interventions of country QQ": there is no such list, as there is no such country.
+                raise NotFound(" ".join(e.messages[0] for field_errors in errors.values() for e in field_errors))
+            raise ValidationError(filterset.errors)
+        return filterset.qs

@@ -1,0 +1,98 @@
+"""What every API view does: refuse bad input early, answer errors in JSON, and support conditional requests."""
+
+import hashlib
+
+from django.utils.cache import get_conditional_response, patch_vary_headers, quote_etag
+from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from .renderers import CSVRenderer
+
+
+class PartnerAPIMixin:
+    """Mixed into every view of the partner API, before DRF's own classes."""
+
+    def initial(self, request, *args, **kwargs):
+        # An unsupported method is answered 405 even to a client that could not use it anyway:
+        # what a resource supports is public (see the schema), whoever asks.
+        if request.method.lower() not in self.http_method_names or not hasattr(self, request.method.lower()):
+            raise MethodNotAllowed(request.method)
+        for key, values in request.query_params.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise ValidationError({key.replace("\x00", ""): ["A NUL character is not allowed here."]})
+        if request.query_params.get("format") == "":
+            raise NotFound("Give a format (json or csv), or leave the parameter out.")
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if not isinstance(response, Response):
+            return response
+        if response.status_code >= 400 and isinstance(getattr(response, "accepted_renderer", None), CSVRenderer):
+            # An error is a message, not a table: say it in JSON even to a client that asked for CSV.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            return self.conditional_response(request, response)
+        return response
+
+    def conditional_response(self, request, response):
+        """Tag the response with a hash of its content; answer 304 when the client already holds it."""
+        response.render()
+        patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
+        etag = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
+        response["ETag"] = etag
+        return get_conditional_response(request, etag=etag, response=response)
+
+
+class ResourceMixin(PartnerAPIMixin):
+    """A resource: what a request may read (``base_queryset``) and what its serializer needs (``with_related``)."""
+
+    serializer_classes: dict = {}
+
+    def base_queryset(self):
+        """The records this request may read."""
+        raise NotImplementedError
+
+    def with_related(self, queryset):
+        """The queryset with what the action's serializer shows, loaded in a fixed number of queries."""
+        return queryset
+
+    def get_queryset(self):
+        return self.with_related(self.base_queryset())
+
+    def get_serializer_class(self):
+        return self.serializer_classes.get(self.action, self.get_read_serializer_class())
+
+    def get_read_serializer_class(self):
+        return self.serializer_classes["retrieve"]
+
+
+class WritableMixin(ResourceMixin):
+    """Create and change through a write serializer; answer with the record as a GET of it would show it."""
+
+    write_serializer_class = None
+    WRITE_ACTIONS = ("create", "update", "partial_update")
+
+    def get_serializer_class(self):
+        if self.action in self.WRITE_ACTIONS and self.write_serializer_class is not None:
+            return self.write_serializer_class
+        return super().get_serializer_class()
+
+    def read_representation(self, instance):
+        # Read back whatever its status: a staff member who may add a draft may see what they added.
+        instance = self.with_related(type(instance)._default_manager.filter(pk=instance.pk)).get()
+        return self.get_read_serializer_class()(instance, context=self.get_serializer_context()).data
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = self.read_representation(serializer.save())
+        headers = {"Location": data["api_url"]} if data.get("api_url") else {}
+        return Response(data, status=201, headers=headers)
+
+    def update(self, request, *args, **kwargs):
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=kwargs.pop("partial", False))
+        serializer.is_valid(raise_exception=True)
+        return Response(self.read_representation(serializer.save()))

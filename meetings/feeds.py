@@ -1,0 +1,122 @@
+"""Atom feeds: published meetings, and each country's or organisation's interventions (Django's syndication)."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from actors.models import Actor
+
+from .markup import strip_markup
+from .models import Meeting
+from .profiles import interventions_of
+
+FEED_LENGTH = 50
+
+
+class MeetingsFeed(Feed):
+    """The latest published meetings, newest publication first."""
+
+    feed_type = Atom1Feed
+    title = gettext_lazy("Budapest Process: meeting records")
+    subtitle = gettext_lazy("Summaries of the meetings of the Budapest Process, a dialogue on migration.")
+    link = reverse_lazy("meetings:list")
+
+    def items(self):
+        return (
+            Meeting.objects.published()
+            .select_related("series")
+            .with_country_count()
+            .order_by("-published_at", "-start_date")[:FEED_LENGTH]
+        )
+
+    def item_title(self, meeting):
+        return f"{meeting.title}, {date_format(meeting.start_date, 'j F Y')}"
+
+    def item_description(self, meeting):
+        # Atom summaries are HTML: everything typed by staff is escaped.
+        place = meeting.location or meeting.get_format_display()
+        return escape(
+            _("%(series)s, %(date)s, %(place)s. %(countries)s countries took part.")
+            % {
+                "series": meeting.series.name,
+                "date": date_format(meeting.start_date, "j F Y"),
+                "place": place,
+                "countries": meeting.country_count,
+            }
+        )
+
+    def item_pubdate(self, meeting):
+        return meeting.published_at
+
+    def item_updateddate(self, meeting):
+        return meeting.updated_at
+
+    def item_categories(self, meeting):
+        return [meeting.series.name]
+
+
+class ActorInterventionsFeed(Feed):
+    """The interventions of one country or organisation, newest meeting first."""
+
+    feed_type = Atom1Feed
+    kind = Actor.Kind.COUNTRY
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Actor, kind=self.kind, slug=slug)
+
+    def title(self, actor):
+        return _("%(name)s in the Budapest Process: interventions") % {"name": actor.name}
+
+    def subtitle(self, actor):
+        return _("What %(name)s said at the meetings of the Budapest Process.") % {"name": actor.name}
+
+    def link(self, actor):
+        return actor.get_absolute_url()
+
+    def feed_url(self, actor):
+        return reverse(f"actors:{self.url_prefix}-feed", kwargs={"slug": actor.slug})
+
+    @property
+    def url_prefix(self):
+        return "country" if self.kind == Actor.Kind.COUNTRY else "organisation"
+
+    def items(self, actor):
+        return interventions_of(actor).for_listing()[:FEED_LENGTH]
+
+    def item_title(self, passage):
+        meeting = passage.paragraph.meeting
+        speakers = ", ".join(speaker.label for speaker in passage.speakers.all())
+        return _("%(speakers)s at the %(meeting)s, %(date)s, paragraph %(number)s") % {
+            "speakers": speakers,
+            "meeting": meeting.title,
+            "date": date_format(meeting.start_date, "j F Y"),
+            "number": passage.paragraph.number,
+        }
+
+    def item_description(self, passage):
+        return escape(strip_markup(passage.text))
+
+    def item_link(self, passage):
+        return passage.get_absolute_url()
+
+    def item_pubdate(self, passage):
+        return passage.paragraph.meeting.published_at
+
+    def item_updateddate(self, passage):
+        return passage.paragraph.meeting.updated_at
+
+    def item_categories(self, passage):
+        return [str(goal) for goal in passage.goals.all()]
+
+
+class CountryInterventionsFeed(ActorInterventionsFeed):
+    kind = Actor.Kind.COUNTRY
+
+
+class OrganisationInterventionsFeed(ActorInterventionsFeed):
+    kind = Actor.Kind.ORGANISATION

@@ -1,0 +1,92 @@
+"""The summary importer: a summary file (.txt, .md or .docx) in, a recognised `Summary` out.
+
+    summary = summary_from_file(path)      # or summary_from_upload(name=…, data=…) in a form
+    summary.to_dict(), summary.unrecognised  # what to show before saving
+    meetings.services.meeting_import(summary=summary)
+
+`parse` reads the text without the database; `recognise` matches its names to actors; neither saves.
+"""
+
+from pathlib import Path
+
+from .docx import docx_to_markdown
+from .parse import ParsedSummary, SummaryError, parse_summary
+from .recognise import ActorMatch, Summary, recognise_summary
+
+__all__ = [
+    "MAX_BYTES",
+    "ActorMatch",
+    "ParsedSummary",
+    "Summary",
+    "SummaryError",
+    "parse_summary",
+    "read_text",
+    "recognise_summary",
+    "summary_from_file",
+    "summary_from_text",
+    "summary_from_upload",
+]
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif b"\x00" in data:
+        raise SummaryError("This file is binary, not text. Import a .txt, .md or .docx summary.")
+    else:
+        encoding = "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise SummaryError(
+            "This file is not UTF-8 text (is it a binary file?). Save the summary as UTF-8 text or as .docx."
+        ) from error
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(3, len(text) // 1000):
+        raise SummaryError("This file is binary, not text. Import a .txt, .md or .docx summary.")
+    return text
+
+
+def read_text(*, name: str, data: bytes) -> str:
+    """The summary's text from a file's name and bytes; SummaryError for what cannot be a summary."""
+    if len(data) > MAX_BYTES:
+        raise SummaryError(f"The file is {len(data) / 1024 / 1024:.1f} MB; a summary may be at most 5 MB.")
+    if not data.strip():
+        raise SummaryError("The file is empty.")
+    suffix = Path(name).suffix.lower()
+    if data.startswith(b"%PDF"):
+        raise SummaryError(
+            "PDF files cannot be imported: save the summary as .docx, or copy its text into a .txt file."
+        )
+    if suffix == ".doc" or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SummaryError("Old Word files (.doc) cannot be imported: save the summary as .docx.")
+    if suffix == ".docx" or data.startswith(b"PK\x03\x04"):
+        return docx_to_markdown(data)
+    return _decode(data)
+
+
+def summary_from_text(text: str) -> Summary:
+    return recognise_summary(parse_summary(text))
+
+
+def summary_from_upload(*, name: str, data: bytes) -> Summary:
+    return summary_from_text(read_text(name=name, data=data))
+
+
+def summary_from_file(path: str | Path) -> Summary:
+    """Read, parse and recognise a summary file; nothing is saved."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SummaryError(f"The file is {size / 1024 / 1024:.1f} MB; a summary may be at most 5 MB.")
+        data = path.read_bytes()
+    except FileNotFoundError as error:
+        raise SummaryError(f"There is no file {path}.") from error
+    except IsADirectoryError as error:
+        raise SummaryError(f"{path} is a folder, not a file.") from error
+    except PermissionError as error:
+        raise SummaryError(f"{path} cannot be read: permission denied.") from error
+    return summary_from_upload(name=path.name, data=data)

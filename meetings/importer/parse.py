@@ -1,0 +1,686 @@
+"""Read the text of a summary into a plain tree of what it says, before any name is matched to an actor.
+
+The summaries follow one model (the Annual Senior Officials Meeting of 2 December 2020): a few
+header lines (the dialogue's name, the title, "Place, date"), numbered paragraphs, **bold**
+names of speakers, footnote markers (¹ ²) and, where the text came from a PDF, footnote blocks
+that interrupt a paragraph at a page break. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUP = f"[{SUPERSCRIPT_DIGITS}]"
+
+# The formats the importer has to recognise; each kind of meeting knows it.
+ONLINE, IN_PERSON, HYBRID = "online", "in_person", "hybrid"
+
+DIALOGUE_NAME = "Budapest Process"
+# The Secretariat of the Budapest Process has been run by ICMPD since 1993; a summary that only
+# says "the Secretariat" means it.
+DEFAULT_SECRETARIAT = "ICMPD"
+
+
+class SummaryError(ValueError):
+    """A summary that cannot be imported; the message says why, in words for the person importing it."""
+
+
+@dataclass
+class ParsedPerson:
+    """A named official as the text introduces them: "Deputy Director General **Mr. X** from Y"."""
+
+    honorific: str
+    name: str
+    title: str
+    affiliation: str
+    represents: str = ""  # "chair" or "co_chair" where the sentence says "representing Turkey as Chair"
+
+
+@dataclass
+class ParsedPassage:
+    """A run of sentences of one paragraph: an intervention, the chair's or Secretariat's words, or narration."""
+
+    text: str
+    kind: str  # "intervention", "person", "chair", "co_chair", "secretariat" or "narration"
+    speakers: list[str] = field(default_factory=list)  # bold names as written, before splitting
+    person: ParsedPerson | None = None
+    goals: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ParsedParagraph:
+    number: int
+    text: str
+    passages: list[ParsedPassage]
+    topic: str = ""  # a bold phrase that is not a name, e.g. "next steps for 2021"
+
+
+@dataclass
+class ParsedFootnote:
+    number: int
+    text: str
+
+
+@dataclass
+class ParsedSummary:
+    title: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    location: str
+    format: str
+    participant_count: int | None
+    country_count: int | None
+    participant_lists: list[str]  # the lists of paragraph 1 as written, e.g. "Afghanistan, Albania, …"
+    chair: str
+    co_chair: str
+    secretariat: str
+    people: list[ParsedPerson]
+    paragraphs: list[ParsedParagraph]
+    footnotes: list[ParsedFootnote]
+    warnings: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text clean-up
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_UNDERSCORE_BOLD = re.compile(r"(?<![\w_])__(?=\S)(.+?)(?<=\S)__(?![\w_])")
+_MD_FOOTNOTE_REF = re.compile(r"\[\^(\d+)\](?!:)")
+_MD_FOOTNOTE_DEF = re.compile(r"^\[\^(\d+)\]:\s*", re.MULTILINE)
+_LOOSE_BOLD = re.compile(r"\*\*(\s*)([^*\n]*?\S)(\s*)\*\*")
+
+
+def superscript(number: int) -> str:
+    return "".join(SUPERSCRIPT_DIGITS[int(digit)] for digit in str(number))
+
+
+def superscript_value(marker: str) -> int:
+    return int("".join(str(SUPERSCRIPT_DIGITS.index(ch)) for ch in marker))
+
+
+def normalise(text: str) -> str:
+    """One way of writing what editors and converters write in many: newlines, spaces, bold, footnotes."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
+    text = _ZERO_WIDTH.sub("", text)
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\t", " ")
+    text = _UNDERSCORE_BOLD.sub(r"**\1**", text)
+    text = _MD_FOOTNOTE_DEF.sub(lambda m: superscript(int(m[1])) + " ", text)
+    text = _MD_FOOTNOTE_REF.sub(lambda m: superscript(int(m[1])), text)
+    # "** Austria **" and "**Austria **" as Word runs leave them: the spaces go outside the stars.
+    text = _LOOSE_BOLD.sub(lambda m: f"{m[1]}**{m[2]}**{m[3]}", text)
+    return text
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def strip_bold(text: str) -> str:
+    return text.replace("**", "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines into header, numbered paragraphs and footnotes
+
+_NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
+_FOOTNOTE_START = re.compile(rf"^({_SUP}+)\s*(\S.*)$")
+_PAGE_ARTEFACT = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^[-–—_=*#\s]+$", re.IGNORECASE)
+_HEADING_MARKS = re.compile(r"^#{1,6}\s*|^>\s*")
+_SKIPPED_HEADER = re.compile(
+    r"^(?:draft\s+|final\s+)?(?:(?:the\s+)?chair(?:'s|’s)?\s+)?"
+    r"(?:summary(?:\s+(?:report|record|of\s+(?:the\s+)?(?:discussions?|meeting)))?|report|minutes|conclusions)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Block:
+    number: int
+    lines: list[str] = field(default_factory=list)
+    last_item: int = 0  # the last "N." list item inside the block, so that "N+1." continues the list
+
+
+def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], list[str]]:
+    header: list[str] = []
+    paragraphs: list[_Block] = []
+    footnotes: list[_Block] = []
+    warnings: list[str] = []
+    footnote: _Block | None = None
+    blank_before = True
+
+    def body_line(line: str) -> None:
+        if paragraphs:
+            paragraphs[-1].lines.append(line)
+        else:
+            header.append(line)
+
+    for raw in text.split("\n"):
+        line = _HEADING_MARKS.sub("", raw.strip()).strip()
+        if not line or _PAGE_ARTEFACT.match(line):
+            blank_before = True
+            continue
+        if paragraphs and line.casefold() == DIALOGUE_NAME.casefold():
+            continue  # a running page header
+        expected = paragraphs[-1].number + 1 if paragraphs else 1
+
+        start = _FOOTNOTE_START.match(line)
+        if start and blank_before and paragraphs:
+            footnote = _Block(number=superscript_value(start[1]), lines=[start[2]])
+            footnotes.append(footnote)
+            blank_before = False
+            continue
+
+        numbered = _NUMBERED.match(line)
+        if numbered:
+            number, rest = int(numbered[1]), numbered[2]
+            if footnote is not None:
+                # The list of a footnote ("1. Prevent …") runs until a paragraph number that comes after a blank
+                # line; a number that merely continues the footnote's own list stays in the footnote.
+                continues_list = number == footnote.last_item + 1 and not blank_before
+                if number == expected and blank_before and not continues_list:
+                    footnote = None
+                    paragraphs.append(_Block(number, [rest]))
+                else:
+                    footnote.lines.append(line)
+                    footnote.last_item = number
+                blank_before = False
+                continue
+            current = paragraphs[-1] if paragraphs else None
+            if current and current.last_item and number == current.last_item + 1 and not blank_before:
+                current.lines.append(line)  # a list inside the paragraph
+                current.last_item = number
+            elif number == expected:
+                paragraphs.append(_Block(number, [rest]))
+            elif current and number == 1:
+                current.lines.append(line)
+                current.last_item = 1
+            elif current and expected < number <= expected + 2 and blank_before:
+                warnings.append(f"Paragraph {expected} is missing: the numbers go from {expected - 1} to {number}.")
+                paragraphs.append(_Block(number, [rest]))
+            else:
+                body_line(line)
+            blank_before = False
+            continue
+
+        if footnote is not None and not blank_before:
+            footnote.lines[-1] += " " + line  # a footnote line broken in two
+            blank_before = False
+            continue
+        footnote = None  # after a blank line, the text of the interrupted paragraph goes on
+        body_line(line)
+        blank_before = False
+    return header, paragraphs, footnotes, warnings
+
+
+# ---------------------------------------------------------------------------------------------
+# Header: title, place and dates
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_M = r"(?P<{}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_D = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th)?"
+_Y = r"(?P<{}>\d{{4}})"
+_TO = r"(?:\s*[-–—]\s*|\s+(?:to|until|till|and|-)\s+)"
+_D1, _D2, _M1, _M2, _Y1, _Y2 = (
+    _D.format("d1"),
+    _D.format("d2"),
+    _M.format("m1"),
+    _M.format("m2"),
+    _Y.format("y1"),
+    _Y.format("y2"),
+)
+_DATE_PATTERNS = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        rf"\b{_D1}\s+{_M1}\s+{_Y1}{_TO}{_D2}\s+{_M2}\s+{_Y2}\b",  # 30 December 2021 – 2 January 2022
+        rf"\b{_D1}\s+{_M1}{_TO}{_D2}\s+{_M2},?\s+{_Y2}\b",  # 30 November – 1 December 2021
+        rf"\b{_D1}{_TO}{_D2}\s+{_M2},?\s+{_Y2}\b",  # 14–15 March 2022, 3 to 4 May 2021
+        rf"\b{_D1}\s+{_M1},?\s+{_Y1}\b",  # 2 December 2020
+        rf"\b{_M1}\s+{_D1}{_TO}{_D2},?\s+{_Y2}\b",  # March 14–15, 2022
+        rf"\b{_M1}\s+{_D1},?\s+{_Y1}\b",  # December 2, 2020
+    )
+]
+
+
+@dataclass
+class DateMatch:
+    start: datetime.date
+    end: datetime.date | None
+    span: tuple[int, int]
+
+
+def find_dates(text: str) -> DateMatch | None:
+    """The first date or date range in the text: "2 December 2020", "14–15 March 2022", "3 to 4 May 2021"."""
+    found = []
+    for pattern in _DATE_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            found.append(match)
+    if not found:
+        return None
+    # The earliest match, and of those the longest (a range before the single date inside it).
+    match = min(found, key=lambda m: (m.start(), -(m.end() - m.start())))
+    parts = match.groupdict()
+    year2 = int(parts.get("y2") or parts["y1"])
+    year1 = int(parts.get("y1") or year2)
+    month2 = _MONTHS[(parts.get("m2") or parts["m1"]).lower()]
+    month1 = _MONTHS[(parts.get("m1") or parts["m2"]).lower()]
+    try:
+        start = datetime.date(year1, month1, int(parts["d1"]))
+        end = datetime.date(year2, month2, int(parts["d2"])) if parts.get("d2") else None
+    except ValueError as error:
+        raise SummaryError(f"“{match[0]}” is not a date in the calendar ({error}).") from error
+    if end is not None and end < start and parts.get("y1") is None and month1 > month2:
+        start = start.replace(year=start.year - 1)  # "30 December – 2 January 2022"
+    if end is not None and end < start:
+        raise SummaryError(f"“{match[0]}”: the last day is before the first day.")
+    if end == start:
+        end = None
+    return DateMatch(start, end, match.span())
+
+
+_ONLINE_WORDS = re.compile(
+    r"\b(?:online|virtual(?:ly)?|videoconference|video conference|webinar|remote(?:ly)?)\b", re.I
+)
+_HYBRID_WORD = re.compile(r"\bhybrid\b", re.IGNORECASE)
+
+
+def place_and_format(place: str) -> tuple[str, str]:
+    """ "Online" → ("", online); "Istanbul" → ("Istanbul", in person); "Budapest and online" → hybrid."""
+    hybrid = bool(_HYBRID_WORD.search(place))
+    online = bool(_ONLINE_WORDS.search(place))
+    location = _HYBRID_WORD.sub("", _ONLINE_WORDS.sub("", place))
+    location = re.sub(r"\b(?:meeting|conference|format|event|session)\b", "", location, flags=re.IGNORECASE)
+    location = re.sub(r"\(\s*\)", "", location)
+    location = re.sub(r"^(?:[\s,;:/&()–—-]|and\b|or\b|in\b|held\b)+|(?:[\s,;:/&()–—-]|and\b|or\b)+$", "", location)
+    location = collapse(location)
+    if hybrid or (online and location):
+        return location, HYBRID
+    if online:
+        return "", ONLINE
+    return location, IN_PERSON
+
+
+def _read_header(lines: list[str]) -> tuple[str, DateMatch | None, str, str]:
+    cleaned = [collapse(strip_bold(line)).strip(" *_") for line in lines]
+    cleaned = [line for line in cleaned if line]
+    title_lines: list[str] = []
+    after_date: list[str] = []
+    dates, location, meeting_format = None, "", IN_PERSON
+    for line in cleaned:
+        if line.casefold() == DIALOGUE_NAME.casefold() or _SKIPPED_HEADER.match(line):
+            continue
+        if dates is None:
+            found = find_dates(line)
+            if found:
+                dates = found
+                place = (line[: found.span[0]] + " " + line[found.span[1] :]).strip()
+                place = re.sub(r"^(?:on\s+)?|,?\s*(?:on)?$", "", place).strip(" ,;–—-")
+                location, meeting_format = place_and_format(place)
+                continue
+        if dates is None:
+            title_lines.append(line)
+        else:
+            after_date.append(line)
+    title = " – ".join(title_lines or after_date)
+    return title, dates, location, meeting_format
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences and passages
+
+_ABBREVIATIONS = {
+    "mr", "ms", "mrs", "dr", "prof", "st", "no", "nr", "nos", "vs", "e.g", "i.e", "h.e", "amb", "jr", "sr",
+    "art", "arts", "para", "paras", "fig", "approx", "cf", "incl", "ca", "viz", "op", "vol", "p", "pp",
+}  # fmt: skip
+_OPENERS = "\"“‘'(["
+_CLOSERS = "\"”’')]"
+
+
+def _bold_spans(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in re.finditer(r"\*\*.+?\*\*", text)]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph, split only at the single spaces between them, so that joining gives the text."""
+    bold = _bold_spans(text)
+    cuts = []
+    for index, char in enumerate(text):
+        if char != " " or any(start < index < end for start, end in bold):
+            continue
+        before = text[:index].rstrip(_CLOSERS + SUPERSCRIPT_DIGITS + "*")
+        if not before or before[-1] not in ".!?":
+            continue
+        after = text[index + 1 :].lstrip(_OPENERS + "*")
+        if not after or not after[0].isupper():
+            continue
+        word = re.search(r"([\w.]+)\.$", before)
+        if before[-1] == "." and word:
+            token = word[1].lower()
+            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                continue
+        cuts.append(index)
+    sentences, start = [], 0
+    for cut in cuts:
+        sentences.append(text[start:cut])
+        start = cut + 1
+    sentences.append(text[start:])
+    return [sentence for sentence in sentences if sentence]
+
+
+_INTRO = r"(?:[A-Z][^,*.;:]{0,80},\s+)?"
+_HONORIFIC = (
+    r"(?:H\.\s?E\.\s+)?(?:Mr|Ms|Mrs|Miss|Mx|Dr|Prof|Professor|Ambassador|Amb|Sir|Dame|Judge|Minister)\.?"
+    r"(?:\s+(?:Dr|Prof)\.?)?"
+)
+_TITLE_WORDS = r"(?P<title>(?:[A-Z][\w.'’-]*\s+(?:(?:of|for|and|the|on|in|to|de)\s+)*){0,10}?)"
+_PERSON_LEAD = re.compile(
+    rf"^{_INTRO}(?:[Tt]he\s+)?{_TITLE_WORDS}\*\*(?P<honorific>{_HONORIFIC})\s+(?P<name>[^*]+?)\*\*(?P<rest>.*)$", re.S
+)
+_SEPARATOR = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
+_BOLD_LEAD = re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?P<bolds>\*\*[^*]+\*\*(?:{_SEPARATOR}(?:the\s+)?\*\*[^*]+\*\*)*)")
+_ROLE_WORDS = [
+    ("co_chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Co-?[Cc]hair(?:s|manship|person)?\b")),
+    ("chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Chair(?:manship|person)?\b")),
+    ("secretariat", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+)?Secretariat\b")),
+]
+_NARRATION = re.compile(
+    rf"^{_INTRO}(?:[Tt]he\s+|[Ss]everal\s+|[Mm]any\s+|[Mm]ost\s+|[Aa]ll\s+|[Ss]ome\s+|[Oo]ther\s+|[Nn]umerous\s+"
+    r"|[Aa] number of\s+|[Bb]oth\s+)?(?:participating\s+|the\s+|other\s+)?"
+    r"(?:[Cc]ountries|[Ss]tates|[Pp]articipants|[Dd]elegations|[Dd]elegates|[Ss]peakers|[Oo]rgani[sz]ations"
+    r"|Member States|[Pp]artners)\b"
+)
+_CHAIR_WORD = re.compile(r"^(?:[A-Z][\w-]+\s+)?(?P<co>Co-?)?Chair$")
+_ROLE_DECLARATION = re.compile(
+    r"(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3}),?\s+as\s+(?:the\s+)?"
+    r"(?P<co>Co-?)?[Cc]hair\b(?![-\w])(?!\s+of\b(?!\s+the\s+Budapest\s+Process))"
+)
+_CHAIRED_BY = re.compile(
+    r"\b(?P<co>[Cc]o-)?[Cc]haired\s+by\s+(?:the\s+)?(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3})"
+)
+_SECRETARIAT_DECLARATIONS = [
+    re.compile(
+        r"\b(?P<name>[A-Z][\w-]{1,40})\s+(?:in\s+charge\s+of|running|which\s+runs|as)\s+(?:the\s+)?"
+        r"(?:Budapest Process\s+)?Secretariat\b"
+    ),
+    re.compile(r"\b(?P<name>[A-Z]{2,10})\s+Secretariat\b"),  # "the ICMPD Secretariat"
+    re.compile(r"\bSecretariat\s+\((?P<name>[A-Z]{2,10})\)"),  # "the Secretariat (ICMPD)"
+]
+_GOALS = re.compile(
+    rf"\bpriority\s+goals?\s+(?P<numbers>\d{{1,2}}{_SUP}*(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+to\s+|\s*[–-]\s*)"
+    rf"\d{{1,2}}{_SUP}*)*)",
+    re.IGNORECASE,
+)
+_CONNECTORS = {"of", "for", "and", "the", "on", "in", "to", "de", "du", "des", "la", "le", "&"}
+
+
+def goal_numbers(text: str) -> list[int]:
+    """Numbers of the priority goals a text names: "priority goals 1, 2, 4 and 5¹" → [1, 2, 4, 5]."""
+    numbers: list[int] = []
+    for match in _GOALS.finditer(text):
+        spec = re.sub(_SUP, "", match["numbers"])
+        for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", spec):
+            bounds = re.split(r"\s+to\s+|\s*[–-]\s*", part)
+            if len(bounds) == 2 and bounds[0] < bounds[1]:
+                numbers.extend(range(int(bounds[0]), int(bounds[1]) + 1))
+            else:
+                numbers.extend(int(bound) for bound in bounds if bound)
+    return sorted(set(numbers))
+
+
+def affiliation_run(text: str) -> str:
+    """The name at the start of a text: "Turkey's Directorate General … (DGMM) opened …" → up to "(DGMM)"."""
+    words = text.split()
+    taken: list[str] = []
+    for word in words:
+        bare = word.strip(",;:.")
+        if word.startswith("(") and taken:
+            closing = re.match(r"^\([^)]*\)", " ".join(words[len(taken) :]))
+            if closing:
+                taken.append(closing[0])
+            break
+        if bare and (bare[0].isupper() or bare[0].isdigit() or bare.lower() in _CONNECTORS):
+            taken.append(bare)
+            if word != bare and not word.endswith("."):
+                break  # a comma ends the name
+            continue
+        break
+    while taken and taken[-1].lower() in _CONNECTORS:
+        taken.pop()
+    while taken and taken[0].lower() in {"the"}:
+        taken.pop(0)
+    return " ".join(taken)
+
+
+def _person(match: re.Match) -> ParsedPerson:
+    title = collapse(match["title"] or "")
+    rest = match["rest"]
+    affiliation = ""
+    if title:
+        after = re.match(r"^,?\s+(?:from|of|at|with)\s+(?:the\s+)?(.*)$", rest, re.S) or re.match(
+            r"^,\s+(?:the\s+)?(.*)$", rest, re.S
+        )
+        if after:
+            affiliation = affiliation_run(strip_bold(after[1]))
+    else:
+        after = re.match(
+            r"^,\s+(?P<title>[^,]+?)\s+(?:at|from|with)\s+(?:the\s+)?(?P<aff>.*)$", rest, re.S
+        ) or re.match(r"^,\s+(?P<title>[^,]+?),\s+(?:the\s+)?(?P<aff>.*)$", rest, re.S)
+        if after:
+            title = collapse(after["title"])
+            affiliation = affiliation_run(strip_bold(after["aff"]))
+    represents = ""
+    declaration = _ROLE_DECLARATION.search(strip_bold(rest))
+    if declaration:
+        represents = "co_chair" if declaration["co"] else "chair"
+    return ParsedPerson(
+        honorific=collapse(match["honorific"]),
+        name=collapse(match["name"]),
+        title=title,
+        affiliation=affiliation,
+        represents=represents,
+    )
+
+
+@dataclass
+class _Lead:
+    kind: str  # as ParsedPassage.kind, or "continue"
+    speakers: list[str] = field(default_factory=list)
+    person: ParsedPerson | None = None
+
+
+def _lead(sentence: str, chair: str, co_chair: str) -> _Lead:
+    person = _PERSON_LEAD.match(sentence)
+    if person:
+        return _Lead("person", person=_person(person))
+    bold = _BOLD_LEAD.match(sentence)
+    if bold:
+        names = [collapse(name) for name in re.findall(r"\*\*([^*]+)\*\*", bold["bolds"])]
+        if names and names[0][:1].isupper():
+            roles = {_CHAIR_WORD.match(name) for name in names}
+            if len(names) == 1 and None not in roles:
+                return _Lead("co_chair" if roles.pop()["co"] else "chair", speakers=names)
+            return _Lead("intervention", speakers=names)
+    for kind, pattern in _ROLE_WORDS:
+        if pattern.match(sentence):
+            return _Lead(kind)
+    for kind, name in (("chair", chair), ("co_chair", co_chair)):
+        if name and re.match(rf"^{_INTRO}{re.escape(name)}(?:['’]s)?\s+[a-z]", strip_bold(sentence)):
+            return _Lead(kind)
+    if _NARRATION.match(sentence):
+        return _Lead("narration")
+    return _Lead("continue")
+
+
+def _role_of(passage: ParsedPassage, chair: str, co_chair: str) -> str:
+    """Who speaks in a passage, for deciding whether the next sentence is still theirs."""
+    if passage.kind == "intervention" and len(passage.speakers) == 1:
+        if passage.speakers[0] == chair:
+            return "chair"
+        if passage.speakers[0] == co_chair:
+            return "co_chair"
+    return passage.kind
+
+
+def split_passages(text: str, *, chair: str = "", co_chair: str = "") -> list[ParsedPassage]:
+    """One passage per intervention, starting at the sentence that names its speaker; narration in between."""
+    passages: list[ParsedPassage] = []
+    for sentence in split_sentences(text):
+        lead = _lead(sentence, chair, co_chair)
+        current = passages[-1] if passages else None
+        if current is None:
+            kind = "narration" if lead.kind == "continue" else lead.kind
+        elif lead.kind in ("intervention", "person"):
+            kind = lead.kind
+        elif lead.kind in ("chair", "co_chair", "secretariat", "narration") and lead.kind != _role_of(
+            current, chair, co_chair
+        ):
+            kind = lead.kind
+        else:
+            current.text += " " + sentence
+            continue
+        passages.append(ParsedPassage(text=sentence, kind=kind, speakers=lead.speakers, person=lead.person))
+    for passage in passages:
+        passage.goals = goal_numbers(passage.text)
+    return passages
+
+
+# ---------------------------------------------------------------------------------------------
+# Paragraph 1: how many came, and who
+
+_COUNT = re.compile(
+    r"\**(?P<people>\d[\d,]*)\s+(?:participants|delegates|representatives|officials)\**"
+    r"(?:\s+\**(?:from|of|representing)\s+(?P<countries>\d+)\s+(?:participating\s+)?(?:countries|states)\**)?",
+    re.IGNORECASE,
+)
+
+
+_COUNTRY_COUNT = re.compile(
+    r"\**(?:from|of|representing)\s+(?P<countries>\d+)\s+(?:participating\s+)?(?:countries|states)\**", re.IGNORECASE
+)
+
+
+def participants(text: str) -> tuple[int | None, int | None, list[str]]:
+    """The number of participants and countries and the lists that name them, from the first paragraph."""
+    match = _COUNT.search(text) or _COUNTRY_COUNT.search(text)
+    if not match:
+        return None, None, []
+    people = int(match["people"].replace(",", "")) if "people" in match.groupdict() else None
+    countries = int(match["countries"]) if match["countries"] else None
+    rest = strip_bold(text[match.end() :])
+    sentence = split_sentences(rest.strip())[0] if rest.strip() else ""
+    sentence = re.sub(r"^[\s:;,–—-]*(?:namely\s+|including\s+|i\.e\.\s+)?", "", sentence)
+    sentence = re.sub(r"[.\s]+$", "", sentence)
+    if sentence.startswith("(") and sentence.endswith(")") and sentence.count("(") == 1:
+        sentence = sentence[1:-1]  # "… from 39 countries (Afghanistan, …, Ukraine)."
+    elif sentence.startswith("("):
+        sentence = sentence[1:].replace(")", " –", 1)  # "(Afghanistan, …, Ukraine) as well as …"
+    # "– Afghanistan, …, Ukraine– as well as the European Commission, …": each list ends at a dash.
+    lists = [
+        re.split(r"\s*[–—]\s*|\s+-\s+", part.strip(" ,;:–—-"), maxsplit=1)[0]
+        for part in re.split(r"\s*[–—-]?\s*\bas well as\b\s*", sentence)
+    ]
+    return people, countries, [part.strip(" ,;:") for part in lists if part.strip(" ,;:")]
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole summary
+
+
+def parse_summary(text: str) -> ParsedSummary:
+    """Read a summary's text (plain text or Markdown) into a ParsedSummary; SummaryError if it has no paragraphs."""
+    text = normalise(text)
+    if not text.strip():
+        raise SummaryError("The summary is empty.")
+    header, blocks, footnote_blocks, warnings = _split_blocks(text)
+    if not blocks:
+        raise SummaryError(
+            "No numbered paragraphs were found. A summary's paragraphs start with their number, "
+            "e.g. “1. The Annual Senior Officials Meeting gathered …”."
+        )
+    title, dates, location, meeting_format = _read_header(header)
+    paragraph_texts = [(block.number, collapse(" ".join(block.lines))) for block in blocks]
+    if dates is None:
+        dates = find_dates(paragraph_texts[0][1])
+        if dates is not None:
+            warnings.append("The date was taken from paragraph 1: the header gives none.")
+    if not title:
+        warnings.append("No title was found above paragraph 1.")
+    if dates is None:
+        warnings.append("No date was found (e.g. “Online, 2 December 2020”).")
+
+    plain = strip_bold(" ".join(text for _, text in paragraph_texts))
+    chair = co_chair = ""
+    for declaration in list(_ROLE_DECLARATION.finditer(plain)) + list(_CHAIRED_BY.finditer(plain)):
+        name = re.sub(r"['’]s$", "", declaration["name"])
+        if declaration["co"]:
+            co_chair = co_chair or name
+        else:
+            chair = chair or name
+    declarations = [
+        match
+        for pattern in _SECRETARIAT_DECLARATIONS
+        for match in pattern.finditer(plain)
+        if match["name"] not in {"BP", "Process", "The"}
+    ]
+    secretariat = min(declarations, key=lambda match: match.start())["name"] if declarations else ""
+    if not secretariat and re.search(r"\bSecretariat\b", plain):
+        secretariat = DEFAULT_SECRETARIAT
+
+    paragraphs = []
+    for number, paragraph_text in paragraph_texts:
+        topic = next(
+            (bold for bold in re.findall(r"\*\*([^*]+)\*\*", paragraph_text) if bold[:1].islower()),
+            "",
+        )
+        passages = split_passages(paragraph_text, chair=chair, co_chair=co_chair)
+        paragraphs.append(ParsedParagraph(number=number, text=paragraph_text, passages=passages, topic=topic))
+
+    count, country_count, lists = participants(paragraph_texts[0][1])
+    people = [passage.person for paragraph in paragraphs for passage in paragraph.passages if passage.person]
+    footnotes = [
+        ParsedFootnote(block.number, "\n".join(collapse(line) for line in block.lines)) for block in footnote_blocks
+    ]
+    numbers = [footnote.number for footnote in footnotes]
+    if len(set(numbers)) != len(numbers):
+        warnings.append("Two footnotes have the same number; only the first is kept.")
+        footnotes = [footnote for index, footnote in enumerate(footnotes) if footnote.number not in numbers[:index]]
+    return ParsedSummary(
+        title=title,
+        start_date=dates.start if dates else None,
+        end_date=dates.end if dates else None,
+        location=location,
+        format=meeting_format,
+        participant_count=count,
+        country_count=country_count,
+        participant_lists=lists,
+        chair=chair,
+        co_chair=co_chair,
+        secretariat=secretariat,
+        people=people,
+        paragraphs=paragraphs,
+        footnotes=footnotes,
+        warnings=warnings,
+    )

@@ -1,0 +1,630 @@
+"""Match the names of a parsed summary to actors: by name, acronym, other names and the ISO 3166 list.
+
+Nothing is saved here. A country found only in the ISO list comes back as a new actor for the
+import to create; an institution named with its country ("Turkey's Directorate General …") as a new
+institution of that country; a name that matches nothing is reported in `unrecognised`, never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import pycountry
+
+from actors.models import Actor, Region
+from meetings.models import PriorityGoal
+
+from .parse import SUPERSCRIPT_DIGITS, ParsedPassage, ParsedSummary, strip_bold
+
+COUNTRY, ORGANISATION, INSTITUTION, GROUP = (
+    Actor.Kind.COUNTRY.value,
+    Actor.Kind.ORGANISATION.value,
+    Actor.Kind.INSTITUTION.value,
+    Actor.Kind.GROUP.value,
+)
+SPEAKER_KINDS = (COUNTRY, ORGANISATION, GROUP)
+
+# English short names that the ISO list does not carry but summaries use.
+COUNTRY_ALIASES = {
+    "turkey": "TR",
+    "russia": "RU",
+    "syria": "SY",
+    "vietnam": "VN",
+    "laos": "LA",
+    "south korea": "KR",
+    "north korea": "KP",
+    "republic of korea": "KR",
+    "palestine": "PS",
+    "ivory coast": "CI",
+    "cape verde": "CV",
+    "swaziland": "SZ",
+    "macedonia": "MK",
+    "holland": "NL",
+    "great britain": "GB",
+    "britain": "GB",
+    "uk": "GB",
+    "usa": "US",
+    "united states": "US",
+    "brunei": "BN",
+    "east timor": "TL",
+    "vatican": "VA",
+    "holy see": "VA",
+    "burma": "MM",
+}
+
+
+def norm(name: str) -> str:
+    """A key for comparing names: no accents, case, stars, footnote marks, leading "the" or possessive "'s"."""
+    name = name.replace("**", "").translate({ord(ch): None for ch in SUPERSCRIPT_DIGITS})
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(ch for ch in name if not unicodedata.combining(ch))
+    name = name.replace("’", "'").replace("‘", "'").replace("&", " and ").replace("–", "-").casefold()
+    name = " ".join(name.split()).strip(" .,;:")
+    name = re.sub(r"^the\s+", "", name)
+    name = re.sub(r"'s?$", "", name)
+    return name
+
+
+@cache
+def _iso_names() -> dict[str, pycountry.db.Country]:
+    names = {}
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                names.setdefault(norm(value), country)
+    for alias, code in COUNTRY_ALIASES.items():
+        names.setdefault(alias, pycountry.countries.get(alpha_2=code))
+    return names
+
+
+def iso_country(name: str) -> pycountry.db.Country | None:
+    """The ISO 3166 country of a name, matched exactly on its short, official or common name; no fuzzy search."""
+    return _iso_names().get(norm(name))
+
+
+# ---------------------------------------------------------------------------------------------
+# The recognised summary
+
+
+@dataclass(eq=False)
+class ActorMatch:
+    """An actor a name stands for: an existing one, or a new country or institution to create."""
+
+    name: str
+    kind: str
+    code: str | None
+    written: str
+    actor: Actor | None = None
+    parent: ActorMatch | None = None
+    new: bool = False
+    other_names: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "code": self.code}
+
+    @property
+    def page_owner(self) -> ActorMatch:
+        """The country or organisation an institution belongs to; an actor with a page of its own is its own."""
+        return self.parent if self.kind == INSTITUTION and self.parent else self
+
+
+@dataclass
+class PersonEntry:
+    honorific: str
+    name: str
+    title: str
+    affiliation_written: str
+    affiliation: ActorMatch | None
+    represents: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        affiliation = self.affiliation
+        return {
+            "name": self.name,
+            "honorific": self.honorific,
+            "title": self.title,
+            "affiliation": affiliation.name if affiliation else self.affiliation_written,
+            "of": affiliation.parent.name if affiliation and affiliation.parent else None,
+        }
+
+
+@dataclass
+class PassageEntry:
+    text: str
+    kind: str
+    speakers: list[ActorMatch]
+    person: PersonEntry | None
+    goals: list[int]
+    mentions: list[ActorMatch] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "speakers": [speaker.to_dict() for speaker in self.speakers],
+            "person": self.person.name if self.person else None,
+            "goals": self.goals,
+            "text": self.text,
+            "mentions": [mention.to_dict() for mention in self.mentions],
+            "regions": [region.name for region in self.regions],
+        }
+
+
+@dataclass
+class ParagraphEntry:
+    number: int
+    subject: str
+    passages: list[PassageEntry]
+
+    @property
+    def text(self) -> str:
+        return " ".join(passage.text for passage in self.passages)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "subject": self.subject,
+            "interventions": [passage.to_dict() for passage in self.passages],
+        }
+
+
+@dataclass
+class Summary:
+    """What the importer recognised in a summary; `meeting_import` saves it, the admin shows it."""
+
+    title: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    location: str
+    format: str
+    participant_count: int | None
+    participants: list[ActorMatch]
+    chair: ActorMatch | None
+    chair_represented_by: ActorMatch | None
+    co_chair: ActorMatch | None
+    secretariat: ActorMatch | None
+    people: list[PersonEntry]
+    paragraphs: list[ParagraphEntry]
+    footnotes: list[tuple[int, str]]
+    unrecognised: list[str]
+    warnings: list[str]
+
+    @property
+    def new_actors(self) -> list[ActorMatch]:
+        seen: dict[int, ActorMatch] = {}
+        for match in self._all_matches():
+            for candidate in (match.parent, match):
+                if candidate is not None and candidate.new:
+                    seen.setdefault(id(candidate), candidate)
+        return list(seen.values())
+
+    def _all_matches(self):
+        yield from self.participants
+        yield from (
+            match for match in (self.chair, self.co_chair, self.secretariat, self.chair_represented_by) if match
+        )
+        yield from (person.affiliation for person in self.people if person.affiliation)
+        for paragraph in self.paragraphs:
+            for passage in paragraph.passages:
+                yield from passage.speakers
+                yield from passage.mentions
+
+    def to_dict(self) -> dict[str, Any]:
+        def role(match: ActorMatch | None) -> dict[str, Any] | None:
+            return match.to_dict() if match else None
+
+        return {
+            "title": self.title,
+            "start_date": self.start_date.isoformat() if self.start_date else None,
+            "end_date": self.end_date.isoformat() if self.end_date else None,
+            "location": self.location,
+            "format": self.format,
+            "participant_count": self.participant_count,
+            "participants": [match.to_dict() for match in self.participants],
+            "chair": role(self.chair),
+            "co_chair": role(self.co_chair),
+            "secretariat": role(self.secretariat),
+            "people": [person.to_dict() for person in self.people],
+            "paragraphs": [paragraph.to_dict() for paragraph in self.paragraphs],
+            "footnotes": [text for _number, text in self.footnotes],
+            "new_actors": [match.to_dict() for match in self.new_actors],
+            "unrecognised": self.unrecognised,
+            "warnings": self.warnings,
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching names
+
+
+_LIST_SEPARATOR = re.compile(r"(\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*)")
+_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()]+)\)$")
+_ROLE_SUFFIX = re.compile(
+    r"\s+(?:as\b|in\s+(?:its|their|his|her)\s+capacity\b|on\s+behalf\s+of\b|speaking\s+for\b).*$", re.S
+)
+_MAX_JOIN = 6
+
+
+class Recogniser:
+    """The actors, goals and regions of the database, indexed once, and what has been recognised so far."""
+
+    def __init__(self) -> None:
+        self.actors = list(Actor.objects.select_related("parent"))
+        self.by_key: dict[str, list[Actor]] = {}
+        for actor in self.actors:
+            keys = {actor.name, actor.short_name, *actor.other_names.splitlines()}
+            if actor.short_name:
+                keys.add(f"{actor.name} ({actor.short_name})")
+            for key in filter(None, (norm(key) for key in keys if key.strip())):
+                self.by_key.setdefault(key, []).append(actor)
+        self.by_iso = {actor.iso_code: actor for actor in self.actors if actor.kind == COUNTRY}
+        # Names as written in running text, case and all; a name two actors share stands for neither.
+        self.mention_names: dict[str, Actor | None] = {}
+        for actor in self.actors:
+            for name in {actor.name, actor.short_name, *actor.other_names.splitlines()}:
+                name = name.strip()
+                if len(name) >= 3 or (len(name) == 2 and name.isupper()):
+                    shared = name in self.mention_names and self.mention_names[name] != actor
+                    self.mention_names[name] = None if shared else actor
+        self.mention_pattern = _name_pattern(tuple(sorted(self.mention_names, key=len, reverse=True)))
+        self.goal_numbers = set(PriorityGoal.objects.values_list("number", flat=True))
+        self.regions = list(Region.objects.all())
+        self.unrecognised: list[str] = []
+        self._matches: dict[int | tuple[str, str], ActorMatch] = {}
+
+    # -- single names
+
+    def report(self, written: str) -> None:
+        written = " ".join(strip_bold(written).split()).strip(" ,.;:")
+        if written and written not in self.unrecognised:
+            self.unrecognised.append(written)
+
+    def for_actor(self, actor: Actor, written: str) -> ActorMatch:
+        if actor.pk not in self._matches:
+            parent = self.for_actor(actor.parent, actor.parent.name) if actor.parent_id else None
+            code = actor.iso_code if actor.kind == COUNTRY else (actor.short_name or None)
+            self._matches[actor.pk] = ActorMatch(actor.name, actor.kind, code, written, actor=actor, parent=parent)
+        return self._matches[actor.pk]
+
+    def _new_country(self, country: pycountry.db.Country, written: str) -> ActorMatch:
+        key = ("country", country.alpha_2)
+        if key not in self._matches:
+            name = " ".join(re.sub(r"^[Tt]he\s+", "", strip_bold(written)).split())
+            others = []
+            for attribute in ("name", "official_name", "common_name"):
+                value = getattr(country, attribute, None)
+                if value and value != name and value not in others:
+                    others.append(value)
+            self._matches[key] = ActorMatch(name, COUNTRY, country.alpha_2, written, new=True, other_names=others)
+        return self._matches[key]
+
+    def _institution(self, name: str, acronym: str, parent: ActorMatch, written: str) -> ActorMatch:
+        if parent.actor is not None:
+            for actor in self.actors:
+                if actor.kind == INSTITUTION and actor.parent_id == parent.actor.pk:
+                    if norm(actor.name) == norm(name) or (acronym and norm(actor.short_name) == norm(acronym)):
+                        return self.for_actor(actor, written)
+        key = ("institution", f"{id(parent)}:{norm(name)}")
+        if key not in self._matches:
+            self._matches[key] = ActorMatch(name, INSTITUTION, acronym or None, written, parent=parent, new=True)
+        return self._matches[key]
+
+    def match(
+        self, written: str, kinds: tuple[str, ...] = SPEAKER_KINDS, *, by_acronym: bool = True
+    ) -> ActorMatch | None:
+        """The actor a single name stands for, or None; countries may come from the ISO list.
+
+        `by_acronym=False` ignores an acronym in brackets: pieces of a list joined back together must match
+        by name, or "the ILO (ILO), the MARRI (MARRI)" would be taken for MARRI alone.
+        """
+        name = _ROLE_SUFFIX.sub("", strip_bold(written)).strip(" ,.;:")
+        candidates = [name]
+        acronym = _ACRONYM.match(name)
+        if acronym:
+            candidates += [acronym["name"], acronym["acronym"]] if by_acronym else [acronym["name"]]
+        for candidate in candidates:
+            found = [actor for actor in self.by_key.get(norm(candidate), []) if actor.kind in kinds]
+            if len(found) == 1:
+                return self.for_actor(found[0], written)
+        if COUNTRY in kinds:
+            for candidate in candidates:
+                country = iso_country(candidate)
+                if country is not None:
+                    existing = self.by_iso.get(country.alpha_2)
+                    if existing is not None:
+                        return self.for_actor(existing, written)
+                    return self._new_country(country, name)
+        return None
+
+    # -- lists of names
+
+    def match_list(
+        self, text: str, kinds: tuple[str, ...] = SPEAKER_KINDS, *, unknown: list[str] | None = None
+    ) -> list[ActorMatch]:
+        """Every actor of a list such as "Austria, Bosnia and Herzegovina and Norway".
+
+        Names that match nothing are reported, or put in `unknown` for the caller to try otherwise.
+        """
+        parts = _LIST_SEPARATOR.split(strip_bold(text).strip(" ,.;:"))
+        tokens = parts[0::2]
+        separators = parts[1::2]
+        tokens = [_ROLE_SUFFIX.sub("", token).strip() for token in tokens]
+        found: list[ActorMatch] = []
+        unmatched: list[tuple[int, str]] = []
+        index = 0
+        while index < len(tokens):
+            for last in range(min(len(tokens), index + _MAX_JOIN) - 1, index - 1, -1):
+                joined = tokens[index]
+                for position in range(index + 1, last + 1):
+                    joined += separators[position - 1] + tokens[position]
+                match = self.match(joined, kinds, by_acronym=last == index) if joined else None
+                if match is not None:
+                    if match not in found:
+                        found.append(match)
+                    index = last + 1
+                    break
+            else:
+                if tokens[index]:
+                    unmatched.append((index, tokens[index]))
+                index += 1
+        for name in _merge_unknown(unmatched, tokens, separators):
+            match = self.match(name, kinds)
+            if match is None and unknown is not None:
+                unknown.append(name)
+            elif match is None:
+                self.report(name)
+            elif match not in found:
+                found.append(match)
+        return found
+
+    # -- officials
+
+    def affiliation(self, written: str) -> ActorMatch | None:
+        """Where an official works: "Turkey's Directorate General … (DGMM)", "the Ministry of Interior of Hungary"."""
+        text = strip_bold(written).strip(" ,.;:")
+        if not text:
+            return None
+        whole = self.match(text, (ORGANISATION, COUNTRY, GROUP))
+        if whole is not None:
+            return whole
+        acronym_match = _ACRONYM.match(text)
+        name, acronym = (acronym_match["name"], acronym_match["acronym"]) if acronym_match else (text, "")
+        if acronym:
+            by_acronym = [actor for actor in self.by_key.get(norm(acronym), []) if actor.kind == INSTITUTION]
+            if len(by_acronym) == 1:
+                return self.for_actor(by_acronym[0], written)
+        possessive = re.match(r"^(?P<country>.+?)['’]s?\s+(?P<name>[A-Z].+)$", name)
+        if possessive:
+            country = self.match(possessive["country"], (COUNTRY,))
+            if country is not None:
+                return self._institution(possessive["name"], acronym, country, written)
+        of_country = re.match(r"^(?P<name>.+)\s+of\s+(?:the\s+)?(?P<country>[^,]+)$", name)
+        if of_country:
+            country = self.match(of_country["country"], (COUNTRY,))
+            if country is not None:
+                return self._institution(of_country["name"], acronym, country, written)
+        return None
+
+    # -- the rest of a passage
+
+    def mentions(self, text: str, exclude: list[ActorMatch]) -> list[ActorMatch]:
+        """Actors a passage names without their speaking, written as their name, acronym or other name.
+
+        An institution counts only where its country or organisation speaks or is named too, or by its
+        acronym: "the Ministry of Interior" alone could be any country's.
+        """
+        excluded = {match.actor.pk for match in exclude if match.actor is not None}
+        plain = strip_bold(text)
+        named = [(found[0], self.mention_names[found[0]]) for found in self.mention_pattern.finditer(plain)]
+        named_pks = {actor.pk for _name, actor in named if actor is not None} | excluded
+        found: list[ActorMatch] = []
+        for name, actor in named:
+            if actor is None or actor.pk in excluded:
+                continue
+            if actor.kind == INSTITUTION and actor.parent_id not in named_pks and name != actor.short_name:
+                continue
+            match = self.for_actor(actor, name)
+            if match not in found:
+                found.append(match)
+        return found
+
+    def regions_in(self, text: str) -> list[Region]:
+        """Regions a passage names: "the Silk Routes" names the Silk Routes Region."""
+        return [
+            region
+            for region in self.regions
+            if re.search(rf"\b{re.escape(region.name.removesuffix(' Region'))}\b", strip_bold(text))
+        ]
+
+
+@cache
+def _name_pattern(names: tuple[str, ...]) -> re.Pattern:
+    if not names:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(name) for name in names) + r")(?![\w-])")
+
+
+def _merge_unknown(unknown: list[tuple[int, str]], tokens: list[str], separators: list[str]) -> list[str]:
+    """Unmatched pieces of a list, rejoined where a list of "the …" names was split inside a name.
+
+    "the Organization for Security and Co-operation in Europe (OSCE)" splits at "and"; a piece that does not
+    start with "the" in a list whose names do is the rest of the name before it.
+    """
+    if not unknown:
+        return []
+    the_style = sum(token.lower().startswith("the ") for token in tokens) * 2 >= len(tokens)
+    names: list[list[int]] = []
+    for index, token in unknown:
+        if the_style and names and names[-1][-1] == index - 1 and not token.lower().startswith("the "):
+            names[-1].append(index)
+        else:
+            names.append([index])
+    merged = []
+    for group in names:
+        text = tokens[group[0]]
+        for index in group[1:]:
+            text += separators[index - 1] + tokens[index]
+        merged.append(re.sub(r"^[Tt]he\s+", "", text))
+    return merged
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole summary
+
+
+def _subject(number: int, passages: list[PassageEntry], topic: str, count: int | None, last: bool) -> str:
+    """A few words for the table of contents; staff can change them in the admin."""
+    if number == 1 and count:
+        return "Participants"
+    if passages and passages[0].person and re.search(r"\bopen(?:ed|s)\b", passages[0].text):
+        return "Opening"
+    if topic:
+        subject = topic.strip(" .,:;")
+        return (subject[:1].upper() + subject[1:])[:200]
+    interventions = [passage for passage in passages if passage.kind == "intervention" and passage.speakers]
+    if interventions and len(interventions) * 2 >= len(passages):
+        kinds = {speaker.kind for passage in interventions for speaker in passage.speakers}
+        if kinds <= {COUNTRY, GROUP}:
+            return "Interventions of states"
+        if kinds <= {ORGANISATION}:
+            return "Interventions of organisations"
+        return "Interventions"
+    if last and re.search(r"\b(?:thanked|closed|concluded)\b", " ".join(p.text for p in passages)):
+        return "Closing"
+    return ""
+
+
+def recognise_summary(parsed: ParsedSummary) -> Summary:
+    """Match every name of a parsed summary to an actor; report what matches nothing."""
+    recogniser = Recogniser()
+    participants: list[ActorMatch] = []
+    for text in parsed.participant_lists:
+        for match in recogniser.match_list(text, (COUNTRY, ORGANISATION)):
+            if match not in participants:
+                participants.append(match)
+
+    def role(name: str) -> ActorMatch | None:
+        if not name:
+            return None
+        match = recogniser.match(name, (COUNTRY, ORGANISATION))
+        if match is None:
+            recogniser.report(name)
+        return match
+
+    chair, co_chair, secretariat = role(parsed.chair), role(parsed.co_chair), role(parsed.secretariat)
+
+    people: list[PersonEntry] = []
+    chair_represented_by = None
+    people_by_parsed: dict[int, PersonEntry] = {}
+    for person in parsed.people:
+        affiliation = recogniser.affiliation(person.affiliation)
+        if affiliation is None and person.affiliation:
+            recogniser.report(person.affiliation)
+        entry = PersonEntry(
+            honorific=person.honorific,
+            name=person.name,
+            title=person.title,
+            affiliation_written=person.affiliation,
+            affiliation=affiliation,
+            represents=person.represents,
+        )
+        people.append(entry)
+        people_by_parsed[id(person)] = entry
+        represented = {"chair": chair, "co_chair": co_chair}.get(person.represents)
+        if (
+            person.represents == "chair"
+            and affiliation is not None
+            and affiliation.kind == INSTITUTION
+            and represented is not None
+            and affiliation.parent is represented
+        ):
+            chair_represented_by = affiliation
+
+    roles = {"chair": chair, "co_chair": co_chair, "secretariat": secretariat}
+
+    def speakers_of(passage: ParsedPassage) -> list[ActorMatch]:
+        if passage.kind == "person" and passage.person is not None:
+            entry = people_by_parsed[id(passage.person)]
+            return [entry.affiliation.page_owner] if entry.affiliation else []
+        if passage.kind in roles:
+            match = roles[passage.kind]
+            return [match] if match else []
+        if passage.kind == "intervention":
+            found: list[ActorMatch] = []
+            for bold in passage.speakers:
+                # One name first, as an official's workplace is read: a ministry or agency in bold
+                # ("**Ministry of Interior of Hungary**", "**DGMM**") speaks for its country.
+                unknown: list[str] = []
+                matches = recogniser.match_list(bold, (*SPEAKER_KINDS, INSTITUTION), unknown=unknown)
+                single = recogniser.affiliation(bold) if unknown and not matches else None
+                if single is not None:
+                    matches = [single]
+                else:
+                    for name in unknown:
+                        recogniser.report(name)
+                for match in matches:
+                    if match.page_owner not in found:
+                        found.append(match.page_owner)
+            return found
+        return []
+
+    paragraphs: list[ParagraphEntry] = []
+    for index, paragraph in enumerate(parsed.paragraphs):
+        entries = []
+        for passage in paragraph.passages:
+            speakers = speakers_of(passage)
+            person = people_by_parsed.get(id(passage.person)) if passage.person else None
+            goals = [number for number in passage.goals if number in recogniser.goal_numbers]
+            for number in passage.goals:
+                if number not in recogniser.goal_numbers:
+                    recogniser.report(f"priority goal {number}")
+            is_participant_list = index == 0 and parsed.participant_lists
+            exclude = speakers + ([person.affiliation] if person and person.affiliation else [])
+            entries.append(
+                PassageEntry(
+                    text=passage.text,
+                    kind=passage.kind,
+                    speakers=speakers,
+                    person=person,
+                    goals=goals,
+                    mentions=[] if is_participant_list else recogniser.mentions(passage.text, exclude),
+                    regions=[] if is_participant_list else recogniser.regions_in(passage.text),
+                )
+            )
+        last = index == len(parsed.paragraphs) - 1
+        subject = _subject(paragraph.number, entries, paragraph.topic, parsed.participant_count, last)
+        paragraphs.append(ParagraphEntry(number=paragraph.number, subject=subject, passages=entries))
+
+    warnings = list(parsed.warnings)
+    spoken = {passage.kind for paragraph in parsed.paragraphs for passage in paragraph.passages}
+    for kind, match, words in (("chair", chair, "Chair"), ("co_chair", co_chair, "Co-Chair")):
+        if kind in spoken and match is None:
+            warnings.append(f"The {words} speaks but is not named (e.g. “representing Türkiye as {words}”).")
+    listed_countries = sum(1 for match in participants if match.kind == COUNTRY)
+    if parsed.country_count is not None and parsed.country_count != listed_countries:
+        warnings.append(
+            f"The summary speaks of {parsed.country_count} countries; {listed_countries} were recognised in its list."
+        )
+    return Summary(
+        title=parsed.title,
+        start_date=parsed.start_date,
+        end_date=parsed.end_date,
+        location=parsed.location,
+        format=parsed.format,
+        participant_count=parsed.participant_count,
+        participants=participants,
+        chair=chair,
+        chair_represented_by=chair_represented_by,
+        co_chair=co_chair,
+        secretariat=secretariat,
+        people=people,
+        paragraphs=paragraphs,
+        footnotes=[(footnote.number, footnote.text) for footnote in parsed.footnotes],
+        unrecognised=recogniser.unrecognised,
+        warnings=warnings,
+    )

@@ -1,0 +1,154 @@
+"""The OpenAPI description at /api/schema/, its offline docs, and schemathesis's checks of the API against it.
+
+Schemathesis runs in-process through Django's WSGI handler, with every default check: each response must be
+documented (status, content type, headers, body schema), valid input accepted, invalid input refused, and
+nothing answered with a 5xx.
+"""
+
+import re
+
+import hypothesis
+import pytest
+import schemathesis
+import yaml
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from drf_spectacular.validation import validate_schema
+from schemathesis.config import SchemathesisConfig
+
+from budapest.wsgi import application
+
+pytestmark = pytest.mark.django_db
+
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "generation": {
+            "max-examples": 25,
+            # The same examples every run, so that the suite passes or fails for a reason, not by chance.
+            "deterministic": True,
+            # The API refuses a NUL in any parameter with a 400 (see test_api_formats), which JSON Schema
+            # cannot say of every string; schemathesis would count that refusal of "valid" data as a failure.
+            "allow-x00": False,
+            "database": "none",
+        },
+        "cache": {"enabled": False},
+    }
+)
+
+# Loaded when the tests are collected: describing the API reads no database.
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONFIG)
+
+
+@pytest.fixture
+def in_process(settings):
+    """No throttling in the way (429 is documented, but would hide the rest) and the test's connection kept open."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "partner": "100000/minute"},
+    }
+    cache.clear()
+    # The WSGI handler closes the connection after each request, as in production; here that connection
+    # holds the test's transaction, so it must stay open (Django's test client does the same).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+# The fixtures are set up once per operation, for all its examples, which is what is wanted here: reads
+# change nothing, and refused writes change nothing either.
+ONCE_PER_OPERATION = hypothesis.settings(suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture])
+
+
+@schema.include(method="GET").parametrize()
+@ONCE_PER_OPERATION
+def test_reads_conform_to_the_schema(case, som_2020, in_process):
+    case.call_and_validate()
+
+
+@schema.exclude(method="GET").parametrize()
+@ONCE_PER_OPERATION
+def test_writes_conform_to_the_schema(case, in_process):
+    # Anonymous, as schemathesis runs: every write must be refused with a documented 401, never accepted.
+    case.call_and_validate()
+
+
+@pytest.fixture
+def document(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    return yaml.safe_load(response.content)
+
+
+def operations(document):
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_schema_is_valid_openapi_3(document):
+    assert document["openapi"].startswith("3.")
+    validate_schema(document)
+
+
+def test_schema_lists_every_resource_and_the_export(document):
+    assert set(document["paths"]) == {
+        "/api/v1/meetings/",
+        "/api/v1/meetings/{slug}/",
+        "/api/v1/interventions/",
+        "/api/v1/interventions/{id}/",
+        "/api/v1/participations/",
+        "/api/v1/participations/{id}/",
+        "/api/v1/countries/",
+        "/api/v1/countries/{iso_code}/",
+        "/api/v1/organisations/",
+        "/api/v1/organisations/{slug}/",
+        "/api/v1/people/",
+        "/api/v1/people/{slug}/",
+        "/api/v1/priority-goals/",
+        "/api/v1/priority-goals/{number}/",
+        "/api/v1/export/popolo.json",
+    }
+
+
+def test_every_operation_documents_its_errors(document):
+    for path, method, operation in operations(document):
+        responses = set(operation["responses"])
+        assert {"401", "404", "429"} <= responses, (method, path)
+        assert "Retry-After" in operation["responses"]["429"]["headers"], (method, path)
+        if method != "get":
+            assert {"400", "403"} <= responses, (method, path)
+        elif not path.endswith("}/") and "popolo" not in path:
+            assert "400" in responses, (method, path)
+
+
+def test_reads_need_no_token_and_writes_do(document):
+    for path, method, operation in operations(document):
+        assert ({} in operation["security"]) == (method == "get"), (method, path)
+        assert {"tokenAuth": []} in operation["security"], (method, path)
+
+
+def test_lists_document_their_filters_csv_and_page_size(document):
+    parameters = {p["name"]: p for p in document["paths"]["/api/v1/interventions/"]["get"]["parameters"]}
+    assert {"meeting", "country", "organisation", "goal", "year", "search", "ordering", "page", "page_size"} <= set(
+        parameters
+    )
+    assert parameters["format"]["schema"]["enum"] == ["csv", "json"]
+    assert parameters["ordering"]["schema"]["items"]["enum"] == ["-date", "date"]
+    meetings = {p["name"] for p in document["paths"]["/api/v1/meetings/"]["get"]["parameters"]}
+    assert {"year", "date_from", "date_to", "series", "country", "organisation", "role", "goal", "search"} <= meetings
+    content = document["paths"]["/api/v1/countries/"]["get"]["responses"]["200"]["content"]
+    assert set(content) == {"application/json", "text/csv"}
+
+
+def test_docs_work_without_internet(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources, "the docs page loads no script or style at all"
+    assert all(source.startswith("/static/") for source in sources), sources
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in sources
+    assert "/api/schema/" in html

@@ -1,0 +1,265 @@
+"""Reading a summary's text: header, numbered paragraphs, page breaks, footnotes, passages and goals."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from meetings.importer.parse import (
+    SummaryError,
+    affiliation_run,
+    find_dates,
+    goal_numbers,
+    normalise,
+    parse_summary,
+    place_and_format,
+    split_passages,
+    split_sentences,
+)
+
+SOURCE = Path(settings.BASE_DIR) / "fixtures" / "sources" / "2020-12-02-annual-som.txt"
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def som_2020():
+    return parse_summary(SOURCE.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("Online, 2 December 2020", "2020-12-02", None),
+        ("Istanbul, 14–15 March 2022", "2022-03-14", "2022-03-15"),
+        ("Istanbul, 14-15 March 2022", "2022-03-14", "2022-03-15"),
+        ("3 to 4 May 2021", "2021-05-03", "2021-05-04"),
+        ("Vienna, 30 November – 1 December 2021", "2021-11-30", "2021-12-01"),
+        ("Baku, 30 December 2021 – 2 January 2022", "2021-12-30", "2022-01-02"),
+        ("Budapest, March 14–15, 2022", "2022-03-14", "2022-03-15"),
+        ("Wednesday, 2nd December 2020", "2020-12-02", None),
+    ],
+)
+def test_dates(text, start, end):
+    found = find_dates(text)
+    assert found.start == datetime.date.fromisoformat(start)
+    assert found.end == (datetime.date.fromisoformat(end) if end else None)
+
+
+def test_no_date_and_impossible_dates():
+    assert find_dates("Annual Senior Officials Meeting") is None
+    with pytest.raises(SummaryError, match="not a date"):
+        find_dates("31 February 2021")
+    with pytest.raises(SummaryError, match="before the first day"):
+        find_dates("15 to 14 March 2022")
+
+
+@pytest.mark.parametrize(
+    ("place", "location", "meeting_format"),
+    [
+        ("Online", "", "online"),
+        ("Virtual meeting", "", "online"),
+        ("Istanbul", "Istanbul", "in_person"),
+        ("Istanbul, Türkiye", "Istanbul, Türkiye", "in_person"),
+        ("Budapest and online", "Budapest", "hybrid"),
+        ("Hybrid, Budapest", "Budapest", "hybrid"),
+        ("Budapest (hybrid)", "Budapest", "hybrid"),
+    ],
+)
+def test_place_and_format(place, location, meeting_format):
+    assert place_and_format(place) == (location, meeting_format)
+
+
+def test_header_of_2020(som_2020):
+    assert som_2020.title == "Annual Senior Officials Meeting"
+    assert som_2020.start_date == datetime.date(2020, 12, 2)
+    assert som_2020.end_date is None
+    assert (som_2020.location, som_2020.format) == ("", "online")
+    assert (som_2020.participant_count, som_2020.country_count) == (97, 39)
+    assert (som_2020.chair, som_2020.co_chair, som_2020.secretariat) == ("Turkey", "Hungary", "ICMPD")
+    assert som_2020.warnings == []
+
+
+def test_paragraphs_continue_across_the_page_breaks(som_2020):
+    assert [paragraph.number for paragraph in som_2020.paragraphs] == list(range(1, 9))
+    third, sixth = som_2020.paragraphs[2].text, som_2020.paragraphs[5].text
+    assert "The link between the projects' and the BP Call for Action" in third
+    assert "a study visit for the Western Balkans on border management in 2021;" in sixth
+    # The footnote's own list (1. … 6.) is no paragraph, and none of it leaks into the text.
+    assert not any("Prevent and counteract" in paragraph.text for paragraph in som_2020.paragraphs)
+    assert not any("see above" in paragraph.text for paragraph in som_2020.paragraphs)
+
+
+def test_passages_join_to_their_paragraph(som_2020):
+    for paragraph in som_2020.paragraphs:
+        assert " ".join(passage.text for passage in paragraph.passages) == paragraph.text
+        for passage in paragraph.passages:
+            assert passage.text == passage.text.strip() and "  " not in passage.text
+
+
+def test_footnotes_of_2020(som_2020):
+    first, second = som_2020.footnotes
+    assert first.number == 1
+    lines = first.text.split("\n")
+    assert lines[0].startswith('The "Call for Action - a five year plan" lists actions')
+    assert [line[:3] for line in lines[1:]] == ["1. ", "2. ", "3. ", "4. ", "5. ", "6. "]
+    assert lines[6].endswith("in line with international standards")
+    assert (second.number, second.text) == (2, "see above")
+
+
+def test_officials_of_paragraph_2(som_2020):
+    people = [(p.honorific, p.name, p.title, p.affiliation, p.represents) for p in som_2020.people]
+    assert people == [
+        (
+            "Mr.",
+            "Ramazan Seçilmiş",
+            "Deputy Director General",
+            "Turkey's Directorate General for Migration Management (DGMM)",
+            "chair",
+        ),
+        ("Mr.", "Gábor Tóthi", "Head of Department for European Cooperation", "Ministry of Interior of Hungary", ""),
+        ("Ms.", "Silvena Pesta", "Deputy Head of Unit", "European Commission", ""),
+        ("Mr.", "Martijn Pluim", "Director for Migration Dialogues and Cooperation", "ICMPD", ""),
+    ]
+
+
+def test_passage_kinds_of_2020(som_2020):
+    kinds = {paragraph.number: [p.kind for p in paragraph.passages] for paragraph in som_2020.paragraphs}
+    assert kinds[1] == ["narration"]
+    assert kinds[2] == ["person"] * 4
+    assert kinds[3] == ["chair", "secretariat"]
+    assert kinds[4] == ["secretariat", "chair"]
+    assert kinds[5] == ["chair", "narration", "intervention", "intervention", "intervention"]
+    assert kinds[6] == ["intervention"] * 16
+    assert kinds[7] == ["chair"] + ["intervention"] * 4
+    assert kinds[8] == ["chair"]
+    fifth = som_2020.paragraphs[4].passages
+    assert fifth[3].speakers == ["Austria, Bulgaria, Germany and Norway"]
+    assert [p.goals for p in fifth] == [[], [1, 2, 6], [], [], []]
+
+
+def test_sentences_keep_abbreviations_and_bold_names_whole():
+    text = (
+        "Finally, **Mr. Martijn Pluim**, Director at ICMPD spoke. The Glo.Act project, e.g. in Iraq, was named. Done."
+    )
+    assert split_sentences(text) == [
+        "Finally, **Mr. Martijn Pluim**, Director at ICMPD spoke.",
+        "The Glo.Act project, e.g. in Iraq, was named.",
+        "Done.",
+    ]
+
+
+def test_a_new_passage_starts_at_each_speaker_and_keeps_following_sentences():
+    text = (
+        "The Chair opened the session. Turkey welcomed everyone. **Austria** and **Serbia** spoke on return. "
+        "They agreed on more. Overall, countries saw progress. The **Czech Republic** thanked the Chair."
+    )
+    passages = split_passages(text, chair="Turkey")
+    assert [p.text for p in passages] == [
+        "The Chair opened the session. Turkey welcomed everyone.",
+        "**Austria** and **Serbia** spoke on return. They agreed on more.",
+        "Overall, countries saw progress.",
+        "The **Czech Republic** thanked the Chair.",
+    ]
+    assert [p.speakers for p in passages] == [[], ["Austria", "Serbia"], [], ["Czech Republic"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("priority goals 1 and 2 of the Call for Action", [1, 2]),
+        ("action points under priority goals 1, 2, 4 and 5¹.", [1, 2, 4, 5]),
+        ("priority goals 2, 3 and 4, in particular", [2, 3, 4]),
+        ("named priority goal 6 as a concern", [6]),
+        ("Most notably, priority goals 1, 2 and 6² were mentioned", [1, 2, 6]),
+        ("covers priority goals 1 to 3.", [1, 2, 3]),
+        ("priority goal 1 in 2020 and priority goal 5", [1, 5]),
+        ("the six priority areas", []),
+    ],
+)
+def test_goal_numbers(text, numbers):
+    assert goal_numbers(text) == numbers
+
+
+def test_affiliation_run():
+    assert (
+        affiliation_run("Turkey's Directorate General for Migration Management (DGMM) opened the meeting")
+        == "Turkey's Directorate General for Migration Management (DGMM)"
+    )
+    assert (
+        affiliation_run("the Ministry of Interior of Hungary reminded countries") == "Ministry of Interior of Hungary"
+    )
+    assert affiliation_run("ICMPD in charge of the Budapest Process Secretariat") == "ICMPD"
+
+
+def test_markdown_and_word_conventions_are_normalised():
+    assert normalise("__Austria__ said[^1].\n[^1]: A note.") == "**Austria** said¹.\n¹ A note."
+    assert normalise("**Austria **said") == "**Austria** said"
+
+
+def test_sample_in_person_with_a_date_range():
+    parsed = parse_summary((DATA / "2022-03-14-thematic-meeting-istanbul.txt").read_text(encoding="utf-8"))
+    assert parsed.title == "Thematic Meeting on Labour Migration"
+    assert (parsed.start_date, parsed.end_date) == (datetime.date(2022, 3, 14), datetime.date(2022, 3, 15))
+    assert (parsed.location, parsed.format) == ("Istanbul", "in_person")
+    assert (parsed.chair, parsed.co_chair) == ("Türkiye", "Hungary")
+    third = parsed.paragraphs[2]
+    assert third.text.endswith("under priority goals 2 and 4² and recalled its global guidance on ethical recruitment.")
+    assert [f.number for f in parsed.footnotes] == [1, 2]
+    assert parsed.footnotes[0].text.splitlines()[1] == "1. Prevent and counteract irregular migration,"
+    assert [p.number for p in parsed.paragraphs] == [1, 2, 3, 4]
+
+
+def test_sample_in_markdown():
+    parsed = parse_summary((DATA / "2021-05-03-ministerial-conference.md").read_text(encoding="utf-8"))
+    assert parsed.title == "Sixth Ministerial Conference"
+    assert (parsed.start_date, parsed.end_date) == (datetime.date(2021, 5, 3), datetime.date(2021, 5, 4))
+    assert (parsed.location, parsed.format) == ("Budapest", "hybrid")
+    assert parsed.chair == "Türkiye"
+    assert [(f.number, f.text) for f in parsed.footnotes] == [(1, "Adopted in Istanbul in 2019.")]
+    assert (
+        parsed.paragraphs[1].text
+        == "Hungary as Co-Chair opened the conference. Participants recalled the Call for Action¹."
+    )
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", "Budapest Process\n\nA title\n\nSome text without numbers."])
+def test_text_without_numbered_paragraphs_is_refused(text):
+    with pytest.raises(SummaryError):
+        parse_summary(text)
+
+
+def test_a_list_inside_a_paragraph_is_not_taken_for_paragraphs():
+    parsed = parse_summary("Title\n\n2 May 2021\n\n1. Goals are:\n1. first,\n2. second.\n2. The next paragraph.")
+    assert [(p.number, p.text) for p in parsed.paragraphs] == [
+        (1, "Goals are: 1. first, 2. second."),
+        (2, "The next paragraph."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "chair", "secretariat"),
+    [
+        (
+            "Türkiye, as the Chair of the Budapest Process, thanked the Budapest Process Secretariat.",
+            "Türkiye",
+            "ICMPD",
+        ),
+        ("Türkiye as Chair thanked the ICMPD Secretariat.", "Türkiye", "ICMPD"),
+        ("The meeting was chaired by Azerbaijan and the Secretariat (ICMPD) reported.", "Azerbaijan", "ICMPD"),
+        ("The Czech Republic as Chair of the Prague Process spoke.", "", ""),
+    ],
+)
+def test_chair_and_secretariat(sentence, chair, secretariat):
+    parsed = parse_summary(f"A Meeting\n\n2 May 2021\n\n1. {sentence}")
+    assert (parsed.chair, parsed.secretariat) == (chair, secretariat)
+
+
+def test_title_below_the_date_and_a_count_of_countries_only():
+    parsed = parse_summary(
+        "Budapest Process\n\nOnline, 2 May 2021\n\n**Regional Meeting**\n\n"
+        "1. Representatives **from 3 countries** – Austria, Serbia and Türkiye – met."
+    )
+    assert parsed.title == "Regional Meeting"
+    assert (parsed.participant_count, parsed.country_count) == (None, 3)
+    assert parsed.participant_lists == ["Austria, Serbia and Türkiye"]

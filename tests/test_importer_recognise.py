@@ -1,0 +1,163 @@
+"""Matching the names of a summary to actors: name, acronym, other names, the ISO list; the rest reported."""
+
+import pytest
+
+from actors.models import Actor
+from meetings.importer import summary_from_text
+from meetings.importer.recognise import Recogniser, iso_country
+from tests.factories import (
+    CountryFactory,
+    GroupFactory,
+    InstitutionFactory,
+    OrganisationFactory,
+    PriorityGoalFactory,
+    RegionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+COUNTRIES = {
+    "Austria": "AT",
+    "Bosnia and Herzegovina": "BA",
+    "Bulgaria": "BG",
+    "Czech Republic": "CZ",
+    "Germany": "DE",
+    "Hungary": "HU",
+    "Kyrgyzstan": "KG",
+    "Pakistan": "PK",
+    "Serbia": "RS",
+    "Turkey": "TR",
+}
+ORGANISATIONS = {
+    "ICMPD": "International Centre for Migration Policy Development",
+    "IOM": "International Organization for Migration",
+    "ILO": "International Labour Organization",
+    "MARRI": "Migration, Asylum, Refugees Regional Initiative",
+}
+
+
+def make_actors() -> dict[str, Actor]:
+    """Real countries and organisations, with only Turkey knowing another name (“Türkiye”)."""
+    actors = {}
+    for name, code in COUNTRIES.items():
+        actors[name] = CountryFactory(name=name, slug=name.lower().replace(" ", "-"), iso_code=code)
+    actors["Turkey"].other_names = "Türkiye\nRepublic of Türkiye"
+    actors["Turkey"].save()
+    for acronym, name in ORGANISATIONS.items():
+        actors[acronym] = OrganisationFactory(name=name, short_name=acronym, slug=acronym.lower())
+    group = GroupFactory(name="EU Member States", slug="eu-member-states")
+    group.members.set([actors["Austria"], actors["Bulgaria"], actors["Germany"], actors["Hungary"]])
+    actors["EU Member States"] = group
+    actors["Ministry of Interior"] = InstitutionFactory(
+        name="Ministry of Interior", slug="hungary-ministry-of-interior", parent=actors["Hungary"]
+    )
+    for number in range(1, 7):
+        PriorityGoalFactory(number=number)
+    RegionFactory(name="Silk Routes Region", slug="silk-routes-region")
+    return actors
+
+
+@pytest.fixture
+def actors():
+    return make_actors()
+
+
+def names(matches) -> list[str]:
+    return [match.name for match in matches]
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("Austria", "Austria"),
+        ("the Czech Republic", "Czech Republic"),
+        ("Türkiye", "Turkey"),  # other names
+        ("Turkiye", "Turkey"),  # accents do not matter
+        ("Czechia", "Czech Republic"),  # ISO short name of CZ
+        ("Kyrgyz Republic", "Kyrgyzstan"),  # ISO official name of KG
+        ("Republic of Türkiye", "Turkey"),
+        ("ILO", "International Labour Organization"),  # acronym
+        ("the International Organization for Migration (IOM)", "International Organization for Migration"),
+        ("EU Member States", "EU Member States"),
+        ("Spain as upcoming Chair of the Rabat Process in 2022", None),  # Spain is not in this database …
+    ],
+)
+def test_single_names(actors, written, name):
+    match = Recogniser().match(written)
+    if name is None:
+        assert match.new and (match.name, match.code) == ("Spain", "ES")  # … so it comes from the ISO list
+    else:
+        assert match.actor is not None and match.name == name
+
+
+def test_a_country_new_to_the_database_comes_from_the_iso_list(actors):
+    recogniser = Recogniser()
+    match = recogniser.match("Uzbekistan")
+    assert (match.name, match.kind, match.code, match.new, match.actor) == ("Uzbekistan", "country", "UZ", True, None)
+    assert recogniser.match("Republic of Uzbekistan") is match  # one new country, however it is written
+    assert not Actor.objects.filter(iso_code="UZ").exists()  # recognising saves nothing
+
+
+def test_unknown_names_are_reported_not_guessed(actors):
+    recogniser = Recogniser()
+    assert recogniser.match("Atlantis") is None
+    assert recogniser.match("Turkmenistann") is None  # no fuzzy matching
+    assert iso_country("Atlantis") is None
+    found = recogniser.match_list("Austria, Atlantis and Serbia")
+    assert names(found) == ["Austria", "Serbia"]
+    assert recogniser.unrecognised == ["Atlantis"]
+
+
+def test_lists_keep_names_with_and_and_commas_whole(actors):
+    recogniser = Recogniser()
+    found = recogniser.match_list("Austria, Bosnia and Herzegovina, Bulgaria and Serbia")
+    assert names(found) == ["Austria", "Bosnia and Herzegovina", "Bulgaria", "Serbia"]
+    organisations = recogniser.match_list(
+        "the International Labour Organization (ILO), the Migration, Asylum, Refugees Regional Initiative (MARRI), "
+        "the Organization for Security and Co-operation in Europe (OSCE) and the International Organization for "
+        "Migration (IOM)"
+    )
+    assert names(organisations) == [ORGANISATIONS["ILO"], ORGANISATIONS["MARRI"], ORGANISATIONS["IOM"]]
+    assert recogniser.unrecognised == ["Organization for Security and Co-operation in Europe (OSCE)"]
+
+
+def test_affiliations(actors):
+    recogniser = Recogniser()
+    hungary_ministry = recogniser.affiliation("Ministry of Interior of Hungary")
+    assert hungary_ministry.actor == actors["Ministry of Interior"]
+    new = recogniser.affiliation("Türkiye's Presidency of Migration Management (PMM)")
+    assert (new.name, new.kind, new.code, new.new) == ("Presidency of Migration Management", "institution", "PMM", True)
+    assert new.parent.actor == actors["Turkey"]
+    assert new.page_owner.actor == actors["Turkey"]
+    serbian = recogniser.affiliation("Ministry of Interior of Serbia")
+    assert serbian.new and serbian.parent.actor == actors["Serbia"]  # not Hungary's ministry of the same name
+    assert recogniser.affiliation("ICMPD").actor == actors["ICMPD"]
+    assert recogniser.affiliation("Ministry of Magic of Atlantis") is None
+
+
+def test_recognising_a_summary_reads_the_database_a_fixed_number_of_times(actors, django_assert_max_num_queries):
+    text = "Title\n\nOnline, 2 May 2021\n\n1. " + " ".join(
+        f"**Austria** spoke on priority goal {n}." for n in range(50)
+    )
+    with django_assert_max_num_queries(3):
+        summary = summary_from_text(text)
+    assert len(summary.paragraphs[0].passages) == 50
+
+
+def test_mentions_leave_out_the_speakers(actors):
+    summary = summary_from_text(
+        "Title\n\n2 May 2021\n\n1. **Austria** worked with Serbia, IOM and Austria's Ministry of Interior in the "
+        "Silk Routes."
+    )
+    (passage,) = summary.paragraphs[0].passages
+    assert names(passage.speakers) == ["Austria"]
+    assert names(passage.mentions) == ["Serbia", ORGANISATIONS["IOM"]]  # Hungary's ministry is not Austria's
+    assert [region.name for region in passage.regions] == ["Silk Routes Region"]
+
+
+def test_an_institution_in_bold_speaks_for_its_country(actors):
+    summary = summary_from_text(
+        "A Meeting\n\n2 May 2021\n\n1. The **Ministry of Interior of Hungary** spoke. **Serbia's Border Police** too."
+    )
+    assert [names(passage.speakers) for passage in summary.paragraphs[0].passages] == [["Hungary"], ["Serbia"]]
+    assert summary.unrecognised == []
