@@ -1,0 +1,13 @@
+"""The admin where the Secretariat enters a meeting's summary.
+
+The work goes from the meeting page (the meeting, its participants, its numbered paragraphs and its
+footnotes) to each paragraph's page (its passages, with their speakers and priority goals).
+"""
+
+from django.contrib import admin
+
+from . import meetings, paragraphs, reference  # noqa: F401 - registers the model admins
+
+admin.site.site_header = "Budapest Process records"
+admin.site.site_title = "Budapest Process records"
+admin.site.index_title = "Meetings, summaries and participants"
