@@ -247,8 +247,11 @@ class Paragraph(models.Model):
     subject = models.CharField(
         _("subject"), max_length=200, blank=True, help_text=_("A few words for the table of contents, e.g. “Opening”.")
     )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Counts saves, so that a stale edit is caught.")
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["meeting", "number"]

@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ..models import Footnote, Meeting, Paragraph, Participation
-from ..services import meeting_publish
+from ..services import meeting_make_draft, meeting_publish, meeting_withdraw
+from .history import MeetingHistoryAdminMixin
 from .importer import ImportSummaryAdminMixin
+from .locking import VersionLockedAdminMixin, VersionLockedForm
 from .widgets import CheapInlineMixin, actors_with_names
 
 
@@ -54,7 +56,7 @@ class FootnoteInline(admin.StackedInline):
         return super().get_queryset(request).select_related("meeting")
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionLockedForm):
     add_participants = forms.ModelMultipleChoiceField(
         queryset=actors_with_names(),
         required=False,
@@ -96,7 +98,7 @@ class MeetingForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ImportSummaryAdminMixin, admin.ModelAdmin):
+class MeetingAdmin(ImportSummaryAdminMixin, MeetingHistoryAdminMixin, VersionLockedAdminMixin, admin.ModelAdmin):
     form = MeetingForm
     list_display = ["title", "start_date", "series", "format", "status", "published_at", "paragraph_count"]
     list_filter = ["status", "format", "series"]
@@ -106,10 +108,10 @@ class MeetingAdmin(ImportSummaryAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["start_date", "title"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [ParticipationInline, ParagraphInline, FootnoteInline]
-    actions = ["publish_now", "make_draft"]
+    actions = ["publish_now", "withdraw", "make_draft"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["series", "title", "slug"]}),
+        (None, {"fields": ["series", "title", "slug", "seen_version", "opened_at"]}),
         (_("When and where"), {"fields": ["start_date", "end_date", "format", "location", "participant_count"]}),
         (
             _("Publication"),
@@ -174,14 +176,35 @@ class MeetingAdmin(ImportSummaryAdminMixin, admin.ModelAdmin):
     def make_draft(self, request, queryset):
         count = 0
         for meeting in queryset.exclude(status=Meeting.Status.DRAFT):
-            meeting.status = Meeting.Status.DRAFT
-            meeting.save(update_fields=["status", "updated_at"])  # one save each, for the change history
+            meeting_make_draft(meeting=meeting)  # one save each, for the change history
             count += 1
         self.message_user(
             request,
             ngettext("%d meeting is a draft again.", "%d meetings are drafts again.", count) % count,
             messages.SUCCESS,
         )
+
+    @admin.action(description=_("Withdraw the selected meetings from the public site"), permissions=["publish"])
+    def withdraw(self, request, queryset):
+        count = 0
+        for meeting in queryset.filter(status=Meeting.Status.PUBLISHED):
+            meeting_withdraw(meeting=meeting)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d meeting was withdrawn.", "%d meetings were withdrawn.", count) % count,
+            messages.SUCCESS,
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # A meeting that was ever public is withdrawn, never deleted: its address and history stay.
+        if obj is not None and obj.status != Meeting.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk “delete selected” action checks objects one by one too.
+        super().delete_queryset(request, queryset.filter(status=Meeting.Status.DRAFT))
 
 
 @admin.register(Participation)

@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ..history import history_baseline, meeting_changes
 from ..models import Footnote, Paragraph, Passage
+from .locking import VersionLockedAdminMixin, VersionLockedForm
 from .widgets import LABEL_QUERYSETS, CheapInlineMixin, actors_with_names, excerpt
 
 PASSAGE_TEXT_WIDGET = forms.Textarea(attrs={"rows": 8, "cols": 100})
@@ -40,8 +42,15 @@ class PassageInline(CheapInlineMixin, admin.StackedInline):
         )
 
 
+class ParagraphForm(VersionLockedForm):
+    class Meta:
+        model = Paragraph
+        fields = ["meeting", "number", "subject"]
+
+
 @admin.register(Paragraph)
-class ParagraphAdmin(admin.ModelAdmin):
+class ParagraphAdmin(VersionLockedAdminMixin, admin.ModelAdmin):
+    form = ParagraphForm
     list_display = ["meeting", "number", "subject", "passage_count"]
     list_display_links = ["number", "subject"]
     list_filter = ["meeting"]
@@ -58,7 +67,7 @@ class ParagraphAdmin(admin.ModelAdmin):
             (
                 _("Paragraph"),
                 {
-                    "fields": ["meeting", "number", "subject"],
+                    "fields": ["meeting", "number", "subject", "seen_version", "opened_at"],
                     "description": _(
                         "Enter the paragraph's text below as passages, in order. A passage spoken by someone "
                         "gets its speakers; the Secretariat's own words have none."
@@ -69,6 +78,22 @@ class ParagraphAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["meeting_link"] if obj is not None else []
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            paragraph = self.get_object(request, object_id)
+            if paragraph is not None:
+                # Rows loaded from a fixture get a first record now, so their first edit can be undone.
+                history_baseline(meeting=paragraph.meeting)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changes_since(self, obj, since):
+        return [
+            change
+            for change in meeting_changes(obj.meeting, since=since)
+            if (change.record.instance_type is Paragraph and change.record.id == obj.pk)
+            or (change.record.instance_type is Passage and change.record.paragraph_id == obj.pk)
+        ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("meeting").annotate(passage_count=Count("passages"))

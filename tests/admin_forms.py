@@ -1,0 +1,37 @@
+"""Turn an admin change page into the POST data its “Save” button would send, as a browser would."""
+
+from django.forms import MultiWidget
+
+
+def _add_form(data: dict, form) -> None:
+    for name, field in form.fields.items():
+        bound = form[name]
+        value = bound.value()
+        key = form.add_prefix(name)
+        widget = getattr(field.widget, "widget", field.widget)  # inside the admin's related-widget wrapper
+        if isinstance(widget, MultiWidget):
+            parts = value if isinstance(value, list | tuple) else widget.decompress(value)
+            for index, part in enumerate(parts):
+                data[f"{key}_{index}"] = "" if part is None else str(part)
+        elif value is None:
+            continue
+        elif isinstance(value, bool):
+            if value:
+                data[key] = "on"
+        elif isinstance(value, list | tuple):
+            data[key] = [str(getattr(item, "pk", item)) for item in value]
+        else:
+            data[key] = str(value)
+
+
+def change_form_data(response, **changes) -> dict:
+    """The data of the page's form and all its inlines, with `changes` applied (names with inline prefixes)."""
+    data: dict = {}
+    _add_form(data, response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        _add_form(data, formset.management_form)
+        for form in formset.forms:
+            _add_form(data, form)
+    data.update(changes)
+    return data

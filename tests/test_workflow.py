@@ -1,0 +1,270 @@
+"""The editorial workflow: publishing states, preview, roles, history with restore, and stale saves."""
+
+import datetime
+import time
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.history import history_baseline, meeting_changes
+from meetings.models import Meeting, Paragraph, Passage
+from meetings.services import meeting_publish, meeting_restore, meeting_withdraw
+
+from . import factories as f
+from .admin_forms import change_form_data
+from .source_text import page_text
+
+pytestmark = pytest.mark.django_db
+
+
+def _staff(client, username, *groups):
+    user = User.objects.create_user(username, f"{username}@example.org", "a-long-password", is_staff=True)
+    user.groups.set(Group.objects.filter(name__in=groups))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def editor(client):
+    return _staff(client, "editor", "Editors")
+
+
+@pytest.fixture
+def publisher(client):
+    return _staff(client, "publisher", "Publishers")
+
+
+def _change_url(meeting):
+    return reverse("admin:meetings_meeting_change", args=[meeting.pk])
+
+
+# --- Publishing states -----------------------------------------------------------------------------------
+
+
+def test_scheduled_meeting_appears_by_itself_when_its_time_comes(client):
+    meeting = f.MeetingFactory(title="Scheduled meeting", published_at=timezone.now() + datetime.timedelta(seconds=1))
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    assert "Scheduled meeting" not in client.get("/meetings/").content.decode()
+    time.sleep(1.1)  # no job runs in between: the query itself compares with the time now
+    assert client.get(meeting.get_absolute_url()).status_code == 200
+    assert "Scheduled meeting" in client.get("/meetings/").content.decode()
+
+
+def test_withdrawn_meeting_tells_visitors_of_its_old_address(client):
+    meeting = f.MeetingFactory(title="Withdrawn meeting")
+    meeting_withdraw(meeting=meeting)
+    response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 410
+    assert "was withdrawn" in response.content.decode()
+    assert "Withdrawn meeting" not in client.get("/meetings/").content.decode()
+
+
+def test_publishing_and_withdrawing_are_recorded_in_the_history():
+    meeting = f.MeetingFactory(status=Meeting.Status.DRAFT, published_at=None)
+    meeting_publish(meeting=meeting)
+    meeting_withdraw(meeting=meeting)
+    statuses = [change.fields for change in meeting_changes(meeting) if change.fields]
+    assert [[(c.label, c.old, c.new) for c in fields if c.label == "status"] for fields in statuses] == [
+        [("status", "Published", "Withdrawn")],
+        [("status", "Draft", "Published")],
+    ]
+
+
+# --- Preview -------------------------------------------------------------------------------------------------
+
+
+def test_staff_preview_a_draft_with_a_banner(client, editor):
+    draft = f.MeetingFactory(status=Meeting.Status.DRAFT, published_at=None, title="Draft meeting")
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    text = page_text(response.content.decode())
+    assert "Draft – this preview is visible to staff only" in text
+
+
+def test_the_public_and_staff_without_permission_get_404_for_a_draft(client):
+    draft = f.MeetingFactory(status=Meeting.Status.DRAFT, published_at=None)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    _staff(client, "no-permissions")
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_published_page_has_no_banner(client, editor):
+    meeting = f.MeetingFactory()
+    assert "draft-banner" not in client.get(meeting.get_absolute_url()).content.decode()
+
+
+# --- Roles -----------------------------------------------------------------------------------------------------
+
+
+def test_the_groups_exist_with_their_permissions():
+    editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    publishers = set(Group.objects.get(name="Publishers").permissions.values_list("codename", flat=True))
+    assert {"add_meeting", "change_meeting", "change_passage", "add_actor"} <= editors
+    assert "publish_meeting" not in editors and "delete_meeting" not in editors
+    assert publishers - editors == {"publish_meeting", "delete_meeting"}
+
+
+def test_an_editor_cannot_publish_from_the_form_or_the_actions(client, editor):
+    draft = f.MeetingFactory(status=Meeting.Status.DRAFT, published_at=None)
+    page = client.get(_change_url(draft))
+    assert "status" not in page.context["adminform"].form.fields
+    data = change_form_data(page, status="published", published_at_0="2020-01-01", published_at_1="10:00")
+    client.post(_change_url(draft), data)
+    draft.refresh_from_db()
+    assert draft.status == Meeting.Status.DRAFT
+    changelist = client.get(reverse("admin:meetings_meeting_changelist"))
+    assert "publish_now" not in changelist.content.decode()
+
+
+def test_a_publisher_publishes_and_withdraws_with_the_actions(client, publisher):
+    meeting = f.MeetingFactory(status=Meeting.Status.DRAFT, published_at=None)
+    url = reverse("admin:meetings_meeting_changelist")
+    client.post(url, {"action": "publish_now", "_selected_action": [meeting.pk]})
+    meeting.refresh_from_db()
+    assert meeting.is_public
+    client.post(url, {"action": "withdraw", "_selected_action": [meeting.pk]})
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.WITHDRAWN
+    # The bulk actions record who did it.
+    assert {change.user for change in meeting_changes(meeting) if change.fields} == {publisher}
+
+
+def test_a_published_meeting_cannot_be_deleted_even_by_a_publisher(client, publisher):
+    meeting = f.MeetingFactory()
+    response = client.post(reverse("admin:meetings_meeting_delete", args=[meeting.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+    client.post(
+        reverse("admin:meetings_meeting_changelist"),
+        {"action": "delete_selected", "_selected_action": [meeting.pk], "post": "yes"},
+    )
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+
+
+def test_a_draft_can_be_deleted_by_a_publisher(client, publisher):
+    draft = f.MeetingFactory(status=Meeting.Status.DRAFT, published_at=None)
+    client.post(reverse("admin:meetings_meeting_delete", args=[draft.pk]), {"post": "yes"})
+    assert not Meeting.objects.filter(pk=draft.pk).exists()
+
+
+# --- History and restore ---------------------------------------------------------------------------------
+
+
+def test_the_history_page_shows_who_changed_what(client, editor, som_2020):
+    page = client.get(_change_url(som_2020))
+    client.post(_change_url(som_2020), change_form_data(page, title="Annual SOM 2020"))
+    response = client.get(reverse("admin:meetings_meeting_history", args=[som_2020.pk]))
+    assert response.status_code == 200
+    text = page_text(response.content.decode())
+    assert "editor" in text
+    assert "Annual Senior Officials Meeting → Annual SOM 2020" in text
+
+
+def test_restore_undoes_a_wrong_edit_of_a_fixture_passage(client, editor, som_2020):
+    paragraph = som_2020.paragraphs.get(number=6)
+    url = reverse("admin:meetings_paragraph_change", args=[paragraph.pk])
+    page = client.get(url)  # the first visit records the state loaded from the fixture
+    before = timezone.now()
+    original = list(paragraph.passages.order_by("order").values_list("text", flat=True))
+    turkey_speakers = set(paragraph.passages.get(order=16).speakers.values_list("iso_code", flat=True))
+    data = change_form_data(page, **{"passages-15-text": "A wrong text.", "passages-15-speakers": []})
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert paragraph.passages.get(order=16).text == "A wrong text."
+
+    restore = reverse("admin:meetings_meeting_restore", args=[som_2020.pk])
+    response = client.post(restore, {"as_of": before.isoformat()})
+    assert response.status_code == 302
+    assert list(paragraph.passages.order_by("order").values_list("text", flat=True)) == original
+    assert set(paragraph.passages.get(order=16).speakers.values_list("iso_code", flat=True)) == turkey_speakers
+    # The restore is a change of its own, so it can be undone in turn.
+    assert any("Restored to" in (c.record.history_change_reason or "") for c in meeting_changes(som_2020))
+
+
+def test_restore_brings_back_a_deleted_paragraph_and_removes_a_new_one():
+    meeting = f.MeetingFactory()
+    kept = f.ParagraphFactory(meeting=meeting, number=1, subject="Opening")
+    passage = f.PassageFactory(paragraph=kept, order=1, text="Words to keep.", speakers=[f.CountryFactory()])
+    history_baseline(meeting=meeting)
+    as_of = timezone.now()
+    time.sleep(0.01)
+    kept.delete()
+    f.ParagraphFactory(meeting=meeting, number=2, subject="Added later")
+    meeting_restore(meeting=meeting, as_of=as_of)
+    assert list(meeting.paragraphs.values_list("number", "subject")) == [(1, "Opening")]
+    restored = Passage.objects.get(pk=passage.pk)
+    assert restored.text == "Words to keep."
+    assert restored.speakers.count() == 1
+
+
+def test_restore_keeps_rows_whose_history_does_not_reach_back():
+    meeting = f.MeetingFactory()
+    as_of = timezone.now()
+    time.sleep(0.01)
+    # A row with a first record after `as_of` that is not its creation: its earlier state is unknown.
+    paragraph = f.ParagraphFactory(meeting=meeting, number=1)
+    Paragraph.history.filter(id=paragraph.pk).update(history_type="~")
+    meeting_restore(meeting=meeting, as_of=as_of)
+    assert Paragraph.objects.filter(pk=paragraph.pk).exists()
+
+
+def test_a_restore_with_no_point_given_changes_nothing(client, editor):
+    meeting = f.MeetingFactory(title="Title")
+    response = client.post(reverse("admin:meetings_meeting_restore", args=[meeting.pk]), {"as_of": "yesterday"})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "Title"
+
+
+# --- No lost edits -------------------------------------------------------------------------------------------
+
+
+def test_a_stale_save_is_stopped_with_what_changed_and_nothing_typed_is_lost(client, som_2020):
+    first = _staff(client, "first", "Editors")
+    stale_page = client.get(_change_url(som_2020))  # the first editor opens the page …
+    other = client.__class__()
+    second = _staff(other, "second", "Editors")
+    fresh_page = other.get(_change_url(som_2020))  # … a second one opens it too, and saves first
+    other.post(_change_url(som_2020), change_form_data(fresh_page, location="Vienna"))
+    som_2020.refresh_from_db()
+    assert som_2020.location == "Vienna"
+
+    client.force_login(first)
+    response = client.post(_change_url(som_2020), change_form_data(stale_page, title="My new title"))
+    assert response.status_code == 200  # shown again, not saved
+    html = response.content.decode()
+    assert "Someone else saved this page after you opened it" in html
+    assert "second" in html and "place: “—” → “Vienna”" in page_text(html)
+    assert response.context["adminform"].form["title"].value() == "My new title"  # what they typed is still there
+    som_2020.refresh_from_db()
+    assert (som_2020.title, som_2020.location) == ("Annual Senior Officials Meeting", "Vienna")
+
+    # Saving again, having seen the changes, keeps this editor's version.
+    again = client.post(_change_url(som_2020), change_form_data(response, title="My new title"))
+    assert again.status_code == 302
+    som_2020.refresh_from_db()
+    assert som_2020.title == "My new title"
+    assert second.username == "second"
+
+
+def test_a_stale_paragraph_save_is_stopped(client, editor):
+    paragraph = f.ParagraphFactory(subject="Opening")
+    url = reverse("admin:meetings_paragraph_change", args=[paragraph.pk])
+    stale = client.get(url)
+    fresh = client.get(url)
+    assert client.post(url, change_form_data(fresh, subject="Opening words")).status_code == 302
+    response = client.post(url, change_form_data(stale, subject="Welcome"))
+    assert response.status_code == 200
+    assert "Someone else saved this page" in response.content.decode()
+    paragraph.refresh_from_db()
+    assert paragraph.subject == "Opening words"
+
+
+def test_an_ordinary_save_goes_through_and_counts_the_version(client, editor):
+    meeting = f.MeetingFactory(title="Title")
+    page = client.get(_change_url(meeting))
+    assert client.post(_change_url(meeting), change_form_data(page, title="New title")).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.version) == ("New title", 2)
