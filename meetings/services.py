@@ -241,6 +241,11 @@ class _Actors:
         return self._saved[id(match)]
 
 
+def meeting_slug_for(summary: Summary) -> str:
+    """A free slug for an imported meeting: its date and title, with a number added if taken."""
+    return _unique_slug(Meeting, slugify(f"{summary.start_date:%Y-%m-%d} {summary.title}") or "meeting")
+
+
 @transaction.atomic
 def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "") -> Meeting:
     """Save a recognised summary as a new meeting: a draft, unless `publish` makes it public now.
@@ -257,7 +262,7 @@ def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "") -
     meeting = Meeting(
         series=series,
         title=summary.title,
-        slug=slug or _unique_slug(Meeting, slugify(f"{summary.start_date:%Y-%m-%d} {summary.title}")),
+        slug=slug or meeting_slug_for(summary),
         start_date=summary.start_date,
         end_date=summary.end_date,
         format=summary.format,
