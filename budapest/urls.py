@@ -1,5 +1,6 @@
 """The site's URLs: public pages, the admin and the partner API."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -9,7 +10,7 @@ from meetings.sitemaps import SITEMAPS
 from . import views
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("api/", include("budapest.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", views.robots_txt, name="robots"),
@@ -17,3 +18,6 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("actors.urls")),
 ]
+
+# A database or cache outage is answered 503, any other failure 500; neither page tells anything of the inside.
+handler500 = "budapest.errors.server_error"

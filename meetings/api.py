@@ -1,7 +1,7 @@
 """The partner API for meetings, their participations and interventions, and the priority goals.
 
 Everything reads through ``Meeting.objects.published()`` and ``Passage.objects.published()``; only staff
-who may change meetings also see drafts (``meetings.filters.can_see_drafts``).
+who may view meetings also see drafts (``meetings.models.can_preview``).
 """
 
 from django.db.models import Count, Prefetch, Q
@@ -14,16 +14,14 @@ from actors.models import Actor, Position
 from budapest.api.serializers import APIURLField, FullCleanMixin, PageURLField, api_address
 from budapest.api.viewsets import ResourceMixin, WritableMixin
 
-from .filters import InterventionFilter, MeetingFilter, ParticipationFilter, can_see_drafts, visible_meetings
+from .filters import InterventionFilter, MeetingFilter, ParticipationFilter, visible_meetings
 from .models import Footnote, Meeting, MeetingSeries, Paragraph, Participation, Passage, PriorityGoal
 
 SPEAKERS = Actor.objects.select_related("parent")
 
 
 def visible_passages(request):
-    if can_see_drafts(request.user):
-        return Passage.objects.all()
-    return Passage.objects.published()
+    return Passage.objects.visible_to(request.user)
 
 
 # Records as other records name them.
@@ -194,6 +192,10 @@ class MeetingWriteSerializer(FullCleanMixin, serializers.ModelSerializer):
 
     def model_defaults(self):
         return {} if self.instance is not None else {"status": Meeting.Status.DRAFT}
+
+    def update(self, instance, validated_data):
+        instance.version += 1  # an editor's admin form opened before this change is now stale
+        return super().update(instance, validated_data)
 
 
 class InterventionSerializer(serializers.ModelSerializer):

@@ -10,16 +10,9 @@ from actors.models import Actor
 from .models import Meeting, MeetingSeries, Participation, Passage, PriorityGoal
 
 
-def can_see_drafts(user) -> bool:
-    """Staff who may change meetings see drafts in the API; everyone else sees published meetings only."""
-    return bool(user and user.is_active and user.is_staff and user.has_perm("meetings.change_meeting"))
-
-
 def visible_meetings(request):
     """The meetings a request may read and filter by."""
-    if request is not None and can_see_drafts(getattr(request, "user", None)):
-        return Meeting.objects.all()
-    return Meeting.objects.published()
+    return Meeting.objects.visible_to(getattr(request, "user", None))
 
 
 def spoken_by(actor) -> Q:

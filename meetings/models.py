@@ -62,6 +62,13 @@ class MeetingSeries(models.Model):
         return self.name
 
 
+def can_preview(user) -> bool:
+    """The one rule for drafts: active staff who may view or change meetings see them (pages and API)."""
+    if not (user and user.is_active and user.is_staff):
+        return False
+    return user.has_perm("meetings.view_meeting") or user.has_perm("meetings.change_meeting")
+
+
 class MeetingQuerySet(models.QuerySet):
     def published(self):
         """Meetings the public may see: published, with a publication time that has come."""
@@ -71,10 +78,8 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(status=Meeting.Status.WITHDRAWN)
 
     def visible_to(self, user):
-        """What a page may show this user: staff who may view meetings preview drafts; everyone else sees published."""
-        if user.is_active and user.is_staff and user.has_perm("meetings.view_meeting"):
-            return self.all()
-        return self.published()
+        """What this user may read: everything for staff who preview (`can_preview`), else published meetings."""
+        return self.all() if can_preview(user) else self.published()
 
     def upcoming(self):
         return self.filter(start_date__gte=timezone.localdate())
@@ -283,6 +288,10 @@ class PassageQuerySet(models.QuerySet):
         return self.filter(
             paragraph__meeting__status=Meeting.Status.PUBLISHED, paragraph__meeting__published_at__lte=timezone.now()
         )
+
+    def visible_to(self, user):
+        """Passages of the meetings this user may read (see `can_preview`)."""
+        return self.all() if can_preview(user) else self.published()
 
     def for_listing(self):
         """With all that a list of interventions shows, in a fixed number of queries, newest meeting first."""

@@ -98,10 +98,11 @@ def test_drafts_are_hidden_from_partner_tokens(client, draft, partner):
 
 def test_drafts_are_hidden_from_staff_without_permission(client, draft):
     assert visible(client, staff()) == HIDDEN
-    assert visible(client, staff("view_meeting", "add_meeting")) == HIDDEN
+    assert visible(client, staff("add_meeting")) == HIDDEN
 
 
-def test_staff_who_may_change_meetings_see_drafts(client, draft):
+def test_staff_who_may_view_or_change_meetings_see_drafts(client, draft):
+    assert visible(client, staff("view_meeting")) == SHOWN
     assert visible(client, staff("change_meeting")) == SHOWN
 
 
@@ -190,6 +191,26 @@ def test_staff_change_a_meeting(client, som_2020):
     assert som_2020.status == Meeting.Status.PUBLISHED
 
 
+def test_a_change_based_on_a_stale_read_is_refused(client, som_2020):
+    editor = staff("change_meeting")
+    url = f"/api/v1/meetings/{SOM_2020_SLUG}/"
+    etag = client.get(url, headers=editor)["ETag"]
+    version = Meeting.objects.get(slug=SOM_2020_SLUG).version
+
+    def patch(count, etag):
+        data = {"participant_count": count}
+        return client.patch(url, data, content_type="application/json", headers={**editor, "If-Match": etag})
+
+    first = patch(98, etag)
+    assert first.status_code == 200
+    assert Meeting.objects.get(slug=SOM_2020_SLUG).version == version + 1  # admin forms opened before are stale
+    second = patch(99, etag)  # a second editor, who read the meeting before the first change
+    assert second.status_code == 412
+    assert "changed since you read it" in second.json()["detail"]
+    assert Meeting.objects.get(slug=SOM_2020_SLUG).participant_count == 98
+    assert patch(99, client.get(url, headers=editor)["ETag"]).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
@@ -202,7 +223,8 @@ def test_staff_change_a_meeting(client, som_2020):
         ({"participant_count": -1}, "participant_count", "greater than or equal to 0"),
     ],
 )
-def test_invalid_meetings_are_400_with_a_clear_message(client, som_2020, change, field, words):
+def test_invalid_meetings_are_400_with_a_clear_message(client, db, change, field, words):
+    MeetingFactory(slug=SOM_2020_SLUG)  # and with it, the series of Senior Officials Meetings
     response = post(client, "/api/v1/meetings/", {**NEW_MEETING, **change}, staff("add_meeting"))
     assert response.status_code == 400
     assert words in " ".join(response.json()[field])

@@ -209,7 +209,8 @@ def test_page_size_over_100_gives_100(client, som_2020):
         ("/api/v1/no-such-resource/", 404, "detail"),
     ],
 )
-def test_bad_input_is_answered_with_a_message(client, som_2020, url, status, field):
+def test_bad_input_is_answered_with_a_message(client, db, url, status, field):
+    MeetingFactory()
     response = client.get(url)
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"

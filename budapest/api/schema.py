@@ -1,6 +1,7 @@
 """The OpenAPI description: every operation lists the errors it can answer with, and which requests need no token."""
 
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
@@ -49,6 +50,25 @@ class AutoSchema(BaseAutoSchema):
             auths.append({})  # anyone may read; a token only raises the rate
         return auths
 
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.method in ("PUT", "PATCH"):
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description="The ETag of your last read of the record; if it changed since, the answer is 412.",
+                )
+            )
+        return parameters
+
+    def get_response_serializers(self):
+        # A write is answered with the record as a read of it shows it (see WritableMixin).
+        if self.method not in SAFE_METHODS and hasattr(self.view, "get_read_serializer_class"):
+            return self.view.get_read_serializer_class()
+        return super().get_response_serializers()
+
     def _resolve_path_parameters(self, variables):
         parameters = super()._resolve_path_parameters(variables)
         example = getattr(self.view, "lookup_example", None)
@@ -92,14 +112,14 @@ class AutoSchema(BaseAutoSchema):
         if reading and "200" in responses:
             responses["200"].setdefault("headers", {}).update(ETAG)
             errors.append(("304", {"description": "Not modified: the `If-None-Match` ETag still matches."}))
-        if not reading or self._is_list_view():
-            errors.append(
-                self._error(
-                    "400",
-                    "Malformed request: a filter, page size or field value that is not valid, with a message for each.",
-                    validation=True,
-                )
+        errors.append(
+            self._error(
+                "400",
+                "Malformed request: a filter, page, page size or field value that is not valid (a NUL character "
+                "anywhere), with a message for each.",
+                validation=True,
             )
+        )
         errors.append(self._error("401", "The token given is not valid (or was revoked)."))
         if not reading:
             errors.append(self._error("403", "Only staff with the permission to add or change these records may."))
@@ -110,6 +130,9 @@ class AutoSchema(BaseAutoSchema):
                 "or an unknown `format`.",
             )
         )
+        errors.append(self._error("406", "The `Accept` header asks only for formats the API does not give."))
+        if self.method in ("PUT", "PATCH"):
+            errors.append(self._error("412", "The record changed since the read whose ETag was sent in `If-Match`."))
         errors.append(self._error("429", "Too many requests: wait as `Retry-After` says.", headers=RETRY_AFTER))
         for status, response in errors:
             responses.setdefault(status, response)

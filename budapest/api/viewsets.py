@@ -3,11 +3,22 @@
 import hashlib
 
 from django.utils.cache import get_conditional_response, patch_vary_headers, quote_etag
-from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
+from django.utils.http import parse_etags
+from rest_framework.exceptions import APIException, MethodNotAllowed, NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .renderers import CSVRenderer
+
+
+def etag_of(content: bytes) -> str:
+    return quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
+
+
+class PreconditionFailed(APIException):
+    status_code = 412
+    default_detail = "The record changed since you read it: read it again, then send your change."
+    default_code = "precondition_failed"
 
 
 class PartnerAPIMixin:
@@ -41,7 +52,7 @@ class PartnerAPIMixin:
         """Tag the response with a hash of its content; answer 304 when the client already holds it."""
         response.render()
         patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
-        etag = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
+        etag = etag_of(response.content)
         response["ETag"] = etag
         return get_conditional_response(request, etag=etag, response=response)
 
@@ -93,6 +104,12 @@ class WritableMixin(ResourceMixin):
         return Response(data, status=201, headers=headers)
 
     def update(self, request, *args, **kwargs):
-        serializer = self.get_serializer(self.get_object(), data=request.data, partial=kwargs.pop("partial", False))
+        instance = self.get_object()
+        if if_match := request.headers.get("If-Match"):
+            # The ETag of a JSON read of the record: a change based on an older read is refused, not lost.
+            current = etag_of(JSONRenderer().render(self.read_representation(instance)))
+            if if_match.strip() != "*" and current not in parse_etags(if_match):
+                raise PreconditionFailed()
+        serializer = self.get_serializer(instance, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
         return Response(self.read_representation(serializer.save()))
