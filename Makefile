@@ -9,7 +9,7 @@ PYTHON_BOOTSTRAP ?= $(shell for p in python3.14 python3.13 python3.12 $$(ls -d /
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format migrate loaddata clean node-deps
+.PHONY: run test lint format migrate loaddata clean node-deps serve backup restore loadtest scale-out
 
 $(VENV)/bin/python:
 	@test -n "$(PYTHON_BOOTSTRAP)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
@@ -35,6 +35,37 @@ run: loaddata
 	$(PY) manage.py ensure_local_admin
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+## Serve with gunicorn and production settings from the environment (see docs/deployment.md):
+## DJANGO_DEBUG=false DJANGO_SECRET_KEY=… DJANGO_ALLOWED_HOSTS=… DATABASE_URL=… REDIS_URL=… make serve
+serve: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	PORT=$(PORT) $(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py budapest.wsgi
+
+## Write backups/budapest-YYYYMMDD-HHMMSS.tar.gz (records and uploaded files)
+backup: $(VENV)/.runtime
+	$(PY) manage.py backup
+
+## Load a backup into an empty, migrated database: make restore FILE=backups/budapest-….tar.gz [FORCE=1]
+restore: $(VENV)/.runtime
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/budapest-YYYYMMDD-HHMMSS.tar.gz [FORCE=1]"; exit 2; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
+
+# Locust for the load tests, apart from the app's own environment.
+.venv-bench/bin/locust: requirements-bench.txt | $(VENV)/bin/python
+	$(PYTHON_BOOTSTRAP) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet -r requirements-bench.txt
+	@touch $@
+
+## Load and fault tests against gunicorn on PostgreSQL and Redis (run by hand; see docs/reliability.md)
+loadtest: $(VENV)/.runtime .venv-bench/bin/locust
+	bench/loadtest.sh
+
+## Two app servers behind nginx sharing PostgreSQL and Redis (see docs/deployment.md)
+scale-out: $(VENV)/.runtime
+	bench/scale_out.sh
+
 # axe-core for the accessibility checks of the browser tests (package-lock.json pins it).
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -54,4 +85,4 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 node_modules test-artifacts
+	rm -rf $(VENV) .venv-bench staticfiles db.sqlite3 node_modules test-artifacts

@@ -67,11 +67,15 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "budapest.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 304 for a reader who has the page already (the page cache gives each cached page its ETag).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Stored pages for anonymous readers, after the language, the CSRF cookie and the user are known.
+    "budapest.cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -145,6 +149,10 @@ STORAGES = {
     },
 }
 
+# Hashed static files (site.3f2a….css) are cached by browsers for a year (WhiteNoise marks them
+# immutable); the few files without a hash in their name, for a day.
+WHITENOISE_MAX_AGE = int(os.environ.get("DJANGO_STATIC_MAX_AGE", str(24 * 3600)))
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # The cache holds the API's throttle counts: Redis, shared by every worker, when REDIS_URL is set.
@@ -160,9 +168,18 @@ if os.environ.get("REDIS_URL"):
     }
     # Sessions in Redis, written through to the database: every app server sees them, and a Redis
     # restart signs nobody out. Only with a shared cache: a per-process cache would serve stale sessions.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache_db"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The page cache (budapest/cache.py, docs/performance.md): pages for anonymous readers, made stale by
+# exactly the changes that affect them. On by default with Redis, which every worker shares, and in
+# development (one process); off with a per-process cache behind several workers, where a change
+# seen by one worker would leave the others serving stale pages. DJANGO_PAGE_CACHE=on|off decides.
+PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", bool(os.environ.get("REDIS_URL")) or DEBUG)
+PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", str(24 * 3600)))
+# Pages rendered by another release are never served; set it (a commit id) or it is computed at start.
+PAGE_CACHE_RELEASE = os.environ.get("DJANGO_PAGE_CACHE_RELEASE", "")
 
 # The partner API (docs/api.md). Partners send "Authorization: Token <key>"; staff issue and revoke
 # tokens in the admin. Rates are "<number>/<second|minute|hour|day>".
@@ -248,6 +265,12 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+if DEBUG:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("budapest.security.PermissionsPolicyMiddleware"),
+        "budapest.security.DebugPagesWithoutCSPMiddleware",
+    )
 
 # Content Security Policy (Django's own middleware): scripts and styles come from the site itself or
 # carry the request's nonce ({% csp_nonce_attr %} or {{ csp_nonce }}); nothing inline runs without it,

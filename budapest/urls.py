@@ -8,13 +8,19 @@ from django.urls import include, path
 from meetings.sitemaps import SITEMAPS
 
 from . import views
+from .cache import cached_page
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("api/", include("budapest.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+    path(
+        "sitemap.xml",
+        cached_page("meetings", "actors")(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("", include("meetings.urls")),
     path("", include("actors.urls")),
 ]

@@ -1,11 +1,14 @@
 """The small markup of summaries: **bold** names, footnote markers (¹ ²) and numbered lists.
 
 Text is HTML-escaped first and only then given the few tags below, so nothing an
-editor types can reach a reader's browser as markup or script.
+editor types can reach a reader's browser as markup or script. The result then
+passes an allow-list sanitiser (nh3) that keeps exactly those tags and attributes:
+a second line of defence should a change here ever let something through.
 """
 
 import re
 
+import nh3
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -13,6 +16,47 @@ SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 _FOOTNOTE_MARK = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
 _LIST_ITEM = re.compile(r"^\s*(\d+)\.\s+(.*)$")
+
+
+# Exactly what this module emits, and nothing else.
+_ALLOWED_TAGS = {"p", "ol", "li", "strong", "a"}
+_ALLOWED_ATTRIBUTES = {"*": set(), "a": {"href", "aria-label"}, "li": {"value"}}
+_ALLOWED_CLASSES = {"a": {"fnref"}}
+_ALLOWED_VALUES = {
+    ("a", "href"): re.compile(r"#fn\d+"),
+    ("a", "aria-label"): re.compile(r"Footnote \d+"),
+    ("li", "value"): re.compile(r"\d+"),
+}
+_TEXT = re.compile(r"(^|>)([^<]+)")
+
+
+def _allowed_value(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "class":
+        return value  # nh3 keeps only the classes in _ALLOWED_CLASSES
+    pattern = _ALLOWED_VALUES.get((tag, attribute))
+    return value if pattern and pattern.fullmatch(value) else None
+
+
+def sanitise(html: str) -> str:
+    """Keep only the tags and attributes of the summary markup; the text keeps Django's escaping.
+
+    nh3 writes ' " and a no-break space in text as themselves or as &nbsp;; they are put back
+    as escape() writes them, so that sanitising changes nothing in what this module made.
+    """
+    cleaned = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        allowed_classes=_ALLOWED_CLASSES,
+        attribute_filter=_allowed_value,
+        url_schemes=set(),
+        link_rel=None,
+        strip_comments=True,
+    )
+    return _TEXT.sub(
+        lambda m: m.group(1) + m.group(2).replace('"', "&quot;").replace("'", "&#x27;").replace("&nbsp;", "\u00a0"),
+        cleaned,
+    )
 
 
 def footnote_number(marker: str) -> int:
@@ -38,7 +82,7 @@ def _inline(text: str) -> str:
 
 def render_inline(text: str) -> SafeString:
     """One run of text: bold and footnote links, no block elements."""
-    return mark_safe(_inline(text))  # noqa: S308 - escaped in _inline before any tag is added
+    return mark_safe(sanitise(_inline(text)))  # noqa: S308 - escaped in _inline, then sanitised
 
 
 def render_blocks(text: str) -> SafeString:
@@ -62,4 +106,4 @@ def render_blocks(text: str) -> SafeString:
         close_list()
         blocks.append(f"<p>{_inline(line.strip())}</p>")
     close_list()
-    return mark_safe("".join(blocks))  # noqa: S308 - every piece escaped in _inline
+    return mark_safe(sanitise("".join(blocks)))  # noqa: S308 - every piece escaped in _inline, then sanitised

@@ -15,10 +15,10 @@ from django.db.models import F, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from actors.models import Actor, Person
+from actors.models import Actor, Person, Position
 
 from .markup import strip_markup
-from .models import SEARCH_CONFIG
+from .models import SEARCH_CONFIG, Passage
 
 MAX_QUERY_LENGTH = 200
 # Markers ts_headline puts around matches. They are control characters, which the cleaned query
@@ -138,12 +138,20 @@ def search_actors(query: Query) -> QuerySet:
     return Actor.objects.filter(named, kind__in=kinds).select_related("parent").order_by("kind", "name")
 
 
+def spoken_positions() -> QuerySet:
+    """Titles held by officials who spoke at a published meeting: a draft names nobody in public."""
+    return Position.objects.filter(passages__in=Passage.objects.published()).distinct()
+
+
 def search_people(query: Query) -> QuerySet:
+    """Officials named by the query who spoke at a published meeting, with `positions` to prefetch."""
     whole = query.text.strip(_EDGE_PUNCTUATION)
     every_word = Q()
     for word in query.words:
         every_word &= Q(name__icontains=word)
-    return Person.objects.filter(Q(name__icontains=whole) | every_word).order_by("name")
+    return Person.objects.filter(
+        Q(name__icontains=whole) | every_word, pk__in=spoken_positions().values("person")
+    ).order_by("name")
 
 
 def _mark(html: str, words: list[str]) -> str:
@@ -173,7 +181,8 @@ def snippet(passage, query: Query, width: int = 280) -> SafeString:
         html = _mark(escape(extract), query.words)
     if extract and not text.startswith(extract[:20]):
         html = "… " + html
-    if extract and not text.endswith(extract[-20:]):
+    # ts_headline may leave out the closing full stop of a fragment: that is no cut.
+    if extract and not text.rstrip(_EDGE_PUNCTUATION).endswith(extract.rstrip(_EDGE_PUNCTUATION)[-20:]):
         html += " …"
     html = re.sub(f"{MARK_START}+", "<mark>", html)
     html = re.sub(f"{MARK_END}+", "</mark>", html)

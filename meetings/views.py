@@ -11,7 +11,8 @@ from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from actors.models import Actor, Position
+from actors.models import Actor
+from budapest.cache import cached_page
 
 from . import profiles, search
 from .charts import bar_chart
@@ -37,6 +38,7 @@ class PublishedMeetingMixin:
         return Meeting.objects.published().select_related("series")
 
 
+@cached_page("meetings")
 class HomeView(TemplateView):
     template_name = "home.html"
 
@@ -50,6 +52,7 @@ class HomeView(TemplateView):
         )
 
 
+@cached_page("meetings", "actors")
 class MeetingListView(PublishedMeetingMixin, FilterView):
     filterset_class = MeetingFilter
     template_name_suffix = "_list"
@@ -60,6 +63,7 @@ class MeetingListView(PublishedMeetingMixin, FilterView):
         return super().get_queryset().with_country_count().order_by("-start_date", "title")
 
 
+@cached_page("meeting:{slug}")
 class MeetingDetailView(PublishedMeetingMixin, DetailView):
     """A meeting's page. Staff preview drafts here; a withdrawn meeting's address says it was withdrawn."""
 
@@ -161,6 +165,7 @@ def _readable_choices(filterset):
     return filterset
 
 
+@cached_page("passages")
 class PriorityGoalListView(ListView):
     model = PriorityGoal
 
@@ -172,6 +177,7 @@ class PriorityGoalListView(ListView):
         return PriorityGoal.objects.annotate(intervention_count=Count("passages", filter=published, distinct=True))
 
 
+@cached_page("goal:{number}", "actors")
 class PriorityGoalDetailView(DetailView):
     """A goal: the passages that name it, by country and by year, filterable by country and year."""
 
@@ -206,6 +212,7 @@ class PriorityGoalDetailView(DetailView):
         )
 
 
+@cached_page("passages", "meetings", "actors")
 class GoalMatrixView(TemplateView):
     """Who addressed what: every country that took part, against the six priority goals."""
 
@@ -216,6 +223,7 @@ class GoalMatrixView(TemplateView):
         return super().get_context_data(goals=goals, rows=profiles.goal_matrix(goals), **kwargs)
 
 
+@cached_page("passages", "meetings", "actors", "people")
 class SearchView(TemplateView):
     """Search meetings, paragraphs, interventions, countries, organisations and people.
 
@@ -254,7 +262,7 @@ class SearchView(TemplateView):
                 context["actors"] = list(search.search_actors(query)[:12])
                 context["people"] = list(
                     search.search_people(query).prefetch_related(
-                        Prefetch("positions", queryset=Position.objects.select_related("actor__parent"))
+                        Prefetch("positions", queryset=search.spoken_positions().select_related("actor__parent"))
                     )[:12]
                 )
             page = Paginator(passages, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))

@@ -6,6 +6,14 @@ from django.core.management import call_command
 SOM_2020_SLUG = "2020-12-02-annual-senior-officials-meeting"
 
 
+@pytest.fixture(autouse=True)
+def _no_page_from_an_earlier_test():
+    """Pages stored by the page cache (budapest.cache) in an earlier test show that test's data: forget them."""
+    from budapest.cache import clear_page_cache
+
+    clear_page_cache()
+
+
 @pytest.fixture
 def som_2020(db):
     """The Annual Senior Officials Meeting of 2 December 2020, loaded from fixtures/."""

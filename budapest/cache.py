@@ -1,0 +1,438 @@
+"""The page cache: anonymous readers get a stored page; a change makes exactly the pages that show it fresh.
+
+How it works (docs/performance.md tells the whole story):
+
+- A view says what its page shows with ``@cached_page("meeting:{slug}", "meetings")``: tags, formatted
+  with the arguments of its URL. Only pages that declare their tags are cached; every page also depends
+  on the tag ``site`` (things every page shows, such as the titles of the priority goals).
+- Each tag has a version in the cache, a random token. A stored page keeps the versions its tags had
+  when it was rendered, read *before* the view ran: a change committed while the page was being
+  rendered makes it stale at once.
+- A change bumps the versions of the tags it affects after its transaction commits
+  (``record_change`` here, what a change affects in ``meetings.invalidation``): every page that shows
+  it is stale on every server that shares the cache, and nothing else is touched.
+- A page lives at most ``PAGE_CACHE_TIMEOUT`` seconds, never past the next local midnight (what is
+  "upcoming" changes then) nor past the next scheduled publication (a meeting published for later
+  appears when due).
+- Anonymous only: a request with a session cookie (staff previewing drafts), a message or an
+  ``Authorization`` header never reads nor writes the cache, and neither does a request made on a
+  database connection with uncommitted changes (its view of the data is not everyone's).
+- Per-request values are not shared: the CSRF token of the page's forms and the CSP nonce are stored
+  as placeholders and filled in for each reader.
+"""
+
+import functools
+import hashlib
+import logging
+import re
+import secrets
+import zlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.autoreload import file_changed
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+log = logging.getLogger(__name__)
+
+SITE_TAG = "site"
+# Content types worth storing: pages, feeds, the sitemap, calendars and spreadsheets.
+CACHEABLE_TYPES = ("text/html", "application/atom+xml", "application/rss+xml", "application/xml", "text/xml",
+                   "text/calendar", "text/csv", "text/plain")  # fmt: skip
+# Cookies that make a request someone's own: a signed-in session, or a message waiting to be shown.
+PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+
+_PAGE = "pc:page:"
+_TAG = "pc:tag:"
+_SCHEDULE = "pc:schedule"
+# Placeholders for the values each reader gets their own of. "<" cannot come from text typed by staff
+# (it is escaped), so a placeholder is never mistaken for content.
+CSRF_PLACEHOLDER = b"<pc-csrf-token>"
+NONCE_PLACEHOLDER = b"<pc-csp-nonce>"
+_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
+# Smaller pages are stored as they are: compressing them saves little.
+_COMPRESS_FROM = 2048
+
+
+def _cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def _now() -> float:
+    return timezone.now().timestamp()
+
+
+# Declaring what a page shows.
+
+
+def cached_page(*tags: str):
+    """Let anonymous readers get this page from the cache; ``tags`` name what it shows.
+
+    A tag may hold the URL's arguments: ``"meeting:{slug}"``. Works on class-based views, ``Feed``
+    classes and function views (a function is wrapped, so that a view shared with others is not changed).
+    """
+
+    def declare(view):
+        if isinstance(view, type):
+            view.page_cache_tags = tags
+            return view
+
+        @functools.wraps(view)
+        def page(*args, **kwargs):
+            return view(*args, **kwargs)
+
+        page.page_cache_tags = tags
+        return page
+
+    return declare
+
+
+def declared_tags(view, kwargs: dict) -> tuple[str, ...] | None:
+    """The tags of a view for these URL arguments, or None if the view is not to be cached."""
+    tags = getattr(view, "page_cache_tags", None)
+    if tags is None:
+        tags = getattr(getattr(view, "view_class", None), "page_cache_tags", None)
+    if tags is None:
+        return None
+    return tuple(dict.fromkeys([SITE_TAG, *(tag.format_map(kwargs) for tag in tags)]))
+
+
+# Tag versions.
+
+
+def _new_version() -> str:
+    return secrets.token_hex(8)
+
+
+def bump(tags: Iterable[str]) -> None:
+    """Make every stored page that shows one of these tags stale, on every server sharing the cache."""
+    tags = set(tags)
+    if tags:
+        _cache().set_many({_TAG + tag: _new_version() for tag in tags}, timeout=None)
+        log.debug("page cache: bumped %d tags", len(tags))
+
+
+def clear_page_cache() -> None:
+    """Make every stored page stale (without touching anything else the cache holds)."""
+    bump([SITE_TAG])
+
+
+def _versions(found: dict, tags: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The current version of each tag; a tag without one (new, or evicted) gets one now."""
+    cache = _cache()
+    versions = []
+    for tag in tags:
+        version = found.get(_TAG + tag)
+        if version is None:
+            version = _new_version()
+            # Another process may set it first: then theirs is the version.
+            if not cache.add(_TAG + tag, version, timeout=None):
+                version = cache.get(_TAG + tag)
+                if version is None:
+                    return None
+        versions.append(version)
+    return tuple(versions)
+
+
+# The release: pages rendered by other templates or code are never served.
+
+
+@functools.cache
+def release() -> str:
+    """A fingerprint of what renders pages: templates, translations, static file names, project code."""
+    if configured := getattr(settings, "PAGE_CACHE_RELEASE", ""):
+        return configured
+    import django
+
+    digest = hashlib.blake2b(django.get_version().encode(), digest_size=8)
+    base = Path(settings.BASE_DIR)
+    roots = [base / "templates", base / "locale", *(base / app for app in ("budapest", "meetings", "actors"))]
+    manifest = Path(settings.STATIC_ROOT or base / "staticfiles") / "staticfiles.json"
+    files = [manifest] if manifest.is_file() else []
+    for root in roots:
+        files += [p for p in root.rglob("*") if p.suffix in {".html", ".txt", ".xml", ".mo", ".py"} and p.is_file()]
+    for path in sorted(files):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _forget_release(sender, file_path, **kwargs):
+    # The development server reloads templates without restarting: pages they rendered are not served.
+    release.cache_clear()
+
+
+file_changed.connect(_forget_release, dispatch_uid="page_cache_forget_release")
+
+
+# Scheduled publications.
+
+_schedule: dict[str, Callable[[], float | None] | str] = {}
+
+
+def configure_schedule(*, next_publication: Callable[[], float | None], tag: str) -> None:
+    """Register how to find the next scheduled publication (a timestamp, or None) and the tag it changes with."""
+    _schedule.update(next_publication=next_publication, tag=tag)
+
+
+def _next_publication(found: dict, now: float) -> float | None:
+    """When the next scheduled publication is due: a stored answer if still true, else one query."""
+    if not _schedule:
+        return None
+    tag_version = found.get(_TAG + _schedule["tag"])
+    stored = found.get(_SCHEDULE)
+    if stored is not None and tag_version is not None:
+        version, due = stored
+        if version == tag_version and (due is None or due > now):
+            return due
+    due = _schedule["next_publication"]()
+    if tag_version is not None:
+        _cache().set(_SCHEDULE, (tag_version, due), timeout=None)
+    return due
+
+
+def _next_midnight(now: float) -> float:
+    today = timezone.localtime(datetime.fromtimestamp(now, tz=timezone.get_current_timezone()))
+    midnight = (today + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.timestamp()
+
+
+# Changes waiting for their transaction to commit.
+
+
+class Changes(defaultdict):
+    """What a transaction changed, by kind (``"meeting"``: ids, ``"tag"``: tags, …), until it commits."""
+
+    def __init__(self):
+        super().__init__(set)
+        self.transaction = None  # the outermost atomic block they were made in
+        self.memo: dict = {}  # lookups already made for this transaction
+
+
+_resolvers: list[Callable[[Changes], set[str]]] = []
+
+
+def register_resolver(resolver: Callable[[Changes], set[str]]) -> None:
+    """Register a function that turns recorded changes into the tags to bump (see meetings.invalidation)."""
+    if resolver not in _resolvers:
+        _resolvers.append(resolver)
+
+
+def pending_changes(using: str = DEFAULT_DB_ALIAS) -> Changes:
+    """The changes recorded on this connection that its transaction has not committed yet."""
+    connection = connections[using]
+    changes = connection.__dict__.get("_page_cache_changes")
+    outermost = connection.atomic_blocks[0] if connection.in_atomic_block else None
+    if changes is None or (changes.transaction is not outermost):
+        # None yet, or left over from a transaction that was rolled back.
+        changes = connection.__dict__["_page_cache_changes"] = Changes()
+        changes.transaction = outermost
+    return changes
+
+
+def record_change(kind: str, *items, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Note a change; the tags it affects are bumped when its transaction commits (at once outside one)."""
+    pending_changes(using)[kind].update(items)
+    transaction.on_commit(functools.partial(_flush, using), using=using, robust=True)
+
+
+def has_uncommitted_changes(using: str = DEFAULT_DB_ALIAS) -> bool:
+    connection = connections[using]
+    changes = connection.__dict__.get("_page_cache_changes")
+    if not changes:
+        return False
+    if not connection.in_atomic_block or changes.transaction is not connection.atomic_blocks[0]:
+        changes.clear()  # a transaction that was rolled back
+        return False
+    return True
+
+
+def resolve_tags(changes: Changes) -> set[str]:
+    tags = set()
+    for resolver in _resolvers:
+        tags |= resolver(changes)
+    return tags
+
+
+def _flush(using: str) -> None:
+    connection = connections[using]
+    changes = connection.__dict__.pop("_page_cache_changes", None)
+    if not changes:
+        return  # flushed by an earlier callback of the same transaction
+    tags = resolve_tags(changes)
+    try:
+        bump(tags)
+    except Exception:  # the change is committed; only its pages may stay stale (docs/performance.md)
+        log.exception("page cache: could not mark %d tags as changed; their pages may be stale", len(tags))
+
+
+# The middleware.
+
+
+@dataclass
+class _Entry:
+    versions: tuple[str, ...]
+    expires: float
+    created: float
+    etag: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    compressed: bool
+    csrf: bool
+    nonce: bool
+
+
+class _Plan:
+    """One cacheable request: its key, what it depends on, and what was found."""
+
+    def __init__(self, request: HttpRequest, tags: tuple[str, ...]):
+        self.request = request
+        self.tags = tags
+        language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+        address = hashlib.blake2b(request.build_absolute_uri().encode(), digest_size=16).hexdigest()
+        self.key = f"{_PAGE}{release()}:{language}:{address}"
+        self.found: dict = {}
+        self.versions: tuple[str, ...] | None = None
+
+    def lookup(self, now: float) -> _Entry | None:
+        keys = [self.key, *(_TAG + tag for tag in self.tags), _SCHEDULE]
+        if _schedule:
+            keys.append(_TAG + _schedule["tag"])
+        self.found = _cache().get_many(keys)
+        entry = self.found.get(self.key)
+        current = tuple(self.found.get(_TAG + tag) for tag in self.tags)
+        if entry is not None and None not in current and entry.versions == current and now < entry.expires:
+            return entry
+        self.versions = _versions(self.found, self.tags)
+        return None
+
+
+class PageCacheMiddleware:
+    """Serve stored pages to anonymous readers and store the pages they get; after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        plan = self._plan(request)
+        if plan is None:
+            response = self.get_response(request)
+            if any(name in request.COOKIES for name in PRIVATE_COOKIES) and "Cache-Control" not in response:
+                # A page made for someone signed in (a draft's preview) is kept by no shared cache.
+                patch_cache_control(response, private=True)
+            return response
+        now = _now()
+        try:
+            entry = plan.lookup(now)
+        except Exception:  # the cache is down: serve the page from the database
+            log.warning("page cache: lookup failed", exc_info=True)
+            return self.get_response(request)
+        if entry is not None:
+            response = self._from_entry(request, entry)
+            self._validators(response, entry)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if plan.versions is not None and self._storable(request, response):
+            try:
+                entry = self._store(plan, response, now)
+            except Exception:
+                log.warning("page cache: store failed", exc_info=True)
+            else:
+                self._validators(response, entry)
+                response["X-Page-Cache"] = "miss"
+        return response
+
+    def _plan(self, request: HttpRequest) -> _Plan | None:
+        if not getattr(settings, "PAGE_CACHE_ENABLED", False) or request.method not in ("GET", "HEAD"):
+            return None
+        if "HTTP_AUTHORIZATION" in request.META or any(name in request.COOKIES for name in PRIVATE_COOKIES):
+            return None
+        if has_uncommitted_changes():
+            return None
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return None
+        tags = declared_tags(match.func, match.kwargs)
+        return None if tags is None else _Plan(request, tags)
+
+    @staticmethod
+    def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+        if request.method != "GET" or response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if not response.get("Content-Type", "").startswith(CACHEABLE_TYPES):
+            return False
+        directives = response.get("Cache-Control", "")
+        if any(word in directives for word in ("private", "no-store", "no-cache")):
+            return False
+        session = getattr(request, "session", None)
+        if session is not None and session.modified:
+            return False
+        user = getattr(request, "user", None)
+        return not (user is not None and user.is_authenticated)
+
+    @staticmethod
+    def _store(plan: _Plan, response: HttpResponse, now: float) -> _Entry:
+        request = plan.request
+        body = response.content
+        nonce = getattr(request, "_csp_nonce", None)
+        has_nonce = bool(nonce) and str(nonce).encode() in body
+        if has_nonce:
+            body = body.replace(str(nonce).encode(), NONCE_PLACEHOLDER)
+        body, tokens = _CSRF_INPUT.subn(rb"\1" + CSRF_PLACEHOLDER + rb"\2", body)
+        expires = min(now + getattr(settings, "PAGE_CACHE_TIMEOUT", 86400), _next_midnight(now))
+        due = _next_publication(plan.found, now)
+        if due is not None:
+            expires = min(expires, due)
+        compressed = len(body) >= _COMPRESS_FROM
+        entry = _Entry(
+            versions=plan.versions,
+            expires=expires,
+            created=now,
+            etag=f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',
+            status=response.status_code,
+            headers=[(k, v) for k, v in response.headers.items() if k.lower() not in {"content-length", "set-cookie"}],
+            body=zlib.compress(body, 6) if compressed else body,
+            compressed=compressed,
+            csrf=bool(tokens),
+            nonce=has_nonce,
+        )
+        if expires > now + 1:
+            _cache().set(plan.key, entry, timeout=int(expires - now))
+        return entry
+
+    @staticmethod
+    def _from_entry(request: HttpRequest, entry: _Entry) -> HttpResponse:
+        body = zlib.decompress(entry.body) if entry.compressed else entry.body
+        if entry.nonce:
+            body = body.replace(NONCE_PLACEHOLDER, str(request._csp_nonce).encode())
+        if entry.csrf:
+            body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(body, status=entry.status)
+        for name, value in entry.headers:
+            response.headers[name] = value
+        return response
+
+    @staticmethod
+    def _validators(response: HttpResponse, entry: _Entry) -> None:
+        # The ETag is that of the stored page, the same for every reader whatever their CSRF token, so
+        # ConditionalGetMiddleware answers 304 to a reader who has it. Browsers keep the page but ask
+        # again each time: a page changed by a publication is seen at once.
+        response["ETag"] = entry.etag
+        response["Last-Modified"] = http_date(entry.created)
+        response.headers.setdefault("Cache-Control", "private, no-cache")
+        # The page's forms carry a CSRF token that goes with the reader's cookie.
+        patch_vary_headers(response, ("Cookie",))

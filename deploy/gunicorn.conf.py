@@ -1,0 +1,44 @@
+"""gunicorn settings for `make serve` and the deployment (docs/deployment.md); each can be changed by environment.
+
+Sync workers: a page is mostly Python work and a few quick queries, so a worker per core and one more
+keeps the processor busy without making readers wait on each other. Requests beyond what the workers
+can take wait in the listen backlog; nginx in front sheds what is beyond that (deploy/nginx.conf).
+"""
+
+import json
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+backlog = int(os.environ.get("GUNICORN_BACKLOG", "2048"))
+# A request that takes longer than this is stuck: its worker is replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Workers are renewed now and then, so that no slow leak can grow for ever.
+max_requests = 2000
+max_requests_jitter = 200
+# Load the app before forking: a broken configuration fails at start, not at the first request.
+preload_app = True
+# The addresses whose X-Forwarded-* headers gunicorn believes (the load balancer's); loopback by default.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Access log as JSON lines on stderr, like the application's log (budapest/logging.py).
+accesslog = "-"
+errorlog = "-"
+access_log_format = json.dumps(
+    {
+        "time": "%(t)s",
+        "logger": "gunicorn.access",
+        "client": "%(h)s",
+        "method": "%(m)s",
+        "path": "%(U)s",
+        "status": "%(s)s",
+        "bytes": "%(B)s",
+        "duration_ms": "%(M)s",
+        "user_agent": "%(a)s",
+    }
+)
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

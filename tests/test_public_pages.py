@@ -1,0 +1,179 @@
+"""The reading experience: upcoming meetings, citations, navigation, the language switcher, no inline script."""
+
+import datetime
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.utils import translation
+
+from meetings.models import Meeting
+
+from .factories import MeetingFactory
+from .source_text import page_text
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url, **headers):
+    response = client.get(url, headers=headers or None)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_upcoming_meeting_shows_on_home_and_list(client, db):
+    today = datetime.date.today()
+    upcoming = MeetingFactory(title="Ministerial Conference", start_date=today + datetime.timedelta(days=40))
+    past = MeetingFactory(title="Thematic Meeting on Return", start_date=today - datetime.timedelta(days=40))
+    home = page_text(get(client, "/"))
+    upcoming_section = home[home.index("Upcoming meetings") : home.index("Latest meetings")]
+    assert "Ministerial Conference" in upcoming_section and "Thematic Meeting on Return" not in upcoming_section
+    assert "Thematic Meeting on Return" in home[home.index("Latest meetings") :]
+    listing = get(client, "/meetings/")
+    item = re.search(rf'<li class="meeting-item is-upcoming">.*?{upcoming.get_absolute_url()}.*?</li>', listing, re.S)
+    assert item and "Upcoming" in item.group(0)
+    assert f'<li class="meeting-item">\n  <a href="{past.get_absolute_url()}"' in listing
+    page = page_text(get(client, upcoming.get_absolute_url()))
+    assert "Upcoming" in page and "Add this meeting to your calendar (.ics)" in page
+
+
+def test_an_upcoming_draft_is_not_announced(client, db):
+    MeetingFactory(
+        title="Secret summit",
+        start_date=datetime.date.today() + datetime.timedelta(days=10),
+        status=Meeting.Status.DRAFT,
+        published_at=None,
+    )
+    assert "Secret summit" not in get(client, "/") and "Secret summit" not in get(client, "/meetings/")
+
+
+def test_every_paragraph_and_intervention_has_a_citation(client, som_2020):
+    html = get(client, som_2020.get_absolute_url())
+    url = f"http://testserver{som_2020.get_absolute_url()}"
+    spain = re.search(r'<div class="passage has-speakers" id="p6-15">.*?</details>', html, re.S).group(0)
+    citation = re.search(r'<p class="citation" id="cite-p6-15">(.*?)</p>', spain).group(1)
+    assert citation == (
+        "Spain, in: Budapest Process, “Annual Senior Officials Meeting”, 2 December 2020, summary, paragraph 6. "
+        f"{url}#p6-15"
+    )
+    # Without JavaScript the citation is there to read in a <details>; the copy button waits for the script.
+    assert "<summary>Cite" in spain
+    assert re.search(r'<button type="button" class="copy-citation" data-copy-target="cite-p6-15"[^>]* hidden>', spain)
+    paragraph = re.search(r'<p class="citation" id="cite-p6">(.*?)</p>', html).group(1)
+    assert paragraph.endswith(f"paragraph 6. {url}#p6")
+    assert (
+        html.count('class="citation"')
+        == 8 + som_2020.paragraphs.filter(passages__speakers__isnull=False).values("passages").distinct().count()
+    )
+
+
+def test_pages_run_no_inline_script(client, som_2020):
+    # A Content Security Policy without 'unsafe-inline' comes later: scripts are files, JSON-LD is data.
+    for url in ["/", som_2020.get_absolute_url(), "/countries/turkey/", "/search/?q=Canary", "/priority-goals/matrix/"]:
+        html = get(client, url)
+        for attributes, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+            assert 'src="' in attributes or 'type="application/ld+json"' in attributes, (url, attributes)
+            assert 'src="' not in attributes or not body.strip()
+        assert not re.search(r"\son[a-z]+=", html), url  # no onclick= and the like
+        assert ' style="' not in html, url
+    assert '<script src="/static/js/cite.js" defer></script>' in get(client, som_2020.get_absolute_url())
+
+
+def test_the_citation_script_and_stylesheet_are_ours(client, db):
+    from django.contrib.staticfiles import finders
+
+    script = open(finders.find("js/cite.js"), encoding="utf-8").read()
+    assert "navigator.clipboard" in script and "http" not in script.replace("https://", "")
+    css = open(finders.find("css/site.css"), encoding="utf-8").read()
+    assert "@media print" in css and "@import" not in css and "url(" not in css
+    print_rules = css[css.index("@media print") :]
+    assert ".cite" in print_rules and ".main-nav" in print_rules
+
+
+def test_navigation_marks_the_current_section(client, som_2020):
+    html = get(client, "/countries/turkey/")
+    assert '<a href="/countries/" aria-current="true">Countries</a>' in html
+    assert '<a href="/countries/" aria-current="page">Countries</a>' in get(client, "/countries/")
+    breadcrumbs = re.search(r'<nav class="breadcrumbs.*?</nav>', html, re.S).group(0)
+    assert 'href="/countries/"' in breadcrumbs and 'aria-current="page">Turkey<' in breadcrumbs
+    for url, crumb in [("/search/", "Search"), ("/priority-goals/matrix/", "Who addressed which goal")]:
+        assert f'aria-current="page">{crumb}<' in get(client, url)
+
+
+def test_language_switcher_sets_the_language(client, db):
+    html = get(client, "/")
+    assert '<form class="language-switcher" action="/i18n/setlang/" method="post">' in html
+    assert '<option value="ru" lang="ru">Русский</option>' in html
+    response = client.post("/i18n/setlang/", {"language": "ru", "next": "/meetings/"})
+    assert response.status_code == 302 and response["Location"] == "/meetings/"
+    assert '<html lang="ru">' in get(client, "/meetings/")
+    assert '<option value="ru" lang="ru" selected>' in get(client, "/meetings/")
+
+
+def test_browser_language_is_followed(client, db):
+    assert '<html lang="ru">' in get(client, "/", accept_language="ru,en;q=0.5")
+    assert client.get("/", headers={"accept-language": "ru"})["Content-Language"] == "ru"
+    assert '<html lang="en">' in get(client, "/", accept_language="de")
+
+
+class _VisibleText(HTMLParser):
+    """Text nodes and the attributes readers meet (placeholder, aria-label, title), outside script and style."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "style", "title"}:
+            self._skip += 1
+        for name, value in attrs:
+            if name in {"placeholder", "aria-label", "title"} and value:
+                self.texts.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in {"script", "style", "title"}:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.texts.append(data.strip())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/meetings/",
+        "/countries/",
+        "/organisations/",
+        "/priority-goals/",
+        "/priority-goals/matrix/",
+        "/search/",
+        "/search/?q=!!!",
+        "/search/?q=nothing+here",
+        "/no-such-page/",
+    ],
+)
+def test_every_interface_string_is_marked_for_translation(client, db, monkeypatch, url):
+    """With no records, everything a page says is interface: each piece must come through gettext."""
+    translation.gettext("warm up")  # the translation functions are bound on first use
+    trans = translation._trans
+    for name in ("gettext", "ngettext", "pgettext", "npgettext"):
+        real = getattr(trans, name)
+        monkeypatch.setattr(trans, name, lambda *args, _real=real: f"⟪{_real(*args)}⟫")
+    response = client.get(url)
+    parser = _VisibleText()
+    parser.feed(response.content.decode())
+    # Pieces that are only punctuation or numbers, and the language names (each in its own language), need none.
+    # django-filter words its "(descending)" ordering choices once, when a FilterSet class is made.
+    unmarked = [
+        text
+        for text in parser.texts
+        if "⟪" not in text
+        and "⟫" not in text
+        and re.search(r"[^\W\d_]", text)
+        and text not in {"English", "Русский"}
+        and not text.endswith("(descending)")
+    ]
+    assert unmarked == []
