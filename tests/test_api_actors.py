@@ -5,6 +5,7 @@ from django.core.cache import cache
 
 from actors.models import Actor
 
+from .api_client import get_json, results
 from .conftest import SOM_2020_SLUG
 from .factories import MeetingFactory, ParticipationFactory
 from .test_fixture import COUNTRIES, ORGANISATIONS
@@ -15,21 +16,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_throttle_counts():
     cache.clear()
-
-
-def get_json(client, url, status=200):
-    response = client.get(url)
-    assert response.status_code == status, response.content[:500]
-    return response.json()
-
-
-def results(client, url):
-    found = []
-    while url:
-        page = get_json(client, url)
-        found += page["results"]
-        url = page["next"]
-    return found
 
 
 def test_countries_list_all_39_iso_codes_of_the_2020_meeting(client, som_2020):

@@ -7,6 +7,7 @@ from django.core.cache import cache
 
 from meetings.models import Meeting, Participation, PriorityGoal
 
+from .api_client import get_json, results
 from .conftest import SOM_2020_SLUG
 from .factories import (
     CountryFactory,
@@ -30,22 +31,6 @@ MEETING = f"/api/v1/meetings/{SOM_2020_SLUG}/"
 @pytest.fixture(autouse=True)
 def fresh_throttle_counts():
     cache.clear()
-
-
-def get_json(client, url, status=200, **headers):
-    response = client.get(url, headers=headers)
-    assert response.status_code == status, response.content[:500]
-    return response.json()
-
-
-def results(client, url):
-    """Every result of a list, following the pages."""
-    found = []
-    while url:
-        page = get_json(client, url)
-        found += page["results"]
-        url = page["next"]
-    return found
 
 
 def names(actors) -> set[str]:

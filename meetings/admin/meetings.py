@@ -160,40 +160,37 @@ class MeetingAdmin(ImportSummaryAdminMixin, MeetingHistoryAdminMixin, VersionLoc
                     # One save each (not bulk_create), so that the change history records them.
                     Participation(meeting=meeting, actor=actor).save()
 
+    def _apply(self, request, meetings, service, singular, plural):
+        """Run a workflow service on each meeting: one save each, so that the history records who did it."""
+        count = 0
+        for meeting in meetings:
+            service(meeting=meeting)
+            count += 1
+        self.message_user(request, ngettext(singular, plural, count) % count, messages.SUCCESS)
+
     @admin.action(description=_("Publish the selected meetings now"), permissions=["publish"])
     def publish_now(self, request, queryset):
-        count = 0
-        for meeting in queryset.exclude(status=Meeting.Status.PUBLISHED, published_at__lte=timezone.now()):
-            meeting_publish(meeting=meeting)
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%d meeting was published.", "%d meetings were published.", count) % count,
-            messages.SUCCESS,
-        )
+        due = queryset.exclude(status=Meeting.Status.PUBLISHED, published_at__lte=timezone.now())
+        self._apply(request, due, meeting_publish, "%d meeting was published.", "%d meetings were published.")
 
     @admin.action(description=_("Turn the selected meetings back into drafts"), permissions=["publish"])
     def make_draft(self, request, queryset):
-        count = 0
-        for meeting in queryset.exclude(status=Meeting.Status.DRAFT):
-            meeting_make_draft(meeting=meeting)  # one save each, for the change history
-            count += 1
-        self.message_user(
+        self._apply(
             request,
-            ngettext("%d meeting is a draft again.", "%d meetings are drafts again.", count) % count,
-            messages.SUCCESS,
+            queryset.exclude(status=Meeting.Status.DRAFT),
+            meeting_make_draft,
+            "%d meeting is a draft again.",
+            "%d meetings are drafts again.",
         )
 
     @admin.action(description=_("Withdraw the selected meetings from the public site"), permissions=["publish"])
     def withdraw(self, request, queryset):
-        count = 0
-        for meeting in queryset.filter(status=Meeting.Status.PUBLISHED):
-            meeting_withdraw(meeting=meeting)
-            count += 1
-        self.message_user(
+        self._apply(
             request,
-            ngettext("%d meeting was withdrawn.", "%d meetings were withdrawn.", count) % count,
-            messages.SUCCESS,
+            queryset.filter(status=Meeting.Status.PUBLISHED),
+            meeting_withdraw,
+            "%d meeting was withdrawn.",
+            "%d meetings were withdrawn.",
         )
 
     def has_delete_permission(self, request, obj=None):
