@@ -9,7 +9,7 @@ PYTHON_BOOTSTRAP ?= $(shell for p in python3.14 python3.13 python3.12 $$(ls -d /
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format migrate loaddata clean node-deps serve backup restore loadtest scale-out
+.PHONY: run test lint format migrate loaddata clean node-deps serve backup restore loadtest scale-out bench
 
 $(VENV)/bin/python:
 	@test -n "$(PYTHON_BOOTSTRAP)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
@@ -61,6 +61,10 @@ restore: $(VENV)/.runtime
 ## Load and fault tests against gunicorn on PostgreSQL and Redis (run by hand; see docs/reliability.md)
 loadtest: $(VENV)/.runtime .venv-bench/bin/locust
 	bench/loadtest.sh
+
+## Archive-scale benchmark: 10,000 meetings on PostgreSQL and Redis, wrk against gunicorn; writes docs/performance.md
+bench: $(VENV)/.runtime
+	bench/perf/run.sh
 
 ## Two app servers behind nginx sharing PostgreSQL and Redis (see docs/deployment.md)
 scale-out: $(VENV)/.runtime

@@ -2,7 +2,8 @@
 # Two app servers behind nginx on this machine, sharing one PostgreSQL and one Redis, as
 # docs/deployment.md describes with more servers. Shows, with curl, that
 #   1. nginx spreads requests over both app servers;
-#   2. an edit saved through one app server is read, fresh, through the other;
+#   2. an edit saved through one app server is read, fresh, through the other, although the other
+#      had the page in the (shared) page cache;
 #   3. a session opened by signing in through one is valid on the other;
 #   4. the API's throttle counts are shared: a client gets no more by switching servers;
 #   5. static files come from WhiteNoise, with long cache lifetimes, through nginx;
@@ -120,7 +121,10 @@ check "nginx spreads requests over both app servers ($SEEN)" \
 
 # 2. An edit through A, read through B.
 NEW_TITLE="Annual Senior Officials Meeting (edited through A at $(date +%H:%M:%S))"
-B_BEFORE="$(curl -fsS "$B/meetings/$SLUG/")"   # B has served (and could have cached) the page before
+B_BEFORE="$(curl -fsS "$B/meetings/$SLUG/")"   # B renders the page and stores it in the shared page cache
+B_CACHED="$(curl -fsS -D - -o /dev/null "$B/meetings/$SLUG/" | tr -d '\r' | sed -n 's/^X-Page-Cache: //Ip')"
+check "B serves the page from the page cache before the edit (X-Page-Cache: ${B_CACHED:-none})" \
+  test "$B_CACHED" = hit
 STATUS="$(curl -sS -o "$WORK/patch.json" -w '%{http_code}' -X PATCH "$A/api/v1/meetings/$SLUG/" \
   -H "Authorization: Token $TOKEN" -H "Content-Type: application/json" -H "X-Forwarded-For: 127.3.0.1" \
   --data "{\"title\": \"$NEW_TITLE\"}")"

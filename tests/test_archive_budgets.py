@@ -1,0 +1,158 @@
+"""Query budgets at archive scale: every public page, feed, calendar and API address costs the same number
+of queries with the 2020 meeting alone and with a generated archive a hundred times larger.
+
+The archive is made once per module (``generate_archive(meetings=100)``, about a second on SQLite) in
+a transaction that is rolled back at the end of the module; each test runs in a savepoint within it.
+The page cache is off here: these count what a page costs when it is rendered.
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver, resolve
+
+from actors.models import Person
+from meetings.models import Meeting, Participation, Passage
+from meetings.synthetic import SLUG_PREFIX, generate_archive
+
+from .conftest import SOM_2020_SLUG
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("archive-budgets")]
+
+GENERATED = 100
+# The most queries each address may run; {names} are filled in from the 2020 meeting's records.
+BUDGETS = {
+    "/": 3,
+    "/meetings/": 6,
+    "/meetings/?year=2020&country=TR&goal=5": 8,
+    f"/meetings/{SOM_2020_SLUG}/": 7,
+    "/meetings/{generated}/": 7,
+    f"/meetings/{SOM_2020_SLUG}/calendar.ics": 1,
+    "/meetings/feed.atom": 1,
+    "/meetings/calendar.ics": 1,
+    "/countries/": 3,
+    "/countries/turkey/": 10,
+    "/countries/turkey/feed.atom": 4,
+    "/countries/turkey/calendar.ics": 2,
+    "/countries/turkey/interventions.csv": 4,
+    "/organisations/": 1,
+    "/organisations/icmpd/": 10,
+    "/organisations/icmpd/feed.atom": 4,
+    "/organisations/icmpd/calendar.ics": 2,
+    "/organisations/icmpd/interventions.csv": 4,
+    "/priority-goals/": 1,
+    "/priority-goals/1/": 8,
+    "/priority-goals/1/?country=TR&year=2020": 9,
+    "/priority-goals/matrix/": 2,
+    "/search/?q=border": 9,
+    "/search/?q=return+OR+readmission": 9,
+    "/search/?q=%22labour+migration%22": 9,
+    "/search/?q=Turkey&year=2020": 9,
+    "/search/?country=TR&goal=5": 10,
+    "/sitemap.xml": 8,
+    "/robots.txt": 0,
+    "/api/v1/": 0,
+    "/api/v1/meetings/": 2,
+    f"/api/v1/meetings/{SOM_2020_SLUG}/": 9,
+    "/api/v1/interventions/": 6,
+    "/api/v1/interventions/?country=TR&goal=5": 8,
+    "/api/v1/interventions/{intervention}/": 6,
+    "/api/v1/participations/": 2,
+    "/api/v1/participations/{participation}/": 1,
+    "/api/v1/countries/": 3,
+    "/api/v1/countries/TR/": 2,
+    "/api/v1/organisations/": 3,
+    "/api/v1/organisations/icmpd/": 2,
+    "/api/v1/people/": 3,
+    "/api/v1/people/{person}/": 3,
+    "/api/v1/priority-goals/": 2,
+    "/api/v1/priority-goals/1/": 1,
+    "/api/v1/export/popolo.json": 9,
+}
+# Addresses that are not pages of records: the admin, the language switch, the API's description.
+NOT_COUNTED = ("i18n/", "api/schema/", "api/docs/", r"api/^[\s\S]*/$")
+
+
+@dataclass
+class Archive:
+    names: dict
+    before: dict  # address → (status, queries) with the 2020 meeting alone
+
+    def address(self, url: str) -> str:
+        return url.format(**self.names)
+
+
+def _count(client: Client, address: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address)
+    return response.status_code, len(queries)
+
+
+NO_PAGE_CACHE = {"PAGE_CACHE_ENABLED": False}
+UNTHROTTLED = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "partner": None}}
+
+
+@pytest.fixture(scope="module")
+def archive(django_db_setup, django_db_blocker):
+    """The 2020 meeting, the queries of every address with it alone, then 100 generated meetings on top."""
+    with django_db_blocker.unblock(), override_settings(**NO_PAGE_CACHE, REST_FRAMEWORK=UNTHROTTLED):
+        with transaction.atomic():
+            call_command("loaddata", "som-2020", verbosity=0)
+            som = Meeting.objects.get(slug=SOM_2020_SLUG)
+            names = {
+                "intervention": Passage.objects.filter(paragraph__meeting=som, speakers__iso_code="TR").first().pk,
+                "participation": Participation.objects.filter(meeting=som, actor__iso_code="TR").get().pk,
+                "person": Person.objects.filter(positions__passages__paragraph__meeting=som).first().slug,
+                "generated": f"{SLUG_PREFIX}000001",
+            }
+            client = Client()
+            # The generated meeting does not exist yet: its address is counted with the 2020 meeting's.
+            before = {url: _count(client, url.format(**{**names, "generated": SOM_2020_SLUG})) for url in BUDGETS}
+            generate_archive(meetings=GENERATED, seed=1)
+            yield Archive(names, before)
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def counted(archive):
+    with override_settings(**NO_PAGE_CACHE, REST_FRAMEWORK=UNTHROTTLED):
+        yield archive
+
+
+def test_the_archive_is_a_hundred_times_the_2020_meeting(counted):
+    assert Meeting.objects.count() == GENERATED + 1
+    generated = Passage.objects.filter(paragraph__meeting__slug__startswith=SLUG_PREFIX).count()
+    assert generated > 25 * Passage.objects.filter(paragraph__meeting__slug=SOM_2020_SLUG).count()
+    turkey_meetings = Meeting.objects.published().filter(participations__actor__iso_code="TR").count()
+    assert turkey_meetings > 20  # Turkey's page, feed and calendar read many meetings, not one
+
+
+@pytest.mark.parametrize("url", list(BUDGETS))
+def test_queries_do_not_grow_with_the_archive(client, counted, url):
+    status, queries = _count(client, counted.address(url))
+    assert status == 200
+    assert counted.before[url] == (200, queries), "the same number of queries with the 2020 meeting alone"
+    assert queries <= BUDGETS[url]
+
+
+def test_every_public_address_has_a_budget():
+    """A page added later needs a line in BUDGETS: this fails until it has one."""
+
+    def routes(patterns, prefix=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern)
+
+    skipped = (settings.ADMIN_PATH, *NOT_COUNTED)
+    every = {route.replace("^", "") for route in routes(get_resolver().url_patterns) if not route.startswith(skipped)}
+    names = {"intervention": 1, "participation": 1, "person": "someone", "generated": "generated-000001"}
+    budgeted = {resolve(re.sub(r"\?.*", "", url.format(**names))).route.replace("^", "") for url in BUDGETS}
+    assert every - budgeted == set()
