@@ -113,21 +113,33 @@ GENERATED=$(target generated_meeting) API_LIST=$(target api_list) STATIC=$(targe
 # A returning reader's browser holds the CSRF cookie of its first visit: its page needs no new secret.
 CSRF_COOKIE="csrftoken=$($PY -c 'import secrets, string; print("".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32)))')"
 
-# name, port, address [returning]: what wrk measures, in this order; the floor first. A first visit
-# sends no cookie (as wrk does); "returning" sends the CSRF cookie.
+# name, port, address [returning|single]: what wrk measures, in this order: the floor first, the fast
+# addresses before the slow ones. A first visit sends no cookie (as wrk does); "returning" sends the
+# CSRF cookie; "single" is one connection, for the time a request takes when it does not wait.
 RUNS=(
   "floor $CACHED /healthz"
   "static $CACHED $STATIC"
   "meeting_cached $CACHED $MEETING"
   "meeting_cached_returning $CACHED $MEETING returning"
+  "country_cached $CACHED $COUNTRY"
   "meeting_uncached $UNCACHED $MEETING"
   "generated_meeting_uncached $UNCACHED $GENERATED"
-  "country_cached $CACHED $COUNTRY"
   "country_uncached $UNCACHED $COUNTRY"
   "api_list $CACHED $API_LIST"
   "search_uncached $UNCACHED $SEARCH"
   "search_rare_uncached $UNCACHED $SEARCH_RARE"
+  "search_single $UNCACHED $SEARCH single"
+  "search_rare_single $UNCACHED $SEARCH_RARE single"
 )
+
+# Wait until a server has answered what wrk left in its queue: /healthz answers at once again.
+drain() {
+  for _ in $(seq 1 180); do
+    time=$(curl -fsS -o /dev/null -m 60 -w '%{time_total}' "http://127.0.0.1:$1/healthz" 2>/dev/null || echo 99)
+    awk -v t="$time" 'BEGIN { exit !(t < 0.05) }' && return 0
+    sleep 1
+  done
+}
 
 log "warming up and checking what is cached"
 for run in "${RUNS[@]}"; do
@@ -138,25 +150,31 @@ for run in "${RUNS[@]}"; do
 done | tee "$RESULTS/cache-check.txt"
 
 for run in "${RUNS[@]}"; do
-  read -r name port address returning <<<"$run"
-  cookie=()
-  [ -n "$returning" ] && cookie=(-H "Cookie: $CSRF_COOKIE")
-  log "$name: wrk -c$CONNECTIONS -d${DURATION}s ${cookie[*]} http://127.0.0.1:$port$address"
-  timeout $((DURATION + 30)) wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" "${cookie[@]}" -s bench/perf/wrk.lua \
+  read -r name port address option <<<"$run"
+  options=(-t2 -c"$CONNECTIONS")
+  [ "$option" = returning ] && options+=(-H "Cookie: $CSRF_COOKIE")
+  [ "$option" = single ] && options=(-t1 -c1)
+  drain "$CACHED"; drain "$UNCACHED"
+  log "$name: wrk ${options[*]} -d${DURATION}s http://127.0.0.1:$port$address"
+  # A slow answer is measured (up to 30 s), not counted as an error after wrk's default 2 s.
+  timeout $((DURATION + 60)) wrk "${options[@]}" -d"${DURATION}s" --timeout 30s -s bench/perf/wrk.lua \
     "http://127.0.0.1:$port$address" -- "$MAX_PER_THREAD" | tee "$RESULTS/$name.wrk" | tail -1 >"$RESULTS/$name.json"
   cat "$RESULTS/$name.json"
-  sleep 2
 done
 cut -d' ' -f1-3 /proc/loadavg >"$RESULTS/load-after.txt"
+drain "$CACHED"; drain "$UNCACHED"
 stop_servers
 
-log "memory: one worker (no page cache) over $MEMORY_REQUESTS requests"
-start_server "$SINGLE" "$RESULTS/serve-single.log" DJANGO_PAGE_CACHE=off WEB_CONCURRENCY=1 GUNICORN_CMD_ARGS="--max-requests 0"
+log "memory: one worker over $MEMORY_REQUESTS requests"
+# As in production (page cache on) but one worker that is never renewed. The addresses: 1,000
+# meetings, 10 countries and four searches in turn; a first pass renders them, later passes are mostly
+# served from the cache.
+start_server "$SINGLE" "$RESULTS/serve-single.log" WEB_CONCURRENCY=1 GUNICORN_CMD_ARGS="--max-requests 0"
 # The gunicorn master is the oldest gunicorn process of the server's process group; its child, the worker.
 master=$(pgrep -g "${SERVER_PIDS[0]}" -o -f "bin/gunicorn")
 worker=$(pgrep -P "$master" | head -1)
-psql -h 127.0.0.1 -U postgres -d "$DB" -Atc "SELECT '/meetings/' || slug || '/' FROM meetings_meeting WHERE status = 'published' AND published_at <= now() ORDER BY md5(slug) LIMIT 300" >"$RESULTS/memory-urls.txt"
-psql -h 127.0.0.1 -U postgres -d "$DB" -Atc "SELECT '/countries/' || slug || '/' FROM actors_actor WHERE kind = 'country' ORDER BY slug LIMIT 60" >>"$RESULTS/memory-urls.txt"
+psql -h 127.0.0.1 -U postgres -d "$DB" -Atc "SELECT '/meetings/' || slug || '/' FROM meetings_meeting WHERE status = 'published' AND published_at <= now() ORDER BY md5(slug) LIMIT 1000" >"$RESULTS/memory-urls.txt"
+psql -h 127.0.0.1 -U postgres -d "$DB" -Atc "SELECT '/countries/' || slug || '/' FROM actors_actor WHERE kind = 'country' ORDER BY md5(slug) LIMIT 10" >>"$RESULTS/memory-urls.txt"
 printf '%s\n' "$SEARCH" "$SEARCH_RARE" "/search/?q=return+readmission" "/search/?country=TR&goal=5" >>"$RESULTS/memory-urls.txt"
 $PY bench/perf/memory.py "http://127.0.0.1:$SINGLE" "$worker" "$RESULTS/memory-urls.txt" "$MEMORY_REQUESTS" 900 \
   | tee "$RESULTS/memory.json"
