@@ -78,14 +78,16 @@ def _read(keys: list[str]) -> dict:
     page cache hit that was a third of the time spent on the cache.
     """
     cache = _cache()
-    if not isinstance(cache, RedisCache):
+    # Django's own client and serializer (private, pinned with Django): without them, the public API.
+    backend = getattr(cache, "_cache", None) if isinstance(cache, RedisCache) else None
+    serializer = getattr(backend, "_serializer", None)
+    if serializer is None or not hasattr(backend, "get_client"):
         return cache.get_many(keys)
     client = cache.__dict__.get("_page_cache_client")
     if client is None:
-        client = cache.__dict__["_page_cache_client"] = cache._cache.get_client()
+        client = cache.__dict__["_page_cache_client"] = backend.get_client()
     values = client.mget([cache.make_key(key) for key in keys])
-    loads = cache._cache._serializer.loads
-    return {key: loads(value) for key, value in zip(keys, values, strict=True) if value is not None}
+    return {key: serializer.loads(value) for key, value in zip(keys, values, strict=True) if value is not None}
 
 
 def _now() -> float:
