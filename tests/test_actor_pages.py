@@ -1,14 +1,12 @@
 """Country, organisation and priority goal pages: attendance, roles and interventions."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Meeting
 
 from .factories import CountryFactory, MeetingFactory, ParagraphFactory, ParticipationFactory, PassageFactory
+from .scale import count_queries, large_meeting
 from .source_text import page_text
-from .test_meeting_page import _large_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -101,22 +99,16 @@ def test_unknown_pages_are_404(client, som_2020, url):
     assert "Page not found" in response.content.decode()
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 ACTOR_PAGE_BUDGET = 10
 
 
 @pytest.mark.parametrize("url", ["/countries/turkey/", "/organisations/icmpd/", "/priority-goals/1/", "/countries/"])
 def test_page_query_count_does_not_grow_with_the_archive(client, som_2020, url, django_assert_max_num_queries):
-    before = _count(client, url)
+    before = count_queries(client, url)
     turkey = som_2020.participants.get(iso_code="TR")
-    _large_meeting(turkey=turkey)
+    large_meeting(turkey=turkey)
     for _ in range(30):
         CountryFactory()
     with django_assert_max_num_queries(ACTOR_PAGE_BUDGET):
         client.get(url)
-    assert _count(client, url) == before
+    assert count_queries(client, url) == before

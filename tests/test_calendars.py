@@ -3,14 +3,12 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from meetings.models import Meeting
 
 from .factories import MeetingFactory, ParticipationFactory
-from .test_meeting_page import _large_meeting
+from .scale import count_queries, large_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -92,23 +90,17 @@ def test_pages_link_their_calendars(client, som_2020):
     )
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 CALENDAR_BUDGET = 2
 
 
 def test_calendar_query_count_does_not_grow_with_the_archive(client, som_2020, django_assert_max_num_queries):
     urls = ["/meetings/calendar.ics", f"{som_2020.get_absolute_url()}calendar.ics", "/countries/turkey/calendar.ics"]
-    before = [_count(client, url) for url in urls]
+    before = [count_queries(client, url) for url in urls]
     turkey = som_2020.participants.get(iso_code="TR")
-    _large_meeting(turkey=turkey)
+    large_meeting(turkey=turkey)
     for _ in range(10):
         ParticipationFactory(meeting=MeetingFactory(), actor=turkey)
     for url, count in zip(urls, before, strict=True):
         with django_assert_max_num_queries(CALENDAR_BUDGET):
             client.get(url)
-        assert _count(client, url) == count, url
+        assert count_queries(client, url) == count, url

@@ -4,13 +4,11 @@ import datetime
 
 import feedparser
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Meeting
 
 from .factories import CountryFactory, MeetingFactory, ParagraphFactory, ParticipationFactory, PassageFactory
-from .test_meeting_page import _large_meeting
+from .scale import count_queries, large_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -89,24 +87,18 @@ def test_organisation_feed(client, som_2020):
     assert feed.entries and all(entry.link.startswith("http://testserver/meetings/") for entry in feed.entries)
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 FEED_BUDGET = 5
 
 
 def test_feed_query_count_does_not_grow_with_the_archive(client, som_2020, django_assert_max_num_queries):
     urls = ["/meetings/feed.atom", "/countries/turkey/feed.atom"]
-    before = [_count(client, url) for url in urls]
+    before = [count_queries(client, url) for url in urls]
     turkey = som_2020.participants.get(iso_code="TR")
-    _large_meeting(turkey=turkey)
+    large_meeting(turkey=turkey)
     for number in range(5):
         ParticipationFactory(meeting=MeetingFactory(), actor=turkey)
         MeetingFactory(slug=f"another-{number}")
     for url, count in zip(urls, before, strict=True):
         with django_assert_max_num_queries(FEED_BUDGET):
             client.get(url)
-        assert _count(client, url) == count, url
+        assert count_queries(client, url) == count, url

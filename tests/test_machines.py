@@ -7,14 +7,12 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from actors.models import Actor
 from meetings.models import Meeting, PriorityGoal
 
 from .factories import CountryFactory, MeetingFactory, OrganisationFactory, ParticipationFactory
-from .test_meeting_page import _large_meeting
+from .scale import count_queries, large_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -157,21 +155,15 @@ def test_draft_preview_is_not_indexed_and_has_no_event(admin_client, db):
     assert page.json_ld == []
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 SITEMAP_BUDGET = 8
 
 
 def test_sitemap_query_count_does_not_grow_with_the_archive(client, som_2020, django_assert_max_num_queries):
-    before = _count(client, "/sitemap.xml")
-    _large_meeting(turkey=som_2020.participants.get(iso_code="TR"))
+    before = count_queries(client, "/sitemap.xml")
+    large_meeting(turkey=som_2020.participants.get(iso_code="TR"))
     for _ in range(10):
         ParticipationFactory(meeting=MeetingFactory(), actor=CountryFactory())
         OrganisationFactory()
     with django_assert_max_num_queries(SITEMAP_BUDGET):
         client.get("/sitemap.xml")
-    assert _count(client, "/sitemap.xml") == before
+    assert count_queries(client, "/sitemap.xml") == before

@@ -3,22 +3,15 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from meetings.markup import strip_markup
 from meetings.models import Meeting
 
 from .factories import (
-    CountryFactory,
     MeetingFactory,
-    OrganisationFactory,
-    ParagraphFactory,
-    ParticipationFactory,
     PassageFactory,
-    PositionFactory,
-    PriorityGoalFactory,
 )
+from .scale import count_queries, large_meeting
 from .source_text import page_text, sentences, source_footnotes, source_paragraphs
 
 pytestmark = pytest.mark.django_db
@@ -108,43 +101,15 @@ def test_unknown_meeting_gives_a_helpful_404(client):
     assert "Browse all meetings" in response.content.decode()
 
 
-def _large_meeting(turkey):
-    """A meeting several times the size of the 2020 one, in which Turkey speaks often."""
-    meeting = MeetingFactory(title="Ministerial Conference", slug="large-meeting")
-    goals = [PriorityGoalFactory(number=n) for n in range(1, 7)]
-    countries = [CountryFactory() for _ in range(40)] + [turkey]
-    organisations = [OrganisationFactory() for _ in range(15)]
-    for actor in countries + organisations:
-        ParticipationFactory(meeting=meeting, actor=actor)
-    official = PositionFactory()
-    for number in range(1, 13):
-        paragraph = ParagraphFactory(meeting=meeting, number=number)
-        for order in range(1, 8):
-            PassageFactory(
-                paragraph=paragraph,
-                order=order,
-                speakers=[turkey, countries[(number * order) % 40]],
-                goals=goals[order % 6 : order % 6 + 2],
-                official=official if order == 1 else None,
-            )
-    return meeting
-
-
-def _count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 MEETING_PAGE_BUDGET = 8
 
 
 def test_meeting_page_query_count_does_not_grow_with_the_archive(client, som_2020, django_assert_max_num_queries):
     url = som_2020.get_absolute_url()
-    before = _count_queries(client, url)
-    large = _large_meeting(turkey=som_2020.participants.get(iso_code="TR"))
+    before = count_queries(client, url)
+    large = large_meeting(turkey=som_2020.participants.get(iso_code="TR"))
     with django_assert_max_num_queries(MEETING_PAGE_BUDGET):
         client.get(url)
-    assert _count_queries(client, url) == before
+    assert count_queries(client, url) == before
     # A page ten times larger costs the same number of queries.
-    assert _count_queries(client, large.get_absolute_url()) == before
+    assert count_queries(client, large.get_absolute_url()) == before

@@ -5,8 +5,6 @@ import io
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Meeting, Participation
 
@@ -18,8 +16,8 @@ from .factories import (
     PassageFactory,
     PriorityGoalFactory,
 )
+from .scale import count_queries, large_meeting
 from .source_text import page_text
-from .test_meeting_page import _large_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -146,12 +144,6 @@ def test_matrix_leaves_out_drafts(client, db):
     assert "Draftland" not in get(client, "/priority-goals/matrix/")
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 PROFILE_BUDGET = 10
 
 
@@ -162,9 +154,9 @@ def test_profile_pages_query_count_does_not_grow_with_the_archive(client, som_20
         "/priority-goals/1/?country=TR",
         "/priority-goals/matrix/",
     ]
-    before = [_count(client, url) for url in urls]
-    _large_meeting(turkey=som_2020.participants.get(iso_code="TR"))
+    before = [count_queries(client, url) for url in urls]
+    large_meeting(turkey=som_2020.participants.get(iso_code="TR"))
     for url, count in zip(urls, before, strict=True):
         with django_assert_max_num_queries(PROFILE_BUDGET):
             client.get(url)
-        assert _count(client, url) == count, url
+        assert count_queries(client, url) == count, url

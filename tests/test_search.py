@@ -4,14 +4,13 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Meeting, Passage
 from meetings.search import MAX_QUERY_LENGTH, parse_query
 
 from .factories import CountryFactory, MeetingFactory, ParagraphFactory, PassageFactory, PersonFactory
+from .scale import count_queries, large_meeting
 from .source_text import page_text
-from .test_meeting_page import _large_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -226,12 +225,6 @@ def test_parse_query_reads_websearch_syntax():
     assert len(parse_query("y" * 5000).text) == MAX_QUERY_LENGTH and parse_query("y" * 5000).truncated
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 SEARCH_BUDGET = 14
 
 
@@ -241,14 +234,14 @@ def test_search_query_count_does_not_grow_with_the_archive(client, som_2020, dja
         "/search/?q=trafficking+or+number&country=TR&year=2020&goal=1",
         "/search/?country=TR",
     ]
-    before = [_count(client, url) for url in urls]
-    large = _large_meeting(turkey=som_2020.participants.get(iso_code="TR"))
+    before = [count_queries(client, url) for url in urls]
+    large = large_meeting(turkey=som_2020.participants.get(iso_code="TR"))
     large.start_date = datetime.date(2020, 6, 1)
     large.save()
     for url, count in zip(urls, before, strict=True):
         with django_assert_max_num_queries(SEARCH_BUDGET):
             client.get(url)
-        assert _count(client, url) == count, url
+        assert count_queries(client, url) == count, url
 
 
 def test_snippet_marks_cuts_only_where_the_text_goes_on(client, db):
