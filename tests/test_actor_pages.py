@@ -18,7 +18,9 @@ def test_home_lists_the_2020_meeting(client, som_2020):
 
 
 def test_meetings_list_and_filters(client, som_2020):
-    assert som_2020.get_absolute_url() in client.get("/meetings/").content.decode()
+    listing = client.get("/meetings/").content.decode()
+    assert som_2020.get_absolute_url() in listing
+    assert "39 countries" in page_text(listing)  # counted by Meeting.objects.with_country_count()
     assert som_2020.get_absolute_url() in client.get("/meetings/?year=2020&country=TR&goal=5").content.decode()
     assert som_2020.get_absolute_url() not in client.get("/meetings/?year=2019").content.decode()
 
