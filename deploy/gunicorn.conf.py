@@ -17,9 +17,11 @@ backlog = int(os.environ.get("GUNICORN_BACKLOG", "2048"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Workers are renewed now and then, so that no slow leak can grow for ever.
-max_requests = 2000
-max_requests_jitter = 200
+# Workers are renewed now and then, so that no slow leak can grow for ever. Rarely: at 2,000 a worker
+# was replaced every ~3 s under load, which cost a fifth of the floor's requests per second
+# (docs/performance.md); worker memory is flat after its first 2,000 requests.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = 5000
 # Load the app before forking: a broken configuration fails at start, not at the first request.
 preload_app = True
 # The addresses whose X-Forwarded-* headers gunicorn believes (the load balancer's); loopback by default.
