@@ -36,6 +36,11 @@ class ActorQuerySet(models.QuerySet):
     def groups(self):
         return self.filter(kind=Actor.Kind.GROUP)
 
+    def voices_of(self, actor):
+        """The actors through which `actor` speaks: itself, its institutions (a ministry) and its groups."""
+        pk = getattr(actor, "pk", actor)
+        return self.filter(models.Q(pk=pk) | models.Q(parent=pk) | models.Q(members=pk))
+
     def with_public_page(self):
         """Actors that have a public page of their own: countries and organisations."""
         return self.filter(kind__in=Actor.KINDS_WITH_PAGE)

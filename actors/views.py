@@ -1,11 +1,15 @@
 """Public pages of countries and organisations: who attended what, in which role, and said what."""
 
 import csv
+from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView
@@ -28,24 +32,74 @@ def _published_participations_filter():
 
 
 class ActorKindMixin:
-    """Owns the queryset of a page kind: countries or organisations, with their published meeting count."""
+    """Owns the queryset of a page kind: countries or organisations."""
 
     kind: str
 
     def get_queryset(self):
-        return Actor.objects.filter(kind=self.kind).annotate(
-            meeting_count=Count("participations", filter=_published_participations_filter(), distinct=True)
+        return Actor.objects.filter(kind=self.kind)
+
+
+class ActorListMixin(ActorKindMixin):
+    """A list of countries or organisations, each with its number of published meetings."""
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            # An actor takes part in a meeting once (a unique constraint): no DISTINCT needed.
+            .annotate(meeting_count=Count("participations", filter=_published_participations_filter()))
         )
 
 
-def _roles_held(participations: list[Participation]) -> list[tuple[str, list[Participation]]]:
-    """Roles other than participant, each with the meetings in which the actor held it."""
-    roles = []
-    for role, label in Participation.Role.choices:
-        held = [p for p in participations if p.role == role]
-        if held and role != Participation.Role.PARTICIPANT:
-            roles.append((label, held))
-    return roles
+# What a profile lists of an actor's meetings; the rest is one link away, in the meetings list.
+LATEST_MEETINGS = 10
+LATEST_PER_ROLE = 5
+
+
+def _meetings_link(actor: Actor, role: str = "") -> str:
+    """The meetings list, filtered to this actor's meetings (in this role)."""
+    query = {"country": actor.iso_code} if actor.kind == Actor.Kind.COUNTRY else {"organisation": actor.slug}
+    if role:
+        query["role"] = role
+    return f"{reverse('meetings:list')}?{urlencode(query)}"
+
+
+def _attendance(actor: Actor) -> dict:
+    """The actor's published meetings as a profile shows them, in two queries whatever their number.
+
+    The latest meetings of any role, and how many in all; for each role other than participant, the
+    latest meetings in that role and how many. Each list links to the meetings list for the rest.
+    """
+    attended = (
+        Participation.objects.filter(actor=actor, meeting__in=Meeting.objects.published())
+        .select_related("meeting", "represented_by")
+        .order_by(F("meeting__start_date").desc(), F("meeting_id").desc())
+    )
+    latest = list(attended.annotate(total=Window(Count("pk")))[:LATEST_MEETINGS])
+    in_roles = (
+        attended.exclude(role=Participation.Role.PARTICIPANT)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("role"), order_by=attended.query.order_by),
+            in_role=Window(Count("pk"), partition_by=F("role")),
+        )
+        .filter(rank__lte=LATEST_PER_ROLE)
+    )
+    by_role = defaultdict(list)
+    for participation in in_roles:
+        by_role[participation.role].append(participation)
+    roles_held = [
+        {"label": label, "latest": held, "count": held[0].in_role, "url": _meetings_link(actor, role)}
+        for role, label in Participation.Role.choices
+        if (held := by_role.get(role))
+    ]
+    total = latest[0].total if latest else 0
+    return {
+        "participations": latest,
+        "meetings_total": total,
+        "more_meetings_url": _meetings_link(actor) if total > len(latest) else "",
+        "roles_held": roles_held,
+    }
 
 
 @cached_page("actor:{slug}")
@@ -56,25 +110,21 @@ class ActorDetailView(ActorKindMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         actor = self.object
-        participations = list(
-            Participation.objects.filter(actor=actor, meeting__in=Meeting.objects.published())
-            .select_related("meeting", "represented_by")
-            .order_by("-meeting__start_date")
-        )
-        # An actor speaks through itself, its institutions (a ministry) and the groups it belongs to.
-        interventions = profiles.interventions_of(actor)
-        page = paginate_interventions(self.request, interventions.for_listing())
-        goals = profiles.goal_counts(interventions)
-        years = profiles.year_counts(interventions)
         related = list(
             Actor.objects.filter(Q(parent=actor) | Q(members=actor))
             .select_related("parent")
             .distinct()
             .order_by("name")
         )
+        # An actor speaks through itself, its institutions (a ministry) and the groups it belongs to.
+        interventions = profiles.interventions_of(actor, voices=[actor, *related])
+        years = profiles.year_counts(interventions)
+        goals = profiles.goal_counts(interventions)
+        # Every intervention has a year: the pager's count is the sum of the years', not another query.
+        total = sum(row["count"] for row in years)
+        page = paginate_interventions(self.request, interventions.for_listing(), count=total)
         return super().get_context_data(
-            participations=participations,
-            roles_held=_roles_held(participations),
+            **_attendance(actor),
             page_obj=page,
             interventions=page.object_list,
             institutions=[a for a in related if a.parent_id == actor.pk],
@@ -103,7 +153,7 @@ class ActorDetailView(ActorKindMixin, DetailView):
 
 
 @cached_page("actors", "meetings")
-class CountryListView(ActorKindMixin, ListView):
+class CountryListView(ActorListMixin, ListView):
     kind = Actor.Kind.COUNTRY
     template_name = "actors/country_list.html"
 
@@ -129,7 +179,7 @@ class CountryDetailView(ActorDetailView):
 
 
 @cached_page("actors", "meetings")
-class OrganisationListView(ActorKindMixin, ListView):
+class OrganisationListView(ActorListMixin, ListView):
     kind = Actor.Kind.ORGANISATION
     template_name = "actors/organisation_list.html"
 

@@ -41,7 +41,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, get_urlconf, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.autoreload import file_changed
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -377,7 +377,8 @@ class _Plan:
     def __init__(self, request: HttpRequest, tags: tuple[str, ...]):
         self.request = request
         self.tags = tags
-        language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+        # The language LocaleMiddleware (further in) will choose: the same rule, from the same request.
+        language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
         address = hashlib.blake2b(request.build_absolute_uri().encode(), digest_size=16).hexdigest()
         self.key = f"{_PAGE}{release()}:{language}:{address}"
         self.found: dict = {}
@@ -408,7 +409,13 @@ class _Plan:
 
 
 class PageCacheMiddleware:
-    """Serve stored pages to anonymous readers and store the pages they get; after AuthenticationMiddleware."""
+    """Serve stored pages to anonymous readers and store the pages they get.
+
+    Early in the stack (after the security headers, CSP and conditional GET, which every answer needs):
+    a stored page is served without the sessions, language, CSRF and users middleware that follow,
+    and stored with the headers they added. Whether a request is anonymous is read off its cookies and
+    headers; whether a page may be stored is decided once it has come back through all of them.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response

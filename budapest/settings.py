@@ -69,13 +69,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 304 for a reader who has the page already (the page cache gives each cached page its ETag).
     "django.middleware.http.ConditionalGetMiddleware",
+    # Stored pages for anonymous readers: a stored page skips what follows (budapest.cache).
+    "budapest.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Stored pages for anonymous readers, after the language, the CSRF cookie and the user are known.
-    "budapest.cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

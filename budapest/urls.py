@@ -13,7 +13,7 @@ from .cache import cached_page
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("api/", include("budapest.api.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",

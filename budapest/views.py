@@ -1,8 +1,16 @@
-"""Site-wide answers for machines: robots.txt."""
+"""Site-wide answers: robots.txt, and the language switch."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+
+# Django's own view, without the CSRF check. Choosing a language is all it does (its "next" address
+# is checked to be on this site), so a forged request can do no more than switch a reader's language;
+# in return, the switcher needs no token, and a public page sets no cookie and is the same for every
+# reader: stored once, served to all, kept by any shared cache (docs/performance.md).
+set_language = csrf_exempt(i18n.set_language)
 
 
 @require_GET

@@ -15,11 +15,6 @@ def visible_meetings(request):
     return Meeting.objects.visible_to(getattr(request, "user", None))
 
 
-def spoken_by(actor) -> Q:
-    """Passages an actor spoke: itself, one of its institutions (a ministry), or a group it belongs to."""
-    return Q(speakers=actor) | Q(speakers__parent=actor) | Q(speakers__members=actor)
-
-
 class MeetingFilter(django_filters.FilterSet):
     """Meetings by year, dates, series, participant, role held, priority goal discussed and words."""
 
@@ -55,11 +50,12 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(location__icontains=value) | Q(pk__in=in_summary))
 
     def filter_queryset(self, queryset):
-        # A country and a role together mean the role that country held, not any role at the meeting.
-        country, role = self.form.cleaned_data.get("country"), self.form.cleaned_data.get("role")
+        # A participant and a role together mean the role that participant held, not any role at the meeting.
+        data = self.form.cleaned_data
+        participant, role = data.get("country") or data.get("organisation"), data.get("role")
         queryset = super().filter_queryset(queryset)
-        if country and role:
-            held = Participation.objects.filter(actor=country, role=role).values("meeting")
+        if participant and role:
+            held = Participation.objects.filter(actor=participant, role=role).values("meeting")
             queryset = queryset.filter(pk__in=held)
         return queryset
 
@@ -88,7 +84,7 @@ class InterventionFilter(django_filters.FilterSet):
         fields = ["meeting", "country", "organisation", "goal", "year", "date_from", "date_to", "search"]
 
     def filter_speaker(self, queryset, name, value):
-        return queryset.filter(pk__in=Passage.objects.filter(spoken_by(value)).values("pk"))
+        return queryset.spoken_by(value)
 
 
 class ParticipationFilter(django_filters.FilterSet):

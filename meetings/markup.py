@@ -6,6 +6,7 @@ passes an allow-list sanitiser (nh3) that keeps exactly those tags and attribute
 a second line of defence should a change here ever let something through.
 """
 
+import functools
 import re
 
 import nh3
@@ -80,13 +81,28 @@ def _inline(text: str) -> str:
     return _FOOTNOTE_MARK.sub(footnote_link, html)
 
 
+# The same text always gives the same markup: each worker keeps what it rendered of late, so that a
+# page rendered again (after a change elsewhere on it) does not sanitise every passage again.
+_memo = functools.lru_cache(maxsize=8192)
+
+
 def render_inline(text: str) -> SafeString:
     """One run of text: bold and footnote links, no block elements."""
-    return mark_safe(sanitise(_inline(text)))  # noqa: S308 - escaped in _inline, then sanitised
+    return mark_safe(_render_inline(text))  # noqa: S308 - escaped in _inline, then sanitised
+
+
+@_memo
+def _render_inline(text: str) -> str:
+    return sanitise(_inline(text))
 
 
 def render_blocks(text: str) -> SafeString:
     """Several lines: runs of “1. …” lines become an ordered list, other lines paragraphs."""
+    return mark_safe(_render_blocks(text))  # noqa: S308 - every piece escaped in _inline, then sanitised
+
+
+@_memo
+def _render_blocks(text: str) -> str:
     blocks: list[str] = []
     items: list[tuple[str, str]] = []
 
@@ -106,4 +122,4 @@ def render_blocks(text: str) -> SafeString:
         close_list()
         blocks.append(f"<p>{_inline(line.strip())}</p>")
     close_list()
-    return mark_safe(sanitise("".join(blocks)))  # noqa: S308 - every piece escaped in _inline, then sanitised
+    return sanitise("".join(blocks))

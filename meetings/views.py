@@ -26,9 +26,15 @@ SEARCH_RESULTS_PER_PAGE = 20
 SEARCH_FILTERS = ("year", "country", "goal")
 
 
-def paginate_interventions(request, passages):
-    """One page of a list of interventions; a page number out of range gives the last page, never an error."""
-    return Paginator(passages, INTERVENTIONS_PER_PAGE).get_page(request.GET.get("page"))
+def paginate_interventions(request, passages, count: int | None = None):
+    """One page of a list of interventions; a page number out of range gives the last page, never an error.
+
+    `count`: how many there are, where the caller has counted them already (the pager need not again).
+    """
+    paginator = Paginator(passages, INTERVENTIONS_PER_PAGE)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get("page"))
 
 
 class PublishedMeetingMixin:
@@ -174,7 +180,8 @@ class PriorityGoalListView(ListView):
             passages__paragraph__meeting__status=Meeting.Status.PUBLISHED,
             passages__paragraph__meeting__published_at__lte=timezone.now(),
         )
-        return PriorityGoal.objects.annotate(intervention_count=Count("passages", filter=published, distinct=True))
+        # One row per (goal, passage) in the join: counted as they are, without sorting them for DISTINCT.
+        return PriorityGoal.objects.annotate(intervention_count=Count("passages", filter=published))
 
 
 @cached_page("goal:{number}", "actors")
@@ -191,13 +198,16 @@ class PriorityGoalDetailView(DetailView):
         data.pop("goal")
         filterset = _readable_choices(InterventionFilter(data, queryset=goal_passages, request=self.request))
         passages = filterset.qs.for_listing() if filterset.is_valid() else goal_passages.none()
-        page = paginate_interventions(self.request, passages)
         by_year = profiles.year_counts(goal_passages)
+        filtered = any(data.values())
+        # Unfiltered, the pager's count is the sum of the years' counts, not another query.
+        count = None if filtered else sum(row["count"] for row in by_year)
+        page = paginate_interventions(self.request, passages, count=count)
         return super().get_context_data(
             page_obj=page,
             passages=page.object_list,
             filter=filterset,
-            filtered=any(data.values()),
+            filtered=filtered,
             by_country=profiles.countries_addressing(goal_passages),
             by_year=by_year,
             year_chart=bar_chart(
@@ -265,7 +275,7 @@ class SearchView(TemplateView):
                         Prefetch("positions", queryset=search.spoken_positions().select_related("actor__parent"))
                     )[:12]
                 )
-            page = Paginator(passages, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+            page = search.CappedPaginator(passages, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
             for passage in page.object_list:
                 passage.snippet = search.snippet(passage, query) if query.has_words else None
             context.update(searched=True, page_obj=page, passages=page.object_list)

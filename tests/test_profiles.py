@@ -6,10 +6,13 @@ import re
 
 import pytest
 
-from meetings.models import Meeting, Participation
+from meetings import profiles
+from meetings.models import Meeting, Participation, Passage
 
 from .factories import (
     CountryFactory,
+    GroupFactory,
+    InstitutionFactory,
     MeetingFactory,
     ParagraphFactory,
     ParticipationFactory,
@@ -32,7 +35,8 @@ def test_country_profile_shows_roles_goals_and_years(client, som_2020):
     html = get(client, "/countries/turkey/")
     text = page_text(html)
     roles = text[text.index("Meetings and roles Chair") :]
-    assert roles.startswith("Meetings and roles ChairAnnual Senior Officials Meeting, 2020 (Directorate General")
+    assert roles.startswith("Meetings and roles Chair (1)Annual Senior Officials Meeting, 2020 (Directorate General")
+    assert "All 1 meeting" not in text  # every meeting is listed: no link to more
     # The goals chart: an image with a text alternative that gives every count.
     chart = re.search(r'<svg role="img" aria-labelledby="goal-chart-title goal-chart-desc".*?</svg>', html, re.S).group(
         0
@@ -64,6 +68,34 @@ def test_country_profile_over_several_years(client, db):
     assert "2019: 2 interventions; 2021: 1 intervention" in html
     assert "Goal 3: 3 interventions" in html
     assert "Co-chair" in page_text(html)
+
+
+def test_a_long_attendance_shows_the_latest_meetings_and_links_to_the_rest(client, db):
+    """A country at hundreds of meetings: the page lists the latest, counts all, and links to each list."""
+    country = CountryFactory(slug="steadyland", iso_code="SL")
+    for day in range(1, 13):
+        role = Participation.Role.CHAIR if day % 2 else Participation.Role.PARTICIPANT
+        ParticipationFactory(meeting=MeetingFactory(start_date=f"2019-03-{day:02}"), actor=country, role=role)
+    ParticipationFactory(meeting=MeetingFactory(start_date="2019-04-01", status=Meeting.Status.DRAFT), actor=country)
+    html = get(client, "/countries/steadyland/")
+    table = re.search(r'<table class="attendance">.*?</table>', html, re.S).group(0)
+    assert re.findall(r'datetime="([\d-]+)"', table) == [f"2019-03-{day:02}" for day in range(12, 2, -1)]
+    assert 'href="/meetings/?country=SL">All 12 meetings attended</a>' in html
+    assert re.search(r"<dt>Meetings attended</dt><dd>12</dd>", html)
+    chair = re.search(r"<dt>Chair.*?</dd>", html, re.S).group(0)
+    assert "(6)" in chair and chair.count('href="/meetings/thematic-meeting-') == 5
+    assert 'href="/meetings/?country=SL&amp;role=chair">all 6 meetings in this role</a>' in chair
+    assert "Participant" not in re.search(r'<dl class="roles-held">.*?</dl>', html, re.S).group(0)
+    # The links lead to exactly those meetings.
+    listed = get(client, "/meetings/?country=SL&role=chair")
+    assert len(re.findall(r'href="/meetings/thematic-meeting-\d+/"', listed)) == 6
+
+
+def test_meetings_list_by_organisation_and_the_role_it_held(client, som_2020):
+    html = get(client, "/meetings/?organisation=icmpd&role=secretariat")
+    assert "Annual Senior Officials Meeting" in html
+    html = get(client, "/meetings/?organisation=icmpd&role=chair")
+    assert "Annual Senior Officials Meeting" not in page_text(html)
 
 
 def test_csv_download_of_a_countrys_interventions(client, som_2020):
@@ -144,7 +176,43 @@ def test_matrix_leaves_out_drafts(client, db):
     assert "Draftland" not in get(client, "/priority-goals/matrix/")
 
 
-PROFILE_BUDGET = 10
+def test_counts_through_every_voice_count_each_intervention_once(db):
+    """A country speaks as itself, through its ministry and through its groups; a passage spoken by
+    several of them counts once, for the country's profile, the goal page and the matrix alike."""
+    land, other = CountryFactory(name="Voiceland"), CountryFactory(name="Otherland")
+    ministry = InstitutionFactory(parent=land)
+    group = GroupFactory()
+    group.members.set([land, other])
+    one, two = PriorityGoalFactory(number=1), PriorityGoalFactory(number=2)
+    meeting = MeetingFactory()
+    ParticipationFactory(meeting=meeting, actor=land)
+    ParticipationFactory(meeting=meeting, actor=other)
+    paragraph = ParagraphFactory(meeting=meeting)
+    spoken = [
+        ([land], [one]),
+        ([land, ministry], [one, two]),  # the country and its ministry together: once
+        ([ministry], [two]),
+        ([group], [one]),  # the group: once for each member
+        ([land, group], []),  # no goal: in the profile, not in the goal counts
+        ([other], [two]),
+    ]
+    for order, (speakers, goals) in enumerate(spoken, start=1):
+        PassageFactory(paragraph=paragraph, order=order, speakers=speakers, goals=goals)
+    draft = MeetingFactory(status=Meeting.Status.DRAFT, published_at=None)
+    PassageFactory(paragraph=ParagraphFactory(meeting=draft), order=1, speakers=[land], goals=[one])
+
+    mine = profiles.interventions_of(land)
+    assert mine.count() == 5
+    assert [(goal.number, goal.count) for goal in profiles.goal_counts(mine)] == [(1, 3), (2, 2)]
+    assert profiles.year_counts(mine) == [{"year": 2019, "count": 5}]
+    by_goal_one = profiles.countries_addressing(Passage.objects.published().filter(goals=one))
+    assert [(country.name, country.count) for country in by_goal_one] == [("Voiceland", 3), ("Otherland", 1)]
+    matrix = profiles.goal_matrix([one, two])
+    rows = {country.name: ({goal.number: n for goal, n in cells}, total) for country, cells, total in matrix}
+    assert rows == {"Otherland": ({1: 1, 2: 1}, 2), "Voiceland": ({1: 3, 2: 2}, 4)}
+
+
+PROFILE_BUDGET = 11
 
 
 def test_profile_pages_query_count_does_not_grow_with_the_archive(client, som_2020, django_assert_max_num_queries):

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from meetings.models import Meeting, Passage
-from meetings.search import MAX_QUERY_LENGTH, parse_query
+from meetings.search import MAX_QUERY_LENGTH, CappedPaginator, parse_query
 
 from .factories import CountryFactory, MeetingFactory, ParagraphFactory, PassageFactory, PersonFactory
 from .scale import count_queries, large_meeting
@@ -198,6 +198,21 @@ def test_results_are_paginated(client, db):
     first = page_text(search(client, q="cooperation"))
     assert "25 passages found" in first and "Page 1 of 2" in first
     assert "Page 2 of 2" in page_text(search(client, q="cooperation", page="2"))
+
+
+def test_a_common_word_counts_up_to_the_cap_and_says_so(client, db, monkeypatch):
+    """Counting stops at the cap ("more than 1,000"); the results are still paged, best first."""
+    monkeypatch.setattr(CappedPaginator, "cap", 21)
+    country = CountryFactory(name="Common Land")
+    paragraph = ParagraphFactory()
+    for order in range(1, 26):
+        PassageFactory(paragraph=paragraph, order=order, text=f"Cooperation item {order}.", speakers=[country])
+    text = page_text(search(client, q="cooperation"))
+    assert "More than 21 passages found: the best 21 are shown." in text and "Page 1 of 2" in text
+    assert "passages found" not in text.replace("More than 21 passages found", "")
+    # At the cap or under it, the count is exact.
+    monkeypatch.setattr(CappedPaginator, "cap", 25)
+    assert "25 passages found" in page_text(search(client, q="cooperation"))
 
 
 def test_people_are_found_once_they_spoke_in_public(client, db):

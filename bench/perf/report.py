@@ -18,7 +18,7 @@ ROWS = [
     ("floor", "`/healthz`: the floor, a view that does no work"),
     ("static", "a static file (WhiteNoise, hashed name)"),
     ("meeting_cached", "the 2020 meeting's page, **cached**, first visit"),
-    ("meeting_cached_returning", "the 2020 meeting's page, **cached**, returning reader (CSRF cookie)"),
+    ("meeting_cached_returning", "the 2020 meeting's page, **cached**, returning reader (language cookie)"),
     ("meeting_uncached", "the 2020 meeting's page, uncached"),
     ("generated_meeting_uncached", "a generated meeting's page, uncached"),
     ("country_cached", "Turkey's page, **cached**"),

@@ -110,12 +110,12 @@ target() { $PY -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[
 MEETING=$(target meeting) COUNTRY=$(target country) SEARCH=$(target search) SEARCH_RARE=$(target search_rare)
 GENERATED=$(target generated_meeting) API_LIST=$(target api_list) STATIC=$(target static)
 
-# A returning reader's browser holds the CSRF cookie of its first visit: its page needs no new secret.
-CSRF_COOKIE="csrftoken=$($PY -c 'import secrets, string; print("".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32)))')"
+# A returning reader who chose a language sends the site's language cookie; pages set no other.
+LANGUAGE_COOKIE="django_language=en"
 
 # name, port, address [returning|single]: what wrk measures, in this order: the floor first, the fast
 # addresses before the slow ones. A first visit sends no cookie (as wrk does); "returning" sends the
-# CSRF cookie; "single" is one connection, for the time a request takes when it does not wait.
+# language cookie; "single" is one connection, for the time a request takes when it does not wait.
 RUNS=(
   "floor $CACHED /healthz"
   "static $CACHED $STATIC"
@@ -152,7 +152,7 @@ done | tee "$RESULTS/cache-check.txt"
 for run in "${RUNS[@]}"; do
   read -r name port address option <<<"$run"
   options=(-t2 -c"$CONNECTIONS")
-  [ "$option" = returning ] && options+=(-H "Cookie: $CSRF_COOKIE")
+  [ "$option" = returning ] && options+=(-H "Cookie: $LANGUAGE_COOKIE")
   [ "$option" = single ] && options=(-t1 -c1)
   drain "$CACHED"; drain "$UNCACHED"
   log "$name: wrk ${options[*]} -d${DURATION}s http://127.0.0.1:$port$address"
