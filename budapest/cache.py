@@ -27,6 +27,7 @@ import logging
 import re
 import secrets
 import threading
+import time
 import zlib
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
@@ -43,7 +44,8 @@ from django.middleware.csrf import get_token
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone, translation
 from django.utils.autoreload import file_changed
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.csp import generate_nonce
 from django.utils.http import http_date
 
 log = logging.getLogger(__name__)
@@ -58,11 +60,14 @@ PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 _PAGE = "pc:page:"
 _TAG = "pc:tag:"
 _SCHEDULE = "pc:schedule"
+_BUMPS = "pc:bumps"  # the channel on which bump() tells every process that versions changed
 # Placeholders for the values each reader gets their own of. "<" cannot come from text typed by staff
 # (it is escaped), so a placeholder is never mistaken for content.
 CSRF_PLACEHOLDER = b"<pc-csrf-token>"
 NONCE_PLACEHOLDER = b"<pc-csp-nonce>"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
+# Headers a stored page does not keep: its own validators replace the render's, and it sets no cookie.
+_NOT_STORED_HEADERS = {"content-length", "set-cookie", "etag", "last-modified", "x-page-cache"}
 # Smaller pages are stored as they are: compressing them saves little.
 _COMPRESS_FROM = 2048
 
@@ -71,23 +76,125 @@ def _cache():
     return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
 
 
-def _read(keys: list[str]) -> dict:
-    """cache.get_many(keys), with one Redis client kept per process for the read every request makes.
+def _redis(cache):
+    """Django's own Redis client and serializer for this cache (private, pinned with Django), or None.
 
-    Django's Redis backend makes a new client (and its table of reply callbacks) for each call; on a
-    page cache hit that was a third of the time spent on the cache.
+    One client is kept per cache object: Django's backend makes a new client (and its table of reply
+    callbacks) for each call, which was a third of the time of a page cache hit.
     """
-    cache = _cache()
-    # Django's own client and serializer (private, pinned with Django): without them, the public API.
     backend = getattr(cache, "_cache", None) if isinstance(cache, RedisCache) else None
     serializer = getattr(backend, "_serializer", None)
     if serializer is None or not hasattr(backend, "get_client"):
-        return cache.get_many(keys)
+        return None
     client = cache.__dict__.get("_page_cache_client")
     if client is None:
-        client = cache.__dict__["_page_cache_client"] = backend.get_client()
+        client = cache.__dict__["_page_cache_client"] = backend.get_client(write=True)
+    return client, serializer
+
+
+def _read(keys: list[str]) -> dict:
+    """cache.get_many(keys), with the client kept by _redis(); without Redis, the public API."""
+    cache = _cache()
+    redis = _redis(cache)
+    if redis is None:
+        return cache.get_many(keys)
+    client, serializer = redis
     values = client.mget([cache.make_key(key) for key in keys])
     return {key: serializer.loads(value) for key, value in zip(keys, values, strict=True) if value is not None}
+
+
+class _Listener:
+    """The tag versions this process has read, trusted while Redis tells it of every change.
+
+    ``bump()`` publishes on a channel once it has written new versions, and every process subscribes
+    to it. Before it trusts what it knows, a process takes what has arrived on that connection (a poll
+    of the socket, no round trip): any message, the subscription being (re)made, a broken connection,
+    or knowledge older than ``PAGE_CACHE_PUSH_MAX_AGE`` seconds (one by default, a bound should a
+    message ever be lost) make it read the versions from Redis again. So a stored page that is still
+    fresh costs no round trip to Redis, and a change is seen as soon as its message has arrived: the
+    bump returns to the editor after Redis has sent it.
+    """
+
+    def __init__(self, client, channel: str):
+        self.client = client
+        self.channel = channel
+        self.pubsub = None
+        self.subscribed = False
+        self.versions: dict[str, str] = {}
+        self.since = 0.0
+        self.retry_at = 0.0
+
+    def known(self, keys: list[str]) -> list[str] | None:
+        """The versions of these tag keys as last read, if they can be trusted now; else None."""
+        now = time.monotonic()
+        if not self._take_messages(now):
+            return None
+        if now - self.since > getattr(settings, "PAGE_CACHE_PUSH_MAX_AGE", 1.0):
+            self.versions.clear()
+        try:
+            return [self.versions[key] for key in keys]
+        except KeyError:
+            return None
+
+    def learn(self, found: dict, keys: list[str]) -> None:
+        """Keep the versions just read from Redis (a message arriving later makes them be read again)."""
+        if not self.subscribed:
+            return
+        if not self.versions:
+            self.since = time.monotonic()
+        self.versions.update((key, found[key]) for key in keys if key in found)
+
+    def forget(self) -> None:
+        self.versions.clear()
+
+    def _take_messages(self, now: float) -> bool:
+        """Read what has arrived; True if the subscription stands and what is known still holds."""
+        if self.pubsub is None:
+            if now < self.retry_at:
+                return False
+            self.pubsub = self.client.pubsub()
+        try:
+            if not self.pubsub.subscribed:
+                self.subscribed = False
+                self.pubsub.subscribe(self.channel)
+                # A connection made again (redis-py does it by itself) may have missed messages.
+                self.pubsub.connection.register_connect_callback(self._connected)
+            while (message := self.pubsub.get_message(timeout=0)) is not None:
+                # A confirmation (the subscription made, or made again after a reconnection, when
+                # messages may have been missed) or a change: either way, read the versions again.
+                self.subscribed = self.subscribed or message["type"] == "subscribe"
+                self.versions.clear()
+        except Exception:
+            log.warning("page cache: no news of changes from Redis; reading versions on every request", exc_info=True)
+            self._close(now)
+            return False
+        return self.subscribed
+
+    def _connected(self, connection) -> None:
+        self.subscribed = False  # until Redis confirms the subscription again
+        self.versions.clear()
+
+    def _close(self, now: float) -> None:
+        try:
+            self.pubsub.close()
+        except Exception:  # noqa: S110 - already broken
+            pass
+        self.pubsub, self.subscribed, self.retry_at = None, False, now + 5
+        self.versions.clear()
+
+
+def _listener(cache=None) -> _Listener | None:
+    """This process's listener for the cache, with Redis; None otherwise (reads are local then)."""
+    cache = cache or _cache()
+    if not getattr(settings, "PAGE_CACHE_PUSH", True):
+        return None
+    listener = cache.__dict__.get("_page_cache_listener")
+    if listener is None:
+        redis = _redis(cache)
+        if redis is None:
+            return None
+        listener = cache.__dict__["_page_cache_listener"] = _Listener(redis[0], cache.make_key(_BUMPS))
+    return listener
 
 
 def _now() -> float:
@@ -150,7 +257,13 @@ def bump(tags: Iterable[str]) -> None:
     """Make every stored page that shows one of these tags stale, on every server sharing the cache."""
     tags = set(tags)
     if tags:
-        _cache().set_many({_TAG + tag: _new_version() for tag in tags}, timeout=None)
+        cache = _cache()
+        cache.set_many({_TAG + tag: _new_version() for tag in tags}, timeout=None)
+        listener = _listener(cache)
+        if listener is not None:
+            listener.forget()
+            # Every process (this one too) reads the versions again before it serves another page.
+            listener.client.publish(listener.channel, b"bumped")
         log.debug("page cache: bumped %d tags", len(tags))
 
 
@@ -386,13 +499,22 @@ class _Plan:
 
     def lookup(self, now: float) -> tuple[_Entry, tuple[bytes, ...]] | None:
         """The stored page (its entry and its body's parts) if fresh; else None, with the versions to store."""
-        keys = [*(_TAG + tag for tag in self.tags), _SCHEDULE]
+        tag_keys = [_TAG + tag for tag in self.tags]
+        local = _local.get(self.key)
+        listener = _listener()
+        if local is not None and listener is not None:
+            # A copy in this process, and versions known without asking Redis: no round trip at all.
+            known = listener.known(tag_keys)
+            if known is not None and local[0].versions == tuple(known) and now < local[0].expires:
+                return local
+        keys = [*tag_keys, _SCHEDULE]
         if _schedule:
             keys.append(_TAG + _schedule["tag"])
-        local = _local.get(self.key)
         if local is None:
             keys.append(self.key)
         self.found = _read(keys)
+        if listener is not None:
+            listener.learn(self.found, tag_keys)
         current = tuple(self.found.get(_TAG + tag) for tag in self.tags)
         fresh = None not in current
         if local is not None:
@@ -411,10 +533,14 @@ class _Plan:
 class PageCacheMiddleware:
     """Serve stored pages to anonymous readers and store the pages they get.
 
-    Early in the stack (after the security headers, CSP and conditional GET, which every answer needs):
-    a stored page is served without the sessions, language, CSRF and users middleware that follow,
-    and stored with the headers they added. Whether a request is anonymous is read off its cookies and
-    headers; whether a page may be stored is decided once it has come back through all of them.
+    Outermost but for the probes: a stored page is answered before the rest of the stack runs, with
+    the headers the stack gave it when it was rendered (security headers, CSP, Permissions-Policy,
+    X-Frame-Options, Vary, Content-Language), a CSP nonce of the reader's own in the page and in its
+    policy, and a 304 for a reader who has it. Whether a request is anonymous is read off its cookies
+    and headers, and its language worked out as LocaleMiddleware will; whether a page may be stored
+    is decided when the response has come back through every middleware. A request the stack would
+    redirect (HTTPS) or refuse (an unknown host) never finds a stored page: it is stored by address,
+    and only 200 answers are stored; an unknown host is refused here too.
     """
 
     def __init__(self, get_response):
@@ -439,7 +565,9 @@ class PageCacheMiddleware:
             response = self._from_entry(request, entry, parts)
             self._validators(response, entry)
             response["X-Page-Cache"] = "hit"
-            return response
+            return get_conditional_response(
+                request, etag=entry.etag, last_modified=int(entry.created), response=response
+            )
         response = self.get_response(request)
         if plan.versions is not None and self._storable(request, response):
             try:
@@ -481,9 +609,11 @@ class PageCacheMiddleware:
         request = plan.request
         body = response.content
         nonce = getattr(request, "_csp_nonce", None)
-        has_nonce = bool(nonce) and str(nonce).encode() in body
+        has_nonce = bool(nonce) and str(nonce) in response.get("Content-Security-Policy", "")
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _NOT_STORED_HEADERS]
         if has_nonce:
             body = body.replace(str(nonce).encode(), NONCE_PLACEHOLDER)
+            headers = [(k, v.replace(str(nonce), NONCE_PLACEHOLDER.decode())) for k, v in headers]
         body, tokens = _CSRF_INPUT.subn(rb"\1" + CSRF_PLACEHOLDER + rb"\2", body)
         expires = min(now + getattr(settings, "PAGE_CACHE_TIMEOUT", 86400), _next_midnight(now))
         due = _next_publication(plan.found, now)
@@ -496,7 +626,7 @@ class PageCacheMiddleware:
             created=now,
             etag=f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',
             status=response.status_code,
-            headers=[(k, v) for k, v in response.headers.items() if k.lower() not in {"content-length", "set-cookie"}],
+            headers=headers,
             body=zlib.compress(body, 6) if compressed else body,
             compressed=compressed,
             csrf=bool(tokens),
@@ -510,10 +640,15 @@ class PageCacheMiddleware:
     @staticmethod
     def _from_entry(request: HttpRequest, entry: _Entry, parts: tuple[bytes, ...]) -> HttpResponse:
         body = get_token(request).encode().join(parts) if entry.csrf else parts[0]
+        headers = entry.headers
         if entry.nonce:
-            body = body.replace(NONCE_PLACEHOLDER, str(request._csp_nonce).encode())
+            # The reader's own nonce, in the page and in its policy, as CSP middleware would give it.
+            nonce = getattr(request, "_csp_nonce", None) or generate_nonce()
+            body = body.replace(NONCE_PLACEHOLDER, str(nonce).encode())
+            placeholder = NONCE_PLACEHOLDER.decode()
+            headers = [(k, v.replace(placeholder, str(nonce))) for k, v in headers]
         response = HttpResponse(body, status=entry.status)
-        for name, value in entry.headers:
+        for name, value in headers:
             response.headers[name] = value
         return response
 

@@ -63,14 +63,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Probes first: they answer before host checks and HTTPS redirects (budapest.health).
     "budapest.health.HealthCheckMiddleware",
+    # Stored pages for anonymous readers, with the headers the rest of the stack gave them (budapest.cache).
+    "budapest.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "budapest.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 304 for a reader who has the page already (the page cache gives each cached page its ETag).
     "django.middleware.http.ConditionalGetMiddleware",
-    # Stored pages for anonymous readers: a stored page skips what follows (budapest.cache).
-    "budapest.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.db import connection
 from django.template import engines
 from django.template.response import TemplateResponse
@@ -25,6 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.utils import timezone
 
+from budapest import cache as cache_module
 from budapest.cache import CSRF_PLACEHOLDER, Changes, bump, cached_page, has_uncommitted_changes
 from meetings.history import history_baseline
 from meetings.invalidation import tags_for
@@ -417,6 +419,79 @@ def test_a_page_stored_today_is_not_served_tomorrow(client, page_cache, archive,
     assert queries > 0 and response["X-Page-Cache"] == "miss"
 
 
+# --- Changes made by other processes, over Redis --------------------------------------------------------
+
+
+@pytest.fixture
+def over_redis(page_cache):
+    """The page cache over Redis: this process learns of other processes' changes from Redis."""
+    if page_cache != "redis":
+        pytest.skip("other processes share the page cache through Redis only")
+    return page_cache
+
+
+def another_process_bumps(tag: str, *, tell: bool = True) -> None:
+    """What bump() does in another worker: new versions through a connection of its own, then the news."""
+    other = caches.create_connection("default")
+    other.set(f"pc:tag:{tag}", secrets.token_hex(8), timeout=None)
+    if tell:
+        other._cache.get_client(write=True).publish(other.make_key("pc:bumps"), b"bumped")
+
+
+@pytest.fixture
+def redis_reads(monkeypatch):
+    """How many times this process reads from Redis (MGET) to serve pages."""
+    client = cache_module._redis(caches["default"])[0]
+    calls = []
+    original = client.mget
+    monkeypatch.setattr(client, "mget", lambda *args, **kwargs: calls.append(args) or original(*args, **kwargs))
+    return calls
+
+
+def read_until_trusted(client, url, redis_reads, tries=20):
+    """Read a page until this process trusts what it knows (Redis confirms a subscription in its own time)."""
+    for _ in range(tries):
+        redis_reads.clear()
+        response, queries = read(client, url)
+        if (response["X-Page-Cache"], queries, redis_reads) == ("hit", 0, []):
+            return response
+    pytest.fail(f"{url} still needs Redis after {tries} reads")
+
+
+def test_a_stored_page_that_is_still_fresh_costs_no_round_trip_to_redis(client, over_redis, archive, redis_reads):
+    read_until_trusted(client, "/meetings/first/", redis_reads)
+    assert_from_cache(client, "/meetings/first/")
+    assert redis_reads == []
+
+
+def test_a_change_made_by_another_process_is_seen_at_once(client, over_redis, archive):
+    client.get("/meetings/first/")
+    assert_from_cache(client, "/meetings/first/")
+    another_process_bumps("meeting:first")
+    assert read(client, "/meetings/first/")[0]["X-Page-Cache"] == "miss"
+    assert_from_cache(client, "/meetings/first/")
+
+
+def test_news_that_never_came_is_made_good_within_a_second(client, over_redis, archive, redis_reads):
+    """Should a message be lost, what a process knows is trusted for PAGE_CACHE_PUSH_MAX_AGE at most."""
+    read_until_trusted(client, "/meetings/first/", redis_reads)
+    another_process_bumps("meeting:first", tell=False)
+    with override_settings(PAGE_CACHE_PUSH_MAX_AGE=60):
+        assert read(client, "/meetings/first/")[0]["X-Page-Cache"] == "hit"  # trusted, no news
+    with override_settings(PAGE_CACHE_PUSH_MAX_AGE=0):
+        assert read(client, "/meetings/first/")[0]["X-Page-Cache"] == "miss"
+    assert redis_reads, "the versions were read from Redis again"
+
+
+def test_a_broken_subscription_means_reading_redis_for_every_page(client, over_redis, archive):
+    client.get("/meetings/first/")
+    assert_from_cache(client, "/meetings/first/")
+    cache_module._listener().pubsub.connection.disconnect()  # the news could be lost from now on
+    another_process_bumps("meeting:first", tell=False)
+    assert read(client, "/meetings/first/")[0]["X-Page-Cache"] == "miss"
+    assert_from_cache(client, "/meetings/first/")
+
+
 # --- Staff, uncommitted changes, failures -------------------------------------------------------------
 
 
@@ -518,6 +593,35 @@ def test_a_reader_who_has_the_page_gets_304(client, page_cache, archive, committ
         passage.save()
     changed = client.get("/meetings/first/", headers={"if-none-match": etag})
     assert changed.status_code == 200 and changed["ETag"] != etag and "reefs" in text(changed)
+
+
+SECURITY_HEADERS = [
+    "Content-Security-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Permissions-Policy",
+    "Referrer-Policy",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Content-Language",
+    "Vary",
+]
+
+
+def test_a_stored_page_keeps_every_header_the_stack_gave_it(client, page_cache, archive):
+    """Served before the rest of the stack runs, a stored page still has its security headers."""
+    rendered = client.get("/meetings/first/")
+    stored = assert_from_cache(client, "/meetings/first/")
+    for header in SECURITY_HEADERS:
+        assert header in rendered, header
+        assert stored[header] == rendered[header], header
+    assert "Set-Cookie" not in stored and not stored.cookies
+
+
+@override_settings(ALLOWED_HOSTS=["testserver"])
+def test_a_stored_page_is_not_served_to_an_unknown_host(client, page_cache, archive):
+    client.get("/meetings/first/")
+    assert_from_cache(client, "/meetings/first/")
+    assert client.get("/meetings/first/", headers={"host": "elsewhere.example"}).status_code == 400
 
 
 # --- Settings -------------------------------------------------------------------------------------------
