@@ -17,14 +17,15 @@ How it works (docs/performance.md tells the whole story):
 - Anonymous only: a request with a session cookie (staff previewing drafts), a message or an
   ``Authorization`` header never reads nor writes the cache, and neither does a request made on a
   database connection with uncommitted changes (its view of the data is not everyone's).
-- Per-request values are not shared: the CSRF token of the page's forms and the CSP nonce are stored
-  as placeholders and filled in for each reader.
+- Per-request values are not shared: the CSP nonce is stored as a placeholder and each reader gets
+  their own; a page with a CSRF token (a reader's own) is never stored.
+- Each process learns of changes over a Redis channel (``_Listener``): a page still fresh is served
+  without a round trip to Redis.
 """
 
 import functools
 import hashlib
 import logging
-import re
 import secrets
 import threading
 import time
@@ -40,7 +41,6 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone, translation
 from django.utils.autoreload import file_changed
@@ -63,9 +63,9 @@ _SCHEDULE = "pc:schedule"
 _BUMPS = "pc:bumps"  # the channel on which bump() tells every process that versions changed
 # Placeholders for the values each reader gets their own of. "<" cannot come from text typed by staff
 # (it is escaped), so a placeholder is never mistaken for content.
-CSRF_PLACEHOLDER = b"<pc-csrf-token>"
 NONCE_PLACEHOLDER = b"<pc-csp-nonce>"
-_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
+# A form's CSRF token belongs to one reader: a page that carries one is never stored (none does).
+_CSRF_INPUT = b'name="csrfmiddlewaretoken"'
 # Headers a stored page does not keep: its own validators replace the render's, and it sets no cookie.
 _NOT_STORED_HEADERS = {"content-length", "set-cookie", "etag", "last-modified", "x-page-cache"}
 # Smaller pages are stored as they are: compressing them saves little.
@@ -186,8 +186,6 @@ class _Listener:
 def _listener(cache=None) -> _Listener | None:
     """This process's listener for the cache, with Redis; None otherwise (reads are local then)."""
     cache = cache or _cache()
-    if not getattr(settings, "PAGE_CACHE_PUSH", True):
-        return None
     listener = cache.__dict__.get("_page_cache_listener")
     if listener is None:
         redis = _redis(cache)
@@ -434,32 +432,30 @@ class _Entry:
     headers: list[tuple[str, str]]
     body: bytes
     compressed: bool
-    csrf: bool
     nonce: bool
 
 
 class _LocalPages:
     """The pages this process served lately, decompressed: a copy of entries of the shared cache.
 
-    A copy is served only when its tag versions are the current ones, read from the shared cache on
-    every request, exactly as the shared entry would be; it saves fetching and decompressing the page.
-    It is kept cut at the CSRF placeholder, so that a reader's token is joined in rather than replaced.
+    A copy is served only when its tag versions are the current ones, exactly as the shared entry
+    would be (see _Listener); it saves fetching and decompressing the page.
     """
 
     def __init__(self):
-        self.pages: OrderedDict[str, tuple[_Entry, tuple[bytes, ...]]] = OrderedDict()
+        self.pages: OrderedDict[str, tuple[_Entry, bytes]] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> tuple[_Entry, tuple[bytes, ...]] | None:
+    def get(self, key: str) -> tuple[_Entry, bytes] | None:
         with self.lock:
             page = self.pages.get(key)
             if page is not None:
                 self.pages.move_to_end(key)
             return page
 
-    def put(self, key: str, entry: _Entry, body: bytes) -> tuple[_Entry, tuple[bytes, ...]]:
-        page = (entry, tuple(body.split(CSRF_PLACEHOLDER)) if entry.csrf else (body,))
+    def put(self, key: str, entry: _Entry, body: bytes) -> tuple[_Entry, bytes]:
+        page = (entry, body)
         limit = getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
         if len(body) > limit // 4:
             return page
@@ -478,7 +474,7 @@ class _LocalPages:
     def _drop(self, key: str) -> None:
         page = self.pages.pop(key, None)
         if page is not None:
-            self.size -= sum(map(len, page[1]))
+            self.size -= len(page[1])
 
 
 _local = _LocalPages()
@@ -498,7 +494,7 @@ class _Plan:
         self.versions: tuple[str, ...] | None = None
 
     def lookup(self, now: float) -> tuple[_Entry, tuple[bytes, ...]] | None:
-        """The stored page (its entry and its body's parts) if fresh; else None, with the versions to store."""
+        """The stored page (its entry and its body) if fresh; else None, with the versions to store."""
         tag_keys = [_TAG + tag for tag in self.tags]
         local = _local.get(self.key)
         listener = _listener()
@@ -561,8 +557,8 @@ class PageCacheMiddleware:
             log.warning("page cache: lookup failed", exc_info=True)
             return self.get_response(request)
         if stored is not None:
-            entry, parts = stored
-            response = self._from_entry(request, entry, parts)
+            entry, body = stored
+            response = self._from_entry(request, entry, body)
             self._validators(response, entry)
             response["X-Page-Cache"] = "hit"
             return get_conditional_response(
@@ -593,6 +589,8 @@ class PageCacheMiddleware:
     def _storable(request: HttpRequest, response: HttpResponse) -> bool:
         if request.method != "GET" or response.status_code != 200 or response.streaming or response.cookies:
             return False
+        if _CSRF_INPUT in response.content:
+            return False
         if not response.get("Content-Type", "").startswith(CACHEABLE_TYPES):
             return False
         directives = response.get("Cache-Control", "")
@@ -614,7 +612,6 @@ class PageCacheMiddleware:
         if has_nonce:
             body = body.replace(str(nonce).encode(), NONCE_PLACEHOLDER)
             headers = [(k, v.replace(str(nonce), NONCE_PLACEHOLDER.decode())) for k, v in headers]
-        body, tokens = _CSRF_INPUT.subn(rb"\1" + CSRF_PLACEHOLDER + rb"\2", body)
         expires = min(now + getattr(settings, "PAGE_CACHE_TIMEOUT", 86400), _next_midnight(now))
         due = _next_publication(plan.found, now)
         if due is not None:
@@ -629,7 +626,6 @@ class PageCacheMiddleware:
             headers=headers,
             body=zlib.compress(body, 6) if compressed else body,
             compressed=compressed,
-            csrf=bool(tokens),
             nonce=has_nonce,
         )
         if expires > now + 1:
@@ -638,8 +634,7 @@ class PageCacheMiddleware:
         return entry
 
     @staticmethod
-    def _from_entry(request: HttpRequest, entry: _Entry, parts: tuple[bytes, ...]) -> HttpResponse:
-        body = get_token(request).encode().join(parts) if entry.csrf else parts[0]
+    def _from_entry(request: HttpRequest, entry: _Entry, body: bytes) -> HttpResponse:
         headers = entry.headers
         if entry.nonce:
             # The reader's own nonce, in the page and in its policy, as CSP middleware would give it.
@@ -654,11 +649,11 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _validators(response: HttpResponse, entry: _Entry) -> None:
-        # The ETag is that of the stored page, the same for every reader whatever their CSRF token, so
-        # ConditionalGetMiddleware answers 304 to a reader who has it. Browsers keep the page but ask
-        # again each time: a page changed by a publication is seen at once.
+        # The ETag is that of the stored page, the same for every reader whatever their nonce, so a
+        # reader who has it gets a 304. Browsers keep the page but ask again each time: a page changed
+        # by a publication is seen at once.
         response["ETag"] = entry.etag
         response["Last-Modified"] = http_date(entry.created)
         response.headers.setdefault("Cache-Control", "private, no-cache")
-        # The page's forms carry a CSRF token that goes with the reader's cookie.
+        # The language may come from a cookie.
         patch_vary_headers(response, ("Cookie",))

@@ -180,6 +180,9 @@ PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", bool(os.environ.get("REDIS_UR
 PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", str(24 * 3600)))
 # Pages rendered by another release are never served; set it (a commit id) or it is computed at start.
 PAGE_CACHE_RELEASE = os.environ.get("DJANGO_PAGE_CACHE_RELEASE", "")
+# With Redis, each worker learns of changes from a channel and serves a fresh page without asking
+# Redis; what it knows is trusted this many seconds at most, a bound should a message be lost.
+PAGE_CACHE_PUSH_MAX_AGE = float(os.environ.get("DJANGO_PAGE_CACHE_PUSH_MAX_AGE", "1"))
 
 # The partner API (docs/api.md). Partners send "Authorization: Token <key>"; staff issue and revoke
 # tokens in the admin. Rates are "<number>/<second|minute|hour|day>".
