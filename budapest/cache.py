@@ -559,11 +559,11 @@ class PageCacheMiddleware:
         if stored is not None:
             entry, body = stored
             response = self._from_entry(request, entry, body)
-            self._validators(response, entry)
-            response["X-Page-Cache"] = "hit"
-            return get_conditional_response(
-                request, etag=entry.etag, last_modified=int(entry.created), response=response
-            )
+            if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+                return get_conditional_response(
+                    request, etag=entry.etag, last_modified=int(entry.created), response=response
+                )
+            return response
         response = self.get_response(request)
         if plan.versions is not None and self._storable(request, response):
             try:
@@ -571,7 +571,7 @@ class PageCacheMiddleware:
             except Exception:
                 log.warning("page cache: store failed", exc_info=True)
             else:
-                self._validators(response, entry)
+                _set_validators(response, entry)
                 response["X-Page-Cache"] = "miss"
         return response
 
@@ -628,6 +628,11 @@ class PageCacheMiddleware:
             compressed=compressed,
             nonce=has_nonce,
         )
+        # The headers of a hit, made once: the stack's, the validators, and how it was served.
+        hit = HttpResponse(status=entry.status, headers=dict(headers))
+        _set_validators(hit, entry)
+        hit["X-Page-Cache"] = "hit"
+        entry.headers = list(hit.headers.items())
         if expires > now + 1:
             _cache().set(plan.key, entry, timeout=int(expires - now))
             _local.put(plan.key, entry, body)
@@ -647,13 +652,15 @@ class PageCacheMiddleware:
             response.headers[name] = value
         return response
 
-    @staticmethod
-    def _validators(response: HttpResponse, entry: _Entry) -> None:
-        # The ETag is that of the stored page, the same for every reader whatever their nonce, so a
-        # reader who has it gets a 304. Browsers keep the page but ask again each time: a page changed
-        # by a publication is seen at once.
-        response["ETag"] = entry.etag
-        response["Last-Modified"] = http_date(entry.created)
-        response.headers.setdefault("Cache-Control", "private, no-cache")
-        # The language may come from a cookie.
-        patch_vary_headers(response, ("Cookie",))
+
+def _set_validators(response: HttpResponse, entry: _Entry) -> None:
+    """What a stored page answers with besides the stack's headers: its validators and caching rules.
+
+    The ETag is that of the stored page, the same for every reader whatever their nonce, so a reader
+    who has it gets a 304. Browsers keep the page but ask again each time: a page changed by a
+    publication is seen at once. The language may come from a cookie: Vary says so.
+    """
+    response["ETag"] = entry.etag
+    response["Last-Modified"] = http_date(entry.created)
+    response.headers.setdefault("Cache-Control", "private, no-cache")
+    patch_vary_headers(response, ("Cookie",))

@@ -72,7 +72,8 @@ def explain(words: str) -> str:
     meetings = search.search_meetings(Meeting.objects.published().with_country_count(), query)
     parts = []
     for title, queryset in (
-        ("Passages: the count for the pager", passages.order_by()),
+        # As CappedPaginator counts: up to its cap, and one more to know whether there are more.
+        ("Passages: the count for the pager, up to the cap", passages.order_by()[: search.CappedPaginator.cap + 1]),
         ("Passages: the first page of results, best first", passages[:20]),
         ("Meetings", meetings[:10]),
     ):
