@@ -46,7 +46,6 @@ from django.utils import timezone, translation
 from django.utils.autoreload import file_changed
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.csp import generate_nonce
-from django.utils.http import http_date
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +175,9 @@ class _Listener:
 
     def _close(self, now: float) -> None:
         try:
+            if self.pubsub.connection is not None:
+                # The connection goes back to the pool to serve other commands: it is none of ours now.
+                self.pubsub.connection.deregister_connect_callback(self._connected)
             self.pubsub.close()
         except Exception:  # noqa: S110 - already broken
             pass
@@ -559,10 +561,8 @@ class PageCacheMiddleware:
         if stored is not None:
             entry, body = stored
             response = self._from_entry(request, entry, body)
-            if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
-                return get_conditional_response(
-                    request, etag=entry.etag, last_modified=int(entry.created), response=response
-                )
+            if "HTTP_IF_NONE_MATCH" in request.META:
+                return get_conditional_response(request, etag=entry.etag, response=response)
             return response
         response = self.get_response(request)
         if plan.versions is not None and self._storable(request, response):
@@ -573,6 +573,8 @@ class PageCacheMiddleware:
             else:
                 _set_validators(response, entry)
                 response["X-Page-Cache"] = "miss"
+                if "HTTP_IF_NONE_MATCH" in request.META:
+                    return get_conditional_response(request, etag=entry.etag, response=response)
         return response
 
     def _plan(self, request: HttpRequest) -> _Plan | None:
@@ -657,10 +659,12 @@ def _set_validators(response: HttpResponse, entry: _Entry) -> None:
     """What a stored page answers with besides the stack's headers: its validators and caching rules.
 
     The ETag is that of the stored page, the same for every reader whatever their nonce, so a reader
-    who has it gets a 304. Browsers keep the page but ask again each time: a page changed by a
-    publication is seen at once. The language may come from a cookie: Vary says so.
+    who has it gets a 304. There is no Last-Modified: two copies rendered in the same second, on
+    either side of a change, would have the same date, and a client asking "modified since?" would
+    keep the old one. Browsers keep the page but ask again each time: a page changed by a publication
+    is seen at once. The language may come from a cookie: Vary says so.
     """
     response["ETag"] = entry.etag
-    response["Last-Modified"] = http_date(entry.created)
+    del response["Last-Modified"]
     response.headers.setdefault("Cache-Control", "private, no-cache")
     patch_vary_headers(response, ("Cookie",))

@@ -50,13 +50,15 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(location__icontains=value) | Q(pk__in=in_summary))
 
     def filter_queryset(self, queryset):
-        # A participant and a role together mean the role that participant held, not any role at the meeting.
+        # A participant and a role together mean the role that participant held, not any role at the
+        # meeting; with a country and an organisation, each of them held it.
         data = self.form.cleaned_data
-        participant, role = data.get("country") or data.get("organisation"), data.get("role")
+        role = data.get("role")
         queryset = super().filter_queryset(queryset)
-        if participant and role:
-            held = Participation.objects.filter(actor=participant, role=role).values("meeting")
-            queryset = queryset.filter(pk__in=held)
+        for participant in (data.get("country"), data.get("organisation")):
+            if participant and role:
+                held = Participation.objects.filter(actor=participant, role=role).values("meeting")
+                queryset = queryset.filter(pk__in=held)
         return queryset
 
 

@@ -98,10 +98,13 @@ def _counts_by_actor(passages: QuerySet, by_goal: bool = False) -> dict:
 def countries_addressing(passages: QuerySet) -> list[Actor]:
     """Countries that spoke at least one of these passages, with `count`, most first."""
     counts = _counts_by_actor(passages)
-    countries = list(Actor.objects.countries().filter(pk__in=[pk for pk, count in counts.items() if count]))
+    # In the database's order of names, then (a stable sort) most first.
+    countries = list(
+        Actor.objects.countries().filter(pk__in=[pk for pk, count in counts.items() if count]).order_by("name")
+    )
     for country in countries:
         country.count = counts[country.pk]
-    return sorted(countries, key=lambda country: (-country.count, country.name))
+    return sorted(countries, key=lambda country: -country.count)
 
 
 def goal_matrix(goals: list[PriorityGoal]) -> list[tuple[Actor, list[tuple[PriorityGoal, int]], int]]:

@@ -96,6 +96,11 @@ def test_meetings_list_by_organisation_and_the_role_it_held(client, som_2020):
     assert "Annual Senior Officials Meeting" in html
     html = get(client, "/meetings/?organisation=icmpd&role=chair")
     assert "Annual Senior Officials Meeting" not in page_text(html)
+    # With a country too, both held the role: Turkey chaired, ICMPD did not.
+    assert "Annual Senior Officials Meeting" not in page_text(
+        get(client, "/meetings/?country=TR&organisation=icmpd&role=chair")
+    )
+    assert "Annual Senior Officials Meeting" in page_text(get(client, "/meetings/?country=TR&role=chair"))
 
 
 def test_csv_download_of_a_countrys_interventions(client, som_2020):

@@ -200,19 +200,32 @@ def test_results_are_paginated(client, db):
     assert "Page 2 of 2" in page_text(search(client, q="cooperation", page="2"))
 
 
-def test_a_common_word_counts_up_to_the_cap_and_says_so(client, db, monkeypatch):
-    """Counting stops at the cap ("more than 1,000"); the results are still paged, best first."""
-    monkeypatch.setattr(CappedPaginator, "cap", 21)
+def test_a_common_word_counts_up_to_the_cap_and_says_so(client, db):
+    """Counting stops at 1,000 ("more than 1,000"); the results are still paged, best first."""
     country = CountryFactory(name="Common Land")
     paragraph = ParagraphFactory()
-    for order in range(1, 26):
-        PassageFactory(paragraph=paragraph, order=order, text=f"Cooperation item {order}.", speakers=[country])
+    passages = Passage.objects.bulk_create(
+        Passage(paragraph=paragraph, order=order, text=f"Cooperation item {order}.") for order in range(1, 1002)
+    )
+    Passage.speakers.through.objects.bulk_create(
+        Passage.speakers.through(passage=passage, actor=country) for passage in passages
+    )
     text = page_text(search(client, q="cooperation"))
-    assert "More than 21 passages found: the best 21 are shown." in text and "Page 1 of 2" in text
-    assert "passages found" not in text.replace("More than 21 passages found", "")
-    # At the cap or under it, the count is exact.
+    assert "More than 1,000 passages found: the best 1,000 are shown." in text and "Page 1 of 50" in text
+    assert "passages found" not in text.replace("More than 1,000 passages found", "")
+    # A search with filters only lists the latest, not the best.
+    text = page_text(search(client, country=country.iso_code))
+    assert "More than 1,000 passages found: the latest 1,000 are shown." in text
+
+
+def test_under_the_cap_the_count_is_exact(client, db, monkeypatch):
     monkeypatch.setattr(CappedPaginator, "cap", 25)
+    paragraph = ParagraphFactory()
+    for order in range(1, 26):
+        PassageFactory(paragraph=paragraph, order=order, text=f"Cooperation item {order}.")
     assert "25 passages found" in page_text(search(client, q="cooperation"))
+    monkeypatch.setattr(CappedPaginator, "cap", 24)
+    assert "More than 24 passages found" in page_text(search(client, q="cooperation"))
 
 
 def test_people_are_found_once_they_spoke_in_public(client, db):
