@@ -15,11 +15,18 @@ from .factories import (
 )
 
 
+def read(client, url, **headers):
+    """(response, number of queries) of one GET of `url`."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    return response, len(queries)
+
+
 def count_queries(client, url):
     """How many queries one successful GET of `url` runs."""
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
+    response, queries = read(client, url)
+    assert response.status_code == 200
+    return queries
 
 
 def large_meeting(turkey):

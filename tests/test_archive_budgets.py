@@ -12,16 +12,17 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
-from django.urls import get_resolver, resolve
+from django.urls import resolve
 
 from actors.models import Person
 from meetings.models import Meeting, Participation, Passage
 from meetings.synthetic import SLUG_PREFIX, generate_archive
 
 from .conftest import SOM_2020_SLUG
+from .routes import site_routes
+from .scale import read
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("archive-budgets")]
 
@@ -89,9 +90,9 @@ class Archive:
 
 
 def _count(client: Client, address: str) -> tuple[int, int]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(address)
-    return response.status_code, len(queries)
+    """(status, number of queries) of one GET."""
+    response, queries = read(client, address)
+    return response.status_code, queries
 
 
 NO_PAGE_CACHE = {"PAGE_CACHE_ENABLED": False}
@@ -144,15 +145,8 @@ def test_queries_do_not_grow_with_the_archive(client, counted, url):
 def test_every_public_address_has_a_budget():
     """A page added later needs a line in BUDGETS: this fails until it has one."""
 
-    def routes(patterns, prefix=""):
-        for pattern in patterns:
-            if hasattr(pattern, "url_patterns"):
-                yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
-            else:
-                yield prefix + str(pattern.pattern)
-
     skipped = (settings.ADMIN_PATH, *NOT_COUNTED)
-    every = {route.replace("^", "") for route in routes(get_resolver().url_patterns) if not route.startswith(skipped)}
+    every = {route.replace("^", "") for route, _ in site_routes() if not route.startswith(skipped)}
     names = {"intervention": 1, "participation": 1, "person": "someone", "generated": "generated-000001"}
     budgeted = {resolve(re.sub(r"\?.*", "", url.format(**names))).route.replace("^", "") for url in BUDGETS}
     assert every - budgeted == set()

@@ -34,6 +34,8 @@ from meetings.models import Meeting, Passage
 from meetings.services import meeting_make_draft, meeting_publish, meeting_restore, meeting_withdraw
 
 from . import factories as f
+from .routes import site_routes
+from .scale import read
 
 pytestmark = pytest.mark.django_db
 
@@ -85,13 +87,6 @@ def page_cache(request):
 def committed(django_capture_on_commit_callbacks):
     """Run writes as if their transaction committed: the pages they affect are marked stale then."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def read(client, url, **headers):
-    """(response, number of queries) of a GET."""
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, headers=headers)
-    return response, len(queries)
 
 
 def text(response) -> str:
@@ -680,19 +675,10 @@ def test_the_page_cache_is_on_only_where_every_worker_shares_it():
 
 def test_every_public_page_says_what_it_shows():
     """A page added without tags is never cached: this lists the pages of the site that are not."""
-    from django.urls import get_resolver
-
     from budapest.cache import declared_tags
 
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            if hasattr(pattern, "url_patterns"):
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            else:
-                yield prefix + str(pattern.pattern), pattern
-
     uncached = set()
-    for route, pattern in walk(get_resolver().url_patterns):
+    for route, pattern in site_routes():
         if route.startswith((settings.ADMIN_PATH, "api/", "i18n/")):
             continue
         kwargs = dict.fromkeys(re.findall(r"<(?:\w+:)?(\w+)>", route), "x")

@@ -65,27 +65,14 @@ def test_the_site_answers_failures_with_its_own_handler():
     assert get_resolver("budapest.urls").resolve_error_handler(500) is server_error
 
 
+@pytest.mark.parametrize(
+    ("status", "says"), [(500, "Something went wrong"), (403, "Access denied"), (400, "Bad request")]
+)
 @override_settings(DEBUG=False)
-def test_500_is_friendly_and_tells_nothing(reader):
-    response = reader.get("/test-errors/500/")
-    assert response.status_code == 500
-    assert "Something went wrong" in response.content.decode()
-    assert_tells_nothing(response)
-
-
-@override_settings(DEBUG=False)
-def test_403_is_friendly_and_tells_nothing(reader):
-    response = reader.get("/test-errors/403/")
-    assert response.status_code == 403
-    assert "Access denied" in response.content.decode()
-    assert_tells_nothing(response)
-
-
-@override_settings(DEBUG=False)
-def test_400_is_friendly_and_tells_nothing(reader):
-    response = reader.get("/test-errors/400/")
-    assert response.status_code == 400
-    assert "Bad request" in response.content.decode()
+def test_failures_are_friendly_and_tell_nothing(reader, status, says):
+    response = reader.get(f"/test-errors/{status}/")
+    assert response.status_code == status
+    assert says in response.content.decode()
     assert_tells_nothing(response)
 
 
