@@ -110,13 +110,10 @@ class ActorDetailView(ActorKindMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         actor = self.object
-        related = list(
-            Actor.objects.filter(Q(parent=actor) | Q(members=actor))
-            .select_related("parent")
-            .distinct()
-            .order_by("name")
-        )
         # An actor speaks through itself, its institutions (a ministry) and the groups it belongs to.
+        related = list(
+            Actor.objects.voices_of(actor).exclude(pk=actor.pk).select_related("parent").distinct().order_by("name")
+        )
         interventions = profiles.interventions_of(actor, voices=[actor, *related])
         years = profiles.year_counts(interventions)
         goals = profiles.goal_counts(interventions)

@@ -489,7 +489,7 @@ class _Plan:
         self.request = request
         self.tags = tags
         # The language LocaleMiddleware (further in) will choose: the same rule, from the same request.
-        language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
+        language = translation.get_language_from_request(request)
         address = hashlib.blake2b(request.build_absolute_uri().encode(), digest_size=16).hexdigest()
         self.key = f"{_PAGE}{release()}:{language}:{address}"
         self.found: dict = {}
@@ -645,10 +645,10 @@ class PageCacheMiddleware:
         headers = entry.headers
         if entry.nonce:
             # The reader's own nonce, in the page and in its policy, as CSP middleware would give it.
-            nonce = getattr(request, "_csp_nonce", None) or generate_nonce()
-            body = body.replace(NONCE_PLACEHOLDER, str(nonce).encode())
+            nonce = generate_nonce()
+            body = body.replace(NONCE_PLACEHOLDER, nonce.encode())
             placeholder = NONCE_PLACEHOLDER.decode()
-            headers = [(k, v.replace(placeholder, str(nonce))) for k, v in headers]
+            headers = [(k, v.replace(placeholder, nonce)) for k, v in headers]
         response = HttpResponse(body, status=entry.status)
         for name, value in headers:
             response.headers[name] = value

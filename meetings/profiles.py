@@ -57,7 +57,10 @@ def year_counts(passages: QuerySet) -> list[dict]:
 
 
 def _voices_sql() -> str:
-    """(speaker_id, actor_id) rows: an actor speaks as itself, through its institutions and its groups."""
+    """(speaker_id, actor_id) rows: an actor speaks as itself, through its institutions and its groups.
+
+    The rule of ActorQuerySet.voices_of, for every actor at once (test_profiles checks they agree).
+    """
     actors = connection.ops.quote_name(Actor._meta.db_table)
     members = connection.ops.quote_name(GroupMember._meta.db_table)
     return (
