@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from actors.models import Actor, Person, Position
+from meetings.goals import goals_in_force
 from meetings.importer import ActorMatch, Summary, SummaryError
-from meetings.models import Footnote, Meeting, MeetingSeries, Paragraph, Participation, Passage, PriorityGoal
+from meetings.models import Footnote, Meeting, MeetingSeries, Paragraph, Participation, Passage
 
 SOM_SERIES = "Senior Officials Meetings"
 _MEETING_NOUNS = r"(?:Meeting|Conference|Workshop|Seminar|Forum|Session|Visit|Dialogue|Round ?table|Webinar)"
@@ -297,7 +298,7 @@ def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "") -
                 person=saved, title=person.title, actor=actors(person.affiliation)
             )
 
-    goals = {goal.number: goal for goal in PriorityGoal.objects.all()}
+    goals = goals_in_force(meeting.start_date)
     for paragraph_entry in summary.paragraphs:
         paragraph = Paragraph(meeting=meeting, number=paragraph_entry.number, subject=paragraph_entry.subject)
         paragraph.full_clean()
