@@ -9,12 +9,14 @@
 
 from pathlib import Path
 
-from .docx import docx_to_markdown
-from .parse import ParsedSummary, SummaryError, parse_summary
+from .docx import docx_to_text
+from .limits import MAX_DOCX_BYTES, MAX_TEXT_CHARS, MAX_TEXT_FILE_BYTES, SummaryError, time_budget
+from .parse import ParsedSummary, parse_summary
 from .recognise import ActorMatch, Summary, recognise_summary
 
 __all__ = [
     "MAX_BYTES",
+    "MAX_DOCX_BYTES",
     "ActorMatch",
     "ParsedSummary",
     "Summary",
@@ -25,9 +27,19 @@ __all__ = [
     "summary_from_file",
     "summary_from_text",
     "summary_from_upload",
+    "time_budget",
 ]
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = MAX_TEXT_FILE_BYTES
+
+
+def max_bytes_for(name: str) -> int:
+    """The largest file of that name that is read: a Word file may carry pictures, a text file not."""
+    return MAX_DOCX_BYTES if Path(name).suffix.lower() == ".docx" else MAX_TEXT_FILE_BYTES
+
+
+def _too_large(size: int, limit: int) -> SummaryError:
+    return SummaryError(f"The file is {size / 1024 / 1024:.1f} MB; a summary may be at most {limit // 1024 // 1024} MB.")
 
 
 def _decode(data: bytes) -> str:
@@ -51,8 +63,8 @@ def _decode(data: bytes) -> str:
 
 def read_text(*, name: str, data: bytes) -> str:
     """The summary's text from a file's name and bytes; SummaryError for what cannot be a summary."""
-    if len(data) > MAX_BYTES:
-        raise SummaryError(f"The file is {len(data) / 1024 / 1024:.1f} MB; a summary may be at most 5 MB.")
+    if len(data) > max_bytes_for(name):
+        raise _too_large(len(data), max_bytes_for(name))
     if not data.strip():
         raise SummaryError("The file is empty.")
     suffix = Path(name).suffix.lower()
@@ -62,17 +74,25 @@ def read_text(*, name: str, data: bytes) -> str:
         )
     if suffix == ".doc" or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise SummaryError("Old Word files (.doc) cannot be imported: save the summary as .docx.")
-    if suffix == ".docx" or data.startswith(b"PK\x03\x04"):
-        return docx_to_markdown(data)
-    return _decode(data)
+    if data.startswith(b"PK\x03\x04"):
+        return docx_to_text(data)
+    if suffix == ".docx":
+        raise SummaryError("This .docx file is damaged and cannot be opened (it is not a valid zip archive).")
+    text = _decode(data)
+    if len(text) > MAX_TEXT_CHARS:
+        raise SummaryError("The text of this file is longer than 1 MB: it cannot be a single summary.")
+    return text
 
 
 def summary_from_text(text: str) -> Summary:
-    return recognise_summary(parse_summary(text))
+    """Parse and recognise a summary's text within the import's time budget."""
+    with time_budget():
+        return recognise_summary(parse_summary(text))
 
 
 def summary_from_upload(*, name: str, data: bytes) -> Summary:
-    return summary_from_text(read_text(name=name, data=data))
+    with time_budget():
+        return summary_from_text(read_text(name=name, data=data))
 
 
 def summary_from_file(path: str | Path) -> Summary:
@@ -80,8 +100,8 @@ def summary_from_file(path: str | Path) -> Summary:
     path = Path(path)
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SummaryError(f"The file is {size / 1024 / 1024:.1f} MB; a summary may be at most 5 MB.")
+        if size > max_bytes_for(path.name):
+            raise _too_large(size, max_bytes_for(path.name))
         data = path.read_bytes()
     except FileNotFoundError as error:
         raise SummaryError(f"There is no file {path}.") from error

@@ -12,6 +12,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from .limits import MAX_PARAGRAPHS, SummaryError, check_time
+
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP = f"[{SUPERSCRIPT_DIGITS}]"
 
@@ -24,8 +26,7 @@ DIALOGUE_NAME = "Budapest Process"
 DEFAULT_SECRETARIAT = "ICMPD"
 
 
-class SummaryError(ValueError):
-    """A summary that cannot be imported; the message says why, in words for the person importing it."""
+__all__ = ["SummaryError"]  # where the importer's callers have always found it
 
 
 @dataclass
@@ -87,10 +88,14 @@ class ParsedSummary:
 # Text clean-up
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_UNDERSCORE_BOLD = re.compile(r"(?<![\w_])__(?=\S)(.+?)(?<=\S)__(?![\w_])")
+# Every pattern here runs in time linear in the text: runs of spaces are one space before any of them runs,
+# and a lazy run is bounded or stops at a character it cannot cross, so that no long run is tried again
+# from each of its characters.
+_SPACE_RUN = re.compile(r"[^\S\n]+")
+_UNDERSCORE_BOLD = re.compile(r"(?<![\w_])__(?=\S)([^\n]{1,300}?)(?<=\S)__(?![\w_])")
 _MD_FOOTNOTE_REF = re.compile(r"\[\^(\d+)\](?!:)")
 _MD_FOOTNOTE_DEF = re.compile(r"^\[\^(\d+)\]:\s*", re.MULTILINE)
-_LOOSE_BOLD = re.compile(r"\*\*(\s*)([^*\n]*?\S)(\s*)\*\*")
+_LOOSE_BOLD = re.compile(r"\*\*( ?)([^*\n]*?\S)( ?)\*\*")
 
 
 def superscript(number: int) -> str:
@@ -105,7 +110,7 @@ def normalise(text: str) -> str:
     """One way of writing what editors and converters write in many: newlines, spaces, bold, footnotes."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     text = _ZERO_WIDTH.sub("", text)
-    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\t", " ")
+    text = _SPACE_RUN.sub(" ", text)  # tabs and no-break spaces too
     text = _UNDERSCORE_BOLD.sub(r"**\1**", text)
     text = _MD_FOOTNOTE_DEF.sub(lambda m: superscript(int(m[1])) + " ", text)
     text = _MD_FOOTNOTE_REF.sub(lambda m: superscript(int(m[1])), text)
@@ -158,6 +163,11 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], lis
             header.append(line)
 
     for raw in text.split("\n"):
+        check_time()
+        if len(paragraphs) > MAX_PARAGRAPHS:
+            raise SummaryError(
+                f"This file has more than {MAX_PARAGRAPHS:,} numbered paragraphs: it is a list, not a meeting summary."
+            )
         line = _HEADING_MARKS.sub("", raw.strip()).strip()
         if not line or _PAGE_ARTEFACT.match(line):
             blank_before = True
@@ -307,6 +317,18 @@ _ONLINE_WORDS = re.compile(
 _HYBRID_WORD = re.compile(r"\bhybrid\b", re.IGNORECASE)
 
 
+def _strip_trailing_joiners(text: str) -> str:
+    """ "Budapest and" → "Budapest": punctuation and "and"/"or" off the end, without a pattern anchored at $."""
+    while True:
+        stripped = text.rstrip(" \t\n,;:/&()–—-")
+        for word in ("and", "or"):
+            if stripped == word or stripped.endswith((" " + word, "(" + word, "," + word)):
+                stripped = stripped[: -len(word)]
+        if stripped == text:
+            return text
+        text = stripped
+
+
 def place_and_format(place: str) -> tuple[str, str]:
     """ "Online" → ("", online); "Istanbul" → ("Istanbul", in person); "Budapest and online" → hybrid."""
     hybrid = bool(_HYBRID_WORD.search(place))
@@ -314,7 +336,8 @@ def place_and_format(place: str) -> tuple[str, str]:
     location = _HYBRID_WORD.sub("", _ONLINE_WORDS.sub("", place))
     location = re.sub(r"\b(?:meeting|conference|format|event|session)\b", "", location, flags=re.IGNORECASE)
     location = re.sub(r"\(\s*\)", "", location)
-    location = re.sub(r"^(?:[\s,;:/&()–—-]|and\b|or\b|in\b|held\b)+|(?:[\s,;:/&()–—-]|and\b|or\b)+$", "", location)
+    location = re.sub(r"^(?:[\s,;:/&()–—-]|and\b|or\b|in\b|held\b)+", "", location)
+    location = _strip_trailing_joiners(location)
     location = collapse(location)
     if hybrid or (online and location):
         return location, HYBRID
@@ -359,27 +382,49 @@ _OPENERS = "\"“‘'(["
 _CLOSERS = "\"”’')]"
 
 
-def _bold_spans(text: str) -> list[tuple[int, int]]:
-    return [match.span() for match in re.finditer(r"\*\*.+?\*\*", text)]
+def _inside_bold(text: str) -> list[bool]:
+    """For each character, whether it stands between the two halves of a **bold** pair (one pass)."""
+    inside = [False] * len(text)
+    for match in _BOLD_PAIR.finditer(text):
+        for index in range(match.start() + 1, match.end() - 1):
+            inside[index] = True
+    return inside
+
+
+_BOLD_PAIR = re.compile(r"\*\*[^\n]+?\*\*")
+_ENDS = ".!?"
+_SKIPPED_BEFORE = set(_CLOSERS + SUPERSCRIPT_DIGITS + "*")
+_SKIPPED_AFTER = set(_OPENERS + "*")
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph, split only at the single spaces between them, so that joining gives the text."""
-    bold = _bold_spans(text)
+    """Sentences of a paragraph, split only at the single spaces between them, so that joining gives the text.
+
+    One pass: at each space, the word before it and the word after it are read from the space outwards,
+    never further than the next space, so that the time grows with the text alone.
+    """
+    inside = _inside_bold(text)
     cuts = []
+    length = len(text)
     for index, char in enumerate(text):
-        if char != " " or any(start < index < end for start, end in bold):
+        if char != " " or inside[index]:
             continue
-        before = text[:index].rstrip(_CLOSERS + SUPERSCRIPT_DIGITS + "*")
-        if not before or before[-1] not in ".!?":
+        end = index  # the end of the word before, past its closing quotes, footnote marks and stars
+        while end > 0 and text[end - 1] in _SKIPPED_BEFORE:
+            end -= 1
+        if end == 0 or text[end - 1] not in _ENDS:
             continue
-        after = text[index + 1 :].lstrip(_OPENERS + "*")
-        if not after or not after[0].isupper():
+        start = index + 1
+        while start < length and text[start] in _SKIPPED_AFTER:
+            start += 1
+        if start >= length or not text[start].isupper():
             continue
-        word = re.search(r"([\w.]+)\.$", before)
-        if before[-1] == "." and word:
-            token = word[1].lower()
-            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+        if text[end - 1] == ".":
+            word_start = end - 1
+            while word_start > 0 and (text[word_start - 1].isalnum() or text[word_start - 1] in "._"):
+                word_start -= 1
+            token = text[word_start : end - 1].lower()
+            if token and (token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())):
                 continue
         cuts.append(index)
     sentences, start = [], 0
@@ -414,7 +459,7 @@ _NARRATION = re.compile(
 )
 _CHAIR_WORD = re.compile(r"^(?:[A-Z][\w-]+\s+)?(?P<co>Co-?)?Chair$")
 _ROLE_DECLARATION = re.compile(
-    r"(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3}),?\s+as\s+(?:the\s+)?"
+    r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3}),?\s+as\s+(?:the\s+)?"
     r"(?P<co>Co-?)?[Cc]hair\b(?![-\w])(?!\s+of\b(?!\s+the\s+Budapest\s+Process))"
 )
 _CHAIRED_BY = re.compile(
@@ -548,6 +593,7 @@ def split_passages(text: str, *, chair: str = "", co_chair: str = "") -> list[Pa
     """One passage per intervention, starting at the sentence that names its speaker; narration in between."""
     passages: list[ParsedPassage] = []
     for sentence in split_sentences(text):
+        check_time()
         lead = _lead(sentence, chair, co_chair)
         current = passages[-1] if passages else None
         if current is None:
@@ -571,14 +617,14 @@ def split_passages(text: str, *, chair: str = "", co_chair: str = "") -> list[Pa
 # Paragraph 1: how many came, and who
 
 _COUNT = re.compile(
-    r"\**(?P<people>\d[\d,]*)\s+(?:participants|delegates|representatives|officials)\**"
+    r"(?<![\d,])(?P<people>\d[\d,]*)\s+(?:participants|delegates|representatives|officials)\**"
     r"(?:\s+\**(?:from|of|representing)\s+(?P<countries>\d+)\s+(?:participating\s+)?(?:countries|states)\**)?",
     re.IGNORECASE,
 )
 
 
 _COUNTRY_COUNT = re.compile(
-    r"\**(?:from|of|representing)\s+(?P<countries>\d+)\s+(?:participating\s+)?(?:countries|states)\**", re.IGNORECASE
+    r"\b(?:from|of|representing)\s+(?P<countries>\d+)\s+(?:participating\s+)?(?:countries|states)\**", re.IGNORECASE
 )
 
 
@@ -592,7 +638,7 @@ def participants(text: str) -> tuple[int | None, int | None, list[str]]:
     rest = strip_bold(text[match.end() :])
     sentence = split_sentences(rest.strip())[0] if rest.strip() else ""
     sentence = re.sub(r"^[\s:;,–—-]*(?:namely\s+|including\s+|i\.e\.\s+)?", "", sentence)
-    sentence = re.sub(r"[.\s]+$", "", sentence)
+    sentence = sentence.rstrip(". ")
     if sentence.startswith("(") and sentence.endswith(")") and sentence.count("(") == 1:
         sentence = sentence[1:-1]  # "… from 39 countries (Afghanistan, …, Ukraine)."
     elif sentence.startswith("("):
