@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from actors.models import Actor
 
-from ..importer import MAX_BYTES, ActorMatch, Summary, SummaryError, read_text, summary_from_text
+from ..importer import ActorMatch, Summary, SummaryError, max_bytes_for, read_text, summary_from_text, time_budget
 from ..importer.parse import strip_bold
 from ..importer.recognise import ParagraphEntry, PassageEntry
 from ..models import Meeting, Participation, PriorityGoal
@@ -47,7 +47,10 @@ class ImportSummaryForm(forms.Form):
 
     file = forms.FileField(
         label=gettext_lazy("Summary file"),
-        help_text=gettext_lazy("A .txt, .md or Word .docx file of at most 5 MB, with numbered paragraphs."),
+        help_text=gettext_lazy(
+            "A Word .docx file (at most 25 MB, pictures included) or a .txt or .md file (at most 5 MB), "
+            "with numbered paragraphs."
+        ),
         allow_empty_file=True,  # the importer says "The file is empty." in its own words
         widget=forms.FileInput(attrs={"accept": ",".join(EXTENSIONS)}),
     )
@@ -70,17 +73,19 @@ class ImportSummaryForm(forms.Form):
             raise ValidationError(
                 _("“%(name)s” is not a summary file: import a .txt, .md or .docx file."), params={"name": upload.name}
             )
-        if upload.size > MAX_BYTES:
+        limit = max_bytes_for(upload.name)
+        if upload.size > limit:
             # Checked before reading, so that a huge upload is never read into memory.
             raise ValidationError(
-                _("The file is %(size).1f MB; a summary may be at most 5 MB."),
-                params={"size": upload.size / 1024 / 1024},
+                _("The file is %(size).1f MB; a summary may be at most %(limit)d MB."),
+                params={"size": upload.size / 1024 / 1024, "limit": limit // 1024 // 1024},
             )
         try:
-            text = read_text(name=upload.name, data=upload.read())
-            if len(text.encode()) > MAX_SESSION_TEXT:
-                raise SummaryError(_("The text of this file is longer than 1 MB: it cannot be a single summary."))
-            summary = summary_from_text(text)
+            with time_budget():  # reading and recognising together, far within the server's timeout
+                text = read_text(name=upload.name, data=upload.read())
+                if len(text.encode()) > MAX_SESSION_TEXT:
+                    raise SummaryError(_("The text of this file is longer than 1 MB: it cannot be a single summary."))
+                summary = summary_from_text(text)
         except SummaryError as error:
             raise ValidationError(str(error)) from error
         except Exception as error:

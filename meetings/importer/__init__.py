@@ -17,6 +17,7 @@ from .recognise import ActorMatch, Summary, recognise_summary
 __all__ = [
     "MAX_BYTES",
     "MAX_DOCX_BYTES",
+    "max_bytes_for",
     "ActorMatch",
     "ParsedSummary",
     "Summary",

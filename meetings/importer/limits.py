@@ -26,7 +26,7 @@ MAX_TEXT_CHARS = 1024 * 1024
 # The XML parts of a .docx that are read (document, notes, numbering, styles), unpacked.
 MAX_XML_BYTES = 30 * 1024 * 1024
 # Enough for any summary (the 2020 one has 8); past this it is a list, not a summary.
-MAX_PARAGRAPHS = 1000
+MAX_PARAGRAPHS = 500
 # Seconds an import may take, reading to recognising; an admin request stays far from gunicorn's 30 s.
 DEFAULT_BUDGET = 10.0
 

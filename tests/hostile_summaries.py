@@ -1,0 +1,65 @@
+"""Files built to make a careless parser slow: each must be read, or refused with a message, in a moment.
+
+Used by tests/test_importer_hostile.py (what comes out) and bench/importer.py (how long it takes).
+"""
+
+import io
+
+import docx
+
+HEADER = "Budapest Process\n\nSenior Officials Meeting\n\nOnline, 2 December 2020\n\n"
+
+
+def _docx(*paragraphs: str) -> bytes:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_of_spaces(size: int = 1024 * 1024) -> bytes:
+    """A 2 KB-ish .docx holding 1 MB of spaces in one text run (a footnote backlink pattern's worst case)."""
+    return _docx("Senior Officials Meeting", "Online, 2 December 2020", "1. Austria" + " " * size + "spoke.")
+
+
+def stars(size: int = 40 * 1024) -> bytes:
+    """40 KB of ** in one paragraph: bold markers that never close."""
+    return (HEADER + "1. " + "**" * (size // 2) + "\n").encode()
+
+
+def numbered_lines(size: int = 150 * 1024) -> bytes:
+    """150 KB of numbered lines, each a paragraph number after the one before."""
+    lines, number, length = [], 1, 0
+    while length < size:
+        line = f"{number}. Austria spoke. Hungary replied.\n"
+        lines.append(line)
+        length += len(line)
+        number += 1
+    return (HEADER + "".join(lines)).encode()
+
+
+def numbered_list(size: int = 150 * 1024) -> bytes:
+    """150 KB of numbered lines inside paragraph 1: one paragraph of thousands of sentences."""
+    lines, number, length = ["1. The meeting discussed:\n"], 1, 0
+    while length < size:
+        line = f"{number}. Dr. Smith of the e.g. Ministry spoke. Hungary replied.\n"
+        lines.append(line)
+        length += len(line)
+        number += 1
+    return (HEADER + "".join(lines)).encode()
+
+
+def spaces_in_text(size: int = 1000 * 1000) -> bytes:
+    """1 MB of spaces and tabs in a plain-text summary, inside and between names."""
+    return (HEADER + "1. **Austria" + " \t" * (size // 2) + "** and " + ". " * 1000 + "x\n").encode()
+
+
+SHAPES = {
+    "1 MB of spaces in a .docx": ("spaces.docx", docx_of_spaces),
+    "40 KB of **": ("stars.md", stars),
+    "150 KB of numbered paragraphs": ("numbered.txt", numbered_lines),
+    "150 KB of a numbered list in one paragraph": ("list.txt", numbered_list),
+    "1 MB of spaces and tabs in text": ("spaces.txt", spaces_in_text),
+}

@@ -1,0 +1,72 @@
+"""Hostile files: each is read or refused with a message, whatever it holds; the time budget stops the rest.
+
+How long each takes is printed by bench/importer.py (no timing asserts here: they flake on a busy machine).
+"""
+
+import pytest
+
+from meetings.importer import SummaryError, summary_from_upload, time_budget
+from meetings.importer.parse import parse_summary, split_sentences
+from tests import hostile_summaries as shapes
+from tests.test_importer_recognise import make_actors
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_docx_of_a_megabyte_of_spaces_reads_as_one_paragraph_with_single_spaces():
+    summary = summary_from_upload(name="spaces.docx", data=shapes.docx_of_spaces())
+    [paragraph] = summary.paragraphs
+    assert paragraph.text == "Austria spoke."
+
+
+def test_stars_that_never_close_are_text_not_bold():
+    summary = summary_from_upload(name="stars.md", data=shapes.stars())
+    [paragraph] = summary.paragraphs
+    assert paragraph.passages[0].speakers == []
+    assert len(paragraph.text) > 40_000
+
+
+def test_thousands_of_numbered_paragraphs_are_refused_as_a_list():
+    with pytest.raises(SummaryError, match="more than 500 numbered paragraphs: it is a list"):
+        summary_from_upload(name="numbered.txt", data=shapes.numbered_lines())
+
+
+def test_a_numbered_list_in_one_paragraph_is_split_into_its_sentences():
+    summary = summary_from_upload(name="list.txt", data=shapes.numbered_list())
+    [paragraph] = summary.paragraphs
+    sentences = split_sentences(paragraph.text)
+    # "Dr. Smith" and "e.g. Ministry" do not end a sentence; "spoke. Hungary" does.
+    assert sentences[:3] == ["The meeting discussed: 1.", "Dr. Smith of the e.g. Ministry spoke.", "Hungary replied. 2."]
+    assert len(sentences) == 2 * paragraph.text.count("Hungary replied.") + 1
+
+
+def test_a_megabyte_of_spaces_and_tabs_becomes_single_spaces():
+    make_actors()
+    summary = summary_from_upload(name="spaces.txt", data=shapes.spaces_in_text())
+    first = summary.paragraphs[0].passages[0]
+    assert first.text.startswith("**Austria** and . . .")
+    assert [speaker.name for speaker in first.speakers] == ["Austria"]
+
+
+def test_text_past_a_megabyte_is_refused():
+    with pytest.raises(SummaryError, match="longer than 1 MB"):
+        summary_from_upload(name="big.txt", data=shapes.spaces_in_text(1100 * 1000))
+
+
+def test_more_paragraphs_than_any_summary_has_are_refused():
+    text = shapes.HEADER + "".join(f"{n}. Text.\n\n" for n in range(1, 400)) * 2
+    # Numbers start again at 1: the second run is text of paragraph 399, not more paragraphs.
+    assert len(parse_summary(text).paragraphs) == 399
+    many = shapes.HEADER + "".join(f"{n}. Text.\n\n" for n in range(1, 503))
+    with pytest.raises(SummaryError, match="more than 500 numbered paragraphs"):
+        parse_summary(many)
+
+
+def test_an_import_past_its_time_budget_stops_with_a_message():
+    with time_budget(-1), pytest.raises(SummaryError, match="took longer than"):
+        summary_from_upload(name="numbered.txt", data=shapes.numbered_lines(2000))
+
+
+def test_an_inner_budget_never_extends_an_outer_one():
+    with time_budget(-1), time_budget(60), pytest.raises(SummaryError, match="took longer than"):
+        parse_summary(shapes.stars(100).decode())
