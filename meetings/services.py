@@ -75,6 +75,24 @@ def country_create(*, name: str, iso_code: str, other_names: list[str] | None = 
 
 
 @transaction.atomic
+def organisation_create(
+    *, name: str, short_name: str = "", organisation_kind: str = "", other_names: list[str] | None = None
+) -> Actor:
+    """An organisation a summary names for the first time (from the importer's reference list or the officer)."""
+    organisation = Actor(
+        kind=Actor.Kind.ORGANISATION,
+        name=name,
+        short_name=short_name,
+        organisation_kind=organisation_kind,
+        other_names="\n".join(other_names or []),
+        slug=_unique_slug(Actor, slugify(short_name or name) or "organisation"),
+    )
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
 def institution_create(*, name: str, parent: Actor, short_name: str = "") -> Actor:
     """A ministry or agency of a country (or a body of an organisation) named as an official's workplace."""
     institution = Actor(
@@ -232,6 +250,14 @@ class _Actors:
                 existing = Actor.objects.filter(iso_code=match.code).first()
                 self._saved[id(match)] = existing or country_create(
                     name=match.name, iso_code=match.code, other_names=match.other_names
+                )
+            elif match.kind == Actor.Kind.ORGANISATION:
+                existing = Actor.objects.filter(kind=Actor.Kind.ORGANISATION, name__iexact=match.name).first()
+                self._saved[id(match)] = existing or organisation_create(
+                    name=match.name,
+                    short_name=match.code or "",
+                    organisation_kind=match.organisation_kind,
+                    other_names=match.other_names,
                 )
             elif match.kind == Actor.Kind.INSTITUTION and match.parent is not None:
                 self._saved[id(match)] = institution_create(

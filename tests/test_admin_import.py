@@ -243,8 +243,12 @@ def test_a_word_file_is_reviewed_with_its_footnote(admin_client, tmp_path):
     assert "Regional Meeting on Return" in facts and "14 March 2022 – 15 March 2022" in facts
     assert "The Call for Action's goals." in _text(_by_id(review, "import-footnotes"))
     speakers = _by_class(_by_id(review, "import-paragraph-2"), "import-speakers")
-    assert [_text(element) for element in speakers] == ["Bosnia and Herzegovina (BA) New"]  # from the ISO list
-    assert "IOM" in _text(_by_id(review, "import-unrecognised"))  # no organisations in this database
+    # From the ISO list and the importer's reference list of organisations: this database holds no actors.
+    assert [_text(element) for element in speakers] == [
+        "Bosnia and Herzegovina (BA) New",
+        "International Organization for Migration (IOM) New",
+    ]
+    assert "International Organization for Migration (IOM)" in _text(_by_id(review, "import-new-actors"))
 
 
 def test_the_2020_summary_needs_no_warnings(admin_client, som_2020):

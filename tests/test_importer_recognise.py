@@ -117,8 +117,14 @@ def test_lists_keep_names_with_and_and_commas_whole(actors):
         "the Organization for Security and Co-operation in Europe (OSCE) and the International Organization for "
         "Migration (IOM)"
     )
-    assert names(organisations) == [ORGANISATIONS["ILO"], ORGANISATIONS["MARRI"], ORGANISATIONS["IOM"]]
-    assert recogniser.unrecognised == ["Organization for Security and Co-operation in Europe (OSCE)"]
+    # The OSCE is not in the database but in the importer's reference list: an organisation to create.
+    osce = "Organization for Security and Co-operation in Europe"
+    assert names(organisations) == [ORGANISATIONS["ILO"], ORGANISATIONS["MARRI"], osce, ORGANISATIONS["IOM"]]
+    assert [(match.new, match.code) for match in organisations if match.name == osce] == [(True, "OSCE")]
+    assert recogniser.unrecognised == []
+    made_up = recogniser.match_list("the Council for Migration and Co-operation in Atlantis (CMCA) and the ILO")
+    assert names(made_up) == [ORGANISATIONS["ILO"]]
+    assert recogniser.unrecognised == ["Council for Migration and Co-operation in Atlantis (CMCA)"]
 
 
 def test_affiliations(actors):

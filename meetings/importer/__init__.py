@@ -12,7 +12,7 @@ from pathlib import Path
 from .docx import docx_to_text
 from .limits import MAX_DOCX_BYTES, MAX_TEXT_CHARS, MAX_TEXT_FILE_BYTES, SummaryError, time_budget
 from .parse import ParsedSummary, parse_summary
-from .recognise import ActorMatch, Summary, recognise_summary
+from .recognise import ActorMatch, Summary, recognise_summary, summary_of_text
 
 __all__ = [
     "MAX_BYTES",
@@ -88,7 +88,7 @@ def read_text(*, name: str, data: bytes) -> str:
 def summary_from_text(text: str) -> Summary:
     """Parse and recognise a summary's text within the import's time budget."""
     with time_budget():
-        return recognise_summary(parse_summary(text))
+        return summary_of_text(text)
 
 
 def summary_from_upload(*, name: str, data: bytes) -> Summary:

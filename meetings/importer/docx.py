@@ -67,6 +67,7 @@ def _int(value: str | None, default: int = 0) -> int:
 class _Styles:
     bold_characters: set[str] = field(default_factory=set)  # character styles that make text bold
     numbering: dict[str, tuple[str, int]] = field(default_factory=dict)  # paragraph style → numId, level
+    headings: set[str] = field(default_factory=set)  # paragraph styles with an outline level (headings)
 
     @classmethod
     def read(cls, root: ET.Element | None) -> _Styles:
@@ -82,6 +83,8 @@ class _Styles:
             run = style.find(f"{_W}rPr")
             if style.get(f"{_W}type") == "character" and run is not None and _on(run.find(f"{_W}b")):
                 styles.bold_characters.add(style_id)
+            if style.find(f"{_W}pPr/{_W}outlineLvl") is not None:
+                styles.headings.add(style_id)
             number = style.find(f"{_W}pPr/{_W}numPr")
             if number is not None:
                 num_id = number.find(f"{_W}numId")
@@ -290,6 +293,10 @@ class _Reader:
             raise SummaryError("The text of this file is longer than 1 MB: it cannot be a single summary.")
         return text
 
+    def _is_heading(self, paragraph: ET.Element) -> bool:
+        style = _attr(paragraph.find(f"{_W}pPr/{_W}pStyle")) or ""
+        return style.lower().startswith(("heading", "title", "subtitle")) or style in self.styles.headings
+
     def label(self, paragraph: ET.Element) -> tuple[str, str] | None:
         properties = paragraph.find(f"{_W}pPr")
         if properties is None:
@@ -333,6 +340,8 @@ class _Reader:
                 if list_id != self.main_list and text:
                     lines.append(text)  # a list inside the paragraph above: no blank line between
                     return
+            if text and self._is_heading(element):
+                text = "## " + text  # a heading between paragraphs: the parser takes it for the next one's subject
             if text:
                 lines += ["", text]
         elif element.tag == f"{_W}tbl":

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .limits import MAX_PARAGRAPHS, SummaryError, check_time
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+# Whether a name written at the start of a sentence is a known actor: the recogniser's answer, given to the
+# parser so that plain text (which has no bold) can name its speakers too.
+SpeakerTest = Callable[[str], bool]
 _SUP = f"[{SUPERSCRIPT_DIGITS}]"
 
 # The formats the importer has to recognise; each kind of meeting knows it.
@@ -57,6 +61,7 @@ class ParsedParagraph:
     text: str
     passages: list[ParsedPassage]
     topic: str = ""  # a bold phrase that is not a name, e.g. "next steps for 2021"
+    heading: str = ""  # the heading just above the paragraph, if any
 
 
 @dataclass
@@ -134,6 +139,8 @@ _NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
 _FOOTNOTE_START = re.compile(rf"^({_SUP}+)\s*(\S.*)$")
 _PAGE_ARTEFACT = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^[-–—_=*#\s]+$", re.IGNORECASE)
 _HEADING_MARKS = re.compile(r"^#{1,6}\s*|^>\s*")
+_TABLE_RULE = re.compile(r"^\|[\s:|-]*-[\s:|-]*\|?$")
+_BULLET = re.compile(r"^[-*•–]\s+(?=\S)(?!\*)")
 _SKIPPED_HEADER = re.compile(
     r"^(?:draft\s+|final\s+)?(?:(?:the\s+)?chair(?:'s|’s)?\s+)?"
     r"(?:summary(?:\s+(?:report|record|of\s+(?:the\s+)?(?:discussions?|meeting)))?|report|minutes|conclusions)$",
@@ -146,6 +153,30 @@ class _Block:
     number: int
     lines: list[str] = field(default_factory=list)
     last_item: int = 0  # the last "N." list item inside the block, so that "N+1." continues the list
+    heading: str = ""  # a heading line just above the paragraph ("## Session I – Return")
+    columns: list[list[str]] = field(default_factory=list)  # a table's or a bullet list's cells, by column
+    column_names: list[str] = field(default_factory=list)
+
+    def add_row(self, cells: list[str]) -> None:
+        while len(self.columns) < len(cells):
+            self.columns.append([])
+        for column, cell in zip(self.columns, cells, strict=False):
+            if cell:
+                column.append(cell)
+
+    @property
+    def listed(self) -> list[str]:
+        """The names a table or a bullet list gives, column by column."""
+        return [cell for column in self.columns for cell in column]
+
+    def listed_text(self) -> str:
+        """The table or list as sentences for the paragraph's text: "Participating States: Albania, …"."""
+        sentences = []
+        for index, column in enumerate(self.columns):
+            if column:
+                name = self.column_names[index] if index < len(self.column_names) else ""
+                sentences.append((f"{name}: " if name else "") + "; ".join(column) + ".")
+        return " ".join(sentences)
 
 
 def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], list[str]]:
@@ -155,6 +186,8 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], lis
     warnings: list[str] = []
     footnote: _Block | None = None
     blank_before = True
+    heading = ""
+    table_rows: list[list[str]] = []  # the rows of the table being read, until its rule or its end
 
     def body_line(line: str) -> None:
         if paragraphs:
@@ -168,7 +201,29 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], lis
             raise SummaryError(
                 f"This file has more than {MAX_PARAGRAPHS:,} numbered paragraphs: it is a list, not a meeting summary."
             )
-        line = _HEADING_MARKS.sub("", raw.strip()).strip()
+        stripped = raw.strip()
+        line = _HEADING_MARKS.sub("", stripped).strip()
+        if paragraphs and stripped.startswith("|") and stripped.count("|") >= 2:
+            if _TABLE_RULE.match(stripped):
+                # The row above the rule names the columns.
+                if table_rows and not paragraphs[-1].column_names:
+                    paragraphs[-1].column_names = table_rows.pop()
+            else:
+                cells = [cell.strip() for cell in stripped.strip("|").split("|")]
+                table_rows.append(cells)
+                if paragraphs[-1].column_names:
+                    paragraphs[-1].add_row(cells)
+            continue
+        if table_rows and paragraphs:
+            _finish_table(paragraphs[-1], table_rows)
+            table_rows = []
+        if paragraphs and _BULLET.match(stripped) and footnote is None:
+            paragraphs[-1].add_row([_BULLET.sub("", stripped).strip()])
+            blank_before = False
+            continue
+        if paragraphs and stripped.startswith("#") and line:
+            heading, footnote, blank_before = line, None, True  # a heading: the subject of the next paragraph
+            continue
         if not line or _PAGE_ARTEFACT.match(line):
             blank_before = True
             continue
@@ -192,7 +247,8 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], lis
                 continues_list = number == footnote.last_item + 1 and not blank_before
                 if number == expected and blank_before and not continues_list:
                     footnote = None
-                    paragraphs.append(_Block(number, [rest]))
+                    paragraphs.append(_Block(number, [rest], heading=heading))
+                    heading = ""
                 else:
                     footnote.lines.append(line)
                     footnote.last_item = number
@@ -203,13 +259,15 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], lis
                 current.lines.append(line)  # a list inside the paragraph
                 current.last_item = number
             elif number == expected:
-                paragraphs.append(_Block(number, [rest]))
+                paragraphs.append(_Block(number, [rest], heading=heading))
+                heading = ""
             elif current and number == 1:
                 current.lines.append(line)
                 current.last_item = 1
             elif current and expected < number <= expected + 2 and blank_before:
                 warnings.append(f"Paragraph {expected} is missing: the numbers go from {expected - 1} to {number}.")
-                paragraphs.append(_Block(number, [rest]))
+                paragraphs.append(_Block(number, [rest], heading=heading))
+                heading = ""
             else:
                 body_line(line)
             blank_before = False
@@ -222,7 +280,16 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], lis
         footnote = None  # after a blank line, the text of the interrupted paragraph goes on
         body_line(line)
         blank_before = False
+    if table_rows and paragraphs:
+        _finish_table(paragraphs[-1], table_rows)
     return header, paragraphs, footnotes, warnings
+
+
+def _finish_table(block: _Block, rows: list[list[str]]) -> None:
+    """A table without a header rule: every row is names (rows already added were after a rule)."""
+    if not block.column_names:
+        for cells in rows:
+            block.add_row(cells)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,12 +511,72 @@ _TITLE_WORDS = r"(?P<title>(?:[A-Z][\w.'’-]*\s+(?:(?:of|for|and|the|on|in|to|d
 _PERSON_LEAD = re.compile(
     rf"^{_INTRO}(?:[Tt]he\s+)?{_TITLE_WORDS}\*\*(?P<honorific>{_HONORIFIC})\s+(?P<name>[^*]+?)\*\*(?P<rest>.*)$", re.S
 )
+# The same without bold, as plain text writes it: "Mr. Ahmad Karimi, Director General of …, said".
+_PLAIN_PERSON_LEAD = re.compile(
+    rf"^(?P<title>)(?P<honorific>{_HONORIFIC})\s+(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al|el|bin)){{0,4}})"
+    r"(?P<rest>,.*)$",
+    re.S,
+)
+# "The representative of Bosnia and Herzegovina noted …", "The delegations of Bulgaria and Romania …".
+_DELEGATION_LEAD = re.compile(
+    r"^(?:[Tt]he\s+)?(?:[Hh]eads?\s+of\s+(?:the\s+)?)?(?:representatives?|delegations?|delegates?|delegation\s+members?)"
+    r"\s+(?:of|from)\s+(?:the\s+)?(?P<names>[A-Z].*)$",
+    re.S,
+)
+_NAME_WORDS = re.compile(r"[\w'’().-]+,?|,|&")
+_LIST_CONNECTORS = {"and", "of", "the", "for", "on", "in", "to", "de", "&", "co-operation", "cooperation"}
+# Verbs with which a plain-text summary gives a speaker the floor.
+SPEECH_VERBS = {
+    "stated", "said", "noted", "presented", "underlined", "stressed", "highlighted", "informed", "reported",
+    "shared", "described", "called", "welcomed", "emphasised", "emphasized", "expressed", "outlined", "explained",
+    "recalled", "announced", "proposed", "suggested", "offered", "added", "pointed", "indicated", "confirmed",
+    "mentioned", "referred", "spoke", "gave", "introduced", "invited", "briefed", "updated", "commended",
+    "acknowledged", "thanked", "drew", "focused", "focussed", "elaborated", "appreciated", "supported", "raised",
+    "put", "provided", "showcased", "echoed", "underscored", "reiterated", "detailed", "jointly", "also",
+}  # fmt: skip
+
+
+# Capitalised words that open a sentence without naming anyone.
+_NOT_NAMES = {
+    "He", "She", "They", "It", "We", "I", "You", "This", "These", "That", "Those", "There", "Its", "Their", "His",
+    "Her", "In", "On", "At", "As", "For", "With", "By", "After", "Before", "During", "Finally", "Also", "However",
+    "Moreover", "Furthermore", "Lastly", "Then", "Both", "All", "Each", "Some", "Many", "Several", "Other", "Others",
+    "Most", "One", "A", "An", "Further", "Overall", "Next", "Later", "Here", "When", "While", "Although", "If",
+    "Since", "Regarding", "Concerning", "Following", "Speaking", "According", "Among", "Thereafter", "Subsequently",
+}  # fmt: skip
+
+
+def name_run(text: str) -> tuple[str, str]:
+    """The capitalised name (or list of names) a sentence starts with, and the word after it.
+
+    "Bulgaria, Romania and the Republic of Moldova underlined …" → ("Bulgaria, Romania and the Republic of
+    Moldova", "underlined"). Only the first 40 words are read.
+    """
+    taken: list[str] = []
+    after = ""
+    for count, match in enumerate(_NAME_WORDS.finditer(text)):
+        word = match[0]
+        bare = word.rstrip(",")
+        if count >= 40:
+            return "", ""
+        if bare and (bare[0].isupper() or bare[0].isdigit() or bare[0] == "(" or bare.lower() in _LIST_CONNECTORS):
+            taken.append(word)
+            continue
+        if word == ",":
+            taken.append(word)
+            continue
+        after = bare.lower()
+        break
+    while taken and (taken[-1].rstrip(",").lower() in _LIST_CONNECTORS or taken[-1] == ","):
+        taken.pop()
+    name = " ".join(taken).replace(" ,", ",").rstrip(",")
+    return re.sub(r"^(?:[Tt]he)\s+", "", name), after
 _SEPARATOR = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
 _BOLD_LEAD = re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?P<bolds>\*\*[^*]+\*\*(?:{_SEPARATOR}(?:the\s+)?\*\*[^*]+\*\*)*)")
 _ROLE_WORDS = [
     ("co_chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Co-?[Cc]hair(?:s|manship|person)?\b")),
     ("chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Chair(?:manship|person)?\b")),
-    ("secretariat", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+)?Secretariat\b")),
+    ("secretariat", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+|[A-Z]{{2,10}}\s+)?Secretariat\b")),
 ]
 _NARRATION = re.compile(
     rf"^{_INTRO}(?:[Tt]he\s+|[Ss]everal\s+|[Mm]any\s+|[Mm]ost\s+|[Aa]ll\s+|[Ss]ome\s+|[Oo]ther\s+|[Nn]umerous\s+"
@@ -474,24 +601,34 @@ _SECRETARIAT_DECLARATIONS = [
     re.compile(r"\bSecretariat\s+\((?P<name>[A-Z]{2,10})\)"),  # "the Secretariat (ICMPD)"
 ]
 _GOALS = re.compile(
-    rf"\bpriority\s+goals?\s+(?P<numbers>\d{{1,2}}{_SUP}*(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+to\s+|\s*[–-]\s*)"
-    rf"\d{{1,2}}{_SUP}*)*)",
+    rf"\b(?:priority\s+)?goals?\s+(?:no\.?\s*|number\s+|#)?"
+    rf"(?P<numbers>\d{{1,2}}{_SUP}*(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+to\s+|\s*[–-]\s*)\d{{1,2}}{_SUP}*)*)"
+    r"(?![\d.,]\d)",
+    re.IGNORECASE,
+)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8}
+_ORDINAL = "|".join(_ORDINALS)
+_ORDINAL_GOALS = re.compile(
+    rf"\b(?P<ordinals>(?:{_ORDINAL})(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)(?:{_ORDINAL}))*)\s+(?:priority\s+)?goals?\b",
     re.IGNORECASE,
 )
 _CONNECTORS = {"of", "for", "and", "the", "on", "in", "to", "de", "du", "des", "la", "le", "&"}
 
 
 def goal_numbers(text: str) -> list[int]:
-    """Numbers of the priority goals a text names: "priority goals 1, 2, 4 and 5¹" → [1, 2, 4, 5]."""
+    """Numbers of the goals a text names: "priority goals 1, 2 and 5¹", "goal 2", "goals 3 to 5", "the second
+    priority goal" → their numbers; "the six priority goals" names none."""
     numbers: list[int] = []
     for match in _GOALS.finditer(text):
         spec = re.sub(_SUP, "", match["numbers"])
         for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", spec):
             bounds = re.split(r"\s+to\s+|\s*[–-]\s*", part)
-            if len(bounds) == 2 and bounds[0] < bounds[1]:
+            if len(bounds) == 2 and bounds[0] and bounds[1] and int(bounds[0]) < int(bounds[1]):
                 numbers.extend(range(int(bounds[0]), int(bounds[1]) + 1))
             else:
                 numbers.extend(int(bound) for bound in bounds if bound)
+    for match in _ORDINAL_GOALS.finditer(text):
+        numbers.extend(_ORDINALS[word.lower()] for word in re.findall(_ORDINAL, match["ordinals"], re.IGNORECASE))
     return sorted(set(numbers))
 
 
@@ -519,6 +656,41 @@ def affiliation_run(text: str) -> str:
     return " ".join(taken)
 
 
+# Words that start the name of an institution: "Director of the Agency for …" is a title and an institution.
+_INSTITUTION_WORDS = {
+    "ministry", "agency", "department", "directorate", "office", "service", "presidency", "commission", "council",
+    "bureau", "authority", "centre", "center", "committee", "secretariat", "police", "embassy", "mission",
+    "organization", "organisation", "delegation", "government", "federal", "state", "national", "general",
+    "permanent", "european", "international", "united", "state's", "institute", "administration", "border",
+}  # fmt: skip
+# What follows "of" inside a title: "Head of Unit", "Minister of Interior".
+_TITLE_TAILS = {
+    "unit", "division", "section", "sector", "cabinet", "staff", "team", "interior", "foreign", "internal",
+    "justice", "labour", "labor", "home", "affairs", "the", "department", "operations", "cooperation",
+}  # fmt: skip
+_POST_JOIN = re.compile(r"\s+(?P<word>at|from|with|of|in)\s+(?:the\s+)?")
+
+
+def split_post(text: str) -> tuple[str, str]:
+    """ "Director of the Agency for External Labour Migration of Uzbekistan" → ("Director", "Agency … of Uzbekistan").
+
+    The title ends at the first "at", "from" or "with"; failing those, at the first "of" (or "in") whose
+    next word starts an institution's name or a name that is not part of a title ("Head of Unit").
+    """
+    text = collapse(text)
+    joins = list(_POST_JOIN.finditer(text))
+    for match in joins:
+        if match["word"] in ("at", "from", "with") and text[match.end() : match.end() + 1].isupper():
+            return text[: match.start()].strip(" ,"), text[match.end() :].strip(" ,")
+    for match in joins:
+        following = text[match.end() :].split(" ", 1)[0].strip(",").lower()
+        if not following or not text[match.end()].isupper():
+            continue
+        if following in _INSTITUTION_WORDS or (following not in _TITLE_TAILS and match["word"] == "of"):
+            return text[: match.start()].strip(" ,"), text[match.end() :].strip(" ,")
+    return text, ""
+
+
 def _person(match: re.Match) -> ParsedPerson:
     title = collapse(match["title"] or "")
     rest = match["rest"]
@@ -530,12 +702,17 @@ def _person(match: re.Match) -> ParsedPerson:
         if after:
             affiliation = affiliation_run(strip_bold(after[1]))
     else:
-        after = re.match(
-            r"^,\s+(?P<title>[^,]+?)\s+(?:at|from|with)\s+(?:the\s+)?(?P<aff>.*)$", rest, re.S
-        ) or re.match(r"^,\s+(?P<title>[^,]+?),\s+(?:the\s+)?(?P<aff>.*)$", rest, re.S)
-        if after:
-            title = collapse(after["title"])
-            affiliation = affiliation_run(strip_bold(after["aff"]))
+        # "**Ms. X**, Director of the Agency … of Uzbekistan, opened …": the words between the commas.
+        post = re.match(r"^,\s+(?P<post>[^,;]{2,300}?)(?:,|;|\s+(?:who|which)\b|$)", strip_bold(rest))
+        if post and post["post"][:1].isupper():
+            title, where = split_post(post["post"])
+            affiliation = affiliation_run(where) if where else ""
+            if not where:
+                title = ""  # a verb phrase, not a post ("**Ms. X**, opening, …")
+                after = re.match(r"^,\s+(?P<title>[^,]+?),\s+(?:the\s+)?(?P<aff>.*)$", rest, re.S)
+                if after and after["title"][:1].isupper():
+                    title = collapse(after["title"])
+                    affiliation = affiliation_run(strip_bold(after["aff"]))
     represents = ""
     declaration = _ROLE_DECLARATION.search(strip_bold(rest))
     if declaration:
@@ -556,8 +733,8 @@ class _Lead:
     person: ParsedPerson | None = None
 
 
-def _lead(sentence: str, chair: str, co_chair: str) -> _Lead:
-    person = _PERSON_LEAD.match(sentence)
+def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None = None) -> _Lead:
+    person = _PERSON_LEAD.match(sentence) or (_PLAIN_PERSON_LEAD.match(sentence) if "**" not in sentence else None)
     if person:
         return _Lead("person", person=_person(person))
     bold = _BOLD_LEAD.match(sentence)
@@ -574,6 +751,16 @@ def _lead(sentence: str, chair: str, co_chair: str) -> _Lead:
     for kind, name in (("chair", chair), ("co_chair", co_chair)):
         if name and re.match(rf"^{_INTRO}{re.escape(name)}(?:['’]s)?\s+[a-z]", strip_bold(sentence)):
             return _Lead(kind)
+    if is_speaker is not None and not sentence.startswith("**"):
+        # Plain text names its speakers without bold: "The representative of Serbia noted …", "Iraq stated …".
+        # A name that is no known actor opens a passage only with a verb of speaking, and is then reported.
+        delegation = _DELEGATION_LEAD.match(strip_bold(sentence))
+        names, verb = name_run(delegation["names"] if delegation else strip_bold(sentence))
+        if names.split(" ", 1)[0].strip(",") in _NOT_NAMES:
+            names = ""
+        if names and (delegation is not None or verb in SPEECH_VERBS or is_speaker(names)):
+            if delegation is not None or not _NARRATION.match(sentence):
+                return _Lead("intervention", speakers=[names])
     if _NARRATION.match(sentence):
         return _Lead("narration")
     return _Lead("continue")
@@ -589,12 +776,14 @@ def _role_of(passage: ParsedPassage, chair: str, co_chair: str) -> str:
     return passage.kind
 
 
-def split_passages(text: str, *, chair: str = "", co_chair: str = "") -> list[ParsedPassage]:
+def split_passages(
+    text: str, *, chair: str = "", co_chair: str = "", is_speaker: SpeakerTest | None = None
+) -> list[ParsedPassage]:
     """One passage per intervention, starting at the sentence that names its speaker; narration in between."""
     passages: list[ParsedPassage] = []
     for sentence in split_sentences(text):
         check_time()
-        lead = _lead(sentence, chair, co_chair)
+        lead = _lead(sentence, chair, co_chair, is_speaker)
         current = passages[-1] if passages else None
         if current is None:
             kind = "narration" if lead.kind == "continue" else lead.kind
@@ -628,6 +817,11 @@ _COUNTRY_COUNT = re.compile(
 )
 
 
+def _count_only(text: str) -> int | None:
+    match = _COUNT.search(text)
+    return int(match["people"].replace(",", "")) if match else None
+
+
 def participants(text: str) -> tuple[int | None, int | None, list[str]]:
     """The number of participants and countries and the lists that name them, from the first paragraph."""
     match = _COUNT.search(text) or _COUNTRY_COUNT.search(text)
@@ -655,7 +849,7 @@ def participants(text: str) -> tuple[int | None, int | None, list[str]]:
 # The whole summary
 
 
-def parse_summary(text: str) -> ParsedSummary:
+def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> ParsedSummary:
     """Read a summary's text (plain text or Markdown) into a ParsedSummary; SummaryError if it has no paragraphs."""
     text = normalise(text)
     if not text.strip():
@@ -667,7 +861,7 @@ def parse_summary(text: str) -> ParsedSummary:
             "e.g. “1. The Annual Senior Officials Meeting gathered …”."
         )
     title, dates, location, meeting_format = _read_header(header)
-    paragraph_texts = [(block.number, collapse(" ".join(block.lines))) for block in blocks]
+    paragraph_texts = [(block.number, collapse(" ".join([*block.lines, block.listed_text()]))) for block in blocks]
     if dates is None:
         dates = find_dates(paragraph_texts[0][1])
         if dates is not None:
@@ -701,10 +895,18 @@ def parse_summary(text: str) -> ParsedSummary:
             (bold for bold in re.findall(r"\*\*([^*]+)\*\*", paragraph_text) if bold[:1].islower()),
             "",
         )
-        passages = split_passages(paragraph_text, chair=chair, co_chair=co_chair)
-        paragraphs.append(ParsedParagraph(number=number, text=paragraph_text, passages=passages, topic=topic))
+        passages = split_passages(paragraph_text, chair=chair, co_chair=co_chair, is_speaker=is_speaker)
+        paragraphs.append(
+            ParsedParagraph(
+                number=number, text=paragraph_text, passages=passages, topic=topic, heading=blocks[len(paragraphs)].heading
+            )
+        )
 
     count, country_count, lists = participants(paragraph_texts[0][1])
+    if blocks[0].listed:
+        # A table or a bullet list in paragraph 1 names the participants, one a cell.
+        lists = blocks[0].listed
+        count = count if count is not None else _count_only(paragraph_texts[0][1])
     people = [passage.person for paragraph in paragraphs for passage in paragraph.passages if passage.person]
     footnotes = [
         ParsedFootnote(block.number, "\n".join(collapse(line) for line in block.lines)) for block in footnote_blocks

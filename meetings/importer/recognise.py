@@ -17,9 +17,11 @@ from typing import Any
 import pycountry
 
 from actors.models import Actor, Region
-from meetings.models import PriorityGoal
+from meetings.goals import goals_in_force
 
-from .parse import SUPERSCRIPT_DIGITS, ParsedPassage, ParsedSummary, strip_bold
+from .limits import check_time
+from .parse import SUPERSCRIPT_DIGITS, ParsedPassage, ParsedSummary, parse_summary, strip_bold
+from .reference import EXTRA_COUNTRIES, ORGANISATIONS, KnownOrganisation
 
 COUNTRY, ORGANISATION, INSTITUTION, GROUP = (
     Actor.Kind.COUNTRY.value,
@@ -70,9 +72,17 @@ def norm(name: str) -> str:
     return name
 
 
+@dataclass(frozen=True)
+class _ExtraCountry:
+    """A country ISO 3166 does not list, in the shape of a pycountry record."""
+
+    alpha_2: str
+    name: str
+
+
 @cache
-def _iso_names() -> dict[str, pycountry.db.Country]:
-    names = {}
+def _iso_names() -> dict[str, Any]:
+    names: dict[str, Any] = {key: _ExtraCountry(code, name) for key, (code, name) in EXTRA_COUNTRIES.items()}
     for country in pycountry.countries:
         for attribute in ("name", "official_name", "common_name"):
             value = getattr(country, attribute, None)
@@ -81,6 +91,21 @@ def _iso_names() -> dict[str, pycountry.db.Country]:
     for alias, code in COUNTRY_ALIASES.items():
         names.setdefault(alias, pycountry.countries.get(alpha_2=code))
     return names
+
+
+@cache
+def _known_organisations() -> dict[str, KnownOrganisation]:
+    names: dict[str, KnownOrganisation] = {}
+    for organisation in ORGANISATIONS:
+        for key in (organisation.name, organisation.acronym, *organisation.other_names):
+            if key:
+                names.setdefault(norm(key), organisation)
+    return names
+
+
+def known_organisation(name: str) -> KnownOrganisation | None:
+    """One of the dialogue's usual organisations, by its name, acronym or other name, any case."""
+    return _known_organisations().get(norm(name))
 
 
 def iso_country(name: str) -> pycountry.db.Country | None:
@@ -104,6 +129,7 @@ class ActorMatch:
     parent: ActorMatch | None = None
     new: bool = False
     other_names: list[str] = field(default_factory=list)
+    organisation_kind: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "code": self.code}
@@ -272,7 +298,7 @@ class Recogniser:
                     shared = name in self.mention_names and self.mention_names[name] != actor
                     self.mention_names[name] = None if shared else actor
         self.mention_pattern = _name_pattern(tuple(sorted(self.mention_names, key=len, reverse=True)))
-        self.goal_numbers = set(PriorityGoal.objects.values_list("number", flat=True))
+        self.goal_numbers: set[int] = set()  # those in force on the meeting's date, once it is known
         self.regions = list(Region.objects.all())
         self.unrecognised: list[str] = []
         self._matches: dict[int | tuple[str, str], ActorMatch] = {}
@@ -294,7 +320,9 @@ class Recogniser:
     def _new_country(self, country: pycountry.db.Country, written: str) -> ActorMatch:
         key = ("country", country.alpha_2)
         if key not in self._matches:
-            name = " ".join(re.sub(r"^[Tt]he\s+", "", strip_bold(written)).split())
+            name = " ".join(re.sub(r"^[Tt]he\s+", "", strip_bold(written)).split()).strip(SUPERSCRIPT_DIGITS + "*")
+            if isinstance(country, _ExtraCountry):
+                name = country.name
             others = []
             for attribute in ("name", "official_name", "common_name"):
                 value = getattr(country, attribute, None)
@@ -302,6 +330,31 @@ class Recogniser:
                     others.append(value)
             self._matches[key] = ActorMatch(name, COUNTRY, country.alpha_2, written, new=True, other_names=others)
         return self._matches[key]
+
+    def _new_organisation(self, known: KnownOrganisation, written: str) -> ActorMatch:
+        # An organisation of the reference list that the database does not hold yet: by acronym, if any.
+        for key in (known.acronym, known.name, *known.other_names):
+            found = [actor for actor in self.by_key.get(norm(key), []) if actor.kind == ORGANISATION] if key else []
+            if len(found) == 1:
+                return self.for_actor(found[0], written)
+        key = ("organisation", norm(known.name))
+        if key not in self._matches:
+            self._matches[key] = ActorMatch(
+                known.name,
+                ORGANISATION,
+                known.acronym or None,
+                written,
+                new=True,
+                other_names=list(known.other_names),
+                organisation_kind=known.kind,
+            )
+        return self._matches[key]
+
+    def is_speaker(self, written: str) -> bool:
+        """Whether every name of a list ("Bulgaria, Romania and Moldova") is a known actor; nothing is reported."""
+        unknown: list[str] = []
+        found = self.match_list(written, (*SPEAKER_KINDS, INSTITUTION), unknown=unknown)
+        return bool(found) and not unknown
 
     def _institution(self, name: str, acronym: str, parent: ActorMatch, written: str) -> ActorMatch:
         if parent.actor is not None:
@@ -339,6 +392,11 @@ class Recogniser:
                     if existing is not None:
                         return self.for_actor(existing, written)
                     return self._new_country(country, name)
+        if ORGANISATION in kinds:
+            for candidate in candidates:
+                known = known_organisation(candidate)
+                if known is not None:
+                    return self._new_organisation(known, written)
         return None
 
     # -- lists of names
@@ -499,9 +557,18 @@ def _subject(number: int, passages: list[PassageEntry], topic: str, count: int |
     return ""
 
 
-def recognise_summary(parsed: ParsedSummary) -> Summary:
-    """Match every name of a parsed summary to an actor; report what matches nothing."""
+def summary_of_text(text: str) -> Summary:
+    """Parse and recognise a summary's text: the recogniser tells the parser which plain names are speakers."""
     recogniser = Recogniser()
+    parsed = parse_summary(text, is_speaker=recogniser.is_speaker)
+    recogniser.unrecognised.clear()  # the parser's questions report nothing
+    return recognise_summary(parsed, recogniser)
+
+
+def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = None) -> Summary:
+    """Match every name of a parsed summary to an actor; report what matches nothing."""
+    recogniser = recogniser or Recogniser()
+    recogniser.goal_numbers = set(goals_in_force(parsed.start_date))
     participants: list[ActorMatch] = []
     for text in parsed.participant_lists:
         for match in recogniser.match_list(text, (COUNTRY, ORGANISATION)):
@@ -577,6 +644,7 @@ def recognise_summary(parsed: ParsedSummary) -> Summary:
     for index, paragraph in enumerate(parsed.paragraphs):
         entries = []
         for passage in paragraph.passages:
+            check_time()
             speakers = speakers_of(passage)
             person = people_by_parsed.get(id(passage.person)) if passage.person else None
             goals = [number for number in passage.goals if number in recogniser.goal_numbers]
@@ -597,7 +665,9 @@ def recognise_summary(parsed: ParsedSummary) -> Summary:
                 )
             )
         last = index == len(parsed.paragraphs) - 1
-        subject = _subject(paragraph.number, entries, paragraph.topic, parsed.participant_count, last)
+        subject = paragraph.heading[:200] or _subject(
+            paragraph.number, entries, paragraph.topic, parsed.participant_count, last
+        )
         paragraphs.append(ParagraphEntry(number=paragraph.number, subject=subject, passages=entries))
 
     warnings = list(parsed.warnings)
