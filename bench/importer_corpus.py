@@ -26,7 +26,9 @@ def main() -> None:
         for name in NAMES:
             summary = read(name, Path(folder))
             scores = score(summary, expected(name))
-            figures = ", ".join(f"{kind} {value.right}/{value.total} ({value.share:.0%})" for kind, value in scores.items())
+            figures = ", ".join(
+                f"{kind} {value.right}/{value.total} ({value.share:.0%})" for kind, value in scores.items()
+            )
             sys.stdout.write(f"{name}: {figures}; reported {len(summary.unrecognised)}: {summary.unrecognised}\n")
             for kind, value in scores.items():
                 for problem in value.wrong:

@@ -6,6 +6,7 @@ and runs in one transaction, so that a failed import leaves nothing behind.
 
 import datetime
 import re
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -273,18 +274,96 @@ def meeting_slug_for(summary: Summary) -> str:
     return _unique_slug(Meeting, slugify(f"{summary.start_date:%Y-%m-%d} {summary.title}") or "meeting")
 
 
+def meeting_for_summary(summary: Summary) -> Meeting | None:
+    """The meeting a summary already stands for: the same series, the same first day."""
+    if not summary.title or summary.start_date is None:
+        return None
+    name = series_name_for(summary.title)
+    return (
+        Meeting.objects.filter(series__name__iexact=name, start_date=summary.start_date)
+        .select_related("series")
+        .order_by("pk")
+        .first()
+    )
+
+
+def editable_draft_for(*, meeting: Meeting, user: Any = None) -> Meeting:
+    """The draft that importing a summary again may change in place of `meeting`.
+
+    A draft is its own. A published or withdrawn meeting must not change under its readers: that will be
+    "unpublished changes awaiting a Publisher" (the revisions of published meetings); until those exist,
+    the import is refused with a message, and the live record stays exactly as it is.
+    """
+    if meeting.status != Meeting.Status.DRAFT:
+        raise SummaryError(
+            f"“{meeting.title}” of {meeting.start_date:%-d %B %Y} is already {meeting.get_status_display().lower()}: "
+            "importing its summary again would change the public record. Correct the published meeting in the "
+            "admin instead, or make it a draft first."
+        )
+    return meeting
+
+
+def meeting_changes(*, meeting: Meeting, summary: Summary) -> list[str]:
+    """What saving `summary` over `meeting` would change, in words for the officer (nothing is saved)."""
+    changes = []
+    for label, old, new in (
+        ("Title", meeting.title, summary.title),
+        ("Place", meeting.location, summary.location),
+        ("Last day", meeting.end_date, summary.end_date),
+        ("Format", meeting.format, summary.format),
+        ("Number of participants", meeting.participant_count, summary.participant_count),
+    ):
+        if (old or None) != (new or None):
+            changes.append(f"{label}: “{old or '–'}” becomes “{new or '–'}”.")
+    before = set(meeting.participants.values_list("name", flat=True))
+    after = {match.name for match in summary.participants}
+    after |= {match.name for match in (summary.chair, summary.co_chair, summary.secretariat) if match}
+    if after - before:
+        changes.append("New participants: " + ", ".join(sorted(after - before)) + ".")
+    if before - after:
+        changes.append("No longer participants: " + ", ".join(sorted(before - after)) + ".")
+    old_paragraphs = {number: " ".join(texts) for number, texts in _texts_by_paragraph(meeting).items()}
+    new_paragraphs = {paragraph.number: paragraph.text for paragraph in summary.paragraphs}
+    for number in sorted(set(old_paragraphs) | set(new_paragraphs)):
+        if number not in new_paragraphs:
+            changes.append(f"Paragraph {number} is removed.")
+        elif number not in old_paragraphs:
+            changes.append(f"Paragraph {number} is added.")
+        elif old_paragraphs[number] != new_paragraphs[number]:
+            changes.append(f"Paragraph {number} is changed.")
+    old_notes = list(meeting.footnotes.values_list("text", flat=True))
+    if old_notes != [text for _number, text in summary.footnotes]:
+        changes.append("The footnotes are changed.")
+    return changes
+
+
+def _texts_by_paragraph(meeting: Meeting) -> dict[int, list[str]]:
+    texts: dict[int, list[str]] = {number: [] for number in meeting.paragraphs.values_list("number", flat=True)}
+    passages = Passage.objects.filter(paragraph__meeting=meeting).order_by("paragraph__number", "order")
+    for number, text in passages.values_list("paragraph__number", "text"):
+        texts.setdefault(number, []).append(text)
+    return texts
+
+
 @transaction.atomic
 def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "") -> Meeting:
-    """Save a recognised summary as a new meeting: a draft, unless `publish` makes it public now.
+    """Save a recognised summary as a meeting: a draft, unless `publish` makes it public now.
 
-    New countries (from the ISO list), institutions, people and positions are created; names that
-    were not recognised are left out (they are in `summary.unrecognised` for the person importing).
+    New countries (from the ISO list), organisations, institutions, people and positions are created;
+    names that were not recognised are left out (they are in `summary.unrecognised` for the person
+    importing). The same summary imported again (same series, same first day) updates that meeting's
+    draft instead (`meeting_reimport`): never a second meeting.
     """
     if not summary.title:
         raise SummaryError("The summary has no title above paragraph 1, so the meeting cannot be saved.")
     if summary.start_date is None:
         raise SummaryError("The summary gives no date (e.g. “Online, 2 December 2020”), so it cannot be saved.")
-    actors = _Actors()
+    existing = meeting_for_summary(summary)
+    if existing is not None:
+        meeting_reimport(meeting=existing, summary=summary)
+        if publish:
+            meeting_publish(meeting=existing)
+        return existing
     series = series_get_or_create(name=series_name_for(summary.title))
     meeting = Meeting(
         series=series,
@@ -299,7 +378,35 @@ def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "") -
     )
     meeting.full_clean()
     meeting.save()
+    _meeting_fill(meeting, summary)
+    if publish:
+        meeting_publish(meeting=meeting)
+    return meeting
 
+
+@transaction.atomic
+def meeting_reimport(*, meeting: Meeting, summary: Summary, user: Any = None) -> list[str]:
+    """Put a summary imported again over the draft of its meeting; returns what changed, in words."""
+    draft = editable_draft_for(meeting=meeting, user=user)
+    changes = meeting_changes(meeting=draft, summary=summary)
+    Passage.objects.filter(paragraph__meeting=draft).delete()
+    draft.paragraphs.all().delete()
+    draft.participations.all().delete()
+    draft.footnotes.all().delete()
+    draft.title, draft.start_date, draft.end_date = summary.title, summary.start_date, summary.end_date
+    draft.format, draft.location = summary.format, summary.location
+    draft.participant_count = summary.participant_count
+    draft.version += 1  # an editor's form opened before the import is now stale
+    draft._change_reason = "Imported again from its summary"
+    draft.full_clean()
+    draft.save()
+    _meeting_fill(draft, summary)
+    return changes
+
+
+def _meeting_fill(meeting: Meeting, summary: Summary) -> None:
+    """Participations, officials, paragraphs, passages and footnotes of a saved meeting, from its summary."""
+    actors = _Actors()
     roles: dict[int, tuple[str, Actor | None]] = {}
     for match in summary.participants:
         roles[actors(match).pk] = (Participation.Role.PARTICIPANT, None)
@@ -352,7 +459,3 @@ def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "") -
         footnote = Footnote(meeting=meeting, number=number, text=text)
         footnote.full_clean()
         footnote.save()
-
-    if publish:
-        meeting_publish(meeting=meeting)
-    return meeting

@@ -1,4 +1,4 @@
-"""The Word summary of the held-out corpus, built as Word writes one (tests/data/corpus/tbilisi-2023.yaml has its records).
+"""The Word summary of the held-out corpus, built as Word writes one (its records: tests/data/corpus/tbilisi-2023.yaml).
 
 Automatic numbering that goes on past unnumbered headings, a list inside a paragraph that restarts at 1,
 real footnotes (one numbered with a list in it, two with custom marks "*" and "**"), participants in a
@@ -53,9 +53,7 @@ def _numbering(document) -> None:
 
 def _numbered(paragraph, num_id: str, level: int = 0):
     properties = paragraph._p.get_or_add_pPr()
-    properties.append(
-        parse_xml(f'<w:numPr {NS}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>')
-    )
+    properties.append(parse_xml(f'<w:numPr {NS}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
     return paragraph
 
 
@@ -79,7 +77,7 @@ def _runs(paragraph, *pieces):
             bold = "<w:rPr><w:b/></w:rPr>" if len(piece) > 2 and piece[2] == "bold" else ""
             paragraph._p.append(
                 parse_xml(
-                    f'<w:{tag} {NS} w:id="{abs(hash(piece[1])) % 10000}" w:author="Officer" w:date="2023-10-20T10:00:00Z">'
+                    f'<w:{tag} {NS} w:id="{len(piece[1])}" w:author="Officer" w:date="2023-10-20T10:00:00Z">'
                     f'<w:r>{bold}<w:{text_tag} xml:space="preserve">{piece[1]}</w:{text_tag}></w:r></w:{tag}>'
                 )
             )
@@ -116,7 +114,7 @@ def _part(document, name: str, content_type: str, relationship: str, xml: str) -
 
 
 FOOTNOTES = (
-    f'<w:footnotes {NS}>'
+    f"<w:footnotes {NS}>"
     '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
     '<w:footnote w:id="2"><w:p><w:r><w:t xml:space="preserve">*</w:t></w:r><w:r><w:t xml:space="preserve"> This '
     "designation is without prejudice to positions on status, and is in line with UNSCR 1244/1999 and the ICJ "

@@ -184,17 +184,31 @@ def test_markdown_sample_hybrid_with_a_group_and_an_acronym(actors):
     assert Footnote.objects.get(meeting=meeting).text == "Adopted in Istanbul in 2019."
 
 
-def test_slugs_are_made_unique_and_publish_publishes(actors):
+def test_importing_again_updates_the_draft_and_publish_publishes(actors, tmp_path):
     run(MINISTERIAL)
+    first = Meeting.objects.get()
+    changed = tmp_path / MINISTERIAL.name
+    changed.write_text(MINISTERIAL.read_text().replace("Serbia", "Albania", 1))
     before = timezone.now()
-    run(MINISTERIAL, publish=True)
-    first, second = Meeting.objects.order_by("pk")
-    assert first.slug == "2021-05-03-sixth-ministerial-conference"
-    assert second.slug == "2021-05-03-sixth-ministerial-conference-2"
-    assert first.status == Meeting.Status.DRAFT
-    assert second.status == Meeting.Status.PUBLISHED and before <= second.published_at <= timezone.now()
-    assert list(Meeting.objects.published()) == [second]
+    out, _err = run(changed, publish=True)
+    meeting = Meeting.objects.get()  # still one meeting: the same series on the same day
+    assert meeting.pk == first.pk and meeting.slug == "2021-05-03-sixth-ministerial-conference"
+    assert "was imported before: its draft is updated" in out
+    assert "New participants: Albania." in out and "No longer participants: Serbia." in out
+    assert "Paragraph 1 is changed." in out and "Paragraph 3 is changed." not in out
+    assert meeting.status == Meeting.Status.PUBLISHED and before <= meeting.published_at <= timezone.now()
+    assert list(Meeting.objects.published()) == [meeting]
     assert MeetingSeries.objects.count() == 1
+
+
+def test_a_published_meeting_is_not_changed_by_importing_it_again(actors):
+    run(MINISTERIAL, publish=True)
+    meeting = Meeting.objects.get()
+    passages = list(Passage.objects.filter(paragraph__meeting=meeting).values_list("pk", "text"))
+    with pytest.raises(CommandError, match="is already published: importing its summary again would change"):
+        run(MINISTERIAL)
+    assert list(Passage.objects.filter(paragraph__meeting=meeting).values_list("pk", "text")) == passages
+    assert Meeting.objects.count() == 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,7 +329,7 @@ def test_a_slug_that_is_taken_is_refused(actors):
     run(MINISTERIAL, slug="taken")
     before = row_counts()
     with pytest.raises(CommandError, match="could not be saved: slug: Meeting with this Slug already exists"):
-        run(MINISTERIAL, slug="taken")
+        run(ISTANBUL, slug="taken")
     assert row_counts() == before
 
 

@@ -36,7 +36,11 @@ def test_a_numbered_list_in_one_paragraph_is_split_into_its_sentences():
     [paragraph] = summary.paragraphs
     sentences = split_sentences(paragraph.text)
     # "Dr. Smith" and "e.g. Ministry" do not end a sentence; "spoke. Hungary" does.
-    assert sentences[:3] == ["The meeting discussed: 1.", "Dr. Smith of the e.g. Ministry spoke.", "Hungary replied. 2."]
+    assert sentences[:3] == [
+        "The meeting discussed: 1.",
+        "Dr. Smith of the e.g. Ministry spoke.",
+        "Hungary replied. 2.",
+    ]
     assert len(sentences) == 2 * paragraph.text.count("Hungary replied.") + 1
 
 

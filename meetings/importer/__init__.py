@@ -40,7 +40,9 @@ def max_bytes_for(name: str) -> int:
 
 
 def _too_large(size: int, limit: int) -> SummaryError:
-    return SummaryError(f"The file is {size / 1024 / 1024:.1f} MB; a summary may be at most {limit // 1024 // 1024} MB.")
+    return SummaryError(
+        f"The file is {size / 1024 / 1024:.1f} MB; a summary may be at most {limit // 1024 // 1024} MB."
+    )
 
 
 def _decode(data: bytes) -> str:

@@ -166,6 +166,10 @@ class _Numbering:
         return re.sub(r"%([1-9])", label, definition.text or "%1."), abstract_id
 
 
+_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"),
+          (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))  # fmt: skip
+
+
 def _format(value: int, number_format: str) -> str:
     if number_format in ("lowerLetter", "upperLetter"):
         letters = ""
@@ -175,8 +179,7 @@ def _format(value: int, number_format: str) -> str:
         return letters.upper() if number_format == "upperLetter" else letters
     if number_format in ("lowerRoman", "upperRoman"):
         numerals = ""
-        for amount, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                                (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):  # fmt: skip
+        for amount, numeral in _ROMAN:
             count, value = divmod(value, amount)
             numerals += numeral * count
         return numerals.upper() if number_format == "upperRoman" else numerals
@@ -193,7 +196,10 @@ class _Reader:
         self.numbering = _Numbering(parts.get("word/numbering.xml"))
         self.notes = {
             kind: {note.get(f"{_W}id", ""): note for note in root.iter(f"{_W}{kind}")}
-            for kind, root in (("footnote", parts.get("word/footnotes.xml")), ("endnote", parts.get("word/endnotes.xml")))
+            for kind, root in (
+                ("footnote", parts.get("word/footnotes.xml")),
+                ("endnote", parts.get("word/endnotes.xml")),
+            )
             if root is not None
         }
         self.note_order: list[tuple[str, str, int]] = []  # kind, id, number given
@@ -417,7 +423,7 @@ def docx_to_text(data: bytes) -> str:
     assert document is not None
     lines = reader.body(document)
     lines += reader.notes_text()
-    last = max([number for number in reader.note_numbers.values()], default=0) - len(reader.custom_notes)
+    last = max(reader.note_numbers.values(), default=0) - len(reader.custom_notes)
     text = "\n".join(lines).strip() + "\n"
     return re.sub("\x00(\\d+)\x00", lambda match: superscript(last + int(match[1])), text)
 

@@ -571,12 +571,17 @@ def name_run(text: str) -> tuple[str, str]:
         taken.pop()
     name = " ".join(taken).replace(" ,", ",").rstrip(",")
     return re.sub(r"^(?:[Tt]he)\s+", "", name), after
+
+
 _SEPARATOR = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
 _BOLD_LEAD = re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?P<bolds>\*\*[^*]+\*\*(?:{_SEPARATOR}(?:the\s+)?\*\*[^*]+\*\*)*)")
 _ROLE_WORDS = [
     ("co_chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Co-?[Cc]hair(?:s|manship|person)?\b")),
     ("chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Chair(?:manship|person)?\b")),
-    ("secretariat", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+|[A-Z]{{2,10}}\s+)?Secretariat\b")),
+    (
+        "secretariat",
+        re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+|[A-Z]{{2,10}}\s+)?Secretariat\b"),
+    ),
 ]
 _NARRATION = re.compile(
     rf"^{_INTRO}(?:[Tt]he\s+|[Ss]everal\s+|[Mm]any\s+|[Mm]ost\s+|[Aa]ll\s+|[Ss]ome\s+|[Oo]ther\s+|[Nn]umerous\s+"
@@ -898,7 +903,11 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
         passages = split_passages(paragraph_text, chair=chair, co_chair=co_chair, is_speaker=is_speaker)
         paragraphs.append(
             ParsedParagraph(
-                number=number, text=paragraph_text, passages=passages, topic=topic, heading=blocks[len(paragraphs)].heading
+                number=number,
+                text=paragraph_text,
+                passages=passages,
+                topic=topic,
+                heading=blocks[len(paragraphs)].heading,
             )
         )
 

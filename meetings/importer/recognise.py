@@ -219,6 +219,7 @@ class Summary:
     footnotes: list[tuple[int, str]]
     unrecognised: list[str]
     warnings: list[str]
+    left_out: list[str] = field(default_factory=list)  # names the officer chose to leave out
 
     @property
     def new_actors(self) -> list[ActorMatch]:
@@ -261,6 +262,7 @@ class Summary:
             "new_actors": [match.to_dict() for match in self.new_actors],
             "unrecognised": self.unrecognised,
             "warnings": self.warnings,
+            "left_out": self.left_out,
         }
 
 
@@ -279,7 +281,8 @@ _MAX_JOIN = 6
 class Recogniser:
     """The actors, goals and regions of the database, indexed once, and what has been recognised so far."""
 
-    def __init__(self) -> None:
+    def __init__(self, names: dict[str, list] | None = None) -> None:
+        self.left_out: list[str] = []
         self.actors = list(Actor.objects.select_related("parent"))
         self.by_key: dict[str, list[Actor]] = {}
         for actor in self.actors:
@@ -302,12 +305,47 @@ class Recogniser:
         self.regions = list(Region.objects.all())
         self.unrecognised: list[str] = []
         self._matches: dict[int | tuple[str, str], ActorMatch] = {}
+        self.decided = self._decisions(names or {})
+
+    def _decisions(self, names: dict[str, list]) -> dict[str, ActorMatch | None]:
+        """The officer's answers for names the importer did not know, by norm() of the name as written:
+
+        ["actor", pk] (an existing actor), ["organisation", name, acronym], ["country", name, ISO code], or
+        ["omit"] (left out, on purpose). A name and its acronym in brackets both stand for the answer.
+        """
+        by_pk = {actor.pk: actor for actor in self.actors}
+        decided: dict[str, ActorMatch | None] = {}
+        for written, answer in names.items():
+            match: ActorMatch | None = None
+            if answer[0] == "actor" and answer[1] in by_pk:
+                match = self.for_actor(by_pk[answer[1]], written)
+            elif answer[0] == "organisation":
+                match = ActorMatch(answer[1], ORGANISATION, answer[2] or None, written, new=True)
+            elif answer[0] == "country":
+                existing = self.by_iso.get(answer[2])
+                match = self.for_actor(existing, written) if existing else None
+                match = match or ActorMatch(answer[1], COUNTRY, answer[2], written, new=True)
+            elif answer[0] != "omit":
+                continue
+            decided[norm(written)] = match
+            acronym = _ACRONYM.match(written)
+            if acronym and match is not None:
+                decided.setdefault(norm(acronym["acronym"]), match)
+                decided.setdefault(norm(acronym["name"]), match)
+            if match is not None and match.new:
+                for key in (match.name, match.code or ""):
+                    if key:
+                        decided.setdefault(norm(key), match)
+        return decided
 
     # -- single names
 
     def report(self, written: str) -> None:
         written = " ".join(strip_bold(written).split()).strip(" ,.;:")
-        if written and written not in self.unrecognised:
+        if norm(written) in self.decided:  # the officer chose to leave it out
+            if written not in self.left_out:
+                self.left_out.append(written)
+        elif written and written not in self.unrecognised:
             self.unrecognised.append(written)
 
     def for_actor(self, actor: Actor, written: str) -> ActorMatch:
@@ -380,6 +418,10 @@ class Recogniser:
         acronym = _ACRONYM.match(name)
         if acronym:
             candidates += [acronym["name"], acronym["acronym"]] if by_acronym else [acronym["name"]]
+        for candidate in candidates:
+            decided = self.decided.get(norm(candidate))
+            if decided is not None and decided.kind in kinds:
+                return decided
         for candidate in candidates:
             found = [actor for actor in self.by_key.get(norm(candidate), []) if actor.kind in kinds]
             if len(found) == 1:
@@ -557,11 +599,17 @@ def _subject(number: int, passages: list[PassageEntry], topic: str, count: int |
     return ""
 
 
-def summary_of_text(text: str) -> Summary:
-    """Parse and recognise a summary's text: the recogniser tells the parser which plain names are speakers."""
-    recogniser = Recogniser()
+def summary_of_text(
+    text: str, names: dict[str, list] | None = None, *, recogniser: Recogniser | None = None
+) -> Summary:
+    """Parse and recognise a summary's text: the recogniser tells the parser which plain names are speakers.
+
+    `names` holds the officer's answers for names not recognised before (see `meetings.importer.review`).
+    """
+    recogniser = recogniser or Recogniser(names)
     parsed = parse_summary(text, is_speaker=recogniser.is_speaker)
     recogniser.unrecognised.clear()  # the parser's questions report nothing
+    recogniser.left_out.clear()
     return recognise_summary(parsed, recogniser)
 
 
@@ -697,4 +745,5 @@ def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = Non
         footnotes=[(footnote.number, footnote.text) for footnote in parsed.footnotes],
         unrecognised=recogniser.unrecognised,
         warnings=warnings,
+        left_out=recogniser.left_out,
     )

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from meetings.importer import SummaryError, summary_from_file
-from meetings.services import meeting_import
+from meetings.services import meeting_for_summary, meeting_import, meeting_publish, meeting_reimport
 
 
 class Command(BaseCommand):
@@ -37,7 +37,16 @@ class Command(BaseCommand):
             if dry_run:
                 say.write("Dry run: nothing was saved.")
                 return
-            meeting = meeting_import(summary=summary, publish=publish, slug=slug)
+            existing = meeting_for_summary(summary)
+            if existing is not None:
+                # The same summary again (same series, same first day): its draft is updated, never doubled.
+                changes = meeting_reimport(meeting=existing, summary=summary)
+                meeting = meeting_publish(meeting=existing) if publish else existing
+                say.write(f"“{meeting.title}” ({meeting.slug}) was imported before: its draft is updated.")
+                for change in changes or ["Nothing changed."]:
+                    say.write(f"  {change}")
+            else:
+                meeting = meeting_import(summary=summary, publish=publish, slug=slug)
         except SummaryError as error:
             raise CommandError(str(error)) from error
         except ValidationError as error:
