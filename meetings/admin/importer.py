@@ -1,7 +1,9 @@
-"""“Import a summary” in the admin: upload a summary, review what was recognised, save it as a draft.
+"""“Import a summary” in the admin: upload a summary, review and correct what was recognised, save it as a draft.
 
-Between the review and the save, the uploaded *text* waits in the session under a random token; the
-browser sends back only the token, never the parsed structure, and saving parses the text again.
+Between the review and the save, the uploaded *text* and the officer's corrections (plain data, see
+`meetings.importer.review`) wait in the session under a random token; the browser sends back the token and
+the review's form, never the parsed structure, and every round parses the text again with the corrections.
+The review is one form that works without JavaScript: "Apply" shows it again corrected, "Save" saves.
 The slug is fixed when the review is shown, so that a second "Save" of the same review (a double
 click, even two requests at once) finds the meeting the first one saved instead of making another:
 the database's unique slug lets only one of them through.
@@ -25,11 +27,22 @@ from django.utils.translation import gettext_lazy
 
 from actors.models import Actor
 
+from ..goals import goals_in_force
 from ..importer import ActorMatch, Summary, SummaryError, max_bytes_for, read_text, summary_from_text, time_budget
-from ..importer.parse import strip_bold
+from ..importer.parse import split_sentences, strip_bold
 from ..importer.recognise import ParagraphEntry, PassageEntry
-from ..models import Meeting, Participation, PriorityGoal
-from ..services import meeting_import, meeting_slug_for
+from ..importer.review import (
+    FORMATS,
+    Corrections,
+    goals_text,
+    name_answer,
+    passage_key,
+    speakers_text,
+    split_written,
+    summary_with,
+)
+from ..models import Meeting, Participation
+from ..services import editable_draft_for, meeting_changes, meeting_for_summary, meeting_import, meeting_slug_for
 
 logger = logging.getLogger(__name__)
 
@@ -125,10 +138,37 @@ class PassageRow:
     excerpt: str
     full_text: str
     goals: list[tuple[int, str]]  # number and title
+    key: str = ""
+    speakers: str = ""  # as the form shows them: "Albania; Serbia"
+    goal_numbers: str = ""  # "2, 4"
+    sentences: int = 1
+    last: bool = False
 
     @property
     def is_cut(self) -> bool:
         return self.excerpt != self.full_text
+
+    @property
+    def problem(self) -> bool:
+        """An intervention whose speaker is not known, or an official without a post."""
+        person = self.entry.person
+        return (self.entry.kind == "intervention" and not self.entry.speakers) or bool(
+            person and person.affiliation is None
+        )
+
+    @property
+    def split_points(self) -> range:
+        return range(1, self.sentences)
+
+
+@dataclass
+class NameRow:
+    """An unrecognised name, with what the officer may do with it."""
+
+    index: int
+    written: str
+    name: str
+    acronym: str
 
 
 def participant_rows(summary: Summary) -> list[ParticipantRow]:
@@ -147,17 +187,94 @@ def participant_rows(summary: Summary) -> list[ParticipantRow]:
     return list(rows.values())
 
 
-def paragraph_rows(summary: Summary) -> list[tuple[ParagraphEntry, list[PassageRow]]]:
-    goal_titles = dict(PriorityGoal.objects.values_list("number", "title"))
+def paragraph_rows(summary: Summary) -> list[tuple[ParagraphEntry, list[PassageRow], bool]]:
+    """Each paragraph, its passages as the form shows them, and whether it needs the officer's attention."""
+    goal_titles = {number: goal.title for number, goal in goals_in_force(summary.start_date).items()}
     rows = []
     for paragraph in summary.paragraphs:
         passages = []
-        for entry in paragraph.passages:
+        for index, entry in enumerate(paragraph.passages):
             plain = strip_bold(entry.text)
             goals = [(number, goal_titles.get(number, "")) for number in entry.goals]
-            passages.append(PassageRow(entry, Truncator(plain).words(EXCERPT_WORDS), plain, goals))
-        rows.append((paragraph, passages))
+            passages.append(
+                PassageRow(
+                    entry,
+                    Truncator(plain).words(EXCERPT_WORDS),
+                    plain,
+                    goals,
+                    key=passage_key(paragraph.number, entry.text),
+                    speakers=speakers_text(entry),
+                    goal_numbers=goals_text(entry),
+                    sentences=len(split_sentences(entry.text)),
+                    last=index == len(paragraph.passages) - 1,
+                )
+            )
+        rows.append((paragraph, passages, any(row.problem for row in passages)))
     return rows
+
+
+def name_rows(summary: Summary) -> list[NameRow]:
+    return [NameRow(index, written, *split_written(written)) for index, written in enumerate(summary.unrecognised)]
+
+
+def _actor_by_name(name: str) -> Actor | None:
+    """The actor the officer picked in the type-ahead: by name, acronym or another name, any case."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    found = Actor.objects.filter(name__iexact=name).first() or Actor.objects.filter(short_name__iexact=name).first()
+    if found is None:
+        for actor in Actor.objects.filter(other_names__icontains=name):
+            if name.casefold() in {line.strip().casefold() for line in actor.other_names.splitlines()}:
+                return actor
+    return found
+
+
+def corrections_from_post(data, corrections: Corrections) -> tuple[Corrections, list[str]]:
+    """The corrections of one round of the review, added to those of the rounds before; and what was refused."""
+    problems = []
+    for index in range(int(data.get("names-count") or 0)):
+        written = data.get(f"name-{index}-written", "")
+        action = data.get(f"name-{index}-action", "")
+        if not written or not action:
+            continue
+        actor = _actor_by_name(data.get(f"name-{index}-actor", "")) if action == "map" else None
+        answer = name_answer(
+            action,
+            actor_pk=actor.pk if actor else None,
+            name=data.get(f"name-{index}-name", ""),
+            acronym=data.get(f"name-{index}-acronym", ""),
+            iso=data.get(f"name-{index}-iso", ""),
+        )
+        if answer is None:
+            problems.append(
+                _("“%(name)s”: choose an existing actor from the list, or give a name (and, for a country, its "
+                  "two-letter ISO code).") % {"name": written}
+            )  # fmt: skip
+            continue
+        corrections.names[written] = answer
+    for field in ("title", "start_date", "end_date", "location", "format"):
+        value = data.get(f"meeting-{field}")
+        if value is not None and value != data.get(f"meeting-{field}-shown", ""):
+            corrections.meeting[field] = value
+    for role in ("chair", "co_chair", "secretariat"):
+        value = data.get(f"role-{role}")
+        if value is not None and value != data.get(f"role-{role}-shown", ""):
+            corrections.roles[role] = value
+    keys = data.getlist("passage-keys") if hasattr(data, "getlist") else []
+    for key in keys:
+        edit = dict(corrections.passages.get(key, {}))
+        for field in ("speakers", "goals"):
+            value = data.get(f"passage-{key}-{field}")
+            if value is not None and value != data.get(f"passage-{key}-{field}-shown", ""):
+                edit[field] = value
+        if edit:
+            corrections.passages[key] = edit
+        if data.get(f"passage-{key}-split", "").isdigit():
+            corrections.structure.append(["split", key, int(data[f"passage-{key}-split"])])
+        if data.get(f"passage-{key}-merge"):
+            corrections.structure.append(["merge", key])
+    return corrections, problems
 
 
 def meeting_slug(summary: Summary, chosen: str) -> str:
@@ -173,7 +290,7 @@ def meeting_slug(summary: Summary, chosen: str) -> str:
 
 
 class ImportSummaryAdminMixin:
-    """Adds “Import a summary” (upload, review, save as draft) to the meeting admin."""
+    """Adds “Import a summary” (upload, review and correct, save as draft) to the meeting admin."""
 
     import_form_template = "admin/meetings/meeting/import_form.html"
     import_review_template = "admin/meetings/meeting/import_review.html"
@@ -221,31 +338,59 @@ class ImportSummaryAdminMixin:
         pending = dict(request.session.get(SESSION_KEY, {}))
         while len(pending) >= MAX_PENDING:
             pending.pop(next(iter(pending)))  # dicts keep their order: the oldest goes first
-        pending[token] = {"name": name, "text": form.text, "slug": slug}
+        pending[token] = {"name": name, "text": form.text, "slug": slug, "corrections": {}}
         request.session[SESSION_KEY] = pending
         return self._review(request, summary, name, slug=slug, token=token)
 
     def _review(
-        self, request: HttpRequest, summary: Summary, name: str, *, slug="", token="", error=""
+        self, request: HttpRequest, summary: Summary, name: str, *, slug="", token="", error="", problems=()
     ) -> HttpResponse:
+        existing = meeting_for_summary(summary)
+        changes = meeting_changes(meeting=existing, summary=summary) if existing is not None else []
+        paragraphs = paragraph_rows(summary)
+        unspoken = [
+            (paragraph.number, row)
+            for paragraph, rows, _problem in paragraphs
+            for row in rows
+            if row.entry.kind == "intervention" and not row.entry.speakers
+        ]
         context = self._import_context(
             request,
             subtitle=name,
             file_name=name,
             summary=summary,
-            can_save=bool(token),
+            can_save=bool(token and summary.title and summary.start_date),
             slug=slug,
             token=token,
             error=error,
+            problems=list(problems),
             participants=participant_rows(summary),
-            paragraphs=paragraph_rows(summary),
+            paragraphs=paragraphs,
+            names=name_rows(summary),
+            roles=[
+                ("chair", _("Chair"), summary.chair),
+                ("co_chair", _("Co-Chair"), summary.co_chair),
+                ("secretariat", _("Secretariat"), summary.secretariat),
+            ],
+            unspoken=unspoken,
+            unposted=[person for person in summary.people if person.affiliation is None],
+            existing=existing,
+            existing_is_draft=existing is not None and existing.status == Meeting.Status.DRAFT,
+            existing_url=self._change_url(existing) if existing is not None else "",
+            changes=changes,
+            actor_names=list(
+                Actor.objects.filter(kind__in=[Actor.Kind.COUNTRY, Actor.Kind.ORGANISATION, Actor.Kind.GROUP])
+                .order_by("name")
+                .values_list("name", flat=True)
+            ),
+            formats=[(value, Meeting.Format(value).label) for value in FORMATS if value in Meeting.Format],
             passage_count=sum(len(paragraph.passages) for paragraph in summary.paragraphs),
             format_label=Meeting.Format(summary.format).label if summary.format in Meeting.Format else summary.format,
         )
         return TemplateResponse(request, self.import_review_template, context)
 
     def import_save_view(self, request: HttpRequest) -> HttpResponse:
-        """Step 3: save the reviewed summary as a draft meeting, once, and open it."""
+        """Step 3: apply the review's corrections and show it again ("Apply"), or save the draft once and open it."""
         self._check_import_permission(request)
         request.current_app = self.admin_site.name
         upload_url = reverse(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_import")
@@ -266,26 +411,42 @@ class ImportSummaryAdminMixin:
             messages.error(request, _("This summary was saved, but its meeting has since been deleted."))
             return HttpResponseRedirect(upload_url)
 
+        corrections, problems = corrections_from_post(request.POST, Corrections.from_data(entry.get("corrections")))
+        entry = {**entry, "corrections": corrections.to_data()}
+        pending[token] = entry
+        request.session[SESSION_KEY] = pending
         try:
             # Parsed again, from the text kept on the server: the names are matched to today's actors.
-            summary = summary_from_text(entry["text"])
+            summary = summary_with(entry["text"], corrections)
         except SummaryError as error:
             messages.error(request, str(error))
             return HttpResponseRedirect(upload_url)
+        if "_apply" in request.POST or problems:
+            return self._review(request, summary, entry["name"], slug=entry["slug"], token=token, problems=problems)
+        if not (summary.title and summary.start_date):
+            error = _("A meeting needs a title and a date: give them under “The meeting”.")
+            return self._review(request, summary, entry["name"], slug=entry["slug"], token=token, error=error)
+
         # The same review saved before: by a first click, or by one a moment ago that took the slug.
-        identical = Meeting.objects.filter(slug=entry["slug"], title=summary.title, start_date=summary.start_date)
+        identical = Meeting.objects.filter(slug=entry["slug"], start_date=summary.start_date)
         meeting = identical.first()
         if meeting is not None:
             return self._already_saved(request, meeting, pending=pending, token=token)
+        existing = meeting_for_summary(summary)
+        changes: list[str] = []
         try:
+            if existing is not None:
+                # The same meeting imported again: its draft is updated, never a second meeting.
+                editable_draft_for(meeting=existing, user=request.user)
+                changes = meeting_changes(meeting=existing, summary=summary)
             meeting = meeting_import(summary=summary, publish=False, slug=entry["slug"])
         except (IntegrityError, ValidationError, SummaryError) as error:
             meeting = identical.first()
             if meeting is not None:
                 return self._already_saved(request, meeting, pending=pending, token=token)
             problems = error.messages if isinstance(error, ValidationError) else [str(error)]
-            messages.error(request, _("The meeting could not be saved: %s") % " ".join(problems))
-            return HttpResponseRedirect(upload_url)
+            error_text = _("The meeting could not be saved: %s") % " ".join(problems)
+            return self._review(request, summary, entry["name"], slug=entry["slug"], token=token, error=error_text)
         except OperationalError:
             # SQLite refuses a second writer at once ("database is locked"), e.g. the other click's save.
             logger.warning("The import of %r met a busy database", entry["name"], exc_info=True)
@@ -296,14 +457,24 @@ class ImportSummaryAdminMixin:
             return self._review(request, summary, entry["name"], slug=entry["slug"], token=token, error=busy)
 
         self._remember_saved(request, pending, token, meeting)
-        self.log_addition(request, meeting, _("Imported from the summary file “%s”.") % entry["name"])
-        messages.success(
-            request,
-            _("“%(title)s” was saved as a draft with %(paragraphs)d paragraphs. Check it, then publish it.")
-            % {"title": meeting.title, "paragraphs": len(summary.paragraphs)},
-        )
+        if existing is not None:
+            self.log_change(request, meeting, _("Imported again from the summary file “%s”.") % entry["name"])
+            messages.success(
+                request,
+                _("“%(title)s” was imported before: its draft is updated. %(changes)s")
+                % {"title": meeting.title, "changes": " ".join(changes) or _("Nothing changed.")},
+            )
+        else:
+            self.log_addition(request, meeting, _("Imported from the summary file “%s”.") % entry["name"])
+            messages.success(
+                request,
+                _("“%(title)s” was saved as a draft with %(paragraphs)d paragraphs. Check it, then publish it.")
+                % {"title": meeting.title, "paragraphs": len(summary.paragraphs)},
+            )
         if summary.unrecognised:
             messages.warning(request, _("Left out, not recognised: %s") % "; ".join(summary.unrecognised))
+        if summary.left_out:
+            messages.info(request, _("Left out, as you chose: %s") % "; ".join(summary.left_out))
         return HttpResponseRedirect(self._change_url(meeting))
 
     def _remember_saved(self, request: HttpRequest, pending: dict, token: str, meeting: Meeting) -> None:
