@@ -1,11 +1,14 @@
 """Security plumbing that Django has no setting for: the Permissions-Policy header, the admin's audit
-log line, and the client address that the sign-in lockout counts by."""
+log line, control characters refused at the door, and the client address that the sign-in lockout
+and the API's throttles count by."""
 
 import logging
+import re
 import time
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 audit_log = logging.getLogger("budapest.audit")
 
@@ -38,6 +41,36 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+# C0 control characters and DEL: no address, slug or query value of the site holds one, and NUL cannot
+# even be sent to PostgreSQL. Form and JSON bodies are checked by their fields (forms and serializers).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class ControlCharacterMiddleware:
+    """Refuses a path holding a control character (404: no such page) and a query holding one (400).
+
+    One rule at the door for every page and API route, before any view or database sees the value.
+    The API answers in JSON, as it does everything; pages get the site's own 404 and 400 pages.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        in_api = request.path_info.startswith("/api/")
+        if CONTROL_CHARACTERS.search(request.path_info):
+            if in_api:
+                return JsonResponse({"detail": "Not found."}, status=404)
+            raise Http404("A control character in the address.")
+        for key, values in request.GET.lists():
+            if CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(value) for value in values):
+                message = "A control character (such as NUL) is not allowed in a parameter."
+                if in_api:
+                    return JsonResponse({CONTROL_CHARACTERS.sub("", key) or "query": [message]}, status=400)
+                raise BadRequest(message)
+        return self.get_response(request)
 
 
 class DebugPagesWithoutCSPMiddleware:

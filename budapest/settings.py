@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "budapest.security.PermissionsPolicyMiddleware",
+    # NUL and other control characters in an address or a parameter: 404 or 400, never a 500.
+    "budapest.security.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and 304 for pages the page cache does not keep (it answers 304 for those it keeps).
     "django.middleware.http.ConditionalGetMiddleware",
