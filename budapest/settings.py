@@ -5,6 +5,7 @@ One module for every environment: it runs on SQLite with no configuration, and
 production differs only by environment variables (see the README).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff sessions end after an hour idle and after 12 hours in any case.
+    "budapest.security.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -204,7 +207,6 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("API_ANON_RATE", "60/minute"),
         "partner": os.environ.get("API_PARTNER_RATE", "600/minute"),
     },
-    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if os.environ.get("API_NUM_PROXIES") else None,
     "DEFAULT_SCHEMA_CLASS": "budapest.api.schema.AutoSchema",
 }
 
@@ -258,6 +260,11 @@ if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
     _header, _, _value = os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"].partition(":")
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _header.strip().upper().replace("-", "_"), _value.strip() or "https")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# The proxies (addresses or networks) whose X-Forwarded-For is believed for the API's throttles and the
+# sign-in lockout (budapest.security.client_ip), and whose X-Forwarded-Proto gunicorn believes
+# (deploy/gunicorn.conf.py). Loopback and a unix socket by default: nginx on the same machine.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
+[ipaddress.ip_network(_proxy, strict=False) for _proxy in TRUSTED_PROXIES]  # a typo fails at start
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -270,6 +277,11 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Only staff have sessions. Idle an hour, or 12 hours after signing in, they must sign in again
+# (budapest.security.SessionTimeoutMiddleware); the cookie itself lasts no longer than that.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_IDLE_TIMEOUT", str(3600)))
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_ABSOLUTE_TIMEOUT", str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 
 if DEBUG:
     MIDDLEWARE.insert(

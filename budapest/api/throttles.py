@@ -8,6 +8,8 @@ default cache: Redis when ``REDIS_URL`` is set, so that every worker process sha
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from budapest.security import client_ip
+
 
 class LiveRateMixin:
     def get_rate(self):
@@ -21,9 +23,12 @@ class LiveRateMixin:
 
 
 class AnonymousThrottle(LiveRateMixin, AnonRateThrottle):
-    """Clients without a token, counted by address."""
+    """Clients without a token, counted by address: the one the sign-in lockout counts by (budapest.security)."""
 
     scope = "anon"
+
+    def get_ident(self, request):
+        return client_ip(request)
 
 
 class PartnerThrottle(LiveRateMixin, UserRateThrottle):
