@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Staff sessions end after an hour idle and after 12 hours in any case.
     "budapest.security.SessionTimeoutMiddleware",
+    # A reader's database statements are cut off after PUBLIC_STATEMENT_TIMEOUT_MS (a 503), staff's are not.
+    "budapest.timeouts.StatementTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -122,6 +124,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
     )
+
+# No statement of a reader's request (anonymous or with a partner token) runs longer than this on
+# PostgreSQL (budapest.timeouts): such a request is answered 503 rather than holding a worker.
+PUBLIC_STATEMENT_TIMEOUT_MS = int(os.environ.get("DJANGO_PUBLIC_STATEMENT_TIMEOUT_MS", "3000"))
+# Bulk exports (the Popolo document), built once per change and kept here (budapest.exports); any
+# directory the app may write to, on each app server's own disk.
+EXPORT_ROOT = Path(os.environ.get("DJANGO_EXPORT_ROOT", BASE_DIR / "var" / "exports"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
