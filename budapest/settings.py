@@ -122,7 +122,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that cannot be reached is answered 503 within seconds, not after the OS's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+        # libpq's least is 2 s; a stopped server is refused at once.
+        "connect_timeout",
+        int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2")),
     )
 
 # No statement of a reader's request (anonymous or with a partner token) runs longer than this on
@@ -173,11 +175,15 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache with a circuit breaker (budapest/redis_cache.py): an unreachable Redis
+            # fails fast (pages from the database, a 503 where the cache is needed) rather than holding a worker.
+            "BACKEND": "budapest.redis_cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "budapest"),
-            # An unreachable Redis fails fast (503, see budapest.errors) rather than holding a worker.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.25")) * 2,
+            },
         }
     }
     # Sessions in Redis, written through to the database: every app server sees them, and a Redis
