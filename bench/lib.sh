@@ -73,8 +73,8 @@ production_env() {
   export CACHE_KEY_PREFIX="bench"
   # TLS ends at the load balancer in production; here there is none, so no redirect to https.
   export DJANGO_SECURE_SSL_REDIRECT=false
-  # One proxy in front (locust's X-Forwarded-For, or nginx): each reader is counted by its own address.
-  export API_NUM_PROXIES=1
+  # Locust and nginx connect from 127.0.0.1, a trusted proxy by default (DJANGO_TRUSTED_PROXIES): the
+  # X-Forwarded-For they send counts each reader by its own address.
   export DJANGO_LOG_LEVEL=WARNING
 }
 

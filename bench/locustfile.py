@@ -60,7 +60,7 @@ class Reader(HttpUser):
 
     def on_start(self):
         # Each reader has an address of its own (all on the loopback network), as real readers do;
-        # the app trusts one proxy (API_NUM_PROXIES=1), so the API counts each reader apart.
+        # locust connects from 127.0.0.1, a trusted proxy (DJANGO_TRUSTED_PROXIES), so the API counts each reader apart.
         n = next(_reader_numbers)
         self.client.headers["X-Forwarded-For"] = f"127.1.{n // 250}.{n % 250 + 1}"
 

@@ -7,7 +7,8 @@
 #   3. a session opened by signing in through one is valid on the other;
 #   4. the API's throttle counts are shared: a client gets no more by switching servers;
 #   5. static files come from WhiteNoise, with long cache lifetimes, through nginx;
-#   6. with one app server stopped, nginx keeps answering from the other.
+#   6. with one app server stopped, nginx keeps answering from the other, and the other's gunicorn
+#      control socket is still there (gunicorn 27's default path is one per user).
 # Loopback addresses only; every loop bounded. Installs nginx from Debian when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,8 +71,9 @@ PASSWORD="$($PY -c 'import secrets; print(secrets.token_urlsafe(16))')"
 TOKEN="$($PY bench/benchdata.py token "$PASSWORD")"
 
 log "app server A on 127.0.0.1:$A_PORT, B on 127.0.0.1:$B_PORT"
-start_app "$A_PORT" "$WORK/a.log" .venv/bin/gunicorn --config deploy/gunicorn.conf.py budapest.wsgi
-start_app "$B_PORT" "$WORK/b.log" .venv/bin/gunicorn --config deploy/gunicorn.conf.py budapest.wsgi
+# Each server its own control socket (gunicorn 27's default path is one per user: they would fight over it).
+GUNICORN_CONTROL_SOCKET="$WORK/a.ctl" start_app "$A_PORT" "$WORK/a.log" .venv/bin/gunicorn --config deploy/gunicorn.conf.py budapest.wsgi
+GUNICORN_CONTROL_SOCKET="$WORK/b.ctl" start_app "$B_PORT" "$WORK/b.log" .venv/bin/gunicorn --config deploy/gunicorn.conf.py budapest.wsgi
 
 log "nginx on 127.0.0.1:$NGINX_PORT in front of both"
 mkdir -p "$WORK/nginx/logs"
@@ -159,12 +161,14 @@ check "and is served with a cache lifetime of a year" \
   bash -c 'curl -fsS -D - -o /dev/null "$1" | tr -d "\r" | grep -qi "^Cache-Control: .*max-age=315360000"' _ "$NGINX$CSS"
 
 # 6. One app server down: nginx answers from the other.
+check "each app server has a control socket of its own" test -S "$WORK/a.ctl" -a -S "$WORK/b.ctl"
 kill -TERM -- "-${APP_PIDS[0]}"
 for _ in $(seq 1 30); do kill -0 "${APP_PIDS[0]}" 2>/dev/null || break; sleep 1; done
 CODES=""
 for _ in 1 2 3 4 5 6; do CODES+="$(curl -sS -o /dev/null -w '%{http_code}' "$NGINX/meetings/$SLUG/") "; done
 check "with A stopped, every request through nginx is still answered by B ($CODES)" \
   test "$CODES" = "200 200 200 200 200 200 "
+check "stopping A left B's control socket in place" test -S "$WORK/b.ctl"
 
 echo
 if [ "$FAILED" = 0 ]; then echo "scale-out: all checks passed"; else echo "scale-out: some checks FAILED"; exit 1; fi

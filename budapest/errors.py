@@ -9,7 +9,7 @@ context (no session, no user, no database), as Django's own server_error view do
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -36,10 +36,15 @@ def is_outage(error: BaseException | None) -> bool:
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: 503 when the database or the cache is down, 500 otherwise."""
-    if is_outage(sys.exc_info()[1]):
+    outage = is_outage(sys.exc_info()[1])
+    if request.path_info.startswith("/api/"):  # the API answers in JSON, failures too
+        detail = "Temporarily unavailable: try again later." if outage else "Server error."
+        response = JsonResponse({"detail": detail}, status=503 if outage else 500)
+    elif outage:
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     else:
         response = HttpResponseServerError(loader.get_template("500.html").render())
+    if outage:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

@@ -3,10 +3,19 @@
 They are answered by a middleware at the top of the stack, before host validation, HTTPS redirects,
 sessions and CSRF, so that a probe sent to an app server's own address over plain HTTP gets a true
 answer. Neither says more than "ok" or which dependency is unreachable: no host names, no versions.
+
+/readyz answers within READY_DEADLINE_SECONDS whatever the dependencies do: the cache is checked in a
+thread of its own and a check that has not answered by then counts as "unavailable" (a Redis that
+stopped answering would otherwise hold the probe for its socket timeout). The database is checked in
+the request's own thread, on the request's connection; a stopped PostgreSQL refuses at once.
 """
 
 import logging
 import secrets
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.core.cache import caches
 from django.db import connections
@@ -44,14 +53,38 @@ def check_cache(alias: str = "default") -> None:
 
 
 CHECKS = {"database": check_database, "cache": check_cache}
+# Checks run in a thread, with a deadline: they must not touch the request thread's database connection.
+THREADED = {"cache"}
+READY_DEADLINE_SECONDS = 0.15
+
+_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="readyz")
+_running: dict[str, Future] = {}
+_running_lock = threading.Lock()
+
+
+def _start(name: str) -> Future:
+    """The check running in the background: a new one, unless the last one is still waiting for an answer."""
+    with _running_lock:
+        future = _running.get(name)
+        if future is None or future.done():
+            future = _running[name] = _pool.submit(CHECKS[name])
+        return future
 
 
 def readyz(request: HttpRequest) -> HttpResponse:
     """The database and the cache answer; 503 with the name of what does not."""
+    deadline = time.monotonic() + READY_DEADLINE_SECONDS
+    futures = {name: _start(name) for name in CHECKS if name in THREADED}
     results = {}
     for name, check in CHECKS.items():
         try:
-            check()
+            if name in futures:
+                futures[name].result(timeout=max(0.0, deadline - time.monotonic()))
+            else:
+                check()
+        except FutureTimeout:
+            log.warning("readiness check %s did not answer within %.2f s", name, READY_DEADLINE_SECONDS)
+            results[name] = "unavailable"
         except Exception as error:  # noqa: BLE001 - any failure means "not ready"; the reason goes to the log
             log.warning("readiness check %s failed: %s", name, error.__class__.__name__, exc_info=True)
             results[name] = "unavailable"

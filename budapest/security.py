@@ -1,11 +1,17 @@
 """Security plumbing that Django has no setting for: the Permissions-Policy header, the admin's audit
-log line, and the client address that the sign-in lockout counts by."""
+log line, control characters refused at the door, and the client address that the sign-in lockout
+and the API's throttles count by."""
 
+import functools
+import ipaddress
 import logging
+import re
 import time
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import logout
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 audit_log = logging.getLogger("budapest.audit")
 
@@ -38,6 +44,70 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+# C0 control characters and DEL: no address, slug or query value of the site holds one, and NUL cannot
+# even be sent to PostgreSQL. Form and JSON bodies are checked by their fields (forms and serializers).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class ControlCharacterMiddleware:
+    """Refuses a path holding a control character (404: no such page) and a query holding one (400).
+
+    One rule at the door for every page and API route, before any view or database sees the value.
+    The API answers in JSON, as it does everything; pages get the site's own 404 and 400 pages.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        in_api = request.path_info.startswith("/api/")
+        if CONTROL_CHARACTERS.search(request.path_info):
+            if in_api:
+                return JsonResponse({"detail": "Not found."}, status=404)
+            raise Http404("A control character in the address.")
+        for key, values in request.GET.lists():
+            if CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(value) for value in values):
+                message = "A control character (such as NUL) is not allowed in a parameter."
+                if in_api:
+                    return JsonResponse({CONTROL_CHARACTERS.sub("", key) or "query": [message]}, status=400)
+                raise BadRequest(message)
+        return self.get_response(request)
+
+
+SIGNED_IN_AT = "budapest.signed_in_at"
+LAST_SEEN_AT = "budapest.last_seen_at"
+# The last-seen time is written at most this often, not at every request (each write is a session save).
+LAST_SEEN_RESOLUTION = 60
+
+
+class SessionTimeoutMiddleware:
+    """Signs out a staff session idle longer than SESSION_IDLE_TIMEOUT or older than SESSION_ABSOLUTE_TIMEOUT.
+
+    A session left open on a shared computer, or a stolen cookie, stops working within the hour and
+    at the latest after a working day. The request then goes on as anonymous: the admin asks to sign
+    in again. Readers have no session; nothing is read or written for them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            now = int(time.time())
+            signed_in_at = request.session.get(SIGNED_IN_AT)
+            last_seen_at = request.session.get(LAST_SEEN_AT, signed_in_at)
+            if signed_in_at is None:  # the first request after signing in
+                request.session[SIGNED_IN_AT] = request.session[LAST_SEEN_AT] = now
+            elif (
+                now - signed_in_at > settings.SESSION_ABSOLUTE_TIMEOUT
+                or now - last_seen_at > settings.SESSION_IDLE_TIMEOUT
+            ):
+                logout(request)
+            elif now - last_seen_at >= LAST_SEEN_RESOLUTION:
+                request.session[LAST_SEEN_AT] = now
+        return self.get_response(request)
 
 
 class DebugPagesWithoutCSPMiddleware:
@@ -93,17 +163,38 @@ class AdminAuditMiddleware:
         return response
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The reader's address: REMOTE_ADDR, or the address the trusted proxies saw.
+@functools.cache
+def _networks(addresses: tuple[str, ...]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(address, strict=False) for address in addresses]
 
-    Trusts X-Forwarded-For only as far as the API's NUM_PROXIES (API_NUM_PROXIES) says there are
-    proxies in front of the site, the way the API's throttles count: anything further left could
-    have been written by the client.
+
+def _is_proxy(address: str) -> bool:
+    """The address is a trusted proxy (settings.TRUSTED_PROXIES); an empty one is a unix socket, reached locally."""
+    if not address:
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    ip = getattr(ip, "ipv4_mapped", None) or ip  # ::ffff:127.0.0.1 from a dual-stack socket
+    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The reader's address: REMOTE_ADDR, or, for a request that came through a trusted proxy, the one it saw.
+
+    X-Forwarded-For is believed only when the connection itself comes from a proxy of
+    settings.TRUSTED_PROXIES (DJANGO_TRUSTED_PROXIES; loopback or a unix socket by default): a client
+    that reaches gunicorn directly is counted by its own address, whatever it writes in the header.
+    Read from the right, each proxy added the address it saw; the first one that is no trusted proxy
+    is the client (whatever stands further left, the client could have written).
     """
-    num_proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if num_proxies and forwarded:
-        addresses = [address.strip() for address in forwarded.split(",") if address.strip()]
-        if addresses:
-            return addresses[-min(num_proxies, len(addresses))]
-    return request.META.get("REMOTE_ADDR", "")
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not _is_proxy(remote):
+        return remote
+    chain = [address.strip() for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    chain = [address for address in chain if address]
+    for address in reversed(chain):
+        if not _is_proxy(address):
+            return address
+    return chain[0] if chain else remote

@@ -5,6 +5,7 @@ One module for every environment: it runs on SQLite with no configuration, and
 production differs only by environment variables (see the README).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "budapest.security.PermissionsPolicyMiddleware",
+    # NUL and other control characters in an address or a parameter: 404 or 400, never a 500.
+    "budapest.security.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and 304 for pages the page cache does not keep (it answers 304 for those it keeps).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -76,6 +79,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff sessions end after an hour idle and after 12 hours in any case.
+    "budapest.security.SessionTimeoutMiddleware",
+    # A reader's database statements are cut off after PUBLIC_STATEMENT_TIMEOUT_MS (a 503), staff's are not.
+    "budapest.timeouts.StatementTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -115,8 +122,17 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that cannot be reached is answered 503 within seconds, not after the OS's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+        # libpq's least is 2 s; a stopped server is refused at once.
+        "connect_timeout",
+        int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2")),
     )
+
+# No statement of a reader's request (anonymous or with a partner token) runs longer than this on
+# PostgreSQL (budapest.timeouts): such a request is answered 503 rather than holding a worker.
+PUBLIC_STATEMENT_TIMEOUT_MS = int(os.environ.get("DJANGO_PUBLIC_STATEMENT_TIMEOUT_MS", "3000"))
+# Bulk exports (the Popolo document), built once per change and kept here (budapest.exports); any
+# directory the app may write to, on each app server's own disk.
+EXPORT_ROOT = Path(os.environ.get("DJANGO_EXPORT_ROOT", BASE_DIR / "var" / "exports"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -159,11 +175,15 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache with a circuit breaker (budapest/redis_cache.py): an unreachable Redis
+            # fails fast (pages from the database, a 503 where the cache is needed) rather than holding a worker.
+            "BACKEND": "budapest.redis_cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "budapest"),
-            # An unreachable Redis fails fast (503, see budapest.errors) rather than holding a worker.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.25")) * 2,
+            },
         }
     }
     # Sessions in Redis, written through to the database: every app server sees them, and a Redis
@@ -202,7 +222,6 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("API_ANON_RATE", "60/minute"),
         "partner": os.environ.get("API_PARTNER_RATE", "600/minute"),
     },
-    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if os.environ.get("API_NUM_PROXIES") else None,
     "DEFAULT_SCHEMA_CLASS": "budapest.api.schema.AutoSchema",
 }
 
@@ -256,6 +275,11 @@ if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
     _header, _, _value = os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"].partition(":")
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _header.strip().upper().replace("-", "_"), _value.strip() or "https")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# The proxies (addresses or networks) whose X-Forwarded-For is believed for the API's throttles and the
+# sign-in lockout (budapest.security.client_ip), and whose X-Forwarded-Proto gunicorn believes
+# (deploy/gunicorn.conf.py). Loopback and a unix socket by default: nginx on the same machine.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
+[ipaddress.ip_network(_proxy, strict=False) for _proxy in TRUSTED_PROXIES]  # a typo fails at start
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -268,6 +292,11 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Only staff have sessions. Idle an hour, or 12 hours after signing in, they must sign in again
+# (budapest.security.SessionTimeoutMiddleware); the cookie itself lasts no longer than that.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_IDLE_TIMEOUT", str(3600)))
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_ABSOLUTE_TIMEOUT", str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 
 if DEBUG:
     MIDDLEWARE.insert(

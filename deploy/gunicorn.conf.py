@@ -24,8 +24,17 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
 max_requests_jitter = 5000
 # Load the app before forking: a broken configuration fails at start, not at the first request.
 preload_app = True
-# The addresses whose X-Forwarded-* headers gunicorn believes (the load balancer's); loopback by default.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# The proxies whose X-Forwarded-Proto gunicorn believes: the same list as the app's (DJANGO_TRUSTED_PROXIES,
+# budapest/settings.py), which reads the client's address from X-Forwarded-For only when a request comes
+# from one of them. Loopback by default: nginx on the same machine (or a unix socket, GUNICORN_BIND=unix:…).
+forwarded_allow_ips = os.environ.get("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
+# gunicorn 27 opens a control socket for gunicornc at one path per user ($XDG_RUNTIME_DIR or
+# ~/.gunicorn/gunicorn.ctl): a second server on the machine would take the first one's, and remove it
+# when it stops. None, unless GUNICORN_CONTROL_SOCKET names one for this server.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
 
 # Access log as JSON lines on stderr, like the application's log (budapest/logging.py).
 accesslog = "-"

@@ -14,6 +14,12 @@ def _no_page_from_an_earlier_test():
     clear_page_cache()
 
 
+@pytest.fixture(autouse=True)
+def _exports_of_this_test_only(settings, tmp_path):
+    """Stored exports (budapest.exports) are keyed by the database's content; a rolled-back test's could match."""
+    settings.EXPORT_ROOT = tmp_path / "exports"
+
+
 @pytest.fixture
 def som_2020(db):
     """The Annual Senior Officials Meeting of 2 December 2020, loaded from fixtures/."""

@@ -28,7 +28,7 @@ GENERATION = {
     "max-examples": 25,
     # The same examples every run, so that the suite passes or fails for a reason, not by chance.
     "deterministic": True,
-    # The API refuses a NUL in any parameter with a 400 (see test_api_formats), which JSON Schema
+    # The site refuses a NUL in any parameter with a 400 (see test_exact_input), which JSON Schema
     # cannot say of every string; schemathesis would count that refusal of "valid" data as a failure.
     "allow-x00": False,
     "database": "none",

@@ -1,34 +1,55 @@
-"""Pages of 20 by default; ``page_size`` asks for more, up to 100 whatever is asked."""
+"""Pages of 20 by default; ``page_size`` asks for more, up to 100 whatever is asked.
+
+Both parameters are whole numbers from 1 written in digits; anything else (empty, negative, a sign,
+a fraction, other scripts' digits) is a 400 that says so. A size above 100 is served as 100.
+"""
 
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination as BasePageNumberPagination
+
+# Beyond this many digits a number is only "very large": never handed to int(), which refuses 4,300 digits.
+MAX_DIGITS = 18
+
+
+def whole_number(value: str) -> int | None:
+    """The number written in ASCII digits, from 1; None for anything else. Very long ones count as huge."""
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    if len(value.lstrip("0")) > MAX_DIGITS:
+        return 10**MAX_DIGITS
+    return int(value) or None
 
 
 class PageNumberPagination(BasePageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
-    page_size_query_description = "How many results a page holds: 20 unless asked, never more than 100."
+    page_size_query_description = (
+        "How many results a page holds: a whole number from 1; 20 unless asked, never more than 100 "
+        "(a larger number gives 100). An empty or malformed value is a 400."
+    )
     page_query_description = "The page number, from 1. A page past the last one answers 404."
 
     def get_page_number(self, request, paginator):
         value = request.query_params.get(self.page_query_param)
         if value is None:
             return 1
-        if not value.isascii() or not value.isdigit() or int(value) < 1:
+        number = whole_number(value)
+        if number is None:
             raise ValidationError({self.page_query_param: ["Give a page number from 1."]})
-        if int(value) > paginator.num_pages:
-            raise NotFound(f"There is no page {value}: the last page is {paginator.num_pages}.")
-        return value
+        if number > paginator.num_pages:
+            raise NotFound(f"There is no page {value[:20]}: the last page is {paginator.num_pages}.")
+        return number
 
     def get_page_size(self, request):
         value = request.query_params.get(self.page_size_query_param)
-        if value is None or value == "":
+        if value is None:
             return self.page_size
-        # A malformed size is a mistake to point out, not a reason to guess; a large one is capped.
-        if not value.isascii() or not value.isdigit() or int(value) < 1:
+        # A malformed size (an empty one too) is a mistake to point out, not a reason to guess; a large one is capped.
+        size = whole_number(value)
+        if size is None:
             raise ValidationError({self.page_size_query_param: ["Give a whole number from 1 (at most 100 are sent)."]})
-        return min(int(value), self.max_page_size)
+        return min(size, self.max_page_size)
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)

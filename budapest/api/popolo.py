@@ -8,12 +8,13 @@ speech names its speaking countries and organisations in ``organization_ids`` an
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from actors.models import Actor, Person, Position
+from budapest.exports import ExportBusy, stored_export
 from meetings.models import Meeting, Participation, Passage
 
 from .serializers import absolute
@@ -228,11 +229,20 @@ def popolo_document(request) -> dict:
     }
 
 
+class ExportBeingBuilt(APIException):
+    status_code = 503
+    default_detail = "The export is being rebuilt after a change: try again in a minute."
+    default_code = "export_being_built"
+    wait = 30  # DRF sends it as Retry-After
+
+
 class PopoloExportView(PartnerAPIMixin, APIView):
     """Every published meeting, with who took part and what was said, as one Popolo JSON document."""
 
     renderer_classes = [JSONRenderer]
     permission_classes = [AllowAny]
+    # The whole record in one answer: it counts as this many requests against the client's rate.
+    throttle_cost = 10
 
     @extend_schema(
         operation_id="export_popolo",
@@ -246,6 +256,15 @@ class PopoloExportView(PartnerAPIMixin, APIView):
         ),
     )
     def get(self, request):
-        response = Response(popolo_document(request))
-        response["Content-Disposition"] = 'inline; filename="budapest-process-popolo.json"'
-        return response
+        # Built once per change of the record and kept as a file (budapest.exports): seconds of work at
+        # archive scale, which no reader may start again and again.
+        try:
+            return stored_export(
+                request,
+                "popolo",
+                lambda: JSONRenderer().render(popolo_document(request)),
+                content_type="application/json",
+                filename="budapest-process-popolo.json",
+            )
+        except ExportBusy:
+            raise ExportBeingBuilt() from None

@@ -43,6 +43,10 @@ ETAG = {
 }
 
 
+# A text parameter holds no C0 control character and no DEL (budapest.security.CONTROL_CHARACTERS).
+NO_CONTROL_CHARACTERS = "^[^\\x00-\\x1f\\x7f]*$"
+
+
 class AutoSchema(BaseAutoSchema):
     def get_auth(self):
         auths = super().get_auth()
@@ -83,6 +87,10 @@ class AutoSchema(BaseAutoSchema):
         filters = filterset_class.base_filters if filterset_class else {}
         for parameter in parameters:
             filter_ = filters.get(parameter["name"])
+            schema = parameter["schema"]
+            for text in (schema, schema.get("items", {})):
+                if text.get("type") == "string" and "enum" not in text:
+                    text.setdefault("pattern", NO_CONTROL_CHARACTERS)  # budapest.security refuses them: 400
             if parameter["schema"].get("type") == "array":
                 parameter["schema"]["minItems"] = 1  # "ordering=" names no field: a 400, as any unknown field
             if filter_ is not None and not parameter.get("description") and filter_.label:
@@ -115,8 +123,8 @@ class AutoSchema(BaseAutoSchema):
         errors.append(
             self._error(
                 "400",
-                "Malformed request: a filter, page, page size or field value that is not valid (a NUL character "
-                "anywhere), with a message for each.",
+                "Malformed request: a filter, page, page size or field value that is not valid (a control "
+                "character such as NUL in any parameter, a value of the wrong JSON type), with a message for each.",
                 validation=True,
             )
         )

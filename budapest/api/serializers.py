@@ -58,8 +58,85 @@ class APIURLField(serializers.ReadOnlyField):
         return instance
 
 
-class FullCleanMixin:
-    """Runs the model's own validation (its constraints included) and answers its messages as a 400."""
+# What JSON type each kind of field takes. DRF converts more than that ("name": 0 becomes "0",
+# "regions": {} an empty list, "true" a boolean); a write API that guesses hides a client's bug.
+TEXT = (str,)
+EXACT_TYPES = (
+    (serializers.BooleanField, (bool,), "true or false"),
+    (serializers.IntegerField, (int,), "a whole number"),
+    (serializers.CharField, TEXT, "a string"),
+    (serializers.ChoiceField, (str, int), "one of the choices"),
+    (serializers.DateField, TEXT, "a date as a string (YYYY-MM-DD)"),
+    (serializers.DateTimeField, TEXT, "a date and time as a string"),
+    (serializers.ManyRelatedField, (list,), "a list"),
+    (serializers.ListField, (list,), "a list"),
+    (serializers.SlugRelatedField, (str, int), "a slug"),
+    (serializers.PrimaryKeyRelatedField, (int,), "an id"),
+)
+
+
+def _expected(field: serializers.Field) -> tuple[tuple[type, ...], str] | None:
+    for field_class, types, words in EXACT_TYPES:
+        if isinstance(field, field_class):
+            return types, words
+    return None
+
+
+JSON_NAMES = {
+    bool: "true or false",
+    int: "a number",
+    float: "a number",
+    str: "a string",
+    list: "a list",
+    dict: "an object",
+}
+
+
+def is_of(value, types: tuple[type, ...]) -> bool:
+    """isinstance, except that a boolean is no number: it is one in Python, never in JSON."""
+    if isinstance(value, bool):
+        return bool in types
+    return isinstance(value, types)
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    return False
+
+
+class ExactTypesMixin:
+    """Refuses a value of the wrong JSON type (``"name": 0``, ``"regions": {}``) and NUL in any string, with a 400."""
+
+    def to_internal_value(self, data):
+        errors = {}
+        if isinstance(data, dict):
+            for name, field in self.fields.items():
+                if field.read_only or field.source == "*" or name not in data:
+                    continue
+                value = data[name]
+                if value is None:
+                    continue  # null: the field's own allow_null rule answers
+                if _holds_nul(value):
+                    errors[name] = ["A NUL character is not allowed."]
+                    continue
+                expected = _expected(field)
+                if expected and not is_of(value, expected[0]):
+                    errors[name] = [f"Give {expected[1]}, not {JSON_NAMES.get(type(value), 'that')}."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class FullCleanMixin(ExactTypesMixin):
+    """Runs the model's own validation (its constraints included) and answers its messages as a 400.
+
+    Values of the wrong type are refused before that (ExactTypesMixin).
+    """
 
     def model_defaults(self) -> dict:
         """Field values fixed by the resource rather than given by the client, such as a country's kind."""

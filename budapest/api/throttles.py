@@ -8,8 +8,16 @@ default cache: Redis when ``REDIS_URL`` is set, so that every worker process sha
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from budapest.security import client_ip
+
 
 class LiveRateMixin:
+    """Reads the rate at each request, and counts each request at its view's cost.
+
+    A view says what one answer costs in ``throttle_cost`` (1 unless it says): the whole record in one
+    export costs as much as ten pages of a list, so that a client's rate buys the same work either way.
+    """
+
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
@@ -17,13 +25,27 @@ class LiveRateMixin:
         # The rate is read per request (see above); the parent read it once, when the throttle was made.
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
+        if self.rate is None:  # no limit for this scope
+            return True
+        # A cost above the whole rate would never be allowed: it takes the whole rate instead.
+        self.cost = min(max(1, int(getattr(view, "throttle_cost", 1))), self.num_requests)
+        # The parent refuses when the history holds num_requests entries; room for the whole cost is needed.
+        self.num_requests -= self.cost - 1
         return super().allow_request(request, view)
+
+    def throttle_success(self):
+        self.history[:0] = [self.now] * self.cost
+        self.cache.set(self.key, self.history, self.duration)
+        return True
 
 
 class AnonymousThrottle(LiveRateMixin, AnonRateThrottle):
-    """Clients without a token, counted by address."""
+    """Clients without a token, counted by address: the one the sign-in lockout counts by (budapest.security)."""
 
     scope = "anon"
+
+    def get_ident(self, request):
+        return client_ip(request)
 
 
 class PartnerThrottle(LiveRateMixin, UserRateThrottle):

@@ -1,0 +1,66 @@
+"""A time limit on every database statement of a public request, so that no reader's query can hold a worker.
+
+PostgreSQL's ``statement_timeout`` cancels a statement that runs longer than the limit; the request then
+fails with a QueryCanceled error (an OperationalError), which budapest.errors answers as a 503 with
+Retry-After, as any outage. Staff (signed in to the admin) work without the limit: an officer's
+import or history must not be cut short. On SQLite (development) nothing is done.
+
+The limit is set on the connection when a request's first statement runs, and only when the value
+the connection holds differs from the one wanted, so that a persistent connection pays for it once.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+
+# What the connection was last set to, and on which underlying connection (a reconnect resets it).
+_STATE = "_budapest_statement_timeout"
+
+
+def _set_timeout(cursor, milliseconds: int) -> None:
+    raw = connection.connection
+    if getattr(connection, _STATE, None) == (id(raw), milliseconds):
+        return
+    # The raw cursor: no execute wrapper, no query log. SET, not SET LOCAL: it outlives the statement's
+    # transaction, and stays until the next request that wants another value.
+    cursor.execute(f"SET statement_timeout = {int(milliseconds)}")
+    setattr(connection, _STATE, (id(raw), milliseconds))
+
+
+def _limit(milliseconds: int) -> Callable:
+    def wrapper(execute, sql, params, many, context):
+        if not connection.in_atomic_block:  # a SET in a transaction that rolls back would be undone
+            _set_timeout(context["cursor"].cursor, milliseconds)
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+@contextmanager
+def statement_timeout(milliseconds: int) -> Iterator[None]:
+    """Statements run inside the block are cut off after this many milliseconds (0: no limit)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.execute_wrapper(_limit(milliseconds)):
+        yield
+
+
+def is_staff(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
+class StatementTimeoutMiddleware:
+    """Every statement of an anonymous or partner request is limited to PUBLIC_STATEMENT_TIMEOUT_MS."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = 0 if is_staff(request) else settings.PUBLIC_STATEMENT_TIMEOUT_MS
+        with statement_timeout(limit):
+            return self.get_response(request)

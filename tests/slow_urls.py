@@ -1,0 +1,18 @@
+"""The site's URLs and one more, /slow/, whose query takes as long as ?seconds= says (PostgreSQL's pg_sleep)."""
+
+from django.db import connection
+from django.http import HttpResponse
+from django.urls import path
+
+from budapest.urls import handler500
+from budapest.urls import urlpatterns as site_urlpatterns
+
+
+def slow(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(%s)", [float(request.GET.get("seconds", "1"))])
+    return HttpResponse("done")
+
+
+urlpatterns = [path("slow/", slow), *site_urlpatterns]
+__all__ = ["handler500", "urlpatterns"]

@@ -1,0 +1,220 @@
+"""Hostile input at every door: control characters in addresses and parameters, odd numbers, wrong JSON types.
+
+The route walk goes over every URL pattern the site has (tests/routes.py), so a route added later is
+walked too. Run it on PostgreSQL as well: NUL is harmless to SQLite and a 500 on PostgreSQL.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from rest_framework import mixins
+from rest_framework.authtoken.models import Token
+
+from actors.models import Actor, Person
+from budapest.api.serializers import ExactTypesMixin, _expected, is_of
+from budapest.api.urls import router
+from meetings.models import Participation, Passage
+
+from .routes import site_routes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_throttle(settings):
+    """Hundreds of probes from one address: the throttle is not what these tests are about."""
+    rates = {"anon": "100000/minute", "partner": "100000/minute"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+
+GROUP = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
+CONTROL_VALUES = ["a%00b", "%01", "x%1Fy", "%7F", "a%0Ab"]
+HUGE = "9" * 5000  # int() refuses more than 4,300 digits
+
+
+def concrete(route: str, value_of) -> str:
+    """The route as an address, each parameter replaced by value_of(parameter name)."""
+    path = GROUP.sub(lambda match: value_of(match.group(1) or match.group(2)), route)
+    path = path.replace("^", "").replace("$", "")
+    return "/" + path.replace("[\\s\\S]*", "anything")
+
+
+def real_values(route: str):
+    """A parameter's value that names a record of the 2020 meeting, so that query probes reach the view."""
+    tables = {
+        "meetings": lambda: "2020-12-02-annual-senior-officials-meeting",
+        "countries": lambda: Actor.objects.get(iso_code="TR").slug,
+        "organisations": lambda: Actor.objects.get(slug="icmpd").slug,
+        "people": lambda: Person.objects.filter(positions__isnull=False).first().slug,
+        "interventions": lambda: str(Passage.objects.filter(speakers__isnull=False).first().pk),
+        "participations": lambda: str(Participation.objects.first().pk),
+    }
+
+    def value_of(name: str) -> str:
+        if name == "iso_code":
+            return "TR"
+        if name == "number":
+            return "1"
+        for table, value in tables.items():
+            if table in route:
+                return value()
+        return "1"
+
+    return value_of
+
+
+def public_routes():
+    return [route for route, _ in site_routes() if not route.startswith("admin/")]
+
+
+def assert_refused(response, url: str, statuses: set[int]):
+    assert response.status_code in statuses, (url, response.status_code)
+    kind = response.get("Content-Type", "")
+    if url.startswith("/api/"):
+        assert kind.startswith("application/json"), (url, kind)
+        assert response.json(), url  # a message, not an empty body
+    else:
+        assert kind.startswith("text/html"), (url, kind)
+
+
+def test_a_control_character_in_any_address_is_not_found(client, som_2020):
+    walked = 0
+    for route, _ in site_routes():
+        for bad in CONTROL_VALUES:
+            url = concrete(route, lambda name, bad=bad: bad)
+            if url == concrete(route, lambda name: ""):
+                url = url + bad  # a route without parameters: the character at its end
+            response = client.get(url)
+            assert_refused(response, url, {404})
+            walked += 1
+    assert walked > 200  # the admin's routes too
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=a%00b",
+        "page=%00",
+        "format=csv%00",
+        "country=T%00R",
+        "year=2020%01",
+        "x%00=1",
+        "%7F",
+        "next=/%00",
+    ],
+)
+def test_a_control_character_in_any_parameter_is_a_bad_request(client, som_2020, query):
+    for route in public_routes():
+        url = concrete(route, real_values(route))
+        response = client.get(f"{url}?{query}")
+        assert_refused(response, url, {400})
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page_size=",
+        "page_size=-1",
+        "page_size=0",
+        "page_size=abc",
+        "page_size=%D9%A3",  # an Arabic-Indic three: a digit to str.isdigit(), not to the API
+        f"page_size={HUGE}",
+        f"page={HUGE}",
+        "page=-1",
+        f"year={HUGE}",
+        "year=-1",
+        "goal=1.5",
+        "country=%C3%BF%C3%BF",
+        "role=%E2%80%AE",
+        "q=" + "a" * 3000,
+    ],
+)
+def test_odd_values_of_every_parameter_never_fail(client, som_2020, query):
+    for route in public_routes():
+        url = concrete(route, real_values(route))
+        response = client.get(f"{url}?{query}")
+        assert response.status_code < 500, (url, query, response.status_code)
+        if url.startswith("/api/v1/"):  # not the OpenAPI description or its HTML viewer
+            assert response["Content-Type"].startswith("application/json"), (url, query)
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "words"),
+    [
+        ("page_size=", 400, "whole number"),
+        ("page_size=-1", 400, "whole number"),
+        ("page_size=abc", 400, "whole number"),
+        (f"page_size={HUGE}", 200, None),
+        ("page_size=1000", 200, None),
+        (f"page={HUGE}", 404, "There is no page"),
+    ],
+)
+def test_page_size_is_a_whole_number_and_at_most_100_are_sent(client, som_2020, query, status, words):
+    response = client.get(f"/api/v1/countries/?{query}")
+    assert response.status_code == status
+    if words:
+        assert words in str(response.json())
+    else:
+        assert len(response.json()["results"]) == min(100, Actor.objects.filter(kind="country").count())
+
+
+WRONG_VALUES = [0, 1.5, True, "text", [], {}]
+
+
+def writable_resources():
+    """(address, write serializer) for every API resource that takes writes."""
+    for prefix, viewset, _ in router.registry:
+        if issubclass(viewset, mixins.CreateModelMixin):
+            serializer = viewset.write_serializer_class or viewset.serializer_classes["retrieve"]
+            yield f"/api/v1/{prefix}/", serializer
+
+
+def wrong_types(field):
+    expected = _expected(field)
+    if expected is None:
+        return []
+    return [value for value in WRONG_VALUES if not is_of(value, expected[0])]
+
+
+@pytest.fixture
+def editor():
+    user = User.objects.create_superuser("editor", password="x-long-password-1")
+    return {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+
+
+def test_every_write_serializer_refuses_wrong_types_by_name(client, db, editor):
+    resources = list(writable_resources())
+    assert {address for address, _ in resources} >= {"/api/v1/meetings/", "/api/v1/countries/"}
+    tried = 0
+    for address, serializer_class in resources:
+        assert issubclass(serializer_class, ExactTypesMixin), address
+        for name, field in serializer_class().fields.items():
+            if field.read_only:
+                continue
+            for value in wrong_types(field):
+                response = client.post(address, {name: value}, content_type="application/json", headers=editor)
+                assert response.status_code == 400, (address, name, value)
+                assert "Give " in " ".join(response.json()[name]), (address, name, value, response.json())
+                tried += 1
+            if _expected(field) and str in _expected(field)[0]:
+                response = client.post(address, {name: "a\x00b"}, content_type="application/json", headers=editor)
+                assert response.status_code == 400, (address, name)
+                assert "NUL" in " ".join(response.json()[name])
+    assert tried > 50
+
+
+@pytest.mark.parametrize(
+    ("address", "data", "field"),
+    [
+        ("/api/v1/countries/", {"name": 0, "iso_code": "QQ", "slug": "q"}, "name"),
+        ("/api/v1/countries/", {"name": "Q", "iso_code": "QQ", "slug": "q", "regions": {}}, "regions"),
+        ("/api/v1/meetings/", {"participant_count": "97"}, "participant_count"),
+    ],
+)
+def test_the_findings_wrong_types_are_refused_and_nothing_is_saved(client, db, editor, address, data, field):
+    count = Actor.objects.count()
+    response = client.post(address, data, content_type="application/json", headers=editor)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert Actor.objects.count() == count
