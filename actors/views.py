@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView
 
-from budapest.cache import cached_page
 from meetings import profiles
 from meetings.charts import bar_chart
 from meetings.markup import strip_markup
@@ -102,7 +101,6 @@ def _attendance(actor: Actor) -> dict:
     }
 
 
-@cached_page("actor:{slug}")
 class ActorDetailView(ActorKindMixin, DetailView):
     """A profile: attendance, roles held, interventions over time and by priority goal, and every intervention."""
 
@@ -149,7 +147,6 @@ class ActorDetailView(ActorKindMixin, DetailView):
         )
 
 
-@cached_page("actors", "meetings")
 class CountryListView(ActorListMixin, ListView):
     kind = Actor.Kind.COUNTRY
     template_name = "actors/country_list.html"
@@ -175,7 +172,6 @@ class CountryDetailView(ActorDetailView):
         return super().get_queryset().prefetch_related("regions")
 
 
-@cached_page("actors", "meetings")
 class OrganisationListView(ActorListMixin, ListView):
     kind = Actor.Kind.ORGANISATION
     template_name = "actors/organisation_list.html"
@@ -203,7 +199,6 @@ def _spreadsheet_safe(value: str) -> str:
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-@cached_page("actor:{slug}")
 def interventions_csv(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     """Every published intervention of a country or organisation, one row each, for spreadsheets and scripts."""
     actor = get_object_or_404(Actor, kind=kind, slug=slug)

@@ -8,7 +8,6 @@ from django.urls import include, path
 from meetings.sitemaps import SITEMAPS
 
 from . import views
-from .cache import cached_page
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
@@ -17,7 +16,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        cached_page("meetings", "actors")(sitemap),
+        sitemap,
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),

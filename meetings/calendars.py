@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from actors.models import Actor
-from budapest.cache import cached_page
 
 from .models import Meeting
 
@@ -62,14 +61,12 @@ def _published():
     return Meeting.objects.published().select_related("series").order_by("start_date", "pk")
 
 
-@cached_page("meetings")
 def all_meetings(request: HttpRequest) -> HttpResponse:
     return calendar_response(
         request, _published(), name=_("Budapest Process meetings"), filename="budapest-process-meetings.ics"
     )
 
 
-@cached_page("meeting:{slug}")
 def meeting_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = get_object_or_404(_published(), slug=slug)
     return calendar_response(
@@ -77,7 +74,6 @@ def meeting_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@cached_page("actor:{slug}")
 def actor_calendar(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     actor = get_object_or_404(Actor, kind=kind, slug=slug)
     meetings = _published().filter(participations__actor=actor)

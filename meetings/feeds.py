@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actors.models import Actor
-from budapest.cache import cached_page
 
 from .markup import strip_markup
 from .models import Meeting
@@ -19,7 +18,6 @@ from .profiles import interventions_of
 FEED_LENGTH = 50
 
 
-@cached_page("meetings")
 class MeetingsFeed(Feed):
     """The latest published meetings, newest publication first."""
 
@@ -62,7 +60,6 @@ class MeetingsFeed(Feed):
         return [meeting.series.name]
 
 
-@cached_page("actor:{slug}")
 class ActorInterventionsFeed(Feed):
     """The interventions of one country or organisation, newest meeting first."""
 

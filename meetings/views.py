@@ -12,7 +12,6 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from actors.models import Actor
-from budapest.cache import cached_page
 
 from . import profiles, search
 from .charts import bar_chart
@@ -44,7 +43,6 @@ class PublishedMeetingMixin:
         return Meeting.objects.published().select_related("series")
 
 
-@cached_page("meetings")
 class HomeView(TemplateView):
     template_name = "home.html"
 
@@ -58,7 +56,6 @@ class HomeView(TemplateView):
         )
 
 
-@cached_page("meetings", "actors")
 class MeetingListView(PublishedMeetingMixin, FilterView):
     filterset_class = MeetingFilter
     template_name_suffix = "_list"
@@ -69,7 +66,6 @@ class MeetingListView(PublishedMeetingMixin, FilterView):
         return super().get_queryset().with_country_count().order_by("-start_date", "title")
 
 
-@cached_page("meeting:{slug}")
 class MeetingDetailView(PublishedMeetingMixin, DetailView):
     """A meeting's page. Staff preview drafts here; a withdrawn meeting's address says it was withdrawn."""
 
@@ -171,7 +167,6 @@ def _readable_choices(filterset):
     return filterset
 
 
-@cached_page("passages")
 class PriorityGoalListView(ListView):
     model = PriorityGoal
 
@@ -184,7 +179,6 @@ class PriorityGoalListView(ListView):
         return PriorityGoal.objects.annotate(intervention_count=Count("passages", filter=published))
 
 
-@cached_page("goal:{number}", "actors")
 class PriorityGoalDetailView(DetailView):
     """A goal: the passages that name it, by country and by year, filterable by country and year."""
 
@@ -222,7 +216,6 @@ class PriorityGoalDetailView(DetailView):
         )
 
 
-@cached_page("passages", "meetings", "actors")
 class GoalMatrixView(TemplateView):
     """Who addressed what: every country that took part, against the six priority goals."""
 
@@ -233,7 +226,6 @@ class GoalMatrixView(TemplateView):
         return super().get_context_data(goals=goals, rows=profiles.goal_matrix(goals), **kwargs)
 
 
-@cached_page("passages", "meetings", "actors", "people")
 class SearchView(TemplateView):
     """Search meetings, paragraphs, interventions, countries, organisations and people.
 

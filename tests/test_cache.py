@@ -1,8 +1,8 @@
-"""The page cache: a second anonymous read runs no query, and a change refreshes exactly the pages that show it.
+"""The page cache, as a reader meets it: a second read runs no query, and no committed change is ever missed.
 
-Each test runs with Django's local-memory cache and, when Redis answers at 127.0.0.1:6379, with Redis
+Each test runs over Django's local-memory cache and, when Redis answers at 127.0.0.1:6379, over Redis
 (database 5, under a key prefix of the test's own, removed afterwards). Writes run inside
-``committed()``: their on-commit callbacks, which mark pages stale, run as they would at a commit.
+``committed()``: their on-commit callbacks, which start a new generation, run as they would at a commit.
 """
 
 import datetime
@@ -15,26 +15,24 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
 from django.template import engines
 from django.template.response import TemplateResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from budapest import cache as cache_module
-from budapest.cache import Changes, bump, cached_page, clear_page_cache, has_uncommitted_changes
+from budapest.cache import clear_page_cache, content_tables, has_uncommitted_changes, new_generation
 from meetings.history import history_baseline
-from meetings.invalidation import tags_for
-from meetings.models import Meeting, Passage
+from meetings.models import Meeting, Passage, PriorityGoal
 from meetings.services import meeting_make_draft, meeting_publish, meeting_restore, meeting_withdraw
 
 from . import factories as f
-from .routes import site_routes
 from .scale import read
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +56,9 @@ def _redis_client():
 def page_cache(request):
     """The page cache on, over local memory or over a real Redis (skipped only when Redis does not answer)."""
     if request.param == "locmem":
-        caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "page-cache"}}
-        with override_settings(CACHES=caches, PAGE_CACHE_ENABLED=True):
+        local = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "page-cache"}}
+        with override_settings(CACHES=local, PAGE_CACHE_ENABLED=True):
+            caches["default"].clear()  # local memory of that name is shared with earlier tests
             yield request.param
         return
     client = _redis_client()
@@ -67,7 +66,7 @@ def page_cache(request):
         pytest.skip(f"Redis does not answer at {REDIS_URL}")
     # A prefix of its own rather than FLUSHDB: tests in other xdist workers may use the database at the same time.
     prefix = f"test-page-cache-{secrets.token_hex(6)}"
-    caches = {
+    shared = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
@@ -75,7 +74,7 @@ def page_cache(request):
         }
     }
     try:
-        with override_settings(CACHES=caches, PAGE_CACHE_ENABLED=True):
+        with override_settings(CACHES=shared, PAGE_CACHE_ENABLED=True):
             yield request.param
     finally:
         keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
@@ -207,72 +206,79 @@ def test_the_api_is_not_stored(client, page_cache, archive):
         assert "X-Page-Cache" not in response and queries > 0
 
 
-# --- A change refreshes what shows it, and nothing else ------------------------------------------------
+# --- Every committed change is seen at once, whoever made it and however ------------------------------
+
+
+def assert_rendered_again(client, url, *, shows: str = "", hides: str = ""):
+    response, queries = read(client, url)
+    assert queries > 0 and response["X-Page-Cache"] == "miss", url
+    assert shows in text(response), url
+    assert not hides or hides not in text(response), url
+    return response
+
+
+def test_any_committed_change_makes_every_stored_page_stale_then_each_is_stored_again(
+    client, page_cache, archive, committed
+):
+    """The price of the one rule: a change anywhere renders every page again, once."""
+    warm(client, *PAGES)
+    with committed():
+        f.FootnoteFactory(meeting=archive["second"], text="A footnote of the second meeting.")
+    for url in PAGES:
+        assert_rendered_again(client, url)
+        assert_from_cache(client, url)
 
 
 def test_publishing_a_meeting_shows_it_at_once_wherever_it_belongs(client, page_cache, archive, committed):
     shows_it = ["/", "/meetings/", "/meetings/feed.atom", "/sitemap.xml", "/countries/atlantis/", "/priority-goals/2/"]
-    unaffected = ["/meetings/second/", "/countries/borduria/", "/priority-goals/3/"]
-    warm(client, *shows_it, *unaffected, "/search/?q=submarines")
+    warm(client, *shows_it, "/search/?q=submarines")
     assert client.get("/meetings/draft/").status_code == 404
 
     with committed():
         meeting_publish(meeting=archive["draft"])
 
     for url in shows_it:
-        response, queries = read(client, url)
-        assert queries > 0 and "draft" in text(response), url
+        assert_rendered_again(client, url, shows="draft")
     assert "submarines" in text(client.get("/search/?q=submarines"))
     assert client.get("/meetings/draft/").status_code == 200
-    for url in unaffected:
-        assert_from_cache(client, url)
 
 
 def test_editing_a_passage_refreshes_its_meeting_its_speaker_and_its_goal(client, page_cache, archive, committed):
     shows_it = ["/meetings/first/", "/countries/atlantis/", "/priority-goals/1/", "/countries/atlantis/feed.atom"]
-    unaffected = ["/meetings/second/", "/countries/borduria/", "/", "/meetings/", "/priority-goals/3/"]
-    warm(client, *shows_it, *unaffected)
-
+    warm(client, *shows_it)
     with committed():
         passage = archive["spoken"]
         passage.text = "**Atlantis** spoke of harbours."
         passage.save()
-
     for url in shows_it:
-        assert "harbours" in text(client.get(url)), url
-    for url in unaffected:
-        assert_from_cache(client, url)
+        assert_rendered_again(client, url, shows="harbours", hides="lighthouses")
 
 
 def test_a_goal_taken_off_a_passage_leaves_the_goal_page(client, page_cache, archive, committed):
-    warm(client, "/priority-goals/1/", "/priority-goals/3/")
+    warm(client, "/priority-goals/1/")
     with committed():
         archive["spoken"].goals.clear()
-    assert "lighthouses" not in text(client.get("/priority-goals/1/"))
-    assert_from_cache(client, "/priority-goals/3/")
+    assert_rendered_again(client, "/priority-goals/1/", hides="lighthouses")
 
 
 def test_a_speaker_taken_off_a_passage_leaves_with_it(client, page_cache, archive, committed):
     warm(client, "/countries/atlantis/", "/countries/borduria/")
     with committed():
         archive["spoken"].speakers.set([archive["borduria"]])
-    assert "lighthouses" not in text(client.get("/countries/atlantis/"))
-    assert "lighthouses" in text(client.get("/countries/borduria/"))
+    assert_rendered_again(client, "/countries/atlantis/", hides="lighthouses")
+    assert_rendered_again(client, "/countries/borduria/", shows="lighthouses")
 
 
 def test_withdrawing_a_meeting_takes_it_off_every_page(client, page_cache, archive, committed):
-    warm(client, "/meetings/first/", "/", "/meetings/", "/countries/atlantis/", "/priority-goals/1/")
-    warm(client, "/meetings/second/", "/countries/borduria/")
-
+    pages = ["/", "/meetings/", "/countries/atlantis/", "/priority-goals/1/"]
+    warm(client, "/meetings/first/", "/search/?q=lighthouses", *pages)
     with committed():
         meeting_withdraw(meeting=archive["first"])
-
     assert client.get("/meetings/first/").status_code == 410
-    for url in ("/", "/meetings/", "/countries/atlantis/", "/priority-goals/1/"):
+    for url in pages:
         page = text(client.get(url))
         assert "First Conference" not in page and "lighthouses" not in page, url
-    assert_from_cache(client, "/meetings/second/")
-    assert_from_cache(client, "/countries/borduria/")
+    assert "First Conference" not in text(client.get("/search/?q=lighthouses"))
 
 
 def test_a_meeting_turned_back_into_a_draft_leaves_the_lists(client, page_cache, archive, committed):
@@ -295,32 +301,33 @@ def test_a_new_address_leaves_no_page_at_the_old_one(client, page_cache, archive
 
 def test_renaming_a_country_renames_it_wherever_it_is_named(client, page_cache, archive, committed):
     shows_it = ["/meetings/first/", "/countries/atlantis/", "/countries/", "/priority-goals/1/"]
-    warm(client, *shows_it, "/meetings/second/", "/countries/borduria/", "/")
-
+    warm(client, *shows_it)
     with committed():
         atlantis = archive["atlantis"]
         atlantis.name = "Atlantis Nova"
         atlantis.save()
-
     for url in shows_it:
-        assert "Atlantis Nova" in text(client.get(url)), url
-    # It did not take part in the second meeting, and the home page names no country.
-    assert_from_cache(client, "/meetings/second/")
-    assert_from_cache(client, "/countries/borduria/")
-    assert_from_cache(client, "/")
+        assert_rendered_again(client, url, shows="Atlantis Nova")
 
 
 def test_renaming_a_ministry_renames_it_on_the_meetings_where_it_spoke(client, page_cache, archive, committed):
-    ministry = f.InstitutionFactory(name="Ministry of Tides", parent=archive["atlantis"])
     with committed():
+        ministry = f.InstitutionFactory(name="Ministry of Tides", parent=archive["atlantis"])
         archive["spoken"].speakers.add(ministry)
-    warm(client, "/meetings/first/", "/countries/atlantis/", "/meetings/second/")
+    warm(client, "/meetings/first/", "/countries/atlantis/")
     with committed():
         ministry.name = "Ministry of Oceans"
         ministry.save()
-    assert "Ministry of Oceans" in text(client.get("/meetings/first/"))
-    assert "Ministry of Oceans" in text(client.get("/countries/atlantis/"))
-    assert_from_cache(client, "/meetings/second/")
+    assert_rendered_again(client, "/meetings/first/", shows="Ministry of Oceans")
+    assert_rendered_again(client, "/countries/atlantis/", shows="Ministry of Oceans")
+
+
+def test_retitling_a_priority_goal_retitles_it_on_the_pages_that_name_it(client, page_cache, archive, committed):
+    warm(client, "/", "/priority-goals/", "/meetings/first/")
+    with committed():
+        PriorityGoal.objects.filter(number=1).update(title="Lighthouses and harbours")
+    for url in ("/", "/priority-goals/", "/meetings/first/"):
+        assert_rendered_again(client, url, shows="Lighthouses and harbours")
 
 
 def test_restoring_a_meeting_shows_the_restored_text(client, page_cache, archive, committed):
@@ -333,54 +340,89 @@ def test_restoring_a_meeting_shows_the_restored_text(client, page_cache, archive
         passage = Passage.objects.get(pk=archive["spoken"].pk)
         passage.text = "**Atlantis** spoke of volcanoes."
         passage.save()
-    warm(client, "/meetings/first/", "/countries/atlantis/", "/meetings/second/")
+    warm(client, "/meetings/first/", "/countries/atlantis/")
     assert "volcanoes" in text(client.get("/meetings/first/"))
 
     with committed():
         meeting_restore(meeting=meeting, as_of=as_of)
 
     for url in ("/meetings/first/", "/countries/atlantis/"):
-        page = text(client.get(url))
-        assert "lighthouses" in page and "volcanoes" not in page, url
-    assert_from_cache(client, "/meetings/second/")
+        assert_rendered_again(client, url, shows="lighthouses", hides="volcanoes")
 
 
-def test_editing_a_draft_flushes_nothing(client, page_cache, archive, committed):
-    warm(client, "/", "/meetings/", "/countries/atlantis/", "/priority-goals/2/", "/search/?q=submarines")
+# Writes that send no model signal: the change is seen on the database connection itself.
+WRITES_BEHIND_THE_MODELS = {
+    "update": lambda archive: Passage.objects.filter(pk=archive["spoken"].pk).update(text="Rewritten in bulk."),
+    "bulk_create": lambda archive: f.FootnoteFactory._meta.model.objects.bulk_create(
+        [f.FootnoteFactory.build(meeting=archive["first"], number=7, text="Rewritten in bulk.")]
+    ),
+    "raw SQL": lambda archive: connection.cursor().execute(
+        f"UPDATE {Passage._meta.db_table} SET text = %s WHERE id = %s", ["Rewritten in bulk.", archive["spoken"].pk]
+    ),
+    "a through table": lambda archive: Passage.speakers.through.objects.filter(passage=archive["spoken"]).delete(),
+}
+
+
+@pytest.mark.parametrize("write", WRITES_BEHIND_THE_MODELS.values(), ids=WRITES_BEHIND_THE_MODELS.keys())
+def test_writes_that_send_no_signal_leave_no_stale_page(client, page_cache, archive, committed, write):
+    warm(client, "/meetings/first/")
     with committed():
-        passage = archive["unpublished"]
-        passage.text = "**Atlantis** spoke of submarines and whales."
-        passage.save()
-        f.FootnoteFactory(meeting=archive["draft"])
-    for url in ("/", "/meetings/", "/countries/atlantis/", "/priority-goals/2/", "/search/?q=submarines"):
-        assert_from_cache(client, url)
+        write(archive)
+    assert_rendered_again(client, "/meetings/first/")
+    assert_from_cache(client, "/meetings/first/")
 
 
-def test_the_tags_a_change_makes_stale(archive):
-    """What renaming Atlantis touches, named: its page, the lists, its meeting, its goal; not Borduria's."""
-    changes = Changes()
-    changes["actor"].add(archive["atlantis"].pk)
-    assert tags_for(changes) == {
-        "actors",
-        "passages",
-        "actor:atlantis",
-        "meeting:first",
-        "goal:1",
-    }
-    changes = Changes()
-    changes["passage"].add(archive["unpublished"].pk)  # a draft's
-    assert tags_for(changes) == set()
+def test_the_content_is_every_table_of_the_projects_apps_and_nothing_else():
+    """Derived from the models, not listed by hand: a model added to meetings or actors is content at once."""
+    from django.apps import apps
+
+    tables = content_tables()
+    for label in ("meetings", "actors"):
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            assert model._meta.db_table in tables, model
+    assert {Passage.speakers.through._meta.db_table, Passage.goals.through._meta.db_table} <= tables
+    assert not tables & {"django_session", "auth_user", "axes_accessattempt", "authtoken_token", "django_admin_log"}
+
+
+def test_a_write_rolled_back_starts_no_generation_and_one_after_it_does(client, page_cache, archive, committed):
+    warm(client, "/meetings/first/")
+    with committed():
+        try:
+            with transaction.atomic():
+                Passage.objects.filter(pk=archive["spoken"].pk).update(text="Never committed.")
+                raise RuntimeError("the editor's save fails")
+        except RuntimeError:
+            pass
+    assert_from_cache(client, "/meetings/first/")
+    with committed(), transaction.atomic():
+        # A savepoint rolled back takes its writes and callbacks with it; the write after it still counts.
+        try:
+            with transaction.atomic():
+                Passage.objects.filter(pk=archive["spoken"].pk).update(text="Rolled back.")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        Passage.objects.filter(pk=archive["spoken"].pk).update(text="**Atlantis** spoke of piers.")
+    assert_rendered_again(client, "/meetings/first/", shows="piers")
+
+
+def test_a_read_of_the_database_starts_no_generation(client, page_cache, archive, committed):
+    warm(client, "/meetings/first/")
+    with committed():
+        list(Passage.objects.all())
+        User.objects.create_user("reader")  # a table that is not content
+    assert_from_cache(client, "/meetings/first/")
 
 
 def test_a_change_committed_while_a_page_renders_leaves_that_page_stale(client, page_cache, archive, monkeypatch):
-    """Tag versions are read before the view reads the database, so the page stored is known to be old."""
+    """The generation is read before the view reads the database, so the page stored is known to be old."""
     from meetings.views import MeetingDetailView
 
     render = MeetingDetailView.get_context_data
 
     def render_then_change(view, **kwargs):
         context = render(view, **kwargs)
-        bump(["meeting:first"])  # another worker commits a change to the meeting now
+        new_generation()  # another worker commits a change now
         return context
 
     monkeypatch.setattr(MeetingDetailView, "get_context_data", render_then_change)
@@ -413,32 +455,82 @@ def test_a_page_stored_today_is_not_served_tomorrow(client, page_cache, archive,
     assert queries > 0 and response["X-Page-Cache"] == "miss"
 
 
-# --- Changes made by other processes, over Redis --------------------------------------------------------
+# --- Bounded memory: only what a view reads makes an entry, and entries expire ----------------------------
+
+
+def stored_pages(page_cache) -> int:
+    """How many page entries the cache holds (of this test's key prefix, with Redis)."""
+    cache = caches["default"]
+    if page_cache == "redis":
+        client = cache._cache.get_client()
+        return sum(1 for _ in client.scan_iter(match=cache.make_key("pc:page:*"), count=1000))
+    return sum(1 for key in list(cache._cache) if ":pc:page:" in key and not cache._has_expired(key))
+
+
+def test_parameters_no_view_reads_make_no_entry_and_are_not_echoed(client, page_cache, archive):
+    for url in ("/meetings/first/", "/meetings/?year=2019", "/search/?q=lighthouses", "/countries/atlantis/"):
+        client.get(url)
+        before = stored_pages(page_cache)
+        separator = "&" if "?" in url else "?"
+        for n in range(20):
+            response = assert_from_cache(Client(), f"{url}{separator}utm_source=campaign-{n}&fbclid={n}")
+            assert "utm_source" not in text(response) and "fbclid" not in text(response), url
+        assert stored_pages(page_cache) == before, url
+
+
+def test_a_parameter_the_view_reads_has_a_page_of_its_own(client, page_cache, archive):
+    both = read(client, "/meetings/")[0]
+    one_year = read(client, "/meetings/?year=2018")[0]
+    assert "First Conference" in text(both) and "First Conference" not in text(one_year)
+    assert "Second Conference" in text(one_year)
+    assert text(assert_from_cache(Client(), "/meetings/?year=2018&utm_source=x")) == text(one_year)
+    assert text(assert_from_cache(Client(), "/meetings/")) == text(both)
+
+
+def test_links_that_keep_the_query_keep_the_parameters_read_and_only_those(client, page_cache, archive):
+    page = text(client.get("/meetings/?year=2018&utm_source=mail"))
+    switch = re.search(r'name="next" type="hidden" value="([^"]*)"', page)[1]
+    assert switch == "/meetings/?year=2018"
+
+
+@pytest.mark.parametrize("timeout", [1])
+def test_a_stored_page_expires(client, page_cache, archive, timeout):
+    with override_settings(PAGE_CACHE_TIMEOUT=timeout):
+        warm(client, "/meetings/first/")
+    time.sleep(timeout + 0.2)
+    assert read(Client(), "/meetings/first/")[0]["X-Page-Cache"] == "miss"  # not in this process's copy either
+    assert stored_pages(page_cache) == 1  # the one just stored again
+
+
+# --- Other processes, over Redis ------------------------------------------------------------------------
 
 
 @pytest.fixture
 def over_redis(page_cache):
-    """The page cache over Redis: this process learns of other processes' changes from Redis."""
+    """The page cache over Redis: a process learns of other processes' generations from Redis."""
     if page_cache != "redis":
         pytest.skip("other processes share the page cache through Redis only")
     return page_cache
 
 
-def another_process_bumps(tag: str, *, tell: bool = True) -> None:
-    """What bump() does in another worker: new versions through a connection of its own, then the news."""
-    other = caches.create_connection("default")
-    other.set(f"pc:tag:{tag}", secrets.token_hex(8), timeout=None)
-    if tell:
-        other._cache.get_client(write=True).publish(other.make_key("pc:bumps"), b"bumped")
+def another_process():
+    """A Django cache client of its own on the same Redis, as another worker or machine has."""
+    return caches.create_connection("default")
+
+
+def start_generation_unannounced(cache) -> None:
+    """A generation written without the news on the channel (as if the message were lost)."""
+    generation = cache_module.Generation("unannounced", time.time() + 3600)
+    cache.set("pc:generation", generation, timeout=None)
 
 
 @pytest.fixture
 def redis_reads(monkeypatch):
-    """How many times this process reads from Redis (MGET) to serve pages."""
-    client = cache_module._redis(caches["default"])[0]
+    """How many times this process reads from Redis (GET) to serve pages."""
+    client = caches["default"]._cache.get_client()
     calls = []
-    original = client.mget
-    monkeypatch.setattr(client, "mget", lambda *args, **kwargs: calls.append(args) or original(*args, **kwargs))
+    original = type(client).get
+    monkeypatch.setattr(type(client), "get", lambda self, *a, **k: calls.append(a) or original(self, *a, **k))
     return calls
 
 
@@ -458,30 +550,36 @@ def test_a_stored_page_that_is_still_fresh_costs_no_round_trip_to_redis(client, 
     assert redis_reads == []
 
 
-def test_a_change_made_by_another_process_is_seen_at_once(client, over_redis, archive):
-    client.get("/meetings/first/")
-    assert_from_cache(client, "/meetings/first/")
-    another_process_bumps("meeting:first")
+def test_a_change_committed_by_another_process_is_seen_at_once(client, over_redis, archive, redis_reads):
+    read_until_trusted(client, "/meetings/first/", redis_reads)
+    new_generation(another_process())
     assert read(client, "/meetings/first/")[0]["X-Page-Cache"] == "miss"
     assert_from_cache(client, "/meetings/first/")
 
 
+def test_a_change_committed_here_is_seen_by_another_process_at_once(client, over_redis, archive, committed):
+    other = another_process()
+    theirs = cache_module.current_generation(time.time(), other)
+    with committed():
+        f.FootnoteFactory(meeting=archive["first"])
+    assert cache_module.current_generation(time.time(), other) != theirs
+
+
 def test_news_that_never_came_is_made_good_within_a_second(client, over_redis, archive, redis_reads):
-    """Should a message be lost, what a process knows is trusted for PAGE_CACHE_PUSH_MAX_AGE at most."""
+    """Should a connection die silently, what a process knows is trusted for PAGE_CACHE_PUSH_MAX_AGE at most."""
     read_until_trusted(client, "/meetings/first/", redis_reads)
-    another_process_bumps("meeting:first", tell=False)
+    start_generation_unannounced(another_process())
     with override_settings(PAGE_CACHE_PUSH_MAX_AGE=60):
         assert read(client, "/meetings/first/")[0]["X-Page-Cache"] == "hit"  # trusted, no news
     with override_settings(PAGE_CACHE_PUSH_MAX_AGE=0):
         assert read(client, "/meetings/first/")[0]["X-Page-Cache"] == "miss"
-    assert redis_reads, "the versions were read from Redis again"
+    assert redis_reads, "the generation was read from Redis again"
 
 
-def test_a_broken_subscription_means_reading_redis_for_every_page(client, over_redis, archive):
-    client.get("/meetings/first/")
-    assert_from_cache(client, "/meetings/first/")
+def test_a_broken_subscription_means_reading_redis_for_every_page(client, over_redis, archive, redis_reads):
+    read_until_trusted(client, "/meetings/first/", redis_reads)
     cache_module._listener().pubsub.connection.disconnect()  # the news could be lost from now on
-    another_process_bumps("meeting:first", tell=False)
+    start_generation_unannounced(another_process())
     assert read(client, "/meetings/first/")[0]["X-Page-Cache"] == "miss"
     assert_from_cache(client, "/meetings/first/")
 
@@ -504,11 +602,10 @@ def test_staff_never_get_a_stored_page_and_never_leave_one(client, page_cache, a
     admin.get("/meetings/second/")
     assert read(client, "/meetings/second/")[0]["X-Page-Cache"] == "miss"
 
-    # And staff read the database, not the stored page: a change that marks nothing stale shows.
+    # And staff read the database, never a stored page.
     warm(client, "/meetings/first/")
-    Passage.objects.filter(pk=archive["spoken"].pk).update(text="Changed behind the cache's back.")
-    assert "Changed behind" not in text(client.get("/meetings/first/"))
-    assert "Changed behind" in text(admin.get("/meetings/first/"))
+    response, queries = read(admin, "/meetings/first/")
+    assert queries > 0 and "X-Page-Cache" not in response and "private" in response["Cache-Control"]
 
 
 def test_a_reader_on_a_connection_with_uncommitted_changes_gets_no_stored_page(client, page_cache, archive):
@@ -552,25 +649,39 @@ def test_a_stored_page_sets_no_cookie_and_its_language_switch_works(page_cache, 
     assert response.status_code == 302 and response["Location"] == "/"
 
 
-@cached_page("nonce-test")
 def _page_with_a_script(request):
     template = engines["django"].from_string('<script nonce="{{ csp_nonce }}">let a = 1;</script>')
     return TemplateResponse(request, template, {})
 
 
-@cached_page("form-test")
 def _page_with_a_form(request):
     template = engines["django"].from_string('<form method="post">{% csrf_token %}</form>')
     return TemplateResponse(request, template, {})
 
 
-urlpatterns = [path("with-a-script/", _page_with_a_script), path("with-a-form/", _page_with_a_form)]
+@never_cache
+def _page_that_opts_out(request):
+    return TemplateResponse(request, engines["django"].from_string("<p>{{ now }}</p>"), {"now": time.time()})
+
+
+urlpatterns = [
+    path("with-a-script/", _page_with_a_script),
+    path("with-a-form/", _page_with_a_form),
+    path("opts-out/", _page_that_opts_out),
+]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_new_page_is_stored_with_nothing_to_declare_and_never_cache_opts_out(page_cache):
+    assert [Client().get("/with-a-script/")["X-Page-Cache"] for _ in range(2)] == ["miss", "hit"]
+    for _ in range(2):
+        assert "X-Page-Cache" not in Client().get("/opts-out/")
 
 
 @override_settings(ROOT_URLCONF=__name__)
 def test_a_page_with_a_readers_csrf_token_is_never_stored(page_cache):
     reader = Client()
-    for _ in range(2):
+    for _ in range(2):  # the second time with the CSRF cookie the first one set
         response = reader.get("/with-a-form/")
         assert "csrfmiddlewaretoken" in text(response) and "X-Page-Cache" not in response
 
@@ -671,17 +782,3 @@ def test_the_page_cache_is_on_only_where_every_worker_shares_it():
     assert _settings_with(**production)[0] is False
     assert _settings_with(**production, REDIS_URL=REDIS_URL, DJANGO_PAGE_CACHE="off")[0] is False
     assert _settings_with()[0] is True  # the development server: one process
-
-
-def test_every_public_page_says_what_it_shows():
-    """A page added without tags is never cached: this lists the pages of the site that are not."""
-    from budapest.cache import declared_tags
-
-    uncached = set()
-    for route, pattern in site_routes():
-        if route.startswith((settings.ADMIN_PATH, "api/", "i18n/")):
-            continue
-        kwargs = dict.fromkeys(re.findall(r"<(?:\w+:)?(\w+)>", route), "x")
-        if declared_tags(pattern.callback, {**kwargs, **pattern.default_args}) is None:
-            uncached.add(route)
-    assert uncached == {"robots.txt"}
