@@ -15,14 +15,14 @@ from ..revisions import is_working_copy, meeting_changes_publish, needs_working_
 from ..services import meeting_make_draft, meeting_publish, meeting_withdraw
 from .history import MeetingHistoryAdminMixin
 from .importer import ImportSummaryAdminMixin
-from .merging import MergingAdminMixin, MergingForm
+from .merging import MergingAdminMixin, MergingForm, MergingInlineForm
 from .revisions import MeetingRevisionsAdminMixin, PublishedPartsReadOnlyMixin
 from .widgets import CheapInlineMixin, actors_with_names
 
 
 class ParticipationInline(CheapInlineMixin, admin.TabularInline):
     model = Participation
-    form = MergingForm
+    form = MergingInlineForm
     fields = ["actor", "role", "represented_by"]
     autocomplete_fields = ["actor", "represented_by"]
     extra = 1
@@ -35,7 +35,7 @@ class ParticipationInline(CheapInlineMixin, admin.TabularInline):
 
 class ParagraphInline(admin.TabularInline):
     model = Paragraph
-    form = MergingForm
+    form = MergingInlineForm
     fields = ["number", "subject", "passage_count"]
     readonly_fields = ["passage_count"]
     show_change_link = True
@@ -53,7 +53,7 @@ class ParagraphInline(admin.TabularInline):
 
 class FootnoteInline(admin.StackedInline):
     model = Footnote
-    form = MergingForm
+    form = MergingInlineForm
     fields = ["number", "text"]
     extra = 0
 

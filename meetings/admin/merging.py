@@ -18,6 +18,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
+from django.forms.utils import ErrorDict
+from django.utils.functional import cached_property
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -65,6 +67,21 @@ class MergingForm(forms.ModelForm):
         bound = self[name]
         return self._widget_data_value(bound.field.hidden_widget(), bound.html_initial_name)
 
+    @cached_property
+    def changed_data(self) -> list[str]:
+        """What the person changed, against the values the page was opened with (no query per related field)."""
+        changed = []
+        for name, bound in self._bound_items():
+            field = bound.field
+            if field.show_hidden_initial and isinstance(field, forms.ModelChoiceField):
+                base = self._base(name)
+                # Compared as the ids they are, where Django would load the object of the old value first.
+                if field.has_changed(base if base is not None else "", bound.data):
+                    changed.append(name)
+            elif bound._has_changed():
+                changed.append(name)
+        return changed
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None or not self.is_bound:
@@ -82,7 +99,7 @@ class MergingForm(forms.ModelForm):
         for name in names:
             field, base = self.fields[name], self._base(name)
             try:
-                base_value = field.to_python(base) if not isinstance(field, forms.ModelMultipleChoiceField) else base
+                base_value = base if isinstance(field, forms.ModelChoiceField) else field.to_python(base)
             except ValidationError:
                 continue
             theirs_changed = field.has_changed(current[name], base if base is not None else "")
@@ -120,6 +137,16 @@ class MergingForm(forms.ModelForm):
             self.data.setlist(key, [str(getattr(v, "pk", v)) for v in prepared])
         else:
             self.data[key] = "" if prepared is None else str(prepared)
+
+
+class MergingInlineForm(MergingForm):
+    """A row of an inline: one the person did not touch is neither validated nor saved (its base is its value)."""
+
+    def full_clean(self):
+        if self.is_bound and self.instance.pk is not None and not self.empty_permitted and not self.has_changed():
+            self._errors, self.cleaned_data = ErrorDict(), {}
+            return
+        super().full_clean()
 
 
 def bound_initial_sent(form: forms.Form, name: str) -> bool:

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Footnote, Paragraph, Passage
-from .merging import MergingAdminMixin, MergingForm
+from .merging import MergingAdminMixin, MergingForm, MergingInlineForm
 from .revisions import ParagraphRevisionsAdminMixin, PublishedPartsReadOnlyMixin
 from .widgets import LABEL_QUERYSETS, CheapInlineMixin, actors_with_names, excerpt
 
@@ -17,7 +17,8 @@ PASSAGE_TEXT_WIDGET = forms.Textarea(attrs={"rows": 8, "cols": 100})
 
 class PassageInline(CheapInlineMixin, admin.StackedInline):
     model = Passage
-    form = MergingForm
+    form = MergingInlineForm
+    template = "admin/meetings/paragraph/passage_inline.html"
     fields = ["order", "text", "speakers", "official", "mentions", "goals", "regions"]
     autocomplete_fields = ["speakers", "official", "mentions"]
     checkbox_fields = ["goals", "regions"]
