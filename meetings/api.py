@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import APIException
 
 from actors.api import ActorSummarySerializer
 from actors.models import Actor, Position
@@ -18,6 +19,21 @@ from .filters import InterventionFilter, MeetingFilter, ParticipationFilter, vis
 from .models import Footnote, Meeting, MeetingSeries, Paragraph, Participation, Passage, PriorityGoal
 
 SPEAKERS = Actor.objects.select_related("parent")
+
+
+class PublishedMeetingConflict(APIException):
+    status_code = 409
+    default_detail = (
+        "This meeting is published: change it in the admin, where changes wait for a Publisher before the public "
+        "sees them."
+    )
+    default_code = "published"
+
+
+def refuse_published(meeting: Meeting) -> None:
+    """A published meeting is changed only as unpublished changes (meetings.revisions), which the API does not make."""
+    if meeting.status == Meeting.Status.PUBLISHED or meeting.changes_of_id is not None:
+        raise PublishedMeetingConflict()
 
 
 def visible_passages(request):
@@ -193,10 +209,6 @@ class MeetingWriteSerializer(FullCleanMixin, serializers.ModelSerializer):
     def model_defaults(self):
         return {} if self.instance is not None else {"status": Meeting.Status.DRAFT}
 
-    def update(self, instance, validated_data):
-        instance.version += 1  # an editor's admin form opened before this change is now stale
-        return super().update(instance, validated_data)
-
 
 class InterventionSerializer(serializers.ModelSerializer):
     """A passage of a summary attributed to one or more speakers."""
@@ -294,6 +306,9 @@ class MeetingViewSet(WritableMixin, mixins.CreateModelMixin, mixins.UpdateModelM
     def base_queryset(self):
         return visible_meetings(self.request)
 
+    def check_writable(self, instance):
+        refuse_published(instance)
+
     def with_related(self, queryset):
         queryset = queryset.select_related("series").with_country_count().order_by("-start_date", "title", "pk")
         if self.action == "list":
@@ -333,6 +348,12 @@ class ParticipationViewSet(
 
     def base_queryset(self):
         return Participation.objects.filter(meeting__in=visible_meetings(self.request))
+
+    def check_writable(self, instance):
+        refuse_published(instance.meeting)
+
+    def versioned(self, instance):
+        return instance.meeting  # the meeting's version counts the saves of its parts
 
     def with_related(self, queryset):
         return queryset.select_related("meeting", "actor__parent", "represented_by__parent").order_by(

@@ -1,5 +1,6 @@
 """Meetings of the dialogue and their summaries: paragraphs, passages, footnotes and the priority goals."""
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
@@ -23,6 +24,19 @@ class StoredSearchVector(SearchVector):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return "NULL", ()
+
+
+def changes_of_field(model: str) -> models.ForeignKey:
+    """The live row a row of a working copy stands for (meetings.revisions); empty on live rows and new ones."""
+    return models.ForeignKey(
+        model,
+        verbose_name=_("changes of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
 
 class PriorityGoal(models.Model):
@@ -117,6 +131,11 @@ class Meeting(models.Model):
         ONLINE = "online", _("Online")
         HYBRID = "hybrid", _("Hybrid")
 
+    class ReviewStatus(models.TextChoices):
+        NONE = "", _("Not asked")
+        SUBMITTED = "submitted", _("Awaiting review")
+        RETURNED = "returned", _("Sent back")
+
     series = models.ForeignKey(
         MeetingSeries, verbose_name=_("series"), on_delete=models.PROTECT, related_name="meetings"
     )
@@ -153,6 +172,30 @@ class Meeting(models.Model):
         blank=True,
         help_text=_("When the meeting becomes public. A time in the future publishes it then, by itself."),
     )
+    changes_of = models.OneToOneField(
+        "self",
+        verbose_name=_("unpublished changes of"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="working_copy",
+        help_text=_("Set on a working copy: the published meeting whose unpublished changes it holds."),
+    )
+    review_status = models.CharField(
+        _("review"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.NONE, blank=True
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    review_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("review asked or answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    review_at = models.DateTimeField(_("review time"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     version = models.PositiveIntegerField(
@@ -170,7 +213,9 @@ class Meeting(models.Model):
     )
 
     objects = MeetingQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at", "version", "search_vector"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "version", "search_vector", "changes_of", "review_by", "review_at"]
+    )
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -240,8 +285,9 @@ class Participation(models.Model):
             " Management."
         ),
     )
+    changes_of = changes_of_field("self")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["changes_of"])
 
     class Meta:
         ordering = ["meeting", "actor__name"]
@@ -266,8 +312,9 @@ class Paragraph(models.Model):
     version = models.PositiveIntegerField(
         _("version"), default=1, editable=False, help_text=_("Counts saves, so that a stale edit is caught.")
     )
+    changes_of = changes_of_field("self")
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "changes_of"])
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -388,10 +435,13 @@ class Passage(models.Model):
         db_persist=True,
         verbose_name=_("search vector"),
     )
+    changes_of = changes_of_field("self")
 
     objects = PassageQuerySet.as_manager()
     # The search vector is derived from the text, which history already keeps.
-    history = HistoricalRecords(m2m_fields=[speakers, goals, mentions, regions], excluded_fields=["search_vector"])
+    history = HistoricalRecords(
+        m2m_fields=[speakers, goals, mentions, regions], excluded_fields=["search_vector", "changes_of"]
+    )
 
     class Meta:
         ordering = ["paragraph", "order"]
@@ -421,8 +471,9 @@ class Footnote(models.Model):
         _("text"),
         help_text=_("Write **two stars** around words to show them in bold; start a line with “1. ” for a list."),
     )
+    changes_of = changes_of_field("self")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["changes_of"])
 
     class Meta:
         ordering = ["meeting", "number"]

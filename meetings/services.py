@@ -16,6 +16,7 @@ from actors.models import Actor, Person, Position
 from meetings.goals import goals_in_force
 from meetings.importer import ActorMatch, Summary, SummaryError
 from meetings.models import Footnote, Meeting, MeetingSeries, Paragraph, Participation, Passage
+from meetings.versions import version_bump
 
 SOM_SERIES = "Senior Officials Meetings"
 _MEETING_NOUNS = r"(?:Meeting|Conference|Workshop|Seminar|Forum|Session|Visit|Dialogue|Round ?table|Webinar)"
@@ -133,7 +134,7 @@ def position_get_or_create(*, person: Person, title: str, actor: Actor) -> Posit
 def _meeting_set_status(meeting: Meeting, *, status: str, published_at: datetime.datetime | None) -> Meeting:
     meeting.status = status
     meeting.published_at = published_at
-    meeting.version += 1  # an editor's form opened before this change is now stale
+    version_bump(meeting)  # an editor's form opened before this change is now stale
     meeting.full_clean()
     meeting.save(update_fields=["status", "published_at", "version", "updated_at"])
     return meeting
@@ -196,13 +197,13 @@ def meeting_restore(*, meeting: Meeting, as_of: datetime.datetime) -> Meeting:
     from .history import history_baseline
 
     history_baseline(meeting=meeting)
-    reason = f"Restored to {as_of.isoformat()}"
+    reason = f"Restored to {timezone.localtime(as_of):%d %B %Y %H:%M}"
     record = meeting.history.filter(history_date__lte=as_of).order_by("-history_date", "-history_id").first()
     if record is not None and record.history_type != "-":
         for model_field in record.tracked_fields:
             if model_field.name not in {"id", "status", "published_at", "created_at"}:
                 setattr(meeting, model_field.attname, getattr(record, model_field.attname))
-    meeting.version += 1
+    version_bump(meeting)
     meeting._change_reason = reason
     meeting.full_clean()
     meeting.save()

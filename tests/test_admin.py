@@ -207,7 +207,8 @@ def _meeting_data(meeting, **changes):
 
 
 def test_saving_a_meeting_with_its_inlines(admin_client):
-    meeting = f.MeetingFactory(title="Old title")
+    # A draft: a published meeting's saves are unpublished changes (tests/test_revisions.py).
+    meeting = f.MeetingFactory(title="Old title", status=Meeting.Status.DRAFT, published_at=None)
     turkey = f.CountryFactory(name="Turkey")
     dgmm = f.InstitutionFactory(name="Directorate General for Migration Management", parent=turkey)
     hungary = f.CountryFactory(name="Hungary")
@@ -383,7 +384,9 @@ def _paragraph_data(paragraph, passages):
 
 
 def test_saving_a_paragraph_with_a_passage_with_two_speakers_and_two_goals(admin_client):
-    paragraph = f.ParagraphFactory(number=4, subject="Interventions")
+    paragraph = f.ParagraphFactory(
+        number=4, subject="Interventions", meeting__status=Meeting.Status.DRAFT, meeting__published_at=None
+    )
     hungary, turkey, afghanistan = (f.CountryFactory() for _ in range(3))
     official = f.PositionFactory(actor=f.InstitutionFactory(parent=hungary))
     goal_1, goal_2 = f.PriorityGoalFactory(number=1), f.PriorityGoalFactory(number=2)

@@ -178,7 +178,12 @@ def test_staff_create_a_meeting_as_a_draft(client, som_2020):
     assert client.get("/api/v1/meetings/2021-11-30-annual-som/").status_code == 404  # a draft, for the public
 
 
-def test_staff_change_a_meeting(client, som_2020):
+def _draft_2020():
+    Meeting.objects.filter(slug=SOM_2020_SLUG).update(status=Meeting.Status.DRAFT, published_at=None)
+
+
+def test_staff_change_a_draft_meeting(client, som_2020):
+    _draft_2020()
     editor = staff("change_meeting")
     response = client.patch(
         f"/api/v1/meetings/{SOM_2020_SLUG}/", {"participant_count": 98}, content_type="application/json", headers=editor
@@ -188,10 +193,21 @@ def test_staff_change_a_meeting(client, som_2020):
     assert len(response.json()["participations"]) == 51
     som_2020.refresh_from_db()
     assert som_2020.participant_count == 98
-    assert som_2020.status == Meeting.Status.PUBLISHED
+
+
+def test_a_published_meeting_is_not_changed_through_the_api(client, som_2020):
+    editor = staff("change_meeting")
+    response = client.patch(
+        f"/api/v1/meetings/{SOM_2020_SLUG}/", {"participant_count": 98}, content_type="application/json", headers=editor
+    )
+    assert response.status_code == 409
+    assert "wait for a Publisher" in response.json()["detail"]
+    som_2020.refresh_from_db()
+    assert som_2020.participant_count == 97
 
 
 def test_a_change_based_on_a_stale_read_is_refused(client, som_2020):
+    _draft_2020()
     editor = staff("change_meeting")
     url = f"/api/v1/meetings/{SOM_2020_SLUG}/"
     etag = client.get(url, headers=editor)["ETag"]

@@ -2,11 +2,14 @@
 
 import hashlib
 
+from django.db import transaction
 from django.utils.cache import get_conditional_response, patch_vary_headers, quote_etag
 from django.utils.http import parse_etags
 from rest_framework.exceptions import APIException, MethodNotAllowed, NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+
+from meetings.versions import version_bump
 
 from .renderers import CSVRenderer
 
@@ -100,13 +103,30 @@ class WritableMixin(ResourceMixin):
         headers = {"Location": data["api_url"]} if data.get("api_url") else {}
         return Response(data, status=201, headers=headers)
 
+    def check_writable(self, instance) -> None:
+        """Refuse a write the API must not make (raise an APIException); by default every record is writable."""
+
+    def versioned(self, instance):
+        """The row whose `version` counts this record's saves (for If-Match), or None."""
+        return instance if hasattr(instance, "version") else None
+
     def update(self, request, *args, **kwargs):
         instance = self.get_object()
-        if if_match := request.headers.get("If-Match"):
+        self.check_writable(instance)
+        if_match = request.headers.get("If-Match", "").strip()
+        versioned = self.versioned(instance)
+        seen = versioned.version if versioned is not None else None
+        if if_match and if_match != "*":
             # The ETag of a JSON read of the record: a change based on an older read is refused, not lost.
             current = etag_of(JSONRenderer().render(self.read_representation(instance)))
-            if if_match.strip() != "*" and current not in parse_etags(if_match):
+            if current not in parse_etags(if_match):
                 raise PreconditionFailed()
         serializer = self.get_serializer(instance, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
-        return Response(self.read_representation(serializer.save()))
+        with transaction.atomic():
+            # The check and the write are one: the version read with the ETag must still be the row's, in
+            # one UPDATE that the database runs one at a time, so of several writes sent with one ETag one wins.
+            if versioned is not None and not version_bump(versioned, seen=seen if if_match else None):
+                raise PreconditionFailed()
+            saved = serializer.save()
+        return Response(self.read_representation(saved))

@@ -11,15 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ..models import Footnote, Meeting, Paragraph, Participation
+from ..revisions import is_working_copy, meeting_changes_publish, needs_working_copy
 from ..services import meeting_make_draft, meeting_publish, meeting_withdraw
 from .history import MeetingHistoryAdminMixin
 from .importer import ImportSummaryAdminMixin
-from .locking import VersionLockedAdminMixin, VersionLockedForm
+from .merging import MergingAdminMixin, MergingForm, MergingInlineForm
+from .revisions import MeetingRevisionsAdminMixin, PublishedPartsReadOnlyMixin
 from .widgets import CheapInlineMixin, actors_with_names
 
 
 class ParticipationInline(CheapInlineMixin, admin.TabularInline):
     model = Participation
+    form = MergingInlineForm
     fields = ["actor", "role", "represented_by"]
     autocomplete_fields = ["actor", "represented_by"]
     extra = 1
@@ -32,6 +35,7 @@ class ParticipationInline(CheapInlineMixin, admin.TabularInline):
 
 class ParagraphInline(admin.TabularInline):
     model = Paragraph
+    form = MergingInlineForm
     fields = ["number", "subject", "passage_count"]
     readonly_fields = ["passage_count"]
     show_change_link = True
@@ -49,6 +53,7 @@ class ParagraphInline(admin.TabularInline):
 
 class FootnoteInline(admin.StackedInline):
     model = Footnote
+    form = MergingInlineForm
     fields = ["number", "text"]
     extra = 0
 
@@ -56,7 +61,7 @@ class FootnoteInline(admin.StackedInline):
         return super().get_queryset(request).select_related("meeting")
 
 
-class MeetingForm(VersionLockedForm):
+class MeetingForm(MergingForm):
     add_participants = forms.ModelMultipleChoiceField(
         queryset=actors_with_names(),
         required=False,
@@ -98,10 +103,12 @@ class MeetingForm(VersionLockedForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ImportSummaryAdminMixin, MeetingHistoryAdminMixin, VersionLockedAdminMixin, admin.ModelAdmin):
+class MeetingAdmin(
+    ImportSummaryAdminMixin, MeetingRevisionsAdminMixin, MeetingHistoryAdminMixin, MergingAdminMixin, admin.ModelAdmin
+):
     form = MeetingForm
-    list_display = ["title", "start_date", "series", "format", "status", "published_at", "paragraph_count"]
-    list_filter = ["status", "format", "series"]
+    list_display = ["title", "start_date", "series", "format", "status", "published_at", "review", "paragraph_count"]
+    list_filter = ["status", "review_status", "format", "series"]
     list_select_related = ["series"]
     date_hierarchy = "start_date"
     search_fields = ["title", "slug", "location", "series__name"]
@@ -111,7 +118,7 @@ class MeetingAdmin(ImportSummaryAdminMixin, MeetingHistoryAdminMixin, VersionLoc
     actions = ["publish_now", "withdraw", "make_draft"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["series", "title", "slug", "seen_version", "opened_at"]}),
+        (None, {"fields": ["series", "title", "slug"]}),
         (_("When and where"), {"fields": ["start_date", "end_date", "format", "location", "participant_count"]}),
         (
             _("Publication"),
@@ -142,11 +149,26 @@ class MeetingAdmin(ImportSummaryAdminMixin, MeetingHistoryAdminMixin, VersionLoc
     def has_publish_permission(self, request):
         return request.user.has_perm(f"{self.opts.app_label}.publish_meeting")
 
+    @admin.display(description=_("review"), ordering="review_status")
+    def review(self, obj):
+        if is_working_copy(obj):
+            label = _("unpublished changes")
+            return f"{label} · {obj.get_review_status_display()}" if obj.review_status else label
+        return obj.get_review_status_display() if obj.review_status else ""
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None and is_working_copy(obj) else super().get_prepopulated_fields(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if not self.has_publish_permission(request):
-            # Editors write drafts; only Publishers publish.
+        if not self.has_publish_permission(request) or (
+            obj is not None and (is_working_copy(obj) or needs_working_copy(obj))
+        ):
+            # Editors write drafts; only Publishers publish. A published meeting is withdrawn with the
+            # actions, and its changes are published from their page: the form never changes its status.
             readonly += ["status", "published_at"]
+        if obj is not None and is_working_copy(obj):
+            readonly += ["slug"]  # the address of a published meeting stays
         return readonly
 
     def save_related(self, request, form, formsets, change):
@@ -168,10 +190,18 @@ class MeetingAdmin(ImportSummaryAdminMixin, MeetingHistoryAdminMixin, VersionLoc
             count += 1
         self.message_user(request, ngettext(singular, plural, count) % count, messages.SUCCESS)
 
-    @admin.action(description=_("Publish the selected meetings now"), permissions=["publish"])
+    @admin.action(
+        description=_("Publish the selected meetings (or their unpublished changes) now"), permissions=["publish"]
+    )
     def publish_now(self, request, queryset):
         due = queryset.exclude(status=Meeting.Status.PUBLISHED, published_at__lte=timezone.now())
-        self._apply(request, due, meeting_publish, "%d meeting was published.", "%d meetings were published.")
+
+        def publish(*, meeting):
+            if is_working_copy(meeting):
+                return meeting_changes_publish(meeting, user=request.user)
+            return meeting_publish(meeting=meeting)
+
+        self._apply(request, due, publish, "%d meeting was published.", "%d meetings were published.")
 
     @admin.action(description=_("Turn the selected meetings back into drafts"), permissions=["publish"])
     def make_draft(self, request, queryset):
@@ -205,7 +235,7 @@ class MeetingAdmin(ImportSummaryAdminMixin, MeetingHistoryAdminMixin, VersionLoc
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(PublishedPartsReadOnlyMixin, admin.ModelAdmin):
     list_display = ["actor", "role", "represented_by", "meeting"]
     list_filter = ["role", "actor__kind", "meeting"]
     list_select_related = ["meeting", "actor__parent", "represented_by__parent"]

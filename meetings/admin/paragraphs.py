@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..history import history_baseline, meeting_changes
 from ..models import Footnote, Paragraph, Passage
-from .locking import VersionLockedAdminMixin, VersionLockedForm
+from .merging import MergingAdminMixin, MergingForm, MergingInlineForm
+from .revisions import ParagraphRevisionsAdminMixin, PublishedPartsReadOnlyMixin
 from .widgets import LABEL_QUERYSETS, CheapInlineMixin, actors_with_names, excerpt
 
 PASSAGE_TEXT_WIDGET = forms.Textarea(attrs={"rows": 8, "cols": 100})
@@ -17,6 +17,8 @@ PASSAGE_TEXT_WIDGET = forms.Textarea(attrs={"rows": 8, "cols": 100})
 
 class PassageInline(CheapInlineMixin, admin.StackedInline):
     model = Passage
+    form = MergingInlineForm
+    template = "admin/meetings/paragraph/passage_inline.html"
     fields = ["order", "text", "speakers", "official", "mentions", "goals", "regions"]
     autocomplete_fields = ["speakers", "official", "mentions"]
     checkbox_fields = ["goals", "regions"]
@@ -42,14 +44,14 @@ class PassageInline(CheapInlineMixin, admin.StackedInline):
         )
 
 
-class ParagraphForm(VersionLockedForm):
+class ParagraphForm(MergingForm):
     class Meta:
         model = Paragraph
         fields = ["meeting", "number", "subject"]
 
 
 @admin.register(Paragraph)
-class ParagraphAdmin(VersionLockedAdminMixin, admin.ModelAdmin):
+class ParagraphAdmin(ParagraphRevisionsAdminMixin, MergingAdminMixin, admin.ModelAdmin):
     form = ParagraphForm
     list_display = ["meeting", "number", "subject", "passage_count"]
     list_display_links = ["number", "subject"]
@@ -67,7 +69,7 @@ class ParagraphAdmin(VersionLockedAdminMixin, admin.ModelAdmin):
             (
                 _("Paragraph"),
                 {
-                    "fields": ["meeting", "number", "subject", "seen_version", "opened_at"],
+                    "fields": ["meeting", "number", "subject"],
                     "description": _(
                         "Enter the paragraph's text below as passages, in order. A passage spoken by someone "
                         "gets its speakers; the Secretariat's own words have none."
@@ -78,22 +80,6 @@ class ParagraphAdmin(VersionLockedAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["meeting_link"] if obj is not None else []
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            paragraph = self.get_object(request, object_id)
-            if paragraph is not None:
-                # Rows loaded from a fixture get a first record now, so their first edit can be undone.
-                history_baseline(meeting=paragraph.meeting)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def changes_since(self, obj, since):
-        return [
-            change
-            for change in meeting_changes(obj.meeting, since=since)
-            if (change.record.instance_type is Paragraph and change.record.id == obj.pk)
-            or (change.record.instance_type is Passage and change.record.paragraph_id == obj.pk)
-        ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("meeting").annotate(passage_count=Count("passages"))
@@ -123,7 +109,8 @@ class PassageForm(forms.ModelForm):
 
 
 @admin.register(Passage)
-class PassageAdmin(admin.ModelAdmin):
+class PassageAdmin(PublishedPartsReadOnlyMixin, admin.ModelAdmin):
+    meeting_path = "paragraph__meeting"
     form = PassageForm
     list_display = ["__str__", "text_excerpt", "speaker_list", "official"]
     list_filter = ["goals", "speakers__kind", "paragraph__meeting"]
@@ -164,7 +151,7 @@ class PassageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Footnote)
-class FootnoteAdmin(admin.ModelAdmin):
+class FootnoteAdmin(PublishedPartsReadOnlyMixin, admin.ModelAdmin):
     list_display = ["meeting", "number", "text_excerpt"]
     list_display_links = ["number", "text_excerpt"]
     list_filter = ["meeting"]
