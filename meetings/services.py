@@ -278,15 +278,20 @@ def meeting_slug_for(summary: Summary) -> str:
 
 
 def meeting_for_summary(summary: Summary) -> Meeting | None:
-    """The meeting a summary already stands for: the same series, the same first day."""
+    """The meeting a summary already stands for: the same series on the same first day, with the same title
+    or in the same place (two regional meetings may fall on one day, in two cities)."""
     if not summary.title or summary.start_date is None:
         return None
     name = series_name_for(summary.title)
-    return (
-        Meeting.objects.filter(series__name__iexact=name, start_date=summary.start_date)
-        .select_related("series")
-        .order_by("pk")
-        .first()
+    same_day = Meeting.objects.filter(series__name__iexact=name, start_date=summary.start_date).order_by("pk")
+    return next(
+        (
+            meeting
+            for meeting in same_day.select_related("series")
+            if meeting.title.casefold() == summary.title.casefold()
+            or (meeting.location and meeting.location.casefold() == summary.location.casefold())
+        ),
+        None,
     )
 
 
@@ -349,19 +354,19 @@ def _texts_by_paragraph(meeting: Meeting) -> dict[int, list[str]]:
 
 
 @transaction.atomic
-def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "") -> Meeting:
+def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "", as_new: bool = False) -> Meeting:
     """Save a recognised summary as a meeting: a draft, unless `publish` makes it public now.
 
     New countries (from the ISO list), organisations, institutions, people and positions are created;
     names that were not recognised are left out (they are in `summary.unrecognised` for the person
     importing). The same summary imported again (same series, same first day) updates that meeting's
-    draft instead (`meeting_reimport`): never a second meeting.
+    draft instead (`meeting_reimport`): never a second meeting, unless `as_new` asks for one.
     """
     if not summary.title:
         raise SummaryError("The summary has no title above paragraph 1, so the meeting cannot be saved.")
     if summary.start_date is None:
         raise SummaryError("The summary gives no date (e.g. “Online, 2 December 2020”), so it cannot be saved.")
-    existing = meeting_for_summary(summary)
+    existing = None if as_new else meeting_for_summary(summary)
     if existing is not None:
         meeting_reimport(meeting=existing, summary=summary)
         if publish:
