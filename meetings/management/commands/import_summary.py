@@ -32,9 +32,7 @@ class Command(BaseCommand):
             "is updated, and a published one is left as it is).",
         )
 
-    def handle(
-        self, *args, file: str, dry_run: bool, as_json: bool, publish: bool, slug: str, as_new: bool, **options
-    ):
+    def handle(self, *args, file: str, dry_run: bool, as_json: bool, publish: bool, slug: str, as_new: bool, **options):
         # With --json, stdout carries the JSON object alone; everything said to a person goes to stderr.
         say = self.stderr if as_json else self.stdout
         try:
