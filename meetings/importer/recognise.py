@@ -354,6 +354,12 @@ class Recogniser:
             if written not in self.left_out:
                 self.left_out.append(written)
         elif written and written not in self.unrecognised:
+            # "BSMO" after "Black Sea Mobility Observatory (BSMO)" is the same name: one answer covers both.
+            if any(known.endswith(f"({written})") for known in self.unrecognised):
+                return
+            acronym = _ACRONYM.match(written)
+            if acronym and acronym["acronym"] in self.unrecognised:
+                self.unrecognised.remove(acronym["acronym"])
             self.unrecognised.append(written)
 
     def for_actor(self, actor: Actor, written: str) -> ActorMatch:
