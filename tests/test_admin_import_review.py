@@ -189,3 +189,20 @@ def test_paragraphs_with_nothing_to_fix_are_folded_and_problems_come_first(admin
     assert '<details class="import-paragraph import-paragraph-problem" id="import-paragraph-3" open>' in page
     assert '<details class="import-paragraph" id="import-paragraph-4">' in page
     assert '<datalist id="import-actors">' in page and 'list="import-actors"' in page  # the type-ahead, no script
+
+
+def test_a_tampered_review_form_gets_a_page_not_an_error(admin_client, som_2020):
+    review = upload(admin_client, ISTANBUL_2022.name, ISTANBUL_2022.read_bytes())
+    fields = {
+        "names-count": "many",
+        "passage-keys": ["nothing-like-a-key"],
+        "passage-nothing-like-a-key-split": "7",
+        "meeting-start_date": "31 February",
+        "meeting-format": "by carrier pigeon",
+        "role-chair": "x" * 5000,
+    }
+    response = send(admin_client, review, **fields)
+    assert response.status_code == 200
+    summary = response.context["summary"]
+    assert summary.start_date == datetime.date(2022, 3, 14) and summary.format == "in_person"
+    assert "x" * 1000 in summary.unrecognised  # an unknown chair is reported, cut to a sane length
