@@ -843,7 +843,7 @@ def participants(text: str) -> tuple[int | None, int | None, list[str]]:
     countries = int(match["countries"]) if match["countries"] else None
     rest = strip_bold(text[match.end() :])
     sentence = split_sentences(rest.strip())[0] if rest.strip() else ""
-    sentence = re.sub(r"^[\s:;,–—-]*(?:namely\s+|including\s+|i\.e\.\s+)?", "", sentence)
+    sentence = re.sub(r"^[\s:;,–—-]*(?:namely\s+|including\s+|i\.e\.\s+|from\s+|representing\s+)?", "", sentence)
     sentence = sentence.rstrip(". ")
     if sentence.startswith("(") and sentence.endswith(")") and sentence.count("(") == 1:
         sentence = sentence[1:-1]  # "… from 39 countries (Afghanistan, …, Ukraine)."
