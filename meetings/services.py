@@ -8,9 +8,12 @@ import datetime
 import re
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
 
 from actors.models import Actor, Person, Position
 from meetings.goals import goals_in_force
@@ -276,15 +279,20 @@ def meeting_slug_for(summary: Summary) -> str:
 
 
 def meeting_for_summary(summary: Summary) -> Meeting | None:
-    """The meeting a summary already stands for: the same series, the same first day."""
+    """The meeting a summary already stands for: the same series on the same first day, with the same title
+    or in the same place (two regional meetings may fall on one day, in two cities)."""
     if not summary.title or summary.start_date is None:
         return None
     name = series_name_for(summary.title)
-    return (
-        Meeting.objects.filter(series__name__iexact=name, start_date=summary.start_date)
-        .select_related("series")
-        .order_by("pk")
-        .first()
+    same_day = Meeting.objects.filter(series__name__iexact=name, start_date=summary.start_date).order_by("pk")
+    return next(
+        (
+            meeting
+            for meeting in same_day.select_related("series")
+            if meeting.title.casefold() == summary.title.casefold()
+            or (meeting.location and meeting.location.casefold() == summary.location.casefold())
+        ),
+        None,
     )
 
 
@@ -347,19 +355,19 @@ def _texts_by_paragraph(meeting: Meeting) -> dict[int, list[str]]:
 
 
 @transaction.atomic
-def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "") -> Meeting:
+def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "", as_new: bool = False) -> Meeting:
     """Save a recognised summary as a meeting: a draft, unless `publish` makes it public now.
 
     New countries (from the ISO list), organisations, institutions, people and positions are created;
     names that were not recognised are left out (they are in `summary.unrecognised` for the person
     importing). The same summary imported again (same series, same first day) updates that meeting's
-    draft instead (`meeting_reimport`): never a second meeting.
+    draft instead (`meeting_reimport`): never a second meeting, unless `as_new` asks for one.
     """
     if not summary.title:
         raise SummaryError("The summary has no title above paragraph 1, so the meeting cannot be saved.")
     if summary.start_date is None:
         raise SummaryError("The summary gives no date (e.g. “Online, 2 December 2020”), so it cannot be saved.")
-    existing = meeting_for_summary(summary)
+    existing = None if as_new else meeting_for_summary(summary)
     if existing is not None:
         meeting_reimport(meeting=existing, summary=summary)
         if publish:
@@ -405,8 +413,65 @@ def meeting_reimport(*, meeting: Meeting, summary: Summary, user: Any = None) ->
     return changes
 
 
+def _checked(objects: list, *, relations: tuple[str, ...]) -> list:
+    """Validate rows about to be written in bulk: every field but the relations, which point at rows this
+    import has just saved (validating each would ask the database once per row); the database's constraints
+    still hold every row."""
+    for obj in objects:
+        obj.clean_fields(exclude=list(relations))
+        obj.clean()
+    return objects
+
+
+def _history_user() -> Any:
+    """The signed-in person whose request writes the rows, for their history (as simple_history's middleware)."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _bulk_with_history(objects: list, model, reason: str) -> list:
+    if not objects:
+        return []
+    return bulk_create_with_history(objects, model, default_user=_history_user(), default_change_reason=reason)
+
+
+def _bulk_relations(passages: list[Passage], relations: dict[str, list[tuple[int, list[int]]]], reason: str) -> None:
+    """The speakers, goals, mentions and regions of new passages, with the rows of history that `add()` writes,
+    in one insert per relation instead of one round of queries per passage and relation."""
+    records = {
+        record.id: record
+        for record in Passage.history.filter(id__in=[passage.pk for passage in passages], history_type="+")
+    }
+    for name, pairs in relations.items():
+        field = Passage._meta.get_field(name)
+        through = field.remote_field.through
+        target = field.m2m_reverse_field_name()
+        rows = through.objects.bulk_create(
+            [through(**{"passage_id": passage_pk, f"{target}_id": pk}) for passage_pk, pks in pairs for pk in pks]
+        )
+        history_model = apps.get_model(Passage._meta.app_label, f"HistoricalPassage_{name}")
+        history_model.objects.bulk_create(
+            [
+                history_model(
+                    id=row.pk,
+                    passage_id=row.passage_id,
+                    history=records[row.passage_id],
+                    **{f"{target}_id": getattr(row, f"{target}_id")},
+                )
+                for row in rows
+                if row.passage_id in records
+            ]
+        )
+
+
 def _meeting_fill(meeting: Meeting, summary: Summary) -> None:
-    """Participations, officials, paragraphs, passages and footnotes of a saved meeting, from its summary."""
+    """Participations, officials, paragraphs, passages and footnotes of a saved meeting, from its summary.
+
+    Written in bulk with their history rows: a meeting of 50 participations and 40 interventions is a few
+    dozen queries, not two thousand (each `save()` and `add()` is a round of queries with its history).
+    """
+    reason = "Imported from a summary"
     actors = _Actors()
     roles: dict[int, tuple[str, Actor | None]] = {}
     for match in summary.participants:
@@ -419,10 +484,13 @@ def _meeting_fill(meeting: Meeting, summary: Summary) -> None:
         if match is not None:
             represented_by = actors(summary.chair_represented_by) if role == Participation.Role.CHAIR else None
             roles[actors(match).pk] = (role, represented_by)
-    for actor_pk, (role, represented_by) in roles.items():
-        participation = Participation(meeting=meeting, actor_id=actor_pk, role=role, represented_by=represented_by)
-        participation.full_clean()
-        participation.save()
+    participations = [
+        Participation(meeting=meeting, actor_id=actor_pk, role=role, represented_by=represented_by)
+        for actor_pk, (role, represented_by) in roles.items()
+    ]
+    _bulk_with_history(
+        _checked(participations, relations=("meeting", "actor", "represented_by")), Participation, reason
+    )
 
     positions = {}
     for person in summary.people:
@@ -433,30 +501,37 @@ def _meeting_fill(meeting: Meeting, summary: Summary) -> None:
             )
 
     goals = goals_in_force(meeting.start_date)
-    for paragraph_entry in summary.paragraphs:
-        paragraph = Paragraph(meeting=meeting, number=paragraph_entry.number, subject=paragraph_entry.subject)
-        paragraph.full_clean()
-        paragraph.save()
+    paragraphs = [
+        Paragraph(meeting=meeting, number=entry.number, subject=entry.subject) for entry in summary.paragraphs
+    ]
+    _bulk_with_history(_checked(paragraphs, relations=("meeting",)), Paragraph, reason)
+    passages: list[Passage] = []
+    relations: dict[str, list[tuple[int, list[int]]]] = {"speakers": [], "goals": [], "mentions": [], "regions": []}
+    wanted: list[dict[str, list[int]]] = []
+    for paragraph, paragraph_entry in zip(paragraphs, summary.paragraphs, strict=True):
         for order, entry in enumerate(paragraph_entry.passages, start=1):
-            passage = Passage(
-                paragraph=paragraph,
-                order=order,
-                text=entry.text,
-                official=positions.get(id(entry.person)) if entry.person else None,
+            passages.append(
+                Passage(
+                    paragraph=paragraph,
+                    order=order,
+                    text=entry.text,
+                    official=positions.get(id(entry.person)) if entry.person else None,
+                )
             )
-            passage.full_clean()
-            passage.save()
-            # add() only what there is: each call writes a row of history, and most passages name no goal.
-            for related, items in (
-                (passage.speakers, [actors(match) for match in entry.speakers]),
-                (passage.goals, [goals[number] for number in entry.goals if number in goals]),
-                (passage.mentions, [actors(match) for match in entry.mentions]),
-                (passage.regions, entry.regions),
-            ):
-                if items:
-                    related.add(*items)
+            wanted.append(
+                {
+                    "speakers": list(dict.fromkeys(actors(match).pk for match in entry.speakers)),
+                    "goals": [goals[number].pk for number in entry.goals if number in goals],
+                    "mentions": list(dict.fromkeys(actors(match).pk for match in entry.mentions)),
+                    "regions": [region.pk for region in entry.regions],
+                }
+            )
+    _bulk_with_history(_checked(passages, relations=("paragraph", "official")), Passage, reason)
+    for passage, pks in zip(passages, wanted, strict=True):
+        for name, values in pks.items():
+            if values:
+                relations[name].append((passage.pk, values))
+    _bulk_relations(passages, relations, reason)
 
-    for number, text in summary.footnotes:
-        footnote = Footnote(meeting=meeting, number=number, text=text)
-        footnote.full_clean()
-        footnote.save()
+    footnotes = [Footnote(meeting=meeting, number=number, text=text) for number, text in summary.footnotes]
+    _bulk_with_history(_checked(footnotes, relations=("meeting",)), Footnote, reason)

@@ -29,26 +29,26 @@ def stars(size: int = 40 * 1024) -> bytes:
     return (HEADER + "1. " + "**" * (size // 2) + "\n").encode()
 
 
-def numbered_lines(size: int = 150 * 1024) -> bytes:
-    """150 KB of numbered lines, each a paragraph number after the one before."""
-    lines, number, length = [], 1, 0
+def _numbered(first: str, line: str, size: int) -> bytes:
+    """`first`, then numbered copies of `line` ("{n}. …") until they make `size` bytes."""
+    lines, number, length = [first], 1, 0
     while length < size:
-        line = f"{number}. Austria spoke. Hungary replied.\n"
-        lines.append(line)
-        length += len(line)
+        lines.append(line.format(n=number))
+        length += len(lines[-1])
         number += 1
     return (HEADER + "".join(lines)).encode()
+
+
+def numbered_lines(size: int = 150 * 1024) -> bytes:
+    """150 KB of numbered lines, each a paragraph number after the one before."""
+    return _numbered("", "{n}. Austria spoke. Hungary replied.\n", size)
 
 
 def numbered_list(size: int = 150 * 1024) -> bytes:
     """150 KB of numbered lines inside paragraph 1: one paragraph of thousands of sentences."""
-    lines, number, length = ["1. The meeting discussed:\n"], 1, 0
-    while length < size:
-        line = f"{number}. Dr. Smith of the e.g. Ministry spoke. Hungary replied.\n"
-        lines.append(line)
-        length += len(line)
-        number += 1
-    return (HEADER + "".join(lines)).encode()
+    return _numbered(
+        "1. The meeting discussed:\n", "{n}. Dr. Smith of the e.g. Ministry spoke. Hungary replied.\n", size
+    )
 
 
 def spaces_in_text(size: int = 1000 * 1000) -> bytes:

@@ -182,10 +182,13 @@ def test_the_review_of_the_2020_summary_shows_the_meeting_and_saves_nothing(admi
     facts = _by_id(review, "import-meeting")
     for fact in ("2 December 2020", "Online", "97", IMPORTED_SLUG):
         assert fact in _text(facts)
-    assert parse_html(
-        '<input type="text" id="meeting-title" name="meeting-title" value="Annual Senior Officials Meeting" '
-        'class="vTextField">'
-    ) in facts
+    assert (
+        parse_html(
+            '<input type="text" id="meeting-title" name="meeting-title" value="Annual Senior Officials Meeting" '
+            'class="vTextField">'
+        )
+        in facts
+    )
 
     paragraphs = _by_id(review, "import-paragraphs")
     headings = [_text(section.children[0]) for section in _by_class(paragraphs, "import-paragraph")]

@@ -81,7 +81,7 @@ def test_an_organisation_is_created_from_the_review_with_the_name_and_acronym_of
         **name_fields(review, written, "organisation", name="Black Sea Mobility Observatory", acronym="BSMO"),
         **name_fields(review, "Vestoria", "omit"),
     }
-    fields["names-count"] = 3
+    fields["names-count"] = 2
     applied = send(admin_client, review, **fields)
     summary = applied.context["summary"]
     # Every name now ends matched, to be created or left out: none is left unanswered.
@@ -189,3 +189,48 @@ def test_paragraphs_with_nothing_to_fix_are_folded_and_problems_come_first(admin
     assert '<details class="import-paragraph import-paragraph-problem" id="import-paragraph-3" open>' in page
     assert '<details class="import-paragraph" id="import-paragraph-4">' in page
     assert '<datalist id="import-actors">' in page and 'list="import-actors"' in page  # the type-ahead, no script
+
+
+def test_a_tampered_review_form_gets_a_page_not_an_error(admin_client, som_2020):
+    review = upload(admin_client, ISTANBUL_2022.name, ISTANBUL_2022.read_bytes())
+    fields = {
+        "names-count": "many",
+        "passage-keys": ["nothing-like-a-key"],
+        "passage-nothing-like-a-key-split": "7",
+        "meeting-start_date": "31 February",
+        "meeting-format": "by carrier pigeon",
+        "role-chair": "x" * 5000,
+    }
+    response = send(admin_client, review, **fields)
+    assert response.status_code == 200
+    summary = response.context["summary"]
+    assert summary.start_date == datetime.date(2022, 3, 14) and summary.format == "in_person"
+    assert "x" * 1000 in summary.unrecognised  # an unknown chair is reported, cut to a sane length
+
+
+def test_an_official_whose_workplace_is_unknown_gets_a_post_once_the_officer_answers(admin_client, som_2020):
+    text = (
+        "Budapest Process\n\nThematic Meeting on Return\n\nVienna, 5 May 2023\n\n"
+        "1. The meeting gathered **20 participants** from Austria and Hungary.\n\n"
+        "2. **Ms. Vera Lind**, Head of Office at the Northern Return Office (NRO), opened the meeting.\n"
+    )
+    review = upload(admin_client, "return.txt", text.encode())
+    summary = review.context["summary"]
+    assert summary.unrecognised == ["Northern Return Office (NRO)"]
+    assert "Officials without a post" in review.content.decode()
+    fields = name_fields(
+        review, "Northern Return Office (NRO)", "organisation", name="Northern Return Office", acronym="NRO"
+    )
+    applied = send(admin_client, review, **fields)
+    [person] = applied.context["summary"].people
+    assert (person.title, person.affiliation.name, person.affiliation.code) == (
+        "Head of Office",
+        "Northern Return Office",
+        "NRO",
+    )
+    assert [speaker.code for speaker in passage(applied.context["summary"], "Ms. Vera Lind")[1].speakers] == ["NRO"]
+    send(admin_client, applied, "_save")
+    meeting = Meeting.objects.get(start_date=datetime.date(2023, 5, 5))
+    opening = Passage.objects.get(paragraph__meeting=meeting, paragraph__number=2)
+    assert (opening.official.title, opening.official.actor.short_name) == ("Head of Office", "NRO")
+    assert list(opening.speakers.values_list("short_name", flat=True)) == ["NRO"]

@@ -359,7 +359,7 @@ def test_a_failure_half_way_leaves_nothing_behind(actors, monkeypatch):
     def fail(self, *args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(Footnote, "save", fail)  # the last thing an import saves
+    monkeypatch.setattr(Footnote, "clean", fail)  # the last thing an import checks before saving it
     before = row_counts()
     with pytest.raises(RuntimeError):
         run(ISTANBUL)

@@ -53,6 +53,9 @@ MAX_SESSION_TEXT = 1024 * 1024
 # Uploads waiting to be saved, per session: enough for a few browser tabs, the oldest goes first.
 MAX_PENDING = 3
 EXCERPT_WORDS = 50
+# What one review's form may carry: far more than any summary has, far less than a session should hold.
+MAX_NAMES = 500
+MAX_PASSAGES = 2000
 
 
 class ImportSummaryForm(forms.Form):
@@ -233,8 +236,9 @@ def _actor_by_name(name: str) -> Actor | None:
 def corrections_from_post(data, corrections: Corrections) -> tuple[Corrections, list[str]]:
     """The corrections of one round of the review, added to those of the rounds before; and what was refused."""
     problems = []
-    for index in range(int(data.get("names-count") or 0)):
-        written = data.get(f"name-{index}-written", "")
+    count = data.get("names-count", "")
+    for index in range(min(int(count), MAX_NAMES) if count.isdigit() else 0):
+        written = data.get(f"name-{index}-written", "")[:300]
         action = data.get(f"name-{index}-action", "")
         if not written or not action:
             continue
@@ -256,21 +260,21 @@ def corrections_from_post(data, corrections: Corrections) -> tuple[Corrections, 
     for field in ("title", "start_date", "end_date", "location", "format"):
         value = data.get(f"meeting-{field}")
         if value is not None and value != data.get(f"meeting-{field}-shown", ""):
-            corrections.meeting[field] = value
+            corrections.meeting[field] = value[:1000]
     for role in ("chair", "co_chair", "secretariat"):
         value = data.get(f"role-{role}")
         if value is not None and value != data.get(f"role-{role}-shown", ""):
-            corrections.roles[role] = value
-    keys = data.getlist("passage-keys") if hasattr(data, "getlist") else []
+            corrections.roles[role] = value[:1000]
+    keys = data.getlist("passage-keys")[:MAX_PASSAGES] if hasattr(data, "getlist") else []
     for key in keys:
         edit = dict(corrections.passages.get(key, {}))
         for field in ("speakers", "goals"):
             value = data.get(f"passage-{key}-{field}")
             if value is not None and value != data.get(f"passage-{key}-{field}-shown", ""):
-                edit[field] = value
+                edit[field] = value[:1000]
         if edit:
             corrections.passages[key] = edit
-        if data.get(f"passage-{key}-split", "").isdigit():
+        if data.get(f"passage-{key}-split", "").isdigit() and len(corrections.structure) < MAX_PASSAGES:
             corrections.structure.append(["split", key, int(data[f"passage-{key}-split"])])
         if data.get(f"passage-{key}-merge"):
             corrections.structure.append(["merge", key])

@@ -9,6 +9,7 @@ that interrupt a paragraph at a page break. Nothing here touches the database.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -738,6 +739,12 @@ class _Lead:
     person: ParsedPerson | None = None
 
 
+@functools.lru_cache(maxsize=64)
+def _role_name_lead(name: str) -> re.Pattern:
+    """ "Türkiye's …", "Hungary thanked …": a sentence opened by the chair's or co-chair's own name."""
+    return re.compile(rf"^{_INTRO}{re.escape(name)}(?:['’]s)?\s+[a-z]")
+
+
 def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None = None) -> _Lead:
     person = _PERSON_LEAD.match(sentence) or (_PLAIN_PERSON_LEAD.match(sentence) if "**" not in sentence else None)
     if person:
@@ -754,7 +761,7 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
         if pattern.match(sentence):
             return _Lead(kind)
     for kind, name in (("chair", chair), ("co_chair", co_chair)):
-        if name and re.match(rf"^{_INTRO}{re.escape(name)}(?:['’]s)?\s+[a-z]", strip_bold(sentence)):
+        if name and _role_name_lead(name).match(strip_bold(sentence)):
             return _Lead(kind)
     if is_speaker is not None and not sentence.startswith("**"):
         # Plain text names its speakers without bold: "The representative of Serbia noted …", "Iraq stated …".
@@ -836,7 +843,7 @@ def participants(text: str) -> tuple[int | None, int | None, list[str]]:
     countries = int(match["countries"]) if match["countries"] else None
     rest = strip_bold(text[match.end() :])
     sentence = split_sentences(rest.strip())[0] if rest.strip() else ""
-    sentence = re.sub(r"^[\s:;,–—-]*(?:namely\s+|including\s+|i\.e\.\s+)?", "", sentence)
+    sentence = re.sub(r"^[\s:;,–—-]*(?:namely\s+|including\s+|i\.e\.\s+|from\s+|representing\s+)?", "", sentence)
     sentence = sentence.rstrip(". ")
     if sentence.startswith("(") and sentence.endswith(")") and sentence.count("(") == 1:
         sentence = sentence[1:-1]  # "… from 39 countries (Afghanistan, …, Ukraine)."

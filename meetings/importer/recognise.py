@@ -11,7 +11,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pycountry
@@ -60,9 +60,13 @@ COUNTRY_ALIASES = {
 }
 
 
+_NO_MARKS = {ord(ch): None for ch in SUPERSCRIPT_DIGITS}
+
+
+@lru_cache(maxsize=16384)
 def norm(name: str) -> str:
     """A key for comparing names: no accents, case, stars, footnote marks, leading "the" or possessive "'s"."""
-    name = name.replace("**", "").translate({ord(ch): None for ch in SUPERSCRIPT_DIGITS})
+    name = name.replace("**", "").translate(_NO_MARKS)
     name = unicodedata.normalize("NFKD", name)
     name = "".join(ch for ch in name if not unicodedata.combining(ch))
     name = name.replace("’", "'").replace("‘", "'").replace("&", " and ").replace("–", "-").casefold()
@@ -303,9 +307,13 @@ class Recogniser:
         self.mention_pattern = _name_pattern(tuple(sorted(self.mention_names, key=len, reverse=True)))
         self.goal_numbers: set[int] = set()  # those in force on the meeting's date, once it is known
         self.regions = list(Region.objects.all())
+        self.region_patterns = [
+            (region, re.compile(rf"\b{re.escape(region.name.removesuffix(' Region'))}\b")) for region in self.regions
+        ]
         self.unrecognised: list[str] = []
         self._matches: dict[int | tuple[str, str], ActorMatch] = {}
         self.decided = self._decisions(names or {})
+        self._speakers: dict[str, bool] = {}
 
     def _decisions(self, names: dict[str, list]) -> dict[str, ActorMatch | None]:
         """The officer's answers for names the importer did not know, by norm() of the name as written:
@@ -346,6 +354,12 @@ class Recogniser:
             if written not in self.left_out:
                 self.left_out.append(written)
         elif written and written not in self.unrecognised:
+            # "BSMO" after "Black Sea Mobility Observatory (BSMO)" is the same name: one answer covers both.
+            if any(known.endswith(f"({written})") for known in self.unrecognised):
+                return
+            acronym = _ACRONYM.match(written)
+            if acronym and acronym["acronym"] in self.unrecognised:
+                self.unrecognised.remove(acronym["acronym"])
             self.unrecognised.append(written)
 
     def for_actor(self, actor: Actor, written: str) -> ActorMatch:
@@ -390,9 +404,11 @@ class Recogniser:
 
     def is_speaker(self, written: str) -> bool:
         """Whether every name of a list ("Bulgaria, Romania and Moldova") is a known actor; nothing is reported."""
-        unknown: list[str] = []
-        found = self.match_list(written, (*SPEAKER_KINDS, INSTITUTION), unknown=unknown)
-        return bool(found) and not unknown
+        if written not in self._speakers:
+            unknown: list[str] = []
+            found = self.match_list(written, (*SPEAKER_KINDS, INSTITUTION), unknown=unknown)
+            self._speakers[written] = bool(found) and not unknown
+        return self._speakers[written]
 
     def _institution(self, name: str, acronym: str, parent: ActorMatch, written: str) -> ActorMatch:
         if parent.actor is not None:
@@ -535,11 +551,8 @@ class Recogniser:
 
     def regions_in(self, text: str) -> list[Region]:
         """Regions a passage names: "the Silk Routes" names the Silk Routes Region."""
-        return [
-            region
-            for region in self.regions
-            if re.search(rf"\b{re.escape(region.name.removesuffix(' Region'))}\b", strip_bold(text))
-        ]
+        plain = strip_bold(text)
+        return [region for region, pattern in self.region_patterns if pattern.search(plain)]
 
 
 @cache

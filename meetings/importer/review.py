@@ -81,7 +81,10 @@ def summary_with(text: str, corrections: Corrections) -> Summary:
 
 
 def speakers_text(entry: PassageEntry) -> str:
-    return "; ".join(speaker.name for speaker in entry.speakers)
+    """The speakers as the form shows them: organisations by their acronym, the rest by name."""
+    return "; ".join(
+        speaker.code if speaker.kind == ORGANISATION and speaker.code else speaker.name for speaker in entry.speakers
+    )
 
 
 def goals_text(entry: PassageEntry) -> str:

@@ -24,8 +24,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--publish", action="store_true", help="Publish the meeting now instead of a draft.")
         parser.add_argument("--slug", default="", help="The meeting's slug (default: its date and title).")
+        parser.add_argument(
+            "--new",
+            dest="as_new",
+            action="store_true",
+            help="Save a new meeting even if one of the same series, day and title exists (by default its draft "
+            "is updated, and a published one is left as it is).",
+        )
 
-    def handle(self, *args, file: str, dry_run: bool, as_json: bool, publish: bool, slug: str, **options):
+    def handle(self, *args, file: str, dry_run: bool, as_json: bool, publish: bool, slug: str, as_new: bool, **options):
         # With --json, stdout carries the JSON object alone; everything said to a person goes to stderr.
         say = self.stderr if as_json else self.stdout
         try:
@@ -37,7 +44,7 @@ class Command(BaseCommand):
             if dry_run:
                 say.write("Dry run: nothing was saved.")
                 return
-            existing = meeting_for_summary(summary)
+            existing = None if as_new else meeting_for_summary(summary)
             if existing is not None:
                 # The same summary again (same series, same first day): its draft is updated, never doubled.
                 changes = meeting_reimport(meeting=existing, summary=summary)
@@ -46,7 +53,7 @@ class Command(BaseCommand):
                 for change in changes or ["Nothing changed."]:
                     say.write(f"  {change}")
             else:
-                meeting = meeting_import(summary=summary, publish=publish, slug=slug)
+                meeting = meeting_import(summary=summary, publish=publish, slug=slug, as_new=as_new)
         except SummaryError as error:
             raise CommandError(str(error)) from error
         except ValidationError as error:
