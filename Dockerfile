@@ -20,8 +20,11 @@ RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-at-build-time-only DJANGO
     python manage.py collectstatic --noinput --verbosity 0
 
 USER budapest
+# 0.0.0.0 inside the container: only the compose network reaches it, and X-Forwarded-For is believed
+# only from DJANGO_TRUSTED_PROXIES (compose.yaml). Exports are kept in the container's own /tmp.
 ENV DJANGO_DEBUG=false \
-    GUNICORN_BIND=0.0.0.0:8000
+    GUNICORN_BIND=0.0.0.0:8000 \
+    DJANGO_EXPORT_ROOT=/tmp/budapest-exports
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 \
     CMD python -c "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"

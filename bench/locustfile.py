@@ -23,6 +23,7 @@ STARTED = time.monotonic()
 STATUS = Counter()
 TIMELINE: dict[int, Counter] = defaultdict(Counter)
 LATENCIES: list[float] = []
+BY_NAME: dict[str, list[float]] = defaultdict(list)
 SAVED: list[str] = []
 _reader_numbers = itertools.count(1)
 
@@ -33,6 +34,17 @@ def count(request_type, name, response_time, response_length, response=None, exc
     STATUS[status] += 1
     TIMELINE[int(time.monotonic() - STARTED)][status] += 1
     LATENCIES.append(response_time)
+    BY_NAME[name].append(response_time)
+
+
+def _percentiles(values: list[float]) -> dict:
+    values = sorted(values) or [0]
+    return {
+        "n": len(values),
+        "p50_ms": round(values[len(values) // 2]),
+        "p95_ms": round(values[int(len(values) * 0.95)]),
+        "max_ms": round(values[-1]),
+    }
 
 
 @events.quitting.add_listener
@@ -47,6 +59,7 @@ def write_summary(environment, **kwargs):
         "max_ms": round(latencies[-1]),
         "timeline": {second: dict(counts) for second, counts in sorted(TIMELINE.items())},
         "saved": SAVED,
+        "by_name": {name: _percentiles(values) for name, values in sorted(BY_NAME.items())},
     }
     with open(os.environ["BENCH_SUMMARY"], "w") as out:
         json.dump(summary, out, indent=1)
@@ -125,4 +138,37 @@ class Writer(HttpUser):
         with self.client.post("/api/v1/meetings/", json=data, name="POST /api/v1/meetings/", catch_response=True) as r:
             if r.status_code == 201:
                 SAVED.append(slug)  # the server said it is saved: it must be there after the run
+            r.success()
+
+
+class CachedPageReader(HttpUser):
+    """A reader of the 2020 meeting's page, which the page cache holds: what must stay fast whatever else runs."""
+
+    wait_time = between(0.2, 0.5)
+    weight = 20
+
+    def on_start(self):
+        n = next(_reader_numbers)
+        self.client.headers["X-Forwarded-For"] = f"127.5.{n // 250}.{n % 250 + 1}"
+
+    @task
+    def meeting(self):
+        with self.client.get(URLS["meetings"][0], name="cached meeting page", catch_response=True) as response:
+            response.success()
+
+
+class PopoloClient(HttpUser):
+    """A script downloading the whole Popolo export again and again, from a new address each time
+    (as many clients would, so that no rate limit per address stops them), without an ETag."""
+
+    fixed_count = int(os.environ.get("BENCH_POPOLO_CLIENTS", "6"))
+    wait_time = constant(0)
+
+    @task
+    def export(self):
+        n = next(_reader_numbers)
+        headers = {"X-Forwarded-For": f"127.6.{n // 250 % 250}.{n % 250 + 1}"}
+        with self.client.get(
+            "/api/v1/export/popolo.json", headers=headers, name="popolo export", catch_response=True
+        ) as r:
             r.success()

@@ -3,7 +3,7 @@
 An export of the whole record (the Popolo document: 5.8 MB and seconds of work at archive scale) is
 built by the first request after a change, written to ``settings.EXPORT_ROOT``, and every later
 request is answered from that file until the record changes again. While one request builds it,
-the others for the same export wait for it (without work of their own) rather than build it too.
+the others for the same export wait a moment for it, then answer 503 with Retry-After; none builds it too.
 
 "Changed" is ``content_version()``, read from the database, so that every app server and worker
 agrees without a shared cache: the newest row of each model and of its change history
@@ -31,8 +31,10 @@ from .timeouts import statement_timeout
 
 # The apps whose records an export shows.
 CONTENT_APPS = ("actors", "meetings")
-# How long a request waits for another one building the same export before it answers 503.
-BUILD_WAIT_SECONDS = 60
+# How long a request waits for another one building the same export before it answers 503 (Retry-After).
+# Short: a waiting request holds a worker thread, which a cached page could use (docs/reliability.md,
+# run 4: with a 60 s wait, threads waiting behind a 34 s build held cached pages up to 36 s).
+BUILD_WAIT_SECONDS = 2
 
 
 class ExportBusy(Exception):
@@ -44,20 +46,31 @@ def _content_models():
         yield from apps.get_app_config(app_label).get_models()
 
 
+def _without_history(model) -> bool:
+    return not model.__name__.startswith("Historical") and not hasattr(model, "history")
+
+
 def content_version() -> str:
-    """A value that changes whenever anything an export shows can have changed: two queries of index lookups."""
+    """A value that changes whenever anything an export shows can have changed.
+
+    One query for the newest row of every table (index lookups), one for the meetings public now, and
+    one per small reference table that keeps no history (series, goals, regions: tens of rows), read whole.
+    """
     from meetings.models import Meeting  # imported here: budapest's modules load before the apps
 
+    models = list(_content_models())
     quote = connection.ops.quote_name
     newest = ", ".join(
-        f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})"
-        for model in _content_models()
+        f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})" for model in models
     )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {newest}")  # noqa: S608 - table and column names from the models, quoted
         parts = [str(value) for value in cursor.fetchone()]
     public = Meeting.objects.published().aggregate(count=Count("pk"), last=Max("published_at"))
     parts += [str(public["count"]), str(public["last"])]
+    for model in models:
+        if _without_history(model) and not model._meta.proxy:
+            parts.append(repr(list(model._default_manager.order_by("pk").values_list())))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 

@@ -1,8 +1,11 @@
 """gunicorn settings for `make serve` and the deployment (docs/deployment.md); each can be changed by environment.
 
-Sync workers: a page is mostly Python work and a few quick queries, so a worker per core and one more
-keeps the processor busy without making readers wait on each other. Requests beyond what the workers
-can take wait in the listen backlog; nginx in front sheds what is beyond that (deploy/nginx.conf).
+Threaded workers (gthread): cores × 2 + 1 processes of 4 threads each. A page is mostly Python work,
+so the processes keep the cores busy; the threads keep a request that waits (for an export another
+request is building, for a slow query, for a slow client) from holding a whole process, so that cached
+pages are still answered meanwhile: docs/reliability.md has the figures, sync against gthread.
+Requests beyond what the threads can take wait in the listen backlog; nginx in front sheds what is
+beyond that (deploy/nginx.conf).
 """
 
 import json
@@ -11,7 +14,9 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# Each thread holds its own database connection: workers × threads per app server (20 on 2 cores).
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 backlog = int(os.environ.get("GUNICORN_BACKLOG", "2048"))
 # A request that takes longer than this is stuck: its worker is replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
