@@ -187,20 +187,27 @@ class Generation:
 
 
 def new_generation(cache: BaseCache | None = None) -> Generation:
-    """Make every stored page stale, on every server sharing the cache."""
+    """Start a new generation: every stored page is stale, on every server sharing the cache."""
+    cache = cache or _cache()
     now = timezone.now()
     generation = Generation(secrets.token_hex(8), _ends(now))
-    cache = cache or _cache()
     cache.set(_GENERATION, generation, timeout=max(1, int(generation.ends - now.timestamp()) + 60))
+    _announce(cache, generation)
+    return generation
+
+
+def clear_page_cache(cache: BaseCache | None = None) -> None:
+    """Make every stored page stale without touching the database: the next request starts a generation."""
+    cache = cache or _cache()
+    cache.delete(_GENERATION)
+    _announce(cache, None)
+
+
+def _announce(cache: BaseCache, generation: Generation | None) -> None:
     listener = _listener(cache)
     if listener is not None:
         listener.heard(generation)
         listener.client.publish(listener.channel, b"new")
-    log.debug("page cache: a new generation")
-    return generation
-
-
-clear_page_cache = new_generation
 
 
 def current_generation(now: float, cache: BaseCache | None = None) -> Generation:
@@ -213,12 +220,20 @@ def current_generation(now: float, cache: BaseCache | None = None) -> Generation
         return generation
     listener = _listener(cache)
     generation = listener.known(now) if listener is not None else None
-    if generation is None:
-        generation = cache.get(_GENERATION)
-        if generation is None or generation.ends <= now:
-            generation = new_generation(cache)
-        elif listener is not None:
-            listener.heard(generation)
+    if generation is not None:
+        return generation
+    generation = cache.get(_GENERATION)
+    if generation is None or generation.ends <= now:
+        started = Generation(secrets.token_hex(8), _ends(timezone.now()))
+        timeout = max(1, int(started.ends - now) + 60)
+        # Another process may start one first (or a change commit one): then theirs is the generation.
+        if generation is None and not cache.add(_GENERATION, started, timeout=timeout):
+            return current_generation(now, cache)
+        if generation is not None:
+            cache.set(_GENERATION, started, timeout=timeout)
+        generation = started
+    if listener is not None:
+        listener.heard(generation)
     return generation
 
 
@@ -255,7 +270,7 @@ class _Listener:
     def _connected(self, connection) -> None:
         self.subscribed, self.generation = False, None  # until Redis confirms the subscription again
 
-    def heard(self, generation: Generation) -> None:
+    def heard(self, generation: Generation | None) -> None:
         self.generation, self.since = generation, time.monotonic()
 
     def _take_messages(self, monotonic: float) -> bool:
