@@ -490,9 +490,8 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
         now = timezone.now().timestamp()
-        query = request.GET
         names = route.names
-        key = self._key(request, query, names)
+        key = self._key(request, names)
         try:
             generation = current_generation(now)
             stored = _local.get(key, generation.token, now) or self._fetch(key, generation.token)
@@ -505,12 +504,12 @@ class PageCacheMiddleware:
                 return get_conditional_response(request, etag=stored[0].etag, response=response)
             return response
 
-        request.GET = parameters = ReadParameters(query)
+        request.GET = parameters = ReadParameters(request.GET)
         response = self.get_response(request)
         if self._storable(request, response):
             route.names = route.names | parameters.read
             try:
-                entry = self._store(self._key(request, query, route.names), generation, request, response, now)
+                entry = self._store(self._key(request, route.names), generation, request, response, now)
             except Exception:
                 log.warning("page cache: store failed", exc_info=True)
             else:
@@ -528,14 +527,15 @@ class PageCacheMiddleware:
             return None
         if has_uncommitted_changes():
             return None
-        request.get_host()  # an unknown host is refused here as the stack would (DisallowedHost: 400)
         return _route(request.path_info, getattr(request, "urlconf", None) or get_urlconf())
 
     @staticmethod
-    def _key(request: HttpRequest, query: QueryDict, names: frozenset[str]) -> str:
+    def _key(request: HttpRequest, names: frozenset[str]) -> str:
+        """The page's key: release, language, scheme, host (an unknown one is refused: 400), path, parameters."""
         # The language LocaleMiddleware (further in) will choose: the same rule, from the same request.
         language = translation.get_language_from_request(request)
-        address = repr((request.scheme, request.get_host(), request.path, _key_values(query, names)))
+        parameters = _key_values(getattr(request.GET, "address", request.GET), names) if names else ()
+        address = repr((request.scheme, request.get_host(), request.path, parameters))
         return f"{_PAGE}{release()}:{language}:{hashlib.blake2b(address.encode(), digest_size=16).hexdigest()}"
 
     @staticmethod
