@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -53,6 +53,7 @@ from django.utils import timezone, translation
 from django.utils.autoreload import file_changed
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.csp import generate_nonce
+from django.utils.datastructures import MultiValueDict
 
 log = logging.getLogger(__name__)
 
@@ -141,8 +142,8 @@ def has_uncommitted_changes(using: str = DEFAULT_DB_ALIAS) -> bool:
     """Whether this connection holds content writes not committed yet (its view of the data is its own)."""
     connection = connections[using]
     return connection.in_atomic_block and any(
-        isinstance(pending := getattr(callback, "__self__", None), _Pending) and not pending.done
-        for _, callback, _ in connection.run_on_commit
+        isinstance(pending := getattr(entry[1], "__self__", None), _Pending) and not pending.done
+        for entry in connection.run_on_commit  # (savepoints, callback, robust)
     )
 
 
@@ -215,11 +216,11 @@ def current_generation(now: float, cache: BaseCache | None = None) -> Generation
     global _owed
     cache = cache or _cache()
     if _owed:
-        generation = new_generation(cache)
+        owed = new_generation(cache)
         _owed = False
-        return generation
+        return owed
     listener = _listener(cache)
-    generation = listener.known(now) if listener is not None else None
+    generation: Generation | None = listener.known(now) if listener is not None else None
     if generation is not None:
         return generation
     generation = cache.get(_GENERATION)
@@ -333,7 +334,7 @@ class ReadParameters(QueryDict):
         if key not in self.read:
             self.read.add(key)
             if dict.__contains__(self.address, key):
-                dict.__setitem__(self, key, list(self.address.getlist(key)))
+                MultiValueDict.setlist(self, key, self.address.getlist(key))  # not QueryDict's: immutable
 
     def __getitem__(self, key):
         self._show(key)
@@ -458,7 +459,8 @@ def _route(path: str, urlconf) -> _Route | None:
         return None
     from rest_framework.views import APIView
 
-    if isinstance(getattr(match.func, "cls", None), type) and issubclass(match.func.cls, APIView):
+    view_class = getattr(match.func, "cls", None)
+    if isinstance(view_class, type) and issubclass(view_class, APIView):
         return None  # the API: its throttles count every request, and it answers with ETags of its own
     return _routes.setdefault((match.route, match.url_name, match.func), _Route())
 
@@ -501,10 +503,11 @@ class PageCacheMiddleware:
         if stored is not None:
             response = self._from_entry(*stored)
             if "HTTP_IF_NONE_MATCH" in request.META:
-                return get_conditional_response(request, etag=stored[0].etag, response=response)
+                return get_conditional_response(request, etag=stored[0].etag, response=response) or response
             return response
 
-        request.GET = parameters = ReadParameters(request.GET)
+        parameters = ReadParameters(request.GET)
+        request.GET = parameters  # type: ignore[assignment]  # a QueryDict, immutable as request.GET is
         response = self.get_response(request)
         if self._storable(request, response):
             route.names = route.names | parameters.read
@@ -516,7 +519,7 @@ class PageCacheMiddleware:
                 _set_validators(response, entry)
                 response["X-Page-Cache"] = "miss"
                 if "HTTP_IF_NONE_MATCH" in request.META:
-                    return get_conditional_response(request, etag=entry.etag, response=response)
+                    return get_conditional_response(request, etag=entry.etag, response=response) or response
         return response
 
     @staticmethod
@@ -534,7 +537,8 @@ class PageCacheMiddleware:
         """The page's key: release, language, scheme, host (an unknown one is refused: 400), path, parameters."""
         # The language LocaleMiddleware (further in) will choose: the same rule, from the same request.
         language = translation.get_language_from_request(request)
-        parameters = _key_values(getattr(request.GET, "address", request.GET), names) if names else ()
+        query = cast(QueryDict, getattr(request.GET, "address", request.GET))
+        parameters = _key_values(query, names) if names else []
         address = repr((request.scheme, request.get_host(), request.path, parameters))
         return f"{_PAGE}{release()}:{language}:{hashlib.blake2b(address.encode(), digest_size=16).hexdigest()}"
 

@@ -77,7 +77,7 @@ def hits(count: int = 5000) -> None:
             "wsgi.input": io.BytesIO(),
             "wsgi.errors": sys.stderr,
         }
-        answer = {}
+        answer: dict = {}
 
         def start_response(status, headers, exc_info=None):
             answer.update(status=status, headers=dict(headers))
