@@ -55,7 +55,7 @@ class VersionLockedForm(forms.ModelForm):
 
     def _conflict_messages(self, opened_at: str | None) -> list[str]:
         since = parse_datetime(opened_at or "") or timezone.now() - datetime.timedelta(hours=1)
-        changes = self.changes_since(self.instance, since) if self.changes_since else []
+        changes: list = self.changes_since(self.instance, since) if self.changes_since else []
         messages = [
             _(
                 "Someone else saved this page after you opened it. Nothing you typed is lost: it is all "
