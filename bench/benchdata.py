@@ -9,6 +9,7 @@ benchdata.py saved FILE     check that every meeting the writer was told was sav
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -72,4 +73,5 @@ def saved(path: str) -> None:
 
 if __name__ == "__main__":
     command, *arguments = sys.argv[1:]
-    {"urls": urls, "token": token, "counts": counts, "saved": saved}[command](*arguments)
+    commands: dict[str, Callable[..., None]] = {"urls": urls, "token": token, "counts": counts, "saved": saved}
+    commands[command](*arguments)

@@ -20,7 +20,7 @@ from locust import HttpUser, between, constant, events, task
 with open(os.environ["BENCH_URLS"]) as _urls:
     URLS = json.load(_urls)
 STARTED = time.monotonic()
-STATUS = Counter()
+STATUS: Counter[str] = Counter()
 TIMELINE: dict[int, Counter] = defaultdict(Counter)
 LATENCIES: list[float] = []
 BY_NAME: dict[str, list[float]] = defaultdict(list)

@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -53,6 +53,7 @@ from django.utils import timezone, translation
 from django.utils.autoreload import file_changed
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.csp import generate_nonce
+from django.utils.datastructures import MultiValueDict
 
 log = logging.getLogger(__name__)
 
@@ -141,8 +142,8 @@ def has_uncommitted_changes(using: str = DEFAULT_DB_ALIAS) -> bool:
     """Whether this connection holds content writes not committed yet (its view of the data is its own)."""
     connection = connections[using]
     return connection.in_atomic_block and any(
-        isinstance(pending := getattr(callback, "__self__", None), _Pending) and not pending.done
-        for _, callback, _ in connection.run_on_commit
+        isinstance(pending := getattr(entry[1], "__self__", None), _Pending) and not pending.done
+        for entry in connection.run_on_commit  # (savepoints, callback, robust)
     )
 
 
@@ -187,20 +188,27 @@ class Generation:
 
 
 def new_generation(cache: BaseCache | None = None) -> Generation:
-    """Make every stored page stale, on every server sharing the cache."""
+    """Start a new generation: every stored page is stale, on every server sharing the cache."""
+    cache = cache or _cache()
     now = timezone.now()
     generation = Generation(secrets.token_hex(8), _ends(now))
-    cache = cache or _cache()
     cache.set(_GENERATION, generation, timeout=max(1, int(generation.ends - now.timestamp()) + 60))
+    _announce(cache, generation)
+    return generation
+
+
+def clear_page_cache(cache: BaseCache | None = None) -> None:
+    """Make every stored page stale without touching the database: the next request starts a generation."""
+    cache = cache or _cache()
+    cache.delete(_GENERATION)
+    _announce(cache, None)
+
+
+def _announce(cache: BaseCache, generation: Generation | None) -> None:
     listener = _listener(cache)
     if listener is not None:
         listener.heard(generation)
         listener.client.publish(listener.channel, b"new")
-    log.debug("page cache: a new generation")
-    return generation
-
-
-clear_page_cache = new_generation
 
 
 def current_generation(now: float, cache: BaseCache | None = None) -> Generation:
@@ -208,17 +216,25 @@ def current_generation(now: float, cache: BaseCache | None = None) -> Generation
     global _owed
     cache = cache or _cache()
     if _owed:
-        generation = new_generation(cache)
+        owed = new_generation(cache)
         _owed = False
-        return generation
+        return owed
     listener = _listener(cache)
-    generation = listener.known(now) if listener is not None else None
-    if generation is None:
-        generation = cache.get(_GENERATION)
-        if generation is None or generation.ends <= now:
-            generation = new_generation(cache)
-        elif listener is not None:
-            listener.heard(generation)
+    generation: Generation | None = listener.known(now) if listener is not None else None
+    if generation is not None:
+        return generation
+    generation = cache.get(_GENERATION)
+    if generation is None or generation.ends <= now:
+        started = Generation(secrets.token_hex(8), _ends(timezone.now()))
+        timeout = max(1, int(started.ends - now) + 60)
+        # Another process may start one first (or a change commit one): then theirs is the generation.
+        if generation is None and not cache.add(_GENERATION, started, timeout=timeout):
+            return current_generation(now, cache)
+        if generation is not None:
+            cache.set(_GENERATION, started, timeout=timeout)
+        generation = started
+    if listener is not None:
+        listener.heard(generation)
     return generation
 
 
@@ -255,7 +271,7 @@ class _Listener:
     def _connected(self, connection) -> None:
         self.subscribed, self.generation = False, None  # until Redis confirms the subscription again
 
-    def heard(self, generation: Generation) -> None:
+    def heard(self, generation: Generation | None) -> None:
         self.generation, self.since = generation, time.monotonic()
 
     def _take_messages(self, monotonic: float) -> bool:
@@ -318,7 +334,7 @@ class ReadParameters(QueryDict):
         if key not in self.read:
             self.read.add(key)
             if dict.__contains__(self.address, key):
-                dict.__setitem__(self, key, list(self.address.getlist(key)))
+                MultiValueDict.setlist(self, key, self.address.getlist(key))  # not QueryDict's: immutable
 
     def __getitem__(self, key):
         self._show(key)
@@ -443,7 +459,8 @@ def _route(path: str, urlconf) -> _Route | None:
         return None
     from rest_framework.views import APIView
 
-    if isinstance(getattr(match.func, "cls", None), type) and issubclass(match.func.cls, APIView):
+    view_class = getattr(match.func, "cls", None)
+    if isinstance(view_class, type) and issubclass(view_class, APIView):
         return None  # the API: its throttles count every request, and it answers with ETags of its own
     return _routes.setdefault((match.route, match.url_name, match.func), _Route())
 
@@ -475,9 +492,8 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
         now = timezone.now().timestamp()
-        query = request.GET
         names = route.names
-        key = self._key(request, query, names)
+        key = self._key(request, names)
         try:
             generation = current_generation(now)
             stored = _local.get(key, generation.token, now) or self._fetch(key, generation.token)
@@ -487,22 +503,23 @@ class PageCacheMiddleware:
         if stored is not None:
             response = self._from_entry(*stored)
             if "HTTP_IF_NONE_MATCH" in request.META:
-                return get_conditional_response(request, etag=stored[0].etag, response=response)
+                return get_conditional_response(request, etag=stored[0].etag, response=response) or response
             return response
 
-        request.GET = parameters = ReadParameters(query)
+        parameters = ReadParameters(request.GET)
+        request.GET = parameters  # type: ignore[assignment]  # a QueryDict, immutable as request.GET is
         response = self.get_response(request)
         if self._storable(request, response):
             route.names = route.names | parameters.read
             try:
-                entry = self._store(self._key(request, query, route.names), generation, request, response, now)
+                entry = self._store(self._key(request, route.names), generation, request, response, now)
             except Exception:
                 log.warning("page cache: store failed", exc_info=True)
             else:
                 _set_validators(response, entry)
                 response["X-Page-Cache"] = "miss"
                 if "HTTP_IF_NONE_MATCH" in request.META:
-                    return get_conditional_response(request, etag=entry.etag, response=response)
+                    return get_conditional_response(request, etag=entry.etag, response=response) or response
         return response
 
     @staticmethod
@@ -513,14 +530,16 @@ class PageCacheMiddleware:
             return None
         if has_uncommitted_changes():
             return None
-        request.get_host()  # an unknown host is refused here as the stack would (DisallowedHost: 400)
         return _route(request.path_info, getattr(request, "urlconf", None) or get_urlconf())
 
     @staticmethod
-    def _key(request: HttpRequest, query: QueryDict, names: frozenset[str]) -> str:
+    def _key(request: HttpRequest, names: frozenset[str]) -> str:
+        """The page's key: release, language, scheme, host (an unknown one is refused: 400), path, parameters."""
         # The language LocaleMiddleware (further in) will choose: the same rule, from the same request.
         language = translation.get_language_from_request(request)
-        address = repr((request.scheme, request.get_host(), request.path, _key_values(query, names)))
+        query = cast(QueryDict, getattr(request.GET, "address", request.GET))
+        parameters = _key_values(query, names) if names else []
+        address = repr((request.scheme, request.get_host(), request.path, parameters))
         return f"{_PAGE}{release()}:{language}:{hashlib.blake2b(address.encode(), digest_size=16).hexdigest()}"
 
     @staticmethod

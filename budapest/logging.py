@@ -12,7 +12,7 @@ class JsonFormatter(logging.Formatter):
     """time, level, logger, message, the request's method, path and status where known, and extra fields."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, object] = {
             "time": datetime.datetime.fromtimestamp(record.created, tz=datetime.UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,

@@ -192,8 +192,8 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# The page cache (budapest/cache.py, docs/performance.md): pages for anonymous readers, made stale by
-# exactly the changes that affect them. On by default with Redis, which every worker shares, and in
+# The page cache (budapest/cache.py, docs/performance.md): pages for anonymous readers, all made stale
+# by any committed change to the content. On by default with Redis, which every worker shares, and in
 # development (one process); off with a per-process cache behind several workers, where a change
 # seen by one worker would leave the others serving stale pages. DJANGO_PAGE_CACHE=on|off decides.
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", bool(os.environ.get("REDIS_URL")) or DEBUG)

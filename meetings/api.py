@@ -137,7 +137,7 @@ class InterventionSummarySerializer(serializers.ModelSerializer):
     url = PageURLField()
     paragraph = serializers.IntegerField(source="paragraph.number")
     speakers = ActorSummarySerializer(many=True)
-    goals = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    goals: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
 
     class Meta:
         model = Passage

@@ -1,9 +1,107 @@
-"""Shared test fixtures. The 2020 meeting is loaded only by tests that ask for it."""
+"""Shared test fixtures.
+
+The 2020 meeting (fixtures/som-2020.json) is loaded once into each test database, and only the tests
+that ask for it (``som_2020``) see it: every other test starts by deleting its rows inside its own
+transaction, which is rolled back at its end like everything the test did. So a test that needs an
+empty database still gets one, and a test of the 2020 meeting no longer pays for loading it (1.4 s
+each). A transactional test (the browser's) ends with Django emptying the database: the fixture is
+loaded again before the next test.
+"""
+
+import functools
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core import serializers
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import TestCase, override_settings
 
 SOM_2020_SLUG = "2020-12-02-annual-senior-officials-meeting"
+FIXTURE = "som-2020"
+
+_state = {"ready": False, "loaded": False}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the 2020 meeting in it."""
+    with django_db_blocker.unblock():
+        _load_2020()
+    _state["ready"] = True
+
+
+def _load_2020() -> None:
+    call_command("loaddata", FIXTURE, verbosity=0)
+    _state["loaded"] = True
+
+
+@functools.cache
+def _rows_of_2020() -> tuple[tuple[str, str, tuple], ...]:
+    """(table, column, values) of every row the fixture writes: its records, their parents' and m2m rows."""
+    [path] = [found for folder in settings.FIXTURE_DIRS if (found := Path(folder) / f"{FIXTURE}.json").is_file()]
+    with open(path, encoding="utf-8") as fixture:
+        objects = [deserialized.object for deserialized in serializers.deserialize("json", fixture)]
+    pks: dict = {}
+    for obj in objects:
+        pks.setdefault(type(obj), []).append(obj.pk)
+    rows = []
+    for model, keys in pks.items():
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through._meta
+            source = next(f for f in through.fields if f.is_relation and f.related_model is model)
+            rows.append((through.db_table, source.column, tuple(keys)))
+        for table_of in (model, *model._meta.get_parent_list()):
+            rows.append((table_of._meta.db_table, table_of._meta.pk.column, tuple(keys)))
+    return tuple(rows)
+
+
+def _delete_2020() -> None:
+    """Delete the fixture's rows; for the page cache, the database a test starts with counts as committed."""
+    quote = connection.ops.quote_name
+    with TestCase.captureOnCommitCallbacks(execute=True), transaction.atomic(), connection.cursor() as cursor:
+        for table, column, values in _rows_of_2020():
+            marks = ", ".join(["%s"] * len(values))
+            cursor.execute(f"DELETE FROM {quote(table)} WHERE {quote(column)} IN ({marks})", values)
+
+
+def _uses_database(request) -> bool:
+    names = request.fixturenames
+    return bool(request.node.get_closest_marker("django_db")) or any(
+        name in names for name in ("db", "transactional_db", "live_server", "django_db_reset_sequences")
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    """After a transactional test emptied the database, the 2020 meeting goes back in before the next test."""
+    if _state["ready"] and not _state["loaded"]:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _load_2020()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _the_2020_meeting_only_where_asked_for(request):
+    """In its own transaction, a test that does not ask for the 2020 meeting starts without it."""
+    if not _uses_database(request):
+        return
+    request.getfixturevalue("_django_db_helper")  # the test's transaction (or, for a transactional test, none)
+    if not connection.in_atomic_block:
+        _state["loaded"] = False  # Django empties the database after a transactional test
+    if "som_2020" not in request.fixturenames:
+        _delete_2020()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _page_cache_off():
+    """The page cache is tested in test_cache.py (its `page_cache` fixture turns it on); elsewhere a test reads
+    what its view renders, as it did when every test wrote its data inside its own transaction."""
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -25,5 +123,4 @@ def som_2020(db):
     """The Annual Senior Officials Meeting of 2 December 2020, loaded from fixtures/."""
     from meetings.models import Meeting
 
-    call_command("loaddata", "som-2020", verbosity=0)
     return Meeting.objects.get(slug=SOM_2020_SLUG)

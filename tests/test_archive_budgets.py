@@ -121,7 +121,7 @@ def archive(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def counted(archive):
+def counted(archive, som_2020):
     with override_settings(**NO_PAGE_CACHE, REST_FRAMEWORK=UNTHROTTLED):
         yield archive
 

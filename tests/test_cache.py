@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -460,7 +461,7 @@ def test_a_page_stored_today_is_not_served_tomorrow(client, page_cache, archive,
 
 def stored_pages(page_cache) -> int:
     """How many page entries the cache holds (of this test's key prefix, with Redis)."""
-    cache = caches["default"]
+    cache: Any = caches["default"]  # the backend's own client and store
     if page_cache == "redis":
         client = cache._cache.get_client()
         return sum(1 for _ in client.scan_iter(match=cache.make_key("pc:page:*"), count=1000))

@@ -13,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from typing import Any
 from urllib.parse import urlsplit
 
 CLIENTS = 4
@@ -31,7 +32,7 @@ def main(base: str, pid: int, urls_file: str, total: int = 10_000, seconds: floa
         raise SystemExit("loopback addresses only")
     urls = [line.strip() for line in open(urls_file) if line.strip()]
     lock = threading.Lock()
-    state = {"sent": 0, "errors": 0, "statuses": {}}
+    state: dict[str, Any] = {"sent": 0, "errors": 0, "statuses": {}}
     samples = [{"requests": 0, "rss_kib": rss_kib(pid)}]
     deadline = time.monotonic() + seconds
 
@@ -72,6 +73,6 @@ def main(base: str, pid: int, urls_file: str, total: int = 10_000, seconds: floa
 
 if __name__ == "__main__":
     base, pid, urls_file, *rest = sys.argv[1:]
-    limits = [int(rest[0])] if rest else []
+    limits: list[Any] = [int(rest[0])] if rest else []  # requests, then seconds
     limits += [float(rest[1])] if len(rest) > 1 else []
     sys.stdout.write(json.dumps(main(base, int(pid), urls_file, *limits)) + "\n")

@@ -146,7 +146,7 @@ def section(results: Path) -> tuple[str, list[str]]:
     explain = (results / "explain.txt").read_text().strip() if (results / "explain.txt").exists() else ""
     check = (results / "cache-check.txt").read_text().strip() if (results / "cache-check.txt").exists() else ""
     targets_json = load(results, "targets") or {}
-    cores = os.cpu_count()
+    cores = os.cpu_count() or 1
     load_average = {
         moment: (results / f"load-{moment}.txt").read_text().split()
         for moment in ("before", "after")

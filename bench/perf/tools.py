@@ -94,7 +94,7 @@ def machine() -> dict:
         version = cursor.fetchone()[0]
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         size = cursor.fetchone()[0]
-    client = cache._cache.get_client()  # the redis-py client of Django's Redis backend
+    client = cache._cache.get_client()  # type: ignore[attr-defined]  # the redis-py client of Django's Redis backend
     return {"postgresql": version, "database_size": size, "redis": client.info("server")["redis_version"]}
 
 

@@ -159,7 +159,7 @@ def popolo_document(request) -> dict:
             }
         )
 
-    participations = {}
+    participations: dict = {}
     for participation in Participation.objects.filter(meeting__in=meetings).order_by("pk"):
         participations.setdefault(participation.meeting_id, []).append(
             {
@@ -191,7 +191,7 @@ def popolo_document(request) -> dict:
         .order_by("paragraph__meeting__start_date", "paragraph__meeting_id", "paragraph__number", "order")
     )
     speeches = []
-    positions_in_meeting = {}
+    positions_in_meeting: dict = {}
     for passage in passages:
         meeting = meetings_by_pk.get(passage.paragraph.meeting_id)
         if meeting is None:  # published between the two queries: it comes with the next export

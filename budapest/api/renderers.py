@@ -46,7 +46,7 @@ def cell(value) -> str:
 
 
 def pick(row: dict, column: str):
-    value = row
+    value: object = row
     for key in column.split("."):
         if not isinstance(value, dict):
             return None

@@ -8,6 +8,7 @@ from django.utils.http import parse_etags
 from rest_framework.exceptions import APIException, MethodNotAllowed, NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from meetings.versions import version_bump
 
@@ -83,7 +84,7 @@ class ResourceMixin(PartnerAPIMixin):
 class WritableMixin(ResourceMixin):
     """Create and change through a write serializer; answer with the record as a GET of it would show it."""
 
-    write_serializer_class = None
+    write_serializer_class: type[BaseSerializer] | None = None
     WRITE_ACTIONS = ("create", "update", "partial_update")
 
     def get_serializer_class(self):
