@@ -15,6 +15,7 @@ from budapest.cache import cached_page
 from .markup import strip_markup
 from .models import Meeting
 from .profiles import interventions_of
+from .publication import visible_actors
 
 FEED_LENGTH = 50
 
@@ -70,7 +71,7 @@ class ActorInterventionsFeed(Feed):
     kind = Actor.Kind.COUNTRY
 
     def get_object(self, request, slug):
-        return get_object_or_404(Actor, kind=self.kind, slug=slug)
+        return get_object_or_404(visible_actors(request), kind=self.kind, slug=slug)
 
     def title(self, actor):
         return _("%(name)s in the Budapest Process: interventions") % {"name": actor.name}

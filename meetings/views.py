@@ -1,10 +1,9 @@
 """Public pages of meetings and priority goals, and search; everything reads published meetings only."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -88,6 +87,7 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
         )
         return (
             Meeting.objects.visible_to(self.request.user)
+            .with_publicity()
             .select_related("series")
             .prefetch_related(
                 Prefetch(
@@ -127,6 +127,7 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
             countries=countries,
             organisations=organisations,
             officials=list(officials.values()),
+            is_public=meeting.public_now,
             page_url=page_url,
             description=description,
             event=meeting_event(
@@ -176,12 +177,7 @@ class PriorityGoalListView(ListView):
     model = PriorityGoal
 
     def get_queryset(self):
-        published = Q(
-            passages__paragraph__meeting__status=Meeting.Status.PUBLISHED,
-            passages__paragraph__meeting__published_at__lte=timezone.now(),
-        )
-        # One row per (goal, passage) in the join: counted as they are, without sorting them for DISTINCT.
-        return PriorityGoal.objects.annotate(intervention_count=Count("passages", filter=published))
+        return PriorityGoal.objects.with_intervention_count()
 
 
 @cached_page("goal:{number}", "actors")

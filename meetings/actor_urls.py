@@ -1,9 +1,11 @@
+"""The pages of countries and organisations (the URL names keep the namespace "actors" they always had)."""
+
 from django.urls import path
 
-from meetings import calendars, feeds
+from actors.models import Actor
 
-from . import views
-from .models import Actor
+from . import actor_views as views
+from . import calendars, feeds
 
 app_name = "actors"
 

@@ -3,32 +3,25 @@
 import csv
 from collections import defaultdict
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView
 
+from actors.models import Actor
 from budapest.cache import cached_page
-from meetings import profiles
-from meetings.charts import bar_chart
-from meetings.markup import strip_markup
-from meetings.models import Meeting, Participation
-from meetings.views import paginate_interventions
 
-from .models import Actor, Region
-
-
-def _published_participations_filter():
-    return Q(
-        participations__meeting__status=Meeting.Status.PUBLISHED,
-        participations__meeting__published_at__lte=timezone.now(),
-    )
+from . import profiles
+from .charts import bar_chart
+from .markup import strip_markup
+from .models import Meeting, Participation, published_meeting_count
+from .publication import visible_actors
+from .views import paginate_interventions
 
 
 class ActorKindMixin:
@@ -37,19 +30,14 @@ class ActorKindMixin:
     kind: str
 
     def get_queryset(self):
-        return Actor.objects.filter(kind=self.kind)
+        return visible_actors(self.request).filter(kind=self.kind)
 
 
 class ActorListMixin(ActorKindMixin):
     """A list of countries or organisations, each with its number of published meetings."""
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            # An actor takes part in a meeting once (a unique constraint): no DISTINCT needed.
-            .annotate(meeting_count=Count("participations", filter=_published_participations_filter()))
-        )
+        return super().get_queryset().annotate(meeting_count=published_meeting_count())
 
 
 # What a profile lists of an actor's meetings; the rest is one link away, in the meetings list.
@@ -159,9 +147,10 @@ class CountryListView(ActorListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         countries = list(self.object_list)
+        # The regions of the countries listed, by name: a region only an unpublished country is in is not shown.
         regions = [
             (region, [c for c in countries if region in c.regions.all()])
-            for region in Region.objects.filter(actors__kind=Actor.Kind.COUNTRY).distinct()
+            for region in sorted({region for c in countries for region in c.regions.all()}, key=lambda r: r.name)
         ]
         others = [c for c in countries if not c.regions.all()]
         return super().get_context_data(regions=regions, other_countries=others, **kwargs)
@@ -206,7 +195,7 @@ def _spreadsheet_safe(value: str) -> str:
 @cached_page("actor:{slug}")
 def interventions_csv(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     """Every published intervention of a country or organisation, one row each, for spreadsheets and scripts."""
-    actor = get_object_or_404(Actor, kind=kind, slug=slug)
+    actor = get_object_or_404(visible_actors(request), kind=kind, slug=slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="interventions-{actor.slug}.csv"'
     # A byte order mark, so that spreadsheet programs read the file as UTF-8 (Türkiye, Seçilmiş).
