@@ -15,11 +15,8 @@ from .publication import visible_actors, visible_people, visible_positions
 
 def actor_api_url(actor: Actor, request) -> str | None:
     """The API address of a country or organisation; institutions and groups have none of their own."""
-    if actor.kind == Actor.Kind.COUNTRY:
-        return api_address(request, "country-detail", iso_code=actor.iso_code)
-    if actor.kind == Actor.Kind.ORGANISATION:
-        return api_address(request, "organisation-detail", slug=actor.slug)
-    return None
+    field = Actor.REFERENCE_FIELD.get(actor.kind)
+    return api_address(request, f"{actor.kind}-detail", **{field: getattr(actor, field)}) if field else None
 
 
 @extend_schema_field(URL_OR_NULL)

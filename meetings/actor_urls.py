@@ -1,4 +1,8 @@
-"""The pages of countries and organisations (the URL names keep the namespace "actors" they always had)."""
+"""The pages of countries and organisations: one set of views for both kinds, the kind given here.
+
+The URL names keep the namespace "actors" they always had: actors:country-detail, actors:organisation-feed, …
+(``Actor.page_url`` builds them from the kind).
+"""
 
 from django.urls import path
 
@@ -9,27 +13,26 @@ from . import calendars, feeds
 
 app_name = "actors"
 
-COUNTRY, ORGANISATION = {"kind": Actor.Kind.COUNTRY}, {"kind": Actor.Kind.ORGANISATION}
+
+def _pages(kind: str, prefix: str) -> list:
+    """The pages of one kind of actor: its list, and each one's profile, feed, calendar and spreadsheet."""
+    by_kind = {"kind": kind}
+    return [
+        path(f"{prefix}/<slug:slug>/", views.ActorDetailView.as_view(), by_kind, name=f"{kind}-detail"),
+        path(f"{prefix}/<slug:slug>/feed.atom", feeds.ActorInterventionsFeed(), by_kind, name=f"{kind}-feed"),
+        path(f"{prefix}/<slug:slug>/calendar.ics", calendars.actor_calendar, by_kind, name=f"{kind}-calendar"),
+        path(f"{prefix}/<slug:slug>/interventions.csv", views.interventions_csv, by_kind, name=f"{kind}-csv"),
+    ]
+
 
 urlpatterns = [
-    path("countries/", views.CountryListView.as_view(), name="country-list"),
-    path("countries/<slug:slug>/", views.CountryDetailView.as_view(), name="country-detail"),
-    path("countries/<slug:slug>/feed.atom", feeds.CountryInterventionsFeed(), name="country-feed"),
-    path("countries/<slug:slug>/calendar.ics", calendars.actor_calendar, COUNTRY, name="country-calendar"),
-    path("countries/<slug:slug>/interventions.csv", views.interventions_csv, COUNTRY, name="country-csv"),
-    path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
-    path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
-    path("organisations/<slug:slug>/feed.atom", feeds.OrganisationInterventionsFeed(), name="organisation-feed"),
+    path("countries/", views.CountryListView.as_view(), {"kind": Actor.Kind.COUNTRY}, name="country-list"),
+    *_pages(Actor.Kind.COUNTRY, "countries"),
     path(
-        "organisations/<slug:slug>/calendar.ics",
-        calendars.actor_calendar,
-        ORGANISATION,
-        name="organisation-calendar",
+        "organisations/",
+        views.OrganisationListView.as_view(),
+        {"kind": Actor.Kind.ORGANISATION},
+        name="organisation-list",
     ),
-    path(
-        "organisations/<slug:slug>/interventions.csv",
-        views.interventions_csv,
-        ORGANISATION,
-        name="organisation-csv",
-    ),
+    *_pages(Actor.Kind.ORGANISATION, "organisations"),
 ]

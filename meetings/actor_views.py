@@ -1,36 +1,39 @@
-"""Public pages of countries and organisations: who attended what, in which role, and said what."""
+"""Public pages of countries and organisations: who attended what, in which role, and said what.
 
-import csv
-from collections import defaultdict
+One set of views serves both kinds; the URLs give the kind (``actor_urls``). What a page shows comes
+from ``profiles`` (attendance, voices, counts) and ``charts``; a view selects and hands over.
+"""
 
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from actors.models import Actor
 from budapest.cache import cached_page
+from budapest.spreadsheets import csv_response
 
 from . import profiles
-from .charts import bar_chart
+from .charts import interventions_chart
 from .markup import strip_markup
-from .models import Meeting, Participation, published_meeting_count
+from .models import published_meeting_count
 from .publication import visible_actors
 from .views import paginate_interventions
 
+# The list a page of each kind belongs to, for its breadcrumbs.
+LISTS = {
+    Actor.Kind.COUNTRY: ("actors:country-list", gettext_lazy("Countries")),
+    Actor.Kind.ORGANISATION: ("actors:organisation-list", gettext_lazy("Organisations")),
+}
+
 
 class ActorKindMixin:
-    """Owns the queryset of a page kind: countries or organisations."""
-
-    kind: str
+    """Owns the queryset of a page kind, given by the URL: the countries or organisations a reader may see."""
 
     def get_queryset(self):
-        return visible_actors(self.request).filter(kind=self.kind)
+        return visible_actors(self.request).filter(kind=self.kwargs["kind"])
 
 
 class ActorListMixin(ActorKindMixin):
@@ -40,106 +43,49 @@ class ActorListMixin(ActorKindMixin):
         return super().get_queryset().annotate(meeting_count=published_meeting_count())
 
 
-# What a profile lists of an actor's meetings; the rest is one link away, in the meetings list.
-LATEST_MEETINGS = 10
-LATEST_PER_ROLE = 5
-
-
-def _meetings_link(actor: Actor, role: str = "") -> str:
-    """The meetings list, filtered to this actor's meetings (in this role)."""
-    query = {"country": actor.iso_code} if actor.kind == Actor.Kind.COUNTRY else {"organisation": actor.slug}
-    if role:
-        query["role"] = role
-    return f"{reverse('meetings:list')}?{urlencode(query)}"
-
-
-def _attendance(actor: Actor) -> dict:
-    """The actor's published meetings as a profile shows them, in two queries whatever their number.
-
-    The latest meetings of any role, and how many in all; for each role other than participant, the
-    latest meetings in that role and how many. Each list links to the meetings list for the rest.
-    """
-    attended = (
-        Participation.objects.filter(actor=actor, meeting__in=Meeting.objects.published())
-        .select_related("meeting", "represented_by")
-        .order_by(F("meeting__start_date").desc(), F("meeting_id").desc())
-    )
-    latest = list(attended.annotate(total=Window(Count("pk")))[:LATEST_MEETINGS])
-    in_roles = (
-        attended.exclude(role=Participation.Role.PARTICIPANT)
-        .annotate(
-            rank=Window(RowNumber(), partition_by=F("role"), order_by=attended.query.order_by),
-            in_role=Window(Count("pk"), partition_by=F("role")),
-        )
-        .filter(rank__lte=LATEST_PER_ROLE)
-    )
-    by_role = defaultdict(list)
-    for participation in in_roles:
-        by_role[participation.role].append(participation)
-    roles_held = [
-        {"label": label, "latest": held, "count": held[0].in_role, "url": _meetings_link(actor, role)}
-        for role, label in Participation.Role.choices
-        if (held := by_role.get(role))
-    ]
-    total = latest[0].total if latest else 0
-    return {
-        "participations": latest,
-        "meetings_total": total,
-        "more_meetings_url": _meetings_link(actor) if total > len(latest) else "",
-        "roles_held": roles_held,
-    }
-
-
 @cached_page("actor:{slug}")
 class ActorDetailView(ActorKindMixin, DetailView):
     """A profile: attendance, roles held, interventions over time and by priority goal, and every intervention."""
 
     context_object_name = "actor"
+    template_name = "actors/actor_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("regions")
 
     def get_context_data(self, **kwargs):
         actor = self.object
-        # An actor speaks through itself, its institutions (a ministry) and the groups it belongs to.
-        related = list(
-            Actor.objects.voices_of(actor).exclude(pk=actor.pk).select_related("parent").distinct().order_by("name")
-        )
-        interventions = profiles.interventions_of(actor, voices=[actor, *related])
+        institutions, groups = profiles.voices(actor)
+        interventions = profiles.interventions_of(actor, voices=[actor, *institutions, *groups])
         years = profiles.year_counts(interventions)
         goals = profiles.goal_counts(interventions)
         # Every intervention has a year: the pager's count is the sum of the years', not another query.
-        total = sum(row["count"] for row in years)
-        page = paginate_interventions(self.request, interventions.for_listing(), count=total)
+        page = paginate_interventions(self.request, interventions.for_listing(), count=sum(r["count"] for r in years))
+        list_url, list_label = LISTS[actor.kind]
         return super().get_context_data(
-            **_attendance(actor),
+            **profiles.attendance(actor),
             page_obj=page,
             interventions=page.object_list,
-            institutions=[a for a in related if a.parent_id == actor.pk],
-            groups=[a for a in related if a.parent_id != actor.pk],
+            institutions=institutions,
+            groups=groups,
             goal_counts=goals,
-            goal_chart=bar_chart(
+            goal_chart=interventions_chart(
                 _("Interventions of %(name)s by priority goal") % {"name": actor.name},
                 [(_("Goal %(number)d") % {"number": goal.number}, goal.count) for goal in goals],
-                lambda label, count: (
-                    ngettext("%(label)s: %(count)d intervention", "%(label)s: %(count)d interventions", count)
-                    % {"label": label, "count": count}
-                ),
             ),
             year_counts=years,
-            year_chart=bar_chart(
+            year_chart=interventions_chart(
                 _("Interventions of %(name)s by year") % {"name": actor.name},
                 [(str(row["year"]), row["count"]) for row in years],
-                lambda label, count: (
-                    ngettext("%(label)s: %(count)d intervention", "%(label)s: %(count)d interventions", count)
-                    % {"label": label, "count": count}
-                ),
             ),
-            url_prefix="country" if actor.kind == Actor.Kind.COUNTRY else "organisation",
+            list_url=reverse(list_url),
+            list_label=list_label,
             **kwargs,
         )
 
 
 @cached_page("actors", "meetings")
 class CountryListView(ActorListMixin, ListView):
-    kind = Actor.Kind.COUNTRY
     template_name = "actors/country_list.html"
 
     def get_queryset(self):
@@ -147,73 +93,32 @@ class CountryListView(ActorListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         countries = list(self.object_list)
-        # The regions of the countries listed, by name: a region only an unpublished country is in is not shown.
-        regions = [
-            (region, [c for c in countries if region in c.regions.all()])
-            for region in sorted({region for c in countries for region in c.regions.all()}, key=lambda r: r.name)
-        ]
-        others = [c for c in countries if not c.regions.all()]
-        return super().get_context_data(regions=regions, other_countries=others, **kwargs)
-
-
-class CountryDetailView(ActorDetailView):
-    kind = Actor.Kind.COUNTRY
-    template_name = "actors/country_detail.html"
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("regions")
+        return super().get_context_data(**profiles.by_region(countries), **kwargs)
 
 
 @cached_page("actors", "meetings")
 class OrganisationListView(ActorListMixin, ListView):
-    kind = Actor.Kind.ORGANISATION
     template_name = "actors/organisation_list.html"
 
 
-class OrganisationDetailView(ActorDetailView):
-    kind = Actor.Kind.ORGANISATION
-    template_name = "actors/organisation_detail.html"
-
-
-CSV_COLUMNS = [
-    "meeting_date",
-    "meeting",
-    "paragraph",
-    "url",
-    "speakers",
-    "official",
-    "priority_goals",
-    "text",
-]
-
-
-def _spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet shows as text: one starting with = + - @ could otherwise run as a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+CSV_COLUMNS = ["meeting_date", "meeting", "paragraph", "url", "speakers", "official", "priority_goals", "text"]
 
 
 @cached_page("actor:{slug}")
 def interventions_csv(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     """Every published intervention of a country or organisation, one row each, for spreadsheets and scripts."""
     actor = get_object_or_404(visible_actors(request), kind=kind, slug=slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="interventions-{actor.slug}.csv"'
-    # A byte order mark, so that spreadsheet programs read the file as UTF-8 (Türkiye, Seçilmiş).
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for passage in profiles.interventions_of(actor).for_listing():
-        meeting = passage.paragraph.meeting
-        official = passage.official
-        row = [
-            meeting.start_date.isoformat(),
-            meeting.title,
+    rows = (
+        [
+            passage.paragraph.meeting.start_date.isoformat(),
+            passage.paragraph.meeting.title,
             str(passage.paragraph.number),
             request.build_absolute_uri(passage.get_absolute_url()),
             "; ".join(str(speaker) for speaker in passage.speakers.all()),
-            f"{official.person}, {official.title}" if official else "",
+            f"{passage.official.person}, {passage.official.title}" if passage.official else "",
             "; ".join(str(goal.number) for goal in passage.goals.all()),
             strip_markup(passage.text),
         ]
-        writer.writerow([_spreadsheet_safe(cell) for cell in row])
-    return response
+        for passage in profiles.interventions_of(actor).for_listing()
+    )
+    return csv_response(CSV_COLUMNS, rows, filename=f"interventions-{actor.slug}.csv")

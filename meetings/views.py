@@ -14,7 +14,7 @@ from actors.models import Actor
 from budapest.cache import cached_page
 
 from . import profiles, search
-from .charts import bar_chart
+from .charts import passages_chart
 from .filters import InterventionFilter, MeetingFilter
 from .models import Meeting, Paragraph, Participation, Passage, PriorityGoal
 from .structured_data import meeting_event
@@ -206,13 +206,8 @@ class PriorityGoalDetailView(DetailView):
             filtered=filtered,
             by_country=profiles.countries_addressing(goal_passages),
             by_year=by_year,
-            year_chart=bar_chart(
-                _("Passages naming this goal, by year"),
-                [(str(row["year"]), row["count"]) for row in by_year],
-                lambda year, count: (
-                    ngettext("%(year)s: %(count)d passage", "%(year)s: %(count)d passages", count)
-                    % {"year": year, "count": count}
-                ),
+            year_chart=passages_chart(
+                _("Passages naming this goal, by year"), [(str(row["year"]), row["count"]) for row in by_year]
             ),
             **kwargs,
         )
