@@ -34,9 +34,9 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(kind=Actor.Kind.INSTITUTION)
 
     def voices_of(self, actor):
-        """The actors through which `actor` speaks: itself, its institutions (a ministry) and its groups."""
+        """The actors through which `actor` speaks: itself, its institutions (a ministry) and its groups (see Voice)."""
         pk = getattr(actor, "pk", actor)
-        return self.filter(models.Q(pk=pk) | models.Q(parent=pk) | models.Q(members=pk))
+        return self.filter(pk__in=Voice.objects.filter(actor=pk).values("speaker"))
 
     def with_public_page(self):
         """Actors that have a public page of their own: countries and organisations."""
@@ -249,3 +249,28 @@ class Position(models.Model):
 
     def __str__(self):
         return f"{self.person}, {self.title}, {self.actor}"
+
+
+class Voice(models.Model):
+    """One way an actor speaks: as itself, through one of its institutions, or through a group it belongs to.
+
+    A database view (migration 0003_voice_view), the one definition of the rule: ActorQuerySet.voices_of
+    reads it for one actor, the counts of profiles and of the goal matrix (meetings.profiles) for all at once.
+    """
+
+    pk = models.CompositePrimaryKey("speaker", "actor")
+    speaker = models.ForeignKey(
+        Actor, verbose_name=_("speaker"), on_delete=models.DO_NOTHING, related_name="+", help_text=_("Who is named.")
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.DO_NOTHING, related_name="+", help_text=_("Who speaks so.")
+    )
+
+    class Meta:
+        managed = False  # a view over the actors and the groups' members
+        db_table = "actors_voice"
+        verbose_name = _("voice")
+        verbose_name_plural = _("voices")
+
+    def __str__(self):
+        return f"{self.speaker_id} for {self.actor_id}"

@@ -14,13 +14,12 @@ from django.db.models.functions import ExtractYear, RowNumber
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from actors.models import Actor, Region
+from actors.models import Actor, Region, Voice
 
 from .models import Meeting, Participation, Passage, PriorityGoal
 
 PassageSpeaker = Passage.speakers.through
 PassageGoal = Passage.goals.through
-GroupMember = Actor.members.through
 
 
 # What a profile lists of an actor's meetings; the rest is one link away, in the meetings list.
@@ -129,20 +128,6 @@ def year_counts(passages: QuerySet) -> list[dict]:
     )
 
 
-def _voices_sql() -> str:
-    """(speaker_id, actor_id) rows: an actor speaks as itself, through its institutions and its groups.
-
-    The rule of ActorQuerySet.voices_of, for every actor at once (test_profiles checks they agree).
-    """
-    actors = connection.ops.quote_name(Actor._meta.db_table)
-    members = connection.ops.quote_name(GroupMember._meta.db_table)
-    return (
-        f"SELECT id AS speaker_id, id AS actor_id FROM {actors}"
-        f" UNION ALL SELECT id, parent_id FROM {actors} WHERE parent_id IS NOT NULL"
-        f" UNION ALL SELECT from_actor_id, to_actor_id FROM {members}"
-    )
-
-
 def _counts_by_actor(passages: QuerySet, by_goal: bool = False) -> dict:
     """How many of these passages each actor spoke, through any of its voices, each passage once.
 
@@ -151,8 +136,9 @@ def _counts_by_actor(passages: QuerySet, by_goal: bool = False) -> dict:
     """
     quote = connection.ops.quote_name
     speakers, goals = quote(PassageSpeaker._meta.db_table), quote(PassageGoal._meta.db_table)
+    voices = quote(Voice._meta.db_table)  # the rule of an actor's voices, as a database view
     chosen, params = passages.order_by().values("pk").query.sql_with_params()
-    spoken = f"FROM {speakers} s JOIN ({_voices_sql()}) v ON v.speaker_id = s.actor_id"
+    spoken = f"FROM {speakers} s JOIN {voices} v ON v.speaker_id = s.actor_id"
     chosen = f"s.passage_id IN ({chosen})"
     if not by_goal:
         sql = f"SELECT v.actor_id, COUNT(DISTINCT s.passage_id) {spoken} WHERE {chosen} GROUP BY v.actor_id"
