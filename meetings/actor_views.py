@@ -16,7 +16,7 @@ from budapest.cache import cached_page
 from budapest.spreadsheets import csv_response
 
 from . import profiles
-from .charts import interventions_chart
+from .charts import counts_chart
 from .markup import strip_markup
 from .models import published_meeting_count
 from .publication import visible_actors
@@ -69,12 +69,12 @@ class ActorDetailView(ActorKindMixin, DetailView):
             institutions=institutions,
             groups=groups,
             goal_counts=goals,
-            goal_chart=interventions_chart(
+            goal_chart=counts_chart(
                 _("Interventions of %(name)s by priority goal") % {"name": actor.name},
                 [(_("Goal %(number)d") % {"number": goal.number}, goal.count) for goal in goals],
             ),
             year_counts=years,
-            year_chart=interventions_chart(
+            year_chart=counts_chart(
                 _("Interventions of %(name)s by year") % {"name": actor.name},
                 [(str(row["year"]), row["count"]) for row in years],
             ),

@@ -69,25 +69,18 @@ def bar_chart(title: str, rows: list[tuple[str, int]], describe) -> BarChart:
     return BarChart(title=title, description=description, bars=bars, height=max(len(rows), 1) * (BAR_HEIGHT + GAP))
 
 
-def interventions_chart(title: str, rows: list[tuple[str, int]]) -> BarChart:
-    """A chart of interventions counted by label (a goal, a year)."""
-    return bar_chart(
-        title,
-        rows,
-        lambda label, count: (
-            ngettext("%(label)s: %(count)d intervention", "%(label)s: %(count)d interventions", count)
-            % {"label": label, "count": count}
-        ),
-    )
+# How the text alternative words one bar, by what the chart counts.
+DESCRIBE = {
+    "interventions": lambda label, count: (
+        ngettext("%(label)s: %(count)d intervention", "%(label)s: %(count)d interventions", count)
+        % {"label": label, "count": count}
+    ),
+    "passages": lambda year, count: (
+        ngettext("%(year)s: %(count)d passage", "%(year)s: %(count)d passages", count) % {"year": year, "count": count}
+    ),
+}
 
 
-def passages_chart(title: str, rows: list[tuple[str, int]]) -> BarChart:
-    """A chart of passages counted by year."""
-    return bar_chart(
-        title,
-        rows,
-        lambda year, count: (
-            ngettext("%(year)s: %(count)d passage", "%(year)s: %(count)d passages", count)
-            % {"year": year, "count": count}
-        ),
-    )
+def counts_chart(title: str, rows: list[tuple[str, int]], *, counting: str = "interventions") -> BarChart:
+    """A chart of interventions (or passages) counted by label: a goal, a year."""
+    return bar_chart(title, rows, DESCRIBE[counting])

@@ -16,8 +16,6 @@ from actors.models import Actor, Position, Region
 
 from .models import Footnote, Meeting, Paragraph, Participation, Passage, PriorityGoal
 
-# The parts of a meeting, in the order a restore creates them (parents first).
-PARTS: list[type[Model]] = [Participation, Paragraph, Footnote, Passage]
 KIND_LABELS = {"+": _("added"), "~": _("changed"), "-": _("deleted")}
 # Labels of the objects a many-to-many field points at, by the model of its target.
 _LABEL_QUERYSETS = {

@@ -14,7 +14,7 @@ from actors.models import Actor
 from budapest.cache import cached_page
 
 from . import profiles, search
-from .charts import passages_chart
+from .charts import counts_chart
 from .filters import InterventionFilter, MeetingFilter
 from .models import Meeting, Paragraph, Participation, Passage, PriorityGoal
 from .structured_data import meeting_event
@@ -206,8 +206,10 @@ class PriorityGoalDetailView(DetailView):
             filtered=filtered,
             by_country=profiles.countries_addressing(goal_passages),
             by_year=by_year,
-            year_chart=passages_chart(
-                _("Passages naming this goal, by year"), [(str(row["year"]), row["count"]) for row in by_year]
+            year_chart=counts_chart(
+                _("Passages naming this goal, by year"),
+                [(str(row["year"]), row["count"]) for row in by_year],
+                counting="passages",
             ),
             **kwargs,
         )

@@ -12,7 +12,9 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+from ..markup import SUPERSCRIPT_DIGITS, superscript
+from ..markup import footnote_number as superscript_value
+
 _SUP = f"[{SUPERSCRIPT_DIGITS}]"
 
 # The formats the importer has to recognise; each kind of meeting knows it.
@@ -91,14 +93,6 @@ _UNDERSCORE_BOLD = re.compile(r"(?<![\w_])__(?=\S)(.+?)(?<=\S)__(?![\w_])")
 _MD_FOOTNOTE_REF = re.compile(r"\[\^(\d+)\](?!:)")
 _MD_FOOTNOTE_DEF = re.compile(r"^\[\^(\d+)\]:\s*", re.MULTILINE)
 _LOOSE_BOLD = re.compile(r"\*\*(\s*)([^*\n]*?\S)(\s*)\*\*")
-
-
-def superscript(number: int) -> str:
-    return "".join(SUPERSCRIPT_DIGITS[int(digit)] for digit in str(number))
-
-
-def superscript_value(marker: str) -> int:
-    return int("".join(str(SUPERSCRIPT_DIGITS.index(ch)) for ch in marker))
 
 
 def normalise(text: str) -> str:
