@@ -172,12 +172,7 @@ class MeetingDetailSerializer(MeetingListSerializer):
 
     @extend_schema_field(InterventionSummarySerializer(many=True))
     def get_interventions(self, meeting):
-        passages = [
-            passage
-            for paragraph in meeting.paragraphs.all()
-            for passage in paragraph.passages.all()
-            if passage.speakers.all()
-        ]
+        passages = [passage for passage in meeting.passages_in_order() if passage.speakers.all()]
         return InterventionSummarySerializer(passages, many=True, context=self.context).data
 
 

@@ -6,6 +6,8 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRe
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -291,6 +293,52 @@ class Meeting(models.Model):
     def is_upcoming(self) -> bool:
         """The meeting has not taken place yet (its first day is today or later)."""
         return self.start_date >= timezone.localdate()
+
+    # What the meeting's page and its API record show, read from what the query prefetched
+    # (participations with their actors, paragraphs with their passages and officials): no query of their own.
+
+    def participations_by_role(self) -> dict[str, list["Participation"]]:
+        """Its participations by role (every role, maybe with none), in the order they were fetched."""
+        participations = list(self.participations.all())
+        return {role: [p for p in participations if p.role == role] for role in Participation.Role.values}
+
+    def participations_of(self, kind: str) -> list["Participation"]:
+        """The participations of countries (or organisations)."""
+        return [p for p in self.participations.all() if p.actor.kind == kind]
+
+    def organisers(self) -> list[Actor]:
+        """Who ran it: its chairs, co-chairs and Secretariat."""
+        by_role = self.participations_by_role()
+        Role = Participation.Role
+        return [p.actor for role in (Role.CHAIR, Role.CO_CHAIR, Role.SECRETARIAT) for p in by_role[role]]
+
+    def passages_in_order(self) -> list["Passage"]:
+        """Every passage of the summary, paragraph by paragraph."""
+        return [passage for paragraph in self.paragraphs.all() for passage in paragraph.passages.all()]
+
+    def officials(self) -> list[Position]:
+        """The named officials who spoke, each once, in the order they first speak."""
+        officials = {}
+        for passage in self.passages_in_order():
+            if passage.official_id:
+                officials.setdefault(passage.official_id, passage.official)
+        return list(officials.values())
+
+    def description(self) -> str:
+        """One sentence for search engines and link previews."""
+        countries = len(self.participations_of(Actor.Kind.COUNTRY))
+        organisations = len(self.participations_of(Actor.Kind.ORGANISATION))
+        return gettext(
+            "Summary of the %(title)s of the Budapest Process, %(date)s, %(where)s: what %(countries)s and "
+            "%(organisations)s said, paragraph by paragraph."
+        ) % {
+            "title": self.title,
+            "date": date_format(self.start_date, "j F Y"),
+            "where": self.location if self.location else self.get_format_display().lower(),
+            "countries": ngettext("%(count)d country", "%(count)d countries", countries) % {"count": countries},
+            "organisations": ngettext("%(count)d organisation", "%(count)d organisations", organisations)
+            % {"count": organisations},
+        }
 
     @property
     def is_public(self) -> bool:

@@ -4,9 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
@@ -102,59 +100,24 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        participations = list(self.object.participations.all())
-        by_role = {role: [p for p in participations if p.role == role] for role in Participation.Role.values}
-        officials = {}
-        for paragraph in self.object.paragraphs.all():
-            for passage in paragraph.passages.all():
-                if passage.official_id:
-                    officials.setdefault(passage.official_id, passage.official)
-        countries = [p for p in participations if p.actor.kind == Actor.Kind.COUNTRY]
-        organisations = [p for p in participations if p.actor.kind == Actor.Kind.ORGANISATION]
-        meeting = self.object
-        page_url = self.request.build_absolute_uri(meeting.get_absolute_url())
-        description = meeting_description(meeting, len(countries), len(organisations))
-        organisers = [
-            p.actor
-            for p in by_role[Participation.Role.CHAIR]
-            + by_role[Participation.Role.CO_CHAIR]
-            + by_role[Participation.Role.SECRETARIAT]
-        ]
+        meeting, absolute = self.object, self.request.build_absolute_uri
+        by_role = meeting.participations_by_role()
+        page_url, description = absolute(meeting.get_absolute_url()), meeting.description()
         return super().get_context_data(
             chairs=by_role[Participation.Role.CHAIR],
             co_chairs=by_role[Participation.Role.CO_CHAIR],
             secretariat=by_role[Participation.Role.SECRETARIAT],
-            countries=countries,
-            organisations=organisations,
-            officials=list(officials.values()),
+            countries=meeting.participations_of(Actor.Kind.COUNTRY),
+            organisations=meeting.participations_of(Actor.Kind.ORGANISATION),
+            officials=meeting.officials(),
             is_public=meeting.public_now,
             page_url=page_url,
             description=description,
             event=meeting_event(
-                meeting,
-                url=page_url,
-                description=description,
-                organisers=organisers,
-                absolute=self.request.build_absolute_uri,
+                meeting, url=page_url, description=description, organisers=meeting.organisers(), absolute=absolute
             ),
             **kwargs,
         )
-
-
-def meeting_description(meeting: Meeting, country_count: int, organisation_count: int) -> str:
-    """One sentence for search engines and link previews."""
-    where = meeting.location if meeting.location else meeting.get_format_display().lower()
-    return _(
-        "Summary of the %(title)s of the Budapest Process, %(date)s, %(where)s: what %(countries)s and "
-        "%(organisations)s said, paragraph by paragraph."
-    ) % {
-        "title": meeting.title,
-        "date": date_format(meeting.start_date, "j F Y"),
-        "where": where,
-        "countries": ngettext("%(count)d country", "%(count)d countries", country_count) % {"count": country_count},
-        "organisations": ngettext("%(count)d organisation", "%(count)d organisations", organisation_count)
-        % {"count": organisation_count},
-    }
 
 
 def _filter_data(request) -> dict:
