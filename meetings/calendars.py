@@ -8,9 +8,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from actors.models import Actor
-
 from .models import Meeting
+from .publication import visible_actors
 
 PRODUCT_ID = "-//Budapest Process//Meeting records//EN"
 
@@ -75,7 +74,7 @@ def meeting_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def actor_calendar(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    actor = get_object_or_404(Actor, kind=kind, slug=slug)
+    actor = get_object_or_404(visible_actors(request), kind=kind, slug=slug)
     meetings = _published().filter(participations__actor=actor)
     return calendar_response(
         request,

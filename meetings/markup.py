@@ -60,7 +60,13 @@ def sanitise(html: str) -> str:
     )
 
 
+def superscript(number: int) -> str:
+    """A footnote's mark as the summaries write it: 12 is ¹²."""
+    return "".join(SUPERSCRIPT_DIGITS[int(digit)] for digit in str(number))
+
+
 def footnote_number(marker: str) -> int:
+    """The number a footnote's mark stands for: ¹² is 12."""
     return int("".join(str(SUPERSCRIPT_DIGITS.index(ch)) for ch in marker))
 
 

@@ -27,7 +27,7 @@ class ActorSitemap(Sitemap):
         self.kind = kind
 
     def items(self):
-        return Actor.objects.filter(kind=self.kind).only("kind", "slug").order_by("name", "pk")
+        return Meeting.objects.published().actors().filter(kind=self.kind).only("kind", "slug").order_by("name", "pk")
 
 
 class PriorityGoalSitemap(Sitemap):

@@ -1,20 +1,17 @@
 """Public pages of meetings and priority goals, and search; everything reads published meetings only."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from actors.models import Actor
 
 from . import profiles, search
-from .charts import bar_chart
+from .charts import counts_chart
 from .filters import InterventionFilter, MeetingFilter
 from .models import Meeting, Paragraph, Participation, Passage, PriorityGoal
 from .structured_data import meeting_event
@@ -84,6 +81,7 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
         )
         return (
             Meeting.objects.visible_to(self.request.user)
+            .with_publicity()
             .select_related("series")
             .prefetch_related(
                 Prefetch(
@@ -98,58 +96,24 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        participations = list(self.object.participations.all())
-        by_role = {role: [p for p in participations if p.role == role] for role in Participation.Role.values}
-        officials = {}
-        for paragraph in self.object.paragraphs.all():
-            for passage in paragraph.passages.all():
-                if passage.official_id:
-                    officials.setdefault(passage.official_id, passage.official)
-        countries = [p for p in participations if p.actor.kind == Actor.Kind.COUNTRY]
-        organisations = [p for p in participations if p.actor.kind == Actor.Kind.ORGANISATION]
-        meeting = self.object
-        page_url = self.request.build_absolute_uri(meeting.get_absolute_url())
-        description = meeting_description(meeting, len(countries), len(organisations))
-        organisers = [
-            p.actor
-            for p in by_role[Participation.Role.CHAIR]
-            + by_role[Participation.Role.CO_CHAIR]
-            + by_role[Participation.Role.SECRETARIAT]
-        ]
+        meeting, absolute = self.object, self.request.build_absolute_uri
+        by_role = meeting.participations_by_role()
+        page_url, description = absolute(meeting.get_absolute_url()), meeting.description()
         return super().get_context_data(
             chairs=by_role[Participation.Role.CHAIR],
             co_chairs=by_role[Participation.Role.CO_CHAIR],
             secretariat=by_role[Participation.Role.SECRETARIAT],
-            countries=countries,
-            organisations=organisations,
-            officials=list(officials.values()),
+            countries=meeting.participations_of(Actor.Kind.COUNTRY),
+            organisations=meeting.participations_of(Actor.Kind.ORGANISATION),
+            officials=meeting.officials(),
+            is_public=meeting.public_now,
             page_url=page_url,
             description=description,
             event=meeting_event(
-                meeting,
-                url=page_url,
-                description=description,
-                organisers=organisers,
-                absolute=self.request.build_absolute_uri,
+                meeting, url=page_url, description=description, organisers=meeting.organisers(), absolute=absolute
             ),
             **kwargs,
         )
-
-
-def meeting_description(meeting: Meeting, country_count: int, organisation_count: int) -> str:
-    """One sentence for search engines and link previews."""
-    where = meeting.location if meeting.location else meeting.get_format_display().lower()
-    return _(
-        "Summary of the %(title)s of the Budapest Process, %(date)s, %(where)s: what %(countries)s and "
-        "%(organisations)s said, paragraph by paragraph."
-    ) % {
-        "title": meeting.title,
-        "date": date_format(meeting.start_date, "j F Y"),
-        "where": where,
-        "countries": ngettext("%(count)d country", "%(count)d countries", country_count) % {"count": country_count},
-        "organisations": ngettext("%(count)d organisation", "%(count)d organisations", organisation_count)
-        % {"count": organisation_count},
-    }
 
 
 def _filter_data(request) -> dict:
@@ -171,12 +135,7 @@ class PriorityGoalListView(ListView):
     model = PriorityGoal
 
     def get_queryset(self):
-        published = Q(
-            passages__paragraph__meeting__status=Meeting.Status.PUBLISHED,
-            passages__paragraph__meeting__published_at__lte=timezone.now(),
-        )
-        # One row per (goal, passage) in the join: counted as they are, without sorting them for DISTINCT.
-        return PriorityGoal.objects.annotate(intervention_count=Count("passages", filter=published))
+        return PriorityGoal.objects.with_intervention_count()
 
 
 class PriorityGoalDetailView(DetailView):
@@ -204,13 +163,10 @@ class PriorityGoalDetailView(DetailView):
             filtered=filtered,
             by_country=profiles.countries_addressing(goal_passages),
             by_year=by_year,
-            year_chart=bar_chart(
+            year_chart=counts_chart(
                 _("Passages naming this goal, by year"),
                 [(str(row["year"]), row["count"]) for row in by_year],
-                lambda year, count: (
-                    ngettext("%(year)s: %(count)d passage", "%(year)s: %(count)d passages", count)
-                    % {"year": year, "count": count}
-                ),
+                counting="passages",
             ),
             **kwargs,
         )

@@ -14,9 +14,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..markup import SUPERSCRIPT_DIGITS, superscript
+from ..markup import footnote_number as superscript_value
 from .limits import MAX_PARAGRAPHS, SummaryError, check_time
 
-SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 # Whether a name written at the start of a sentence is a known actor: the recogniser's answer, given to the
 # parser so that plain text (which has no bold) can name its speakers too.
 SpeakerTest = Callable[[str], bool]
@@ -102,14 +103,6 @@ _UNDERSCORE_BOLD = re.compile(r"(?<![\w_])__(?=\S)([^\n]{1,300}?)(?<=\S)__(?![\w
 _MD_FOOTNOTE_REF = re.compile(r"\[\^(\d+)\](?!:)")
 _MD_FOOTNOTE_DEF = re.compile(r"^\[\^(\d+)\]:\s*", re.MULTILINE)
 _LOOSE_BOLD = re.compile(r"\*\*( ?)([^*\n]*?\S)( ?)\*\*")
-
-
-def superscript(number: int) -> str:
-    return "".join(SUPERSCRIPT_DIGITS[int(digit)] for digit in str(number))
-
-
-def superscript_value(marker: str) -> int:
-    return int("".join(str(SUPERSCRIPT_DIGITS.index(ch)) for ch in marker))
 
 
 def normalise(text: str) -> str:
