@@ -23,6 +23,20 @@ class Region(models.Model):
         return self.name
 
 
+class Voice(models.TextChoices):
+    """How an actor's words reach a summary: its own, an institution's of it (a ministry), a group's it is in."""
+
+    OWN = "own", _("Its own")
+    INSTITUTION = "institution", _("Its institutions'")
+    GROUP = "group", _("Its groups'")
+
+
+ALL_VOICES = tuple(Voice.values)
+# What a count of "its interventions" counts: what it said itself or through its institutions. A group's
+# line ("EU Member States highlighted…") is shown apart and counted apart.
+COUNTED_VOICES = (Voice.OWN, Voice.INSTITUTION)
+
+
 class ActorQuerySet(models.QuerySet):
     def countries(self):
         return self.filter(kind=Actor.Kind.COUNTRY)
@@ -36,10 +50,17 @@ class ActorQuerySet(models.QuerySet):
     def groups(self):
         return self.filter(kind=Actor.Kind.GROUP)
 
-    def voices_of(self, actor):
-        """The actors through which `actor` speaks: itself, its institutions (a ministry) and its groups."""
+    def voices_of(self, actor, voices=ALL_VOICES):
+        """The actors through which `actor` speaks: itself, its institutions (a ministry), its groups (`voices`)."""
         pk = getattr(actor, "pk", actor)
-        return self.filter(models.Q(pk=pk) | models.Q(parent=pk) | models.Q(members=pk))
+        rule = {Voice.OWN: Q(pk=pk), Voice.INSTITUTION: Q(parent=pk), Voice.GROUP: Q(members=pk)}
+        chosen = [rule[voice] for voice in voices]
+        if not chosen:
+            return self.none()
+        condition = chosen[0]
+        for other in chosen[1:]:
+            condition |= other
+        return self.filter(condition)
 
     def with_public_page(self):
         """Actors that have a public page of their own: countries and organisations."""

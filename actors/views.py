@@ -114,9 +114,15 @@ class ActorDetailView(ActorKindMixin, DetailView):
         related = list(
             Actor.objects.voices_of(actor).exclude(pk=actor.pk).select_related("parent").distinct().order_by("name")
         )
-        interventions = profiles.interventions_of(actor, voices=[actor, *related])
+        institutions = [a for a in related if a.parent_id == actor.pk]
+        groups = [a for a in related if a.parent_id != actor.pk]
+        # Its interventions: statements in its own voice or its institutions'. A group's line is shown
+        # and counted apart; the Chair's procedure is not an intervention.
+        interventions = profiles.interventions_of(actor, voices=[actor, *institutions])
+        group_statements = profiles.interventions_of(actor, voices=groups) if groups else None
         years = profiles.year_counts(interventions)
-        goals = profiles.goal_counts(interventions)
+        frameworks = profiles.goal_counts_by_framework(interventions)
+        goals = next((goals for framework, goals in frameworks if framework.is_legacy), [])
         # Every intervention has a year: the pager's count is the sum of the years', not another query.
         total = sum(row["count"] for row in years)
         page = paginate_interventions(self.request, interventions.for_listing(), count=total)
@@ -124,9 +130,13 @@ class ActorDetailView(ActorKindMixin, DetailView):
             **_attendance(actor),
             page_obj=page,
             interventions=page.object_list,
-            institutions=[a for a in related if a.parent_id == actor.pk],
-            groups=[a for a in related if a.parent_id != actor.pk],
+            institutions=institutions,
+            groups=groups,
+            group_interventions=list(group_statements.for_listing()[:20]) if group_statements is not None else [],
+            group_intervention_count=group_statements.count() if group_statements is not None else 0,
+            procedure_count=profiles.procedure_of(actor, voices=[actor, *institutions]).count(),
             goal_counts=goals,
+            goal_frameworks=frameworks,
             goal_chart=bar_chart(
                 _("Interventions of %(name)s by priority goal") % {"name": actor.name},
                 [(_("Goal %(number)d") % {"number": goal.number}, goal.count) for goal in goals],
@@ -223,7 +233,7 @@ def interventions_csv(request: HttpRequest, slug: str, kind: str) -> HttpRespons
             request.build_absolute_uri(passage.get_absolute_url()),
             "; ".join(str(speaker) for speaker in passage.speakers.all()),
             f"{official.person}, {official.title}" if official else "",
-            "; ".join(str(goal.number) for goal in passage.goals.all()),
+            "; ".join(f"{link.prioritygoal.number} ({link.provenance})" for link in passage.goal_links.all()),
             strip_markup(passage.text),
         ]
         writer.writerow([_spreadsheet_safe(cell) for cell in row])

@@ -14,7 +14,9 @@ from django.utils.text import slugify
 from actors.models import Actor, Person, Position
 from meetings.goals import goals_in_force
 from meetings.importer import ActorMatch, Summary, SummaryError
-from meetings.models import Footnote, Meeting, MeetingSeries, Paragraph, Participation, Passage
+from meetings.kinds import propose_kind
+from meetings.models import Footnote, GoalSuggestion, Meeting, MeetingSeries, Paragraph, Participation, Passage
+from meetings.subjects import suggestions_for
 
 SOM_SERIES = "Senior Officials Meetings"
 _MEETING_NOUNS = r"(?:Meeting|Conference|Workshop|Seminar|Forum|Session|Visit|Dialogue|Round ?table|Webinar)"
@@ -299,29 +301,37 @@ def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "") -
             )
 
     goals = goals_in_force(meeting.start_date)
+    suggestions = []
     for paragraph_entry in summary.paragraphs:
         paragraph = Paragraph(meeting=meeting, number=paragraph_entry.number, subject=paragraph_entry.subject)
         paragraph.full_clean()
         paragraph.save()
         for order, entry in enumerate(paragraph_entry.passages, start=1):
+            kind, kind_reason = propose_kind(entry.text, speakers=len(entry.speakers))
             passage = Passage(
                 paragraph=paragraph,
                 order=order,
                 text=entry.text,
+                kind=kind,
+                kind_reason=kind_reason,
                 official=positions.get(id(entry.person)) if entry.person else None,
             )
             passage.full_clean()
             passage.save()
             # add() only what there is: each call writes a row of history, and most passages name no goal.
+            named = [goals[number] for number in entry.goals if number in goals]
+            if kind == Passage.Kind.STATEMENT:
+                suggestions += suggestions_for(passage, goals.values(), named=named)
             for related, items in (
                 (passage.speakers, [actors(match) for match in entry.speakers]),
-                (passage.goals, [goals[number] for number in entry.goals if number in goals]),
+                (passage.goals, named),
                 (passage.mentions, [actors(match) for match in entry.mentions]),
                 (passage.regions, entry.regions),
             ):
                 if items:
                     related.add(*items)
 
+    GoalSuggestion.objects.bulk_create(suggestions)
     for number, text in summary.footnotes:
         footnote = Footnote(meeting=meeting, number=number, text=text)
         footnote.full_clean()
