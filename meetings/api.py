@@ -131,13 +131,28 @@ class PassageSerializer(serializers.ModelSerializer):
     api_url = serializers.SerializerMethodField(help_text="The intervention in the API; null for narration.")
     speakers = ActorSummarySerializer(many=True)
     official = OfficialSerializer(allow_null=True)
-    goals = PassageGoalSerializer(source="goal_links", many=True)
+    goals = PassageGoalSerializer(source="named_links", many=True, help_text="The goals the summary names.")
+    tagged_goals = PassageGoalSerializer(
+        source="tagged_links", many=True, help_text="Subjects the Secretariat tagged: goals the passage is about."
+    )
     mentions = ActorSummarySerializer(many=True)
     regions = RegionSummarySerializer(many=True)
 
     class Meta:
         model = Passage
-        fields = ["order", "url", "api_url", "kind", "text", "speakers", "official", "goals", "mentions", "regions"]
+        fields = [
+            "order",
+            "url",
+            "api_url",
+            "kind",
+            "text",
+            "speakers",
+            "official",
+            "goals",
+            "tagged_goals",
+            "mentions",
+            "regions",
+        ]
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_api_url(self, passage):
@@ -176,11 +191,18 @@ class InterventionSummarySerializer(serializers.ModelSerializer):
     url = PageURLField()
     paragraph = serializers.IntegerField(source="paragraph.number")
     speakers = ActorSummarySerializer(many=True)
-    goals = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    goals = serializers.SerializerMethodField(help_text="The numbers of the goals the summary names.")
+    tagged_goals = serializers.SerializerMethodField(help_text="The numbers of the subjects the Secretariat tagged.")
 
     class Meta:
         model = Passage
-        fields = ["paragraph", "order", "speakers", "goals", "url", "api_url"]
+        fields = ["paragraph", "order", "speakers", "goals", "tagged_goals", "url", "api_url"]
+
+    def get_goals(self, passage) -> list[int]:
+        return [link.prioritygoal.number for link in passage.named_links]
+
+    def get_tagged_goals(self, passage) -> list[int]:
+        return [link.prioritygoal.number for link in passage.tagged_links]
 
 
 # Resources.
@@ -274,7 +296,10 @@ class InterventionSerializer(serializers.ModelSerializer):
     paragraph = serializers.IntegerField(source="paragraph.number", help_text="The paragraph's number.")
     speakers = ActorSummarySerializer(many=True)
     official = OfficialSerializer(allow_null=True)
-    goals = PassageGoalSerializer(source="goal_links", many=True)
+    goals = PassageGoalSerializer(source="named_links", many=True, help_text="The goals the summary names.")
+    tagged_goals = PassageGoalSerializer(
+        source="tagged_links", many=True, help_text="Subjects the Secretariat tagged: goals the passage is about."
+    )
     mentions = ActorSummarySerializer(many=True)
     regions = RegionSummarySerializer(many=True)
 
@@ -292,6 +317,7 @@ class InterventionSerializer(serializers.ModelSerializer):
             "speakers",
             "official",
             "goals",
+            "tagged_goals",
             "mentions",
             "regions",
         ]
@@ -400,7 +426,6 @@ def passages_with_related(queryset):
         Prefetch("speakers", queryset=SPEAKERS),
         Prefetch("mentions", queryset=SPEAKERS),
         GOAL_LINKS,
-        "goals",
         "regions",
     )
 

@@ -114,7 +114,7 @@ class ActorInterventionsFeed(Feed):
         return passage.paragraph.meeting.updated_at
 
     def item_categories(self, passage):
-        return [str(goal) for goal in passage.goals.all()]
+        return [str(link.prioritygoal) for link in passage.goal_links.all()]
 
 
 class CountryInterventionsFeed(ActorInterventionsFeed):

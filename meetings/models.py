@@ -588,7 +588,6 @@ class PassageQuerySet(models.QuerySet):
             .prefetch_related(
                 models.Prefetch("speakers", queryset=Actor.objects.select_related("parent")),
                 models.Prefetch("goal_links", queryset=PassageGoal.objects.select_related("prioritygoal__framework")),
-                "goals",
             )
             .order_by("-paragraph__meeting__start_date", "paragraph__meeting_id", "paragraph__number", "order")
         )
@@ -704,6 +703,16 @@ class Passage(models.Model):
     @property
     def is_intervention(self) -> bool:
         return self.kind == self.Kind.STATEMENT
+
+    @property
+    def named_links(self) -> list["PassageGoal"]:
+        """The goals the summary names (from the prefetched `goal_links`)."""
+        return [link for link in self.goal_links.all() if link.is_named]
+
+    @property
+    def tagged_links(self) -> list["PassageGoal"]:
+        """The subjects the Secretariat tagged (from the prefetched `goal_links`)."""
+        return [link for link in self.goal_links.all() if not link.is_named]
 
 
 class GoalSuggestion(models.Model):

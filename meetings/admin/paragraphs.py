@@ -22,7 +22,7 @@ class PassageInline(CheapInlineMixin, admin.StackedInline):
     fields = ["order", "kind", "kind_reason", "text", "speakers", "official", "mentions", *SUBJECT_FIELDS, "regions"]
     readonly_fields = ["kind_reason"]
     autocomplete_fields = ["speakers", "official", "mentions"]
-    checkbox_fields = ["goals", "regions"]
+    checkbox_fields = ["regions"]
     view_on_site = False
     extra = 1
 
