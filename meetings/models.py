@@ -144,6 +144,7 @@ class PriorityGoal(models.Model):
         "self",
         verbose_name=_("carries over"),
         through="meetings.GoalCorrespondence",
+        through_fields=("later", "earlier"),
         symmetrical=False,
         blank=True,
         related_name="carried_over_to",

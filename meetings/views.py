@@ -402,6 +402,9 @@ class SearchView(TemplateView):
                 passages = search.search_passages(passages, query)
                 context["meetings"] = list(search.search_meetings(meeting_filter.qs, query)[:10])
                 context["actors"] = list(search.search_actors(query)[:12])
+                context["documents"] = list(
+                    search.search_documents(Document.objects.public().select_related("meeting"), query)[:10]
+                )
                 context["people"] = list(
                     search.search_people(query).prefetch_related(
                         Prefetch("positions", queryset=search.spoken_positions().select_related("actor__parent"))

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from ..models import Footnote, Meeting, Paragraph, Participation
 from ..services import meeting_make_draft, meeting_publish, meeting_withdraw
+from .documents import DocumentInline
 from .history import MeetingHistoryAdminMixin
 from .importer import ImportSummaryAdminMixin
 from .locking import VersionLockedAdminMixin, VersionLockedForm
@@ -72,6 +73,7 @@ class MeetingForm(VersionLockedForm):
         model = Meeting
         fields = [
             "series",
+            "number",
             "title",
             "slug",
             "start_date",
@@ -79,6 +81,7 @@ class MeetingForm(VersionLockedForm):
             "format",
             "location",
             "participant_count",
+            "outcome",
             "status",
             "published_at",
         ]
@@ -107,12 +110,13 @@ class MeetingAdmin(ImportSummaryAdminMixin, MeetingHistoryAdminMixin, VersionLoc
     search_fields = ["title", "slug", "location", "series__name"]
     prepopulated_fields = {"slug": ["start_date", "title"]}
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [ParticipationInline, ParagraphInline, FootnoteInline]
+    inlines = [ParticipationInline, ParagraphInline, FootnoteInline, DocumentInline]
     actions = ["publish_now", "withdraw", "make_draft"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["series", "title", "slug", "seen_version", "opened_at"]}),
+        (None, {"fields": ["series", "number", "title", "slug", "seen_version", "opened_at"]}),
         (_("When and where"), {"fields": ["start_date", "end_date", "format", "location", "participant_count"]}),
+        (_("What it adopted"), {"fields": ["outcome"], "classes": ["collapse"]}),
         (
             _("Publication"),
             {

@@ -209,7 +209,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='prioritygoal',
             name='carried_over_from',
-            field=models.ManyToManyField(blank=True, help_text='Goals of an earlier Call for Action whose subject this goal carries over.', related_name='carried_over_to', through='meetings.GoalCorrespondence', to='meetings.prioritygoal', verbose_name='carries over'),
+            field=models.ManyToManyField(blank=True, help_text='Goals of an earlier Call for Action whose subject this goal carries over.', related_name='carried_over_to', through='meetings.GoalCorrespondence', through_fields=('later', 'earlier'), to='meetings.prioritygoal', verbose_name='carries over'),
         ),
         migrations.AddField(
             model_name='goalsuggestion',
