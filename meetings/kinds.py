@@ -8,8 +8,8 @@ import re
 
 from .models import Passage
 
-# The Chair as the subject of the passage's first sentence: "The Chair", "The Turkish Chair".
-_CHAIR_SUBJECT = r"^\W*(?:the\s+)?(?:\*\*)?(?:[A-Z][\w-]*\s+)?Chair(?:\*\*)?"
+# The Chair as the subject of the first sentence: "The Chair", "The Turkish Chair", "The Hungarian Co-Chair".
+_CHAIR_SUBJECT = r"^\W*(?:the\s+)?(?:\*\*)?(?:[A-Z][\w-]*\s+)?(?:Co-)?Chair(?:\*\*)?"
 _PROCEDURAL_VERBS = (
     r"(?:gave|gives|giving)\s+the\s+floor|opened|closed|invited|thanked|concluded|adjourned|welcomed|"
     r"handed\s+over|moved\s+to|introduced\s+the\s+(?:agenda|session)"
