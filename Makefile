@@ -2,7 +2,7 @@
 # made with the first Python 3.12+ this machine has (Django 6 needs 3.12).
 SHELL := /bin/bash
 PORT ?= 8000
-FIXTURE := som-2020
+FIXTURE := som-2020 dialogue-history
 
 PYTHON_BOOTSTRAP ?= $(shell for p in python3.14 python3.13 python3.12 $$(ls -d /root/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)

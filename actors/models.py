@@ -23,6 +23,20 @@ class Region(models.Model):
         return self.name
 
 
+class VoiceKind(models.TextChoices):
+    """How an actor's words reach a summary: its own, an institution's of it (a ministry), a group's it is in."""
+
+    OWN = "own", _("Its own")
+    INSTITUTION = "institution", _("Its institutions'")
+    GROUP = "group", _("Its groups'")
+
+
+ALL_VOICES = tuple(VoiceKind.values)
+# What a count of "its interventions" counts: what it said itself or through its institutions. A group's
+# line ("EU Member States highlighted…") is shown apart and counted apart.
+COUNTED_VOICES = (VoiceKind.OWN, VoiceKind.INSTITUTION)
+
+
 class ActorQuerySet(models.QuerySet):
     def countries(self):
         return self.filter(kind=Actor.Kind.COUNTRY)
@@ -33,10 +47,10 @@ class ActorQuerySet(models.QuerySet):
     def institutions(self):
         return self.filter(kind=Actor.Kind.INSTITUTION)
 
-    def voices_of(self, actor):
-        """The actors through which `actor` speaks: itself, its institutions (a ministry) and its groups (see Voice)."""
+    def voices_of(self, actor, voices=ALL_VOICES):
+        """The actors through which `actor` speaks: itself, its institutions (a ministry), its groups (`voices`, see Voice)."""
         pk = getattr(actor, "pk", actor)
-        return self.filter(pk__in=Voice.objects.filter(actor=pk).values("speaker"))
+        return self.filter(pk__in=Voice.objects.filter(actor=pk, kind__in=voices).values("speaker"))
 
     def with_public_page(self):
         """Actors that have a public page of their own: countries and organisations."""
@@ -265,6 +279,7 @@ class Voice(models.Model):
     actor = models.ForeignKey(
         Actor, verbose_name=_("actor"), on_delete=models.DO_NOTHING, related_name="+", help_text=_("Who speaks so.")
     )
+    kind = models.CharField(_("voice"), max_length=20, choices=VoiceKind.choices)
 
     class Meta:
         managed = False  # a view over the actors and the groups' members

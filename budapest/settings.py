@@ -171,6 +171,11 @@ WHITENOISE_MAX_AGE = int(os.environ.get("DJANGO_STATIC_MAX_AGE", str(24 * 3600))
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Meetings' documents, stored through the default storage. There is no MEDIA_URL on purpose: files are
+# served by meetings.views.document, which checks that their meeting is public.
+MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media"))
+DOCUMENT_MAX_BYTES = int(os.environ.get("DJANGO_DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+
 # The cache holds the API's throttle counts: Redis, shared by every worker, when REDIS_URL is set.
 if os.environ.get("REDIS_URL"):
     CACHES = {

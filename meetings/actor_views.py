@@ -54,9 +54,13 @@ class ActorDetailView(ActorKindMixin, DetailView):
     def get_context_data(self, **kwargs):
         actor = self.object
         institutions, groups = profiles.voices(actor)
-        interventions = profiles.interventions_of(actor, voices=[actor, *institutions, *groups])
+        # Its interventions: statements in its own voice or its institutions'. A group's line is shown
+        # and counted apart; the Chair's procedure is not an intervention.
+        interventions = profiles.interventions_of(actor, voices=[actor, *institutions])
+        group_statements = profiles.interventions_of(actor, voices=groups) if groups else None
         years = profiles.year_counts(interventions)
-        goals = profiles.goal_counts(interventions)
+        frameworks = profiles.goal_counts_by_framework(interventions)
+        goals = next((goals for framework, goals in frameworks if framework.is_legacy), [])
         # Every intervention has a year: the pager's count is the sum of the years', not another query.
         page = paginate_interventions(self.request, interventions.for_listing(), count=sum(r["count"] for r in years))
         list_url, list_label = LISTS[actor.kind]
@@ -66,7 +70,11 @@ class ActorDetailView(ActorKindMixin, DetailView):
             interventions=page.object_list,
             institutions=institutions,
             groups=groups,
+            group_interventions=list(group_statements.for_listing()[:20]) if group_statements is not None else [],
+            group_intervention_count=group_statements.count() if group_statements is not None else 0,
+            procedure_count=profiles.procedure_of(actor, voices=[actor, *institutions]).count(),
             goal_counts=goals,
+            goal_frameworks=frameworks,
             goal_chart=counts_chart(
                 _("Interventions of %(name)s by priority goal") % {"name": actor.name},
                 [(_("Goal %(number)d") % {"number": goal.number}, goal.count) for goal in goals],
@@ -111,7 +119,7 @@ def interventions_csv(request: HttpRequest, slug: str, kind: str) -> HttpRespons
             request.build_absolute_uri(passage.get_absolute_url()),
             "; ".join(str(speaker) for speaker in passage.speakers.all()),
             f"{passage.official.person}, {passage.official.title}" if passage.official else "",
-            "; ".join(str(goal.number) for goal in passage.goals.all()),
+            "; ".join(f"{link.prioritygoal.number} ({link.provenance})" for link in passage.goal_links.all()),
             strip_markup(passage.text),
         ]
         for passage in profiles.interventions_of(actor).for_listing()

@@ -4,10 +4,10 @@ Everything reads through ``Meeting.objects.published()`` and ``Passage.objects.p
 who may view meetings also see drafts (``meetings.models.can_preview``).
 """
 
-from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema_field
+from django.db.models import Count, Prefetch, Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ValidationError
 
 from actors.models import Actor, Position
 from budapest.api.serializers import APIURLField, FullCleanMixin, PageURLField, api_address
@@ -15,7 +15,21 @@ from budapest.api.viewsets import ResourceMixin, WritableMixin
 
 from .actor_api import ActorSummarySerializer
 from .filters import InterventionFilter, MeetingFilter, ParticipationFilter
-from .models import Footnote, Meeting, MeetingSeries, Paragraph, Participation, Passage, PriorityGoal
+from .goals import goals_named
+from .models import (
+    CallForAction,
+    Document,
+    Footnote,
+    GoalCorrespondence,
+    Meeting,
+    MeetingSeries,
+    Paragraph,
+    Participation,
+    Passage,
+    PassageGoal,
+    PriorityGoal,
+    published_meeting,
+)
 from .publication import visible_meetings
 
 SPEAKERS = Actor.objects.select_related("parent")
@@ -43,12 +57,53 @@ def visible_passages(request):
 # Records as other records name them.
 
 
+def goal_api_url(request, goal: PriorityGoal) -> str:
+    """A goal in the API: /priority-goals/3/ for the 2019–2024 goals, with ?framework=<slug> for the others."""
+    address = api_address(request, "priority-goal-detail", number=goal.number)
+    return address if goal.framework.is_legacy else f"{address}?framework={goal.framework.slug}"
+
+
 class GoalSummarySerializer(serializers.ModelSerializer):
-    api_url = APIURLField("priority-goal-detail", number="number")
+    framework = serializers.CharField(source="framework.slug", help_text="The Call for Action's slug, e.g. 2025-2030.")
+    api_url = serializers.SerializerMethodField()
 
     class Meta:
         model = PriorityGoal
-        fields = ["number", "title", "api_url"]
+        fields = ["number", "title", "framework", "api_url"]
+
+    @extend_schema_field({"type": "string", "format": "uri"})
+    def get_api_url(self, goal):
+        return goal_api_url(self.context.get("request"), goal)
+
+
+class PassageGoalSerializer(serializers.Serializer):
+    """A goal a passage is about, and who says so: the summary (named) or the Secretariat (tagged)."""
+
+    number = serializers.IntegerField(source="prioritygoal.number")
+    title = serializers.CharField(source="prioritygoal.title")
+    framework = serializers.CharField(source="prioritygoal.framework.slug")
+    provenance = serializers.ChoiceField(choices=PassageGoal.Provenance.choices)
+    api_url = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "string", "format": "uri"})
+    def get_api_url(self, link):
+        return goal_api_url(self.context.get("request"), link.prioritygoal)
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    """A file of the meeting, served as a download."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["kind", "title", "content_type", "size", "url"]
+
+    @extend_schema_field({"type": "string", "format": "uri"})
+    def get_url(self, document):
+        request = self.context.get("request")
+        url = document.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
 
 
 class SeriesSerializer(serializers.ModelSerializer):
@@ -92,13 +147,28 @@ class PassageSerializer(serializers.ModelSerializer):
     api_url = serializers.SerializerMethodField(help_text="The intervention in the API; null for narration.")
     speakers = ActorSummarySerializer(many=True)
     official = OfficialSerializer(allow_null=True)
-    goals = GoalSummarySerializer(many=True)
+    goals = PassageGoalSerializer(source="named_links", many=True, help_text="The goals the summary names.")
+    tagged_goals = PassageGoalSerializer(
+        source="tagged_links", many=True, help_text="Subjects the Secretariat tagged: goals the passage is about."
+    )
     mentions = ActorSummarySerializer(many=True)
     regions = RegionSummarySerializer(many=True)
 
     class Meta:
         model = Passage
-        fields = ["order", "url", "api_url", "text", "speakers", "official", "goals", "mentions", "regions"]
+        fields = [
+            "order",
+            "url",
+            "api_url",
+            "kind",
+            "text",
+            "speakers",
+            "official",
+            "goals",
+            "tagged_goals",
+            "mentions",
+            "regions",
+        ]
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_api_url(self, passage):
@@ -137,11 +207,18 @@ class InterventionSummarySerializer(serializers.ModelSerializer):
     url = PageURLField()
     paragraph = serializers.IntegerField(source="paragraph.number")
     speakers = ActorSummarySerializer(many=True)
-    goals: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    goals = serializers.SerializerMethodField(help_text="The numbers of the goals the summary names.")
+    tagged_goals = serializers.SerializerMethodField(help_text="The numbers of the subjects the Secretariat tagged.")
 
     class Meta:
         model = Passage
-        fields = ["paragraph", "order", "speakers", "goals", "url", "api_url"]
+        fields = ["paragraph", "order", "speakers", "goals", "tagged_goals", "url", "api_url"]
+
+    def get_goals(self, passage) -> list[int]:
+        return [link.prioritygoal.number for link in passage.named_links]
+
+    def get_tagged_goals(self, passage) -> list[int]:
+        return [link.prioritygoal.number for link in passage.tagged_links]
 
 
 # Resources.
@@ -163,6 +240,7 @@ class MeetingListSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "series",
+            "number",
             "start_date",
             "end_date",
             "format",
@@ -180,15 +258,26 @@ class MeetingDetailSerializer(MeetingListSerializer):
 
     participations = MeetingParticipationSerializer(many=True)
     paragraphs = ParagraphSerializer(many=True)
-    interventions = serializers.SerializerMethodField(help_text="The passages with speakers, in the summary's order.")
+    interventions = serializers.SerializerMethodField(
+        help_text="The statements (passages of kind statement with speakers), in the summary's order."
+    )
     footnotes = FootnoteSerializer(many=True)
+    documents = DocumentSerializer(many=True)
 
     class Meta(MeetingListSerializer.Meta):
-        fields = [*MeetingListSerializer.Meta.fields, "participations", "paragraphs", "interventions", "footnotes"]
+        fields = [
+            *MeetingListSerializer.Meta.fields,
+            "outcome",
+            "participations",
+            "paragraphs",
+            "interventions",
+            "footnotes",
+            "documents",
+        ]
 
     @extend_schema_field(InterventionSummarySerializer(many=True))
     def get_interventions(self, meeting):
-        passages = [passage for passage in meeting.passages_in_order() if passage.speakers.all()]
+        passages = [p for p in meeting.passages_in_order() if p.is_intervention and p.speakers.all()]
         return InterventionSummarySerializer(passages, many=True, context=self.context).data
 
 
@@ -214,7 +303,10 @@ class InterventionSerializer(serializers.ModelSerializer):
     paragraph = serializers.IntegerField(source="paragraph.number", help_text="The paragraph's number.")
     speakers = ActorSummarySerializer(many=True)
     official = OfficialSerializer(allow_null=True)
-    goals = GoalSummarySerializer(many=True)
+    goals = PassageGoalSerializer(source="named_links", many=True, help_text="The goals the summary names.")
+    tagged_goals = PassageGoalSerializer(
+        source="tagged_links", many=True, help_text="Subjects the Secretariat tagged: goals the passage is about."
+    )
     mentions = ActorSummarySerializer(many=True)
     regions = RegionSummarySerializer(many=True)
 
@@ -227,10 +319,12 @@ class InterventionSerializer(serializers.ModelSerializer):
             "meeting",
             "paragraph",
             "order",
+            "kind",
             "text",
             "speakers",
             "official",
             "goals",
+            "tagged_goals",
             "mentions",
             "regions",
         ]
@@ -267,16 +361,70 @@ class ParticipationWriteSerializer(FullCleanMixin, serializers.ModelSerializer):
         fields = ["meeting", "actor", "role", "represented_by"]
 
 
-class PriorityGoalSerializer(serializers.ModelSerializer):
-    """One of the six priority goals of the Call for Action."""
+class CorrespondenceSerializer(serializers.Serializer):
+    goal = GoalSummarySerializer()
+    note = serializers.CharField(help_text="What carries over.")
 
-    api_url = APIURLField("priority-goal-detail", number="number")
+
+class PriorityGoalSerializer(serializers.ModelSerializer):
+    """A numbered priority goal of a Call for Action, its subject words and what it corresponds to."""
+
+    api_url = serializers.SerializerMethodField()
     url = PageURLField()
-    intervention_count = serializers.IntegerField(read_only=True, help_text="Published passages that name it.")
+    framework = serializers.CharField(source="framework.slug", help_text="The Call for Action's slug.")
+    vocabulary = serializers.ListField(
+        source="terms", child=serializers.CharField(), help_text="Subject words that suggest tags (* any ending)."
+    )
+    carries_over = serializers.SerializerMethodField(help_text="Earlier goals whose subject this goal carries over.")
+    carried_over_by = serializers.SerializerMethodField(help_text="Later goals that carry this goal's subject over.")
+    intervention_count = serializers.IntegerField(
+        read_only=True, help_text="Published passages about it, named by the summary or tagged by the Secretariat."
+    )
+    named_count = serializers.IntegerField(read_only=True, help_text="Published passages that name it.")
 
     class Meta:
         model = PriorityGoal
-        fields = ["api_url", "url", "number", "title", "text", "intervention_count"]
+        fields = [
+            "api_url",
+            "url",
+            "framework",
+            "number",
+            "title",
+            "text",
+            "vocabulary",
+            "carries_over",
+            "carried_over_by",
+            "intervention_count",
+            "named_count",
+        ]
+
+    @extend_schema_field({"type": "string", "format": "uri"})
+    def get_api_url(self, goal):
+        return goal_api_url(self.context.get("request"), goal)
+
+    @extend_schema_field(CorrespondenceSerializer(many=True))
+    def get_carries_over(self, goal):
+        rows = [{"goal": c.earlier, "note": c.note} for c in goal.correspondences_back.all()]
+        return CorrespondenceSerializer(rows, many=True, context=self.context).data
+
+    @extend_schema_field(CorrespondenceSerializer(many=True))
+    def get_carried_over_by(self, goal):
+        rows = [{"goal": c.later, "note": c.note} for c in goal.correspondences_on.all()]
+        return CorrespondenceSerializer(rows, many=True, context=self.context).data
+
+
+class CallForActionSerializer(serializers.ModelSerializer):
+    """A versioned set of priority goals, the period its numbers are in force and where it was adopted."""
+
+    adopted_at = MeetingSummarySerializer(allow_null=True)
+    goals = GoalSummarySerializer(many=True)
+
+    class Meta:
+        model = CallForAction
+        fields = ["slug", "name", "period", "start_date", "end_date", "text", "adopted_at", "goals"]
+
+
+GOAL_LINKS = Prefetch("goal_links", queryset=PassageGoal.objects.select_related("prioritygoal__framework"))
 
 
 def passages_with_related(queryset):
@@ -284,7 +432,7 @@ def passages_with_related(queryset):
     return queryset.select_related(*official).prefetch_related(
         Prefetch("speakers", queryset=SPEAKERS),
         Prefetch("mentions", queryset=SPEAKERS),
-        "goals",
+        GOAL_LINKS,
         "regions",
     )
 
@@ -316,17 +464,21 @@ class MeetingViewSet(WritableMixin, mixins.CreateModelMixin, mixins.UpdateModelM
             Prefetch("participations", queryset=participations.order_by("actor__name", "pk")),
             Prefetch("paragraphs", queryset=paragraphs.order_by("number")),
             "footnotes",
+            Prefetch("documents", queryset=Document.objects.order_by("kind", "title")),
         )
 
 
 class InterventionViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
-    """Interventions: passages with speakers, newest meeting first."""
+    """Interventions: statements with speakers, newest meeting first; `?kind=procedure` or `report` for the rest."""
 
     serializer_classes = {"retrieve": InterventionSerializer}
     filterset_class = InterventionFilter
 
     def base_queryset(self):
-        return visible_passages(self.request).interventions()
+        passages = visible_passages(self.request).with_speakers()
+        if self.action == "list" and not self.request.query_params.get("kind"):
+            return passages.statements()
+        return passages
 
     def with_related(self, queryset):
         return queryset.for_listing().prefetch_related(Prefetch("mentions", queryset=SPEAKERS), "regions")
@@ -356,8 +508,18 @@ class ParticipationViewSet(
         )
 
 
+FRAMEWORK_PARAMETER = OpenApiParameter(
+    "framework",
+    str,
+    description="The Call for Action whose goals these are (a slug, e.g. 2025-2030); 2019-2024 if none.",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[FRAMEWORK_PARAMETER]), retrieve=extend_schema(parameters=[FRAMEWORK_PARAMETER])
+)
 class PriorityGoalViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
-    """The six priority goals of the Call for Action, by number."""
+    """The priority goals of one Call for Action (`?framework=`, by default 2019–2024), by number."""
 
     serializer_classes = {"retrieve": PriorityGoalSerializer}
     lookup_field = "number"
@@ -365,7 +527,39 @@ class PriorityGoalViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9]+"
 
     def base_queryset(self):
-        return PriorityGoal.objects.all()
+        slug = self.request.query_params.get("framework")
+        if slug and not CallForAction.objects.filter(slug=slug).exists():
+            raise ValidationError({"framework": [f"No Call for Action has the slug “{slug[:50]}”."]})
+        return goals_named(slug)
 
     def with_related(self, queryset):
-        return queryset.with_intervention_count().order_by("number")
+        published = published_meeting("passages__paragraph__meeting__")
+        named = published & Q(passage_links__provenance=PassageGoal.Provenance.NAMED)
+        correspondences = GoalCorrespondence.objects.select_related("earlier__framework", "later__framework")
+        return (
+            queryset.annotate(
+                intervention_count=Count("passages", filter=published, distinct=True),
+                named_count=Count("passage_links", filter=named, distinct=True),
+            )
+            .prefetch_related(
+                Prefetch("correspondences_back", queryset=correspondences),
+                Prefetch("correspondences_on", queryset=correspondences),
+            )
+            .order_by("number")
+        )
+
+
+class CallForActionViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
+    """The Calls for Action: which goal numbers are in force when, and where each was adopted."""
+
+    serializer_classes = {"retrieve": CallForActionSerializer}
+    lookup_field = "slug"
+    lookup_example = "2025-2030"
+
+    def base_queryset(self):
+        return CallForAction.objects.all()
+
+    def with_related(self, queryset):
+        return queryset.select_related("adopted_at").prefetch_related(
+            Prefetch("goals", queryset=PriorityGoal.objects.select_related("framework").order_by("number"))
+        )

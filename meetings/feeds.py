@@ -105,4 +105,4 @@ class ActorInterventionsFeed(Feed):
         return passage.paragraph.meeting.updated_at
 
     def item_categories(self, passage):
-        return [str(goal) for goal in passage.goals.all()]
+        return [str(link.prioritygoal) for link in passage.goal_links.all()]

@@ -8,11 +8,20 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import Actor, Person, Region
+from actors.models import COUNTED_VOICES, Actor, Person, Region, VoiceKind
 from budapest.filters import CountryCodeFilter, NumberReferenceFilter, OrderingFilter, SlugFilter, YearFilter
 
-from .models import Meeting, Participation, Passage, PriorityGoal
+from .goals import goals_named
+from .models import CallForAction, Meeting, Participation, Passage, PassageGoal
 from .publication import visible_countries, visible_meetings, visible_organisations, visible_series
+
+
+def requested_goals(request):
+    """The goals `?goal=N` chooses from: those of `?framework=` (a slug), by default the Call for Action 2019–2024."""
+    return goals_named(getattr(request, "GET", {}).get("framework"))
+
+
+FRAMEWORK_HELP = _("The Call for Action whose goal numbers `goal` means (a slug, e.g. 2025-2030); 2019-2024 if none.")
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -33,17 +42,31 @@ class MeetingFilter(django_filters.FilterSet):
         choices=Participation.Role.choices, field_name="participations__role", label=_("Role held"), distinct=True
     )
     goal = NumberReferenceFilter(
-        queryset=PriorityGoal.objects.all(),
+        queryset=requested_goals,
         field_name="paragraphs__passages__goals",
         label=_("Priority goal"),
         distinct=True,
+    )
+    framework = SlugFilter(
+        queryset=CallForAction.objects.all(),
+        method="filter_framework",
+        label=_("Call for Action"),
+        help_text=FRAMEWORK_HELP,
     )
     search = django_filters.CharFilter(method="filter_search", label=_("Words in the title or summary"))
     ordering = OrderingFilter(fields=(("start_date", "date"), ("title", "title")), label=_("Order by"))
 
     class Meta:
         model = Meeting
-        fields = ["year", "date_from", "date_to", "series", "country", "organisation", "role", "goal", "search"]
+        fields = [
+            "year", "date_from", "date_to", "series", "country", "organisation", "role", "goal", "framework", "search"
+        ]  # fmt: skip
+
+    def filter_framework(self, queryset, name, value):
+        # With a goal, the framework only says which goal the number means.
+        if self.form.cleaned_data.get("goal"):
+            return queryset
+        return queryset.filter(paragraphs__passages__goals__framework=value).distinct()
 
     def filter_search(self, queryset, name, value):
         in_summary = Passage.objects.filter(text__icontains=value).values("paragraph__meeting")
@@ -63,7 +86,7 @@ class MeetingFilter(django_filters.FilterSet):
 
 
 class InterventionFilter(django_filters.FilterSet):
-    """Interventions by meeting, speaker, priority goal, date and words."""
+    """Interventions by meeting, speaker and voice, priority goal and its provenance, kind, date and words."""
 
     meeting = SlugFilter(queryset=visible_meetings, field_name="paragraph__meeting", label=_("Meeting (slug)"))
     country = CountryCodeFilter(
@@ -72,7 +95,28 @@ class InterventionFilter(django_filters.FilterSet):
     organisation = SlugFilter(
         queryset=visible_organisations, method="filter_speaker", label=_("Spoken by the organisation (slug)")
     )
-    goal = NumberReferenceFilter(queryset=PriorityGoal.objects.all(), field_name="goals", label=_("Priority goal"))
+    voice = django_filters.MultipleChoiceFilter(
+        choices=VoiceKind.choices,
+        method="filter_nothing",
+        label=_("Voice"),
+        help_text=_(
+            "With country or organisation: its own words (own), its institutions' (institution), its groups'"
+            " (group, e.g. EU Member States). Repeat for several; own and institution if none."
+        ),
+    )
+    goal = NumberReferenceFilter(queryset=requested_goals, method="filter_goal", label=_("Priority goal"))
+    framework = SlugFilter(
+        queryset=CallForAction.objects.all(),
+        method="filter_framework",
+        label=_("Call for Action"),
+        help_text=FRAMEWORK_HELP,
+    )
+    named = django_filters.BooleanFilter(
+        method="filter_nothing",
+        label=_("Named goals only"),
+        help_text=_("With goal or framework: only goals the summary names, not those the Secretariat tagged."),
+    )
+    kind = django_filters.ChoiceFilter(choices=Passage.Kind.choices, label=_("Kind of passage"))
     year = YearFilter(field_name="paragraph__meeting__start_date")
     date_from = django_filters.DateFilter(
         field_name="paragraph__meeting__start_date", lookup_expr="gte", label=_("Meeting on or after")
@@ -85,10 +129,30 @@ class InterventionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Passage
-        fields = ["meeting", "country", "organisation", "goal", "year", "date_from", "date_to", "search"]
+        fields = [
+            "meeting", "country", "organisation", "voice", "goal", "framework", "named", "kind",
+            "year", "date_from", "date_to", "search",
+        ]  # fmt: skip
+
+    def filter_nothing(self, queryset, name, value):
+        """Read by the filters it qualifies (`voice` by country and organisation, `named` by goal)."""
+        return queryset
 
     def filter_speaker(self, queryset, name, value):
-        return queryset.spoken_by(value)
+        return queryset.spoken_by(value, voices=self.form.cleaned_data.get("voice") or COUNTED_VOICES)
+
+    def _goal_links(self, **condition):
+        if self.form.cleaned_data.get("named"):
+            condition["provenance"] = PassageGoal.Provenance.NAMED
+        return PassageGoal.objects.filter(**condition).values("passage")
+
+    def filter_goal(self, queryset, name, value):
+        return queryset.filter(pk__in=self._goal_links(prioritygoal=value))
+
+    def filter_framework(self, queryset, name, value):
+        if self.form.cleaned_data.get("goal"):
+            return queryset
+        return queryset.filter(pk__in=self._goal_links(prioritygoal__framework=value))
 
 
 class ParticipationFilter(django_filters.FilterSet):

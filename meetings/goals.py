@@ -2,13 +2,40 @@
 
 from datetime import date
 
-from .models import PriorityGoal
+from .models import LEGACY_FRAMEWORK_SLUG, CallForAction, PriorityGoal
+
+
+def framework_in_force(on: date | None) -> CallForAction | None:
+    """The Call for Action whose numbers a summary of that date cites; for no date, the latest."""
+    return CallForAction.objects.in_force(on).first()
 
 
 def goals_in_force(on: date | None) -> dict[int, PriorityGoal]:
     """The priority goals that a summary of that date cites, by their number.
 
-    The one place where "priority goal 3" becomes a goal: the importer and every other reader of goal
-    numbers ask here, so that a versioned Call for Action changes this function alone.
+    The one place where "priority goal 3" becomes a goal: integration in a summary of 2020 (the 2013
+    Istanbul goals, carried by the Call for Action 2019–2024), return in one of 2025 (the Call for
+    Action 2025–2030). A date no Call for Action covers resolves no number.
     """
-    return {goal.number: goal for goal in PriorityGoal.objects.all()}
+    framework = framework_in_force(on)
+    if framework is None:
+        return {}
+    return {goal.number: goal for goal in framework.goals.all()}
+
+
+def legacy_framework() -> CallForAction | None:
+    """The Call for Action that addresses without one mean (`/priority-goals/3/`, `?goal=3`): 2019–2024.
+
+    Those addresses were made when the 2013 goals were the only ones, so they keep meaning those.
+    """
+    return CallForAction.objects.filter(slug=LEGACY_FRAMEWORK_SLUG).first()
+
+
+def framework_named(slug: str | None) -> CallForAction | None:
+    """The Call for Action a request names by slug, or the legacy one when it names none."""
+    return CallForAction.objects.filter(slug=slug or LEGACY_FRAMEWORK_SLUG).first()
+
+
+def goals_named(slug: str | None):
+    """The goals of the Call for Action a request names (`?framework=2025-2030`), by default 2019–2024's."""
+    return PriorityGoal.objects.filter(framework__slug=slug or LEGACY_FRAMEWORK_SLUG).select_related("framework")

@@ -1,7 +1,10 @@
 """Meetings of the dialogue and their summaries: paragraphs, passages, footnotes and the priority goals."""
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -12,7 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from actors.models import Actor, Person, Position
+from actors.models import ALL_VOICES, Actor, Person, Position
 
 SEARCH_CONFIG = "english"
 
@@ -41,6 +44,101 @@ def changes_of_field(model: str) -> models.ForeignKey:
     )
 
 
+# The goals' addresses and filters were made when the 2013 goals (carried by the Call for Action
+# 2019–2024) were the only ones: without a framework, a goal number means one of these.
+LEGACY_FRAMEWORK_SLUG = "2019-2024"
+
+
+class CallForActionQuerySet(models.QuerySet):
+    def in_force(self, on: date | None):
+        """The framework whose goal numbers a summary of that date cites (the latest started, for no date)."""
+        if on is None:
+            return self.order_by("-start_date")
+        return self.filter(Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on)).order_by(
+            "-start_date"
+        )
+
+
+class CallForAction(models.Model):
+    """A versioned set of numbered priority goals, such as the Call for Action 2025–2030."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True, help_text=_("e.g. “Call for Action 2025–2030”."))
+    slug = models.SlugField(
+        _("slug"), max_length=50, unique=True, help_text=_("The part of the goal pages' address, e.g. “2025-2030”.")
+    )
+    period = models.CharField(_("period"), max_length=50, help_text=_("As readers know it, e.g. “2025–2030”."))
+    adopted_at = models.ForeignKey(
+        "Meeting",
+        verbose_name=_("adopted at"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_frameworks",
+        help_text=_("The Ministerial Conference that adopted it."),
+    )
+    goals_set_at = models.ForeignKey(
+        "Meeting",
+        verbose_name=_("goals first set at"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="goal_frameworks",
+        help_text=_("Where its goals were first set, if earlier than its adoption (the 2013 Istanbul goals)."),
+    )
+    start_date = models.DateField(
+        _("goal numbers in force from"),
+        help_text=_("From this day a summary's “priority goal 3” means this framework's goal 3."),
+    )
+    end_date = models.DateField(
+        _("goal numbers in force until"), null=True, blank=True, help_text=_("Empty while it is in force.")
+    )
+    text = models.TextField(_("description"), blank=True)
+
+    objects = CallForActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date"]
+        verbose_name = _("Call for Action")
+        verbose_name_plural = _("Calls for Action")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="call_for_action_end_after_start",
+                violation_error_message=_("A Call for Action cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('meetings:goal-list')}#{self.slug}"
+
+    @property
+    def is_legacy(self) -> bool:
+        """The Call for Action whose goals keep the addresses without a slug (`/priority-goals/3/`, `?goal=3`)."""
+        return self.slug == LEGACY_FRAMEWORK_SLUG
+
+    def url_kwargs(self) -> dict:
+        return {} if self.is_legacy else {"framework": self.slug}
+
+    def get_matrix_url(self) -> str:
+        return reverse("meetings:goal-matrix", kwargs=self.url_kwargs())
+
+    def clean(self):
+        # Two frameworks in force on one day would make a goal number mean two goals.
+        overlapping = CallForAction.objects.exclude(pk=self.pk).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=self.start_date)
+        )
+        if self.end_date:
+            overlapping = overlapping.filter(start_date__lte=self.end_date)
+        if self.start_date and overlapping.exists():
+            raise ValidationError(
+                _("Its period overlaps %(other)s: on any day one Call for Action gives goal numbers their meaning.")
+                % {"other": overlapping.first()}
+            )
+
+
 class PriorityGoalQuerySet(models.QuerySet):
     def with_intervention_count(self):
         """With `intervention_count`: how many passages of published meetings name each goal."""
@@ -51,27 +149,88 @@ class PriorityGoalQuerySet(models.QuerySet):
 
 
 class PriorityGoal(models.Model):
-    """One of the six priority goals of the Call for Action."""
+    """One numbered priority goal of a Call for Action."""
 
-    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    framework = models.ForeignKey(
+        CallForAction, verbose_name=_("Call for Action"), on_delete=models.PROTECT, related_name="goals"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("short title"), max_length=100, help_text=_("e.g. “Irregular migration”."))
     text = models.TextField(_("full text"), help_text=_("The goal as the Call for Action words it."))
+    vocabulary = models.TextField(
+        _("subject words"),
+        blank=True,
+        help_text=_(
+            "Words that suggest a passage is about this goal, one per line; end a word with * for any ending"
+            " (smuggl* finds smuggling and smugglers). The importer suggests tags from them; they are published."
+        ),
+    )
+    carried_over_from = models.ManyToManyField(
+        "self",
+        verbose_name=_("carries over"),
+        through="meetings.GoalCorrespondence",
+        through_fields=("later", "earlier"),
+        symmetrical=False,
+        blank=True,
+        related_name="carried_over_to",
+        help_text=_("Goals of an earlier Call for Action whose subject this goal carries over."),
+    )
 
     objects = PriorityGoalQuerySet.as_manager()
 
     class Meta:
-        ordering = ["number"]
+        ordering = ["framework__start_date", "number"]
         verbose_name = _("priority goal")
         verbose_name_plural = _("priority goals")
         constraints = [
             models.CheckConstraint(condition=Q(number__gte=1), name="priority_goal_number_positive"),
+            models.UniqueConstraint(fields=["framework", "number"], name="priority_goal_unique_number_per_framework"),
         ]
 
     def __str__(self):
         return f"{self.number}. {self.title}"
 
     def get_absolute_url(self):
-        return reverse("meetings:goal-detail", kwargs={"number": self.number})
+        return reverse("meetings:goal-detail", kwargs={**self.framework.url_kwargs(), "number": self.number})
+
+    @property
+    def key(self) -> str:
+        """The goal in one word, for the API and filters: “2025-2030-3”."""
+        return f"{self.framework.slug}-{self.number}"
+
+    @property
+    def terms(self) -> list[str]:
+        """The subject words, one per line, without blanks."""
+        return [line.strip() for line in self.vocabulary.splitlines() if line.strip()]
+
+
+class GoalCorrespondence(models.Model):
+    """A later goal carries over the subject of an earlier one (2013 goal 5 trafficking → 2025 goal 1)."""
+
+    earlier = models.ForeignKey(
+        PriorityGoal, verbose_name=_("earlier goal"), on_delete=models.CASCADE, related_name="correspondences_on"
+    )
+    later = models.ForeignKey(
+        PriorityGoal, verbose_name=_("later goal"), on_delete=models.CASCADE, related_name="correspondences_back"
+    )
+    note = models.CharField(
+        _("what carries over"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. “Return and readmission, part of the 2013 goal 1, have a goal of their own.”"),
+    )
+
+    class Meta:
+        ordering = ["later__framework__start_date", "later__number", "earlier__number"]
+        verbose_name = _("correspondence between goals")
+        verbose_name_plural = _("correspondences between goals")
+        constraints = [
+            models.UniqueConstraint(fields=["earlier", "later"], name="goal_correspondence_unique"),
+            models.CheckConstraint(condition=~Q(earlier=F("later")), name="goal_correspondence_not_itself"),
+        ]
+
+    def __str__(self):
+        return f"{self.earlier.framework.period} {self.earlier} → {self.later.framework.period} {self.later}"
 
 
 class MeetingSeriesQuerySet(models.QuerySet):
@@ -83,8 +242,24 @@ class MeetingSeriesQuerySet(models.QuerySet):
 class MeetingSeries(models.Model):
     """A kind of meeting that recurs, such as the Senior Officials Meetings."""
 
+    class Kind(models.TextChoices):
+        MINISTERIAL_CONFERENCE = "ministerial_conference", _("Ministerial Conference")
+        SENIOR_OFFICIALS_MEETING = "senior_officials_meeting", _("Senior Officials Meeting")
+        REFERENCE_GROUP = "reference_group", _("Reference Group meeting")
+        WORKING_GROUP = "working_group", _("Thematic working group")
+        THEMATIC = "thematic", _("Thematic meeting")
+        REGIONAL = "regional", _("Regional meeting")
+        PREPARATORY = "preparatory", _("Preparatory meeting")
+        OTHER = "other", _("Other meeting")
+
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind of meeting"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    numbered = models.BooleanField(
+        _("numbered"),
+        default=False,
+        help_text=_("The dialogue numbers these meetings (“the 38th Senior Officials Meeting”, “7th Ministerial”)."),
+    )
     description = models.TextField(_("description"), blank=True)
 
     objects = MeetingSeriesQuerySet.as_manager()
@@ -96,6 +271,15 @@ class MeetingSeries(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:series-detail", kwargs={"slug": self.slug})
+
+
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 38th."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def can_preview(user) -> bool:
@@ -250,6 +434,17 @@ class Meeting(models.Model):
         blank=True,
         help_text=_("City and country, e.g. “Istanbul, Turkey”. Leave empty for online meetings."),
     )
+    number = models.PositiveSmallIntegerField(
+        _("number in its series"),
+        null=True,
+        blank=True,
+        help_text=_("Where the dialogue numbers the meeting: 38 for the 38th Senior Officials Meeting."),
+    )
+    outcome = models.TextField(
+        _("what it adopted"),
+        blank=True,
+        help_text=_("For conferences: the texts adopted, e.g. “The Istanbul Ministerial Declaration”."),
+    )
     participant_count = models.PositiveIntegerField(
         _("number of participants"),
         null=True,
@@ -325,6 +520,12 @@ class Meeting(models.Model):
                 name="meeting_published_has_time",
                 violation_error_message=_("A published meeting needs a publication time."),
             ),
+            models.UniqueConstraint(
+                fields=["series", "number"],
+                condition=Q(number__isnull=False),
+                name="meeting_unique_number_in_series",
+                violation_error_message=_("Another meeting of this series has this number."),
+            ),
         ]
         indexes = [models.Index(fields=["status", "published_at", "start_date"], name="meeting_public_idx")]
 
@@ -333,6 +534,14 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:detail", kwargs={"slug": self.slug})
+
+    @property
+    def ordinal_title(self) -> str:
+        """“38th Senior Officials Meeting” where the meeting has a number, else empty."""
+        if self.number is None:
+            return ""
+        series = self.series.get_kind_display() if self.series.kind != MeetingSeries.Kind.OTHER else self.series.name
+        return f"{ordinal(self.number)} {series}"
 
     @property
     def is_upcoming(self) -> bool:
@@ -350,6 +559,12 @@ class Meeting(models.Model):
     def participations_of(self, kind: str) -> list["Participation"]:
         """The participations of countries (or organisations)."""
         return [p for p in self.participations.all() if p.actor.kind == kind]
+
+    def participations_in_other_roles(self) -> list["Participation"]:
+        """Its hosts, rapporteurs, working-group co-chairs and moderators: roles beside the organisers'."""
+        Role = Participation.Role
+        usual = (Role.CHAIR, Role.CO_CHAIR, Role.SECRETARIAT, Role.PARTICIPANT)
+        return [p for p in self.participations.all() if p.role not in usual]
 
     def organisers(self) -> list[Actor]:
         """Who ran it: its chairs, co-chairs and Secretariat."""
@@ -398,12 +613,16 @@ class ParticipationQuerySet(models.QuerySet):
 
 
 class Participation(models.Model):
-    """An actor's part in a meeting: participant, chair, co-chair or secretariat."""
+    """An actor's part in a meeting: participant, chair, co-chair, secretariat, host, rapporteur, …"""
 
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")
         CO_CHAIR = "co_chair", _("Co-chair")
         SECRETARIAT = "secretariat", _("Secretariat")
+        HOST = "host", _("Host")
+        RAPPORTEUR = "rapporteur", _("Rapporteur")
+        WORKING_GROUP_CO_CHAIR = "working_group_co_chair", _("Working group co-chair")
+        MODERATOR = "moderator", _("Moderator")
         PARTICIPANT = "participant", _("Participant")
 
     meeting = models.ForeignKey(
@@ -412,7 +631,7 @@ class Participation(models.Model):
     actor = models.ForeignKey(
         Actor, verbose_name=_("country or organisation"), on_delete=models.PROTECT, related_name="participations"
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.PARTICIPANT)
     represented_by = models.ForeignKey(
         Actor,
         verbose_name=_("represented by"),
@@ -477,18 +696,69 @@ class Paragraph(models.Model):
         return f"p{self.number}"
 
 
+class PassageGoal(models.Model):
+    """A passage is about a priority goal: the summary names it, or the Secretariat tagged it."""
+
+    class Provenance(models.TextChoices):
+        NAMED = "named", _("Named in the summary")
+        TAGGED = "tagged", _("Tagged by the Secretariat")
+
+    passage = models.ForeignKey(
+        "Passage", verbose_name=_("passage"), on_delete=models.CASCADE, related_name="goal_links"
+    )
+    # The column of the table Django made before this model; the name keeps every reader of it working.
+    prioritygoal = models.ForeignKey(
+        PriorityGoal, verbose_name=_("priority goal"), on_delete=models.PROTECT, related_name="passage_links"
+    )
+    provenance = models.CharField(
+        _("provenance"),
+        max_length=10,
+        choices=Provenance.choices,
+        default=Provenance.NAMED,
+        help_text=_("Named: the summary says “priority goal 1”. Tagged: the Secretariat read the passage as about it."),
+    )
+
+    class Meta:
+        db_table = "meetings_passage_goals"
+        ordering = ["prioritygoal__number"]
+        verbose_name = _("subject of a passage")
+        verbose_name_plural = _("subjects of passages")
+        constraints = [
+            models.UniqueConstraint(fields=["passage", "prioritygoal"], name="passage_goal_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.passage} – {self.prioritygoal} ({self.get_provenance_display()})"
+
+    @property
+    def goal(self) -> PriorityGoal:
+        return self.prioritygoal
+
+    @property
+    def is_named(self) -> bool:
+        return self.provenance == self.Provenance.NAMED
+
+
 class PassageQuerySet(models.QuerySet):
+    def with_speakers(self):
+        """Passages attributed to at least one speaker, whatever their kind."""
+        return self.filter(pk__in=Passage.speakers.through.objects.values("passage"))
+
+    def statements(self):
+        """Interventions: statements attributed to a speaker (not the Chair's procedure, not a report)."""
+        return self.filter(kind=Passage.Kind.STATEMENT).with_speakers()
+
     def interventions(self):
-        """Passages attributed to at least one speaker."""
-        return self.filter(speakers__isnull=False).distinct()
+        """What pages, feeds and the API call and count interventions: statements with a speaker."""
+        return self.statements()
 
     def published(self):
         """Passages of published meetings only."""
         return self.filter(published_meeting("paragraph__meeting__"))
 
-    def spoken_by(self, actor):
-        """Passages the actor spoke, through itself, its institutions or its groups (each passage once)."""
-        return self.spoken_through(Actor.objects.voices_of(actor).values("pk"))
+    def spoken_by(self, actor, voices=ALL_VOICES):
+        """Passages the actor spoke, in these voices (its own, its institutions', its groups'), each passage once."""
+        return self.spoken_through(Actor.objects.voices_of(actor, voices=voices).values("pk"))
 
     def spoken_through(self, voices):
         """Passages spoken by any of these actors (a list or a queryset of their ids), each passage once.
@@ -508,13 +778,22 @@ class PassageQuerySet(models.QuerySet):
         """With all that a list of interventions shows, in a fixed number of queries, newest meeting first."""
         return (
             self.select_related("paragraph__meeting", "official__person", "official__actor__parent")
-            .prefetch_related(models.Prefetch("speakers", queryset=Actor.objects.select_related("parent")), "goals")
+            .prefetch_related(
+                models.Prefetch("speakers", queryset=Actor.objects.select_related("parent")),
+                models.Prefetch("goal_links", queryset=PassageGoal.objects.select_related("prioritygoal__framework")),
+            )
             .order_by("-paragraph__meeting__start_date", "paragraph__meeting_id", "paragraph__number", "order")
         )
 
 
 class Passage(models.Model):
-    """A run of text within a paragraph; with speakers it is an intervention."""
+    """A run of text within a paragraph: a statement (an intervention), procedure, a report or narrative."""
+
+    class Kind(models.TextChoices):
+        STATEMENT = "statement", _("Statement")
+        PROCEDURE = "procedure", _("Procedure")
+        REPORT = "report", _("Report")
+        NARRATIVE = "narrative", _("Narrative")
 
     paragraph = models.ForeignKey(
         Paragraph, verbose_name=_("paragraph"), on_delete=models.CASCADE, related_name="passages"
@@ -537,6 +816,22 @@ class Passage(models.Model):
             "Who spoke: one or more countries, organisations or groups. Leave empty for the Secretariat's own words."
         ),
     )
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.STATEMENT,
+        help_text=_(
+            "Statement: what a speaker said (an intervention, counted as one). Procedure: the Chair opening, giving"
+            " the floor, closing. Report: the Secretariat presenting. Narrative: the Secretariat's own words."
+        ),
+    )
+    kind_reason = models.CharField(
+        _("why this kind"),
+        max_length=200,
+        blank=True,
+        help_text=_("The words that made the importer propose the kind; empty when an editor chose it."),
+    )
     official = models.ForeignKey(
         Position,
         verbose_name=_("official"),
@@ -549,9 +844,10 @@ class Passage(models.Model):
     goals = models.ManyToManyField(
         PriorityGoal,
         verbose_name=_("priority goals"),
+        through=PassageGoal,
         blank=True,
         related_name="passages",
-        help_text=_("The priority goals this passage names."),
+        help_text=_("The priority goals this passage is about: named by the summary, or tagged by the Secretariat."),
     )
     mentions = models.ManyToManyField(
         Actor,
@@ -600,6 +896,39 @@ class Passage(models.Model):
     def anchor(self) -> str:
         return f"p{self.paragraph.number}-{self.order}"
 
+    @property
+    def is_intervention(self) -> bool:
+        return self.kind == self.Kind.STATEMENT
+
+    @property
+    def named_links(self) -> list["PassageGoal"]:
+        """The goals the summary names (from the prefetched `goal_links`)."""
+        return [link for link in self.goal_links.all() if link.is_named]
+
+    @property
+    def tagged_links(self) -> list["PassageGoal"]:
+        """The subjects the Secretariat tagged (from the prefetched `goal_links`)."""
+        return [link for link in self.goal_links.all() if not link.is_named]
+
+
+class GoalSuggestion(models.Model):
+    """A subject the importer suggests from a passage's words, until an editor confirms or dismisses it."""
+
+    passage = models.ForeignKey(
+        Passage, verbose_name=_("passage"), on_delete=models.CASCADE, related_name="goal_suggestions"
+    )
+    goal = models.ForeignKey(PriorityGoal, verbose_name=_("priority goal"), on_delete=models.CASCADE, related_name="+")
+    words = models.CharField(_("words found"), max_length=300, help_text=_("The subject words that suggested it."))
+
+    class Meta:
+        ordering = ["passage", "goal__number"]
+        verbose_name = _("suggested subject")
+        verbose_name_plural = _("suggested subjects")
+        constraints = [models.UniqueConstraint(fields=["passage", "goal"], name="goal_suggestion_unique")]
+
+    def __str__(self):
+        return f"{self.passage} – {self.goal} ({self.words})"
+
 
 class Footnote(models.Model):
     """A footnote of a meeting's summary, referred to by its number in the text (¹, ², …)."""
@@ -628,3 +957,57 @@ class Footnote(models.Model):
     @property
     def anchor(self) -> str:
         return f"fn{self.number}"
+
+
+def document_path(document: "Document", filename: str) -> str:
+    """Where the storage keeps a file: by meeting, never under the uploader's path."""
+    return f"documents/{document.meeting.slug}/{filename}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def public(self):
+        """Documents of published meetings only: a document is public through its meeting, never on its own.
+
+        The one door for documents; it follows `Meeting.objects.published()` until the project's one
+        publication rule replaces it.
+        """
+        return self.filter(meeting__in=Meeting.objects.published())
+
+
+class Document(models.Model):
+    """A file of a meeting: its agenda, a presentation, an outcome document, the original summary."""
+
+    class Kind(models.TextChoices):
+        SUMMARY = "summary", _("Original summary")
+        AGENDA = "agenda", _("Agenda")
+        PRESENTATION = "presentation", _("Presentation")
+        OUTCOME = "outcome", _("Outcome document")
+        OTHER = "other", _("Other document")
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=300, help_text=_("As readers should see it, e.g. “Agenda”."))
+    file = models.FileField(_("file"), upload_to=document_path, max_length=300)
+    content_type = models.CharField(
+        _("type"), max_length=100, editable=False, help_text=_("Recognised from the file's content, not its name.")
+    )
+    size = models.PositiveBigIntegerField(_("size in bytes"), editable=False, default=0)
+    text = models.TextField(_("text"), blank=True, editable=False, help_text=_("The words of the file, for search."))
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "kind", "title"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:document", kwargs={"slug": self.meeting.slug, "pk": self.pk})
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]

@@ -14,14 +14,11 @@ from django.db.models.functions import ExtractYear, RowNumber
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from actors.models import Actor, Region, Voice
+from actors.models import COUNTED_VOICES, Actor, Region, Voice, VoiceKind
 
-from .models import Meeting, Participation, Passage, PriorityGoal
+from .models import CallForAction, Meeting, Participation, Passage, PassageGoal, PriorityGoal
 
 PassageSpeaker = Passage.speakers.through
-PassageGoal = Passage.goals.through
-
-
 # What a profile lists of an actor's meetings; the rest is one link away, in the meetings list.
 LATEST_MEETINGS = 10
 LATEST_PER_ROLE = 5
@@ -92,29 +89,61 @@ def by_region(countries: list[Actor]) -> dict:
     }
 
 
-def interventions_of(actor, voices: list[Actor] | None = None) -> QuerySet:
-    """Published passages the actor spoke, through itself, its institutions or its groups (one row each).
+def interventions_of(actor, voices: list[Actor] | None = None, *, voice_kinds=COUNTED_VOICES) -> QuerySet:
+    """Published statements the actor made (one row each): by default its own and its institutions'.
 
-    `voices`, where the caller has them already: the actor, its institutions and its groups.
+    `voices`, where the caller has them already: the actors to count (the actor, its institutions…);
+    else `voice_kinds` says which (`actors.models.Voice`): a group's line is not the member's by default.
     """
-    published = Passage.objects.published()
+    published = Passage.objects.published().statements()
     if voices is None:
-        return published.spoken_by(actor)
+        return published.spoken_by(actor, voices=voice_kinds)
     return published.spoken_through([voice.pk for voice in voices])
 
 
-def goal_counts(passages: QuerySet) -> list[PriorityGoal]:
-    """Every priority goal with `count`: how many of these passages name it."""
-    counts = dict(
+def procedure_of(actor, voices: list[Actor]) -> QuerySet:
+    """Published passages of procedure (the Chair giving the floor…) spoken through these voices: not interventions."""
+    return Passage.objects.published().filter(kind=Passage.Kind.PROCEDURE).spoken_through([v.pk for v in voices])
+
+
+def goal_counts(passages: QuerySet, goals: list[PriorityGoal] | None = None) -> list[PriorityGoal]:
+    """The goals (all, by default) with `count`, `named` and `tagged`: how many of these passages are about it.
+
+    `named`: the summary names the goal; `tagged`: the Secretariat tagged it; `count` is their sum (a
+    passage has a goal once, either way).
+    """
+    rows = (
         PassageGoal.objects.filter(passage__in=passages.order_by().values("pk"))
-        .values_list("prioritygoal")
+        .values_list("prioritygoal", "provenance")
         .annotate(count=Count("pk"))
         .order_by()
     )
-    goals = list(PriorityGoal.objects.order_by("number"))
+    counts = {(goal, provenance): count for goal, provenance, count in rows}
+    if goals is None:
+        goals = list(PriorityGoal.objects.select_related("framework").order_by("framework__start_date", "number"))
     for goal in goals:
-        goal.count = counts.get(goal.pk, 0)
+        goal.named = counts.get((goal.pk, PassageGoal.Provenance.NAMED), 0)
+        goal.tagged = counts.get((goal.pk, PassageGoal.Provenance.TAGGED), 0)
+        goal.count = goal.named + goal.tagged
     return goals
+
+
+def goal_counts_by_framework(passages: QuerySet) -> list[tuple[CallForAction, list[PriorityGoal]]]:
+    """`goal_counts` for every Call for Action, oldest first, each goal with the goals it corresponds to.
+
+    A reader follows a subject across frameworks through `carried_over_from` / `carried_over_to`
+    (2013 goal 5, trafficking → 2025 goal 1), prefetched here; two queries and one per framework list.
+    """
+    goals = list(
+        PriorityGoal.objects.select_related("framework")
+        .prefetch_related("carried_over_from__framework", "carried_over_to__framework")
+        .order_by("framework__start_date", "number")
+    )
+    goal_counts(passages, goals)
+    frameworks: dict[int, tuple[CallForAction, list[PriorityGoal]]] = {}
+    for goal in goals:
+        frameworks.setdefault(goal.framework_id, (goal.framework, []))[1].append(goal)
+    return list(frameworks.values())
 
 
 def year_counts(passages: QuerySet) -> list[dict]:
@@ -128,22 +157,36 @@ def year_counts(passages: QuerySet) -> list[dict]:
     )
 
 
-def _counts_by_actor(passages: QuerySet, by_goal: bool = False) -> dict:
-    """How many of these passages each actor spoke, through any of its voices, each passage once.
+def _counts_by_actor(
+    passages: QuerySet,
+    by_goal: bool = False,
+    goals: list[PriorityGoal] | None = None,
+    named_only: bool = False,
+    voices=COUNTED_VOICES,
+) -> dict:
+    """How many of these passages each actor spoke, in its counted voices (`voices`), each passage once.
 
-    {actor_id: count}; or with `by_goal`, {(actor_id, goal_id): count} for the passages naming that goal
-    and {(actor_id, None): count} for those naming any goal. One grouped query either way.
+    {actor_id: count}; or with `by_goal`, {(actor_id, goal_id): count} for the passages about that goal
+    (of `goals`; named by the summary only, with `named_only`) and {(actor_id, None): count} for those
+    about any of them. One grouped query either way.
     """
     quote = connection.ops.quote_name
-    speakers, goals = quote(PassageSpeaker._meta.db_table), quote(PassageGoal._meta.db_table)
-    voices = quote(Voice._meta.db_table)  # the rule of an actor's voices, as a database view
+    speakers, goal_table = quote(PassageSpeaker._meta.db_table), quote(PassageGoal._meta.db_table)
+    # The rule of an actor's voices, as a database view (actors.models.Voice); its kinds are ours, never a request's.
+    kinds = ", ".join(f"'{VoiceKind(kind).value}'" for kind in voices) or "NULL"
+    voices_table = quote(Voice._meta.db_table)
     chosen, params = passages.order_by().values("pk").query.sql_with_params()
-    spoken = f"FROM {speakers} s JOIN {voices} v ON v.speaker_id = s.actor_id"
+    spoken = f"FROM {speakers} s JOIN {voices_table} v ON v.speaker_id = s.actor_id AND v.kind IN ({kinds})"
     chosen = f"s.passage_id IN ({chosen})"
     if not by_goal:
         sql = f"SELECT v.actor_id, COUNT(DISTINCT s.passage_id) {spoken} WHERE {chosen} GROUP BY v.actor_id"
     else:
-        spoken += f" JOIN {goals} g ON g.passage_id = s.passage_id"
+        spoken += f" JOIN {goal_table} g ON g.passage_id = s.passage_id"
+        if goals is not None:
+            # Primary keys from the database, never from a request: safe to write into the query.
+            chosen += f" AND g.prioritygoal_id IN ({', '.join(str(int(goal.pk)) for goal in goals) or 'NULL'})"
+        if named_only:
+            chosen += f" AND g.provenance = '{PassageGoal.Provenance.NAMED.value}'"
         sql = (
             f"SELECT v.actor_id, g.prioritygoal_id, COUNT(DISTINCT s.passage_id) {spoken}"
             f" WHERE {chosen} GROUP BY v.actor_id, g.prioritygoal_id"
@@ -158,7 +201,7 @@ def _counts_by_actor(passages: QuerySet, by_goal: bool = False) -> dict:
 
 
 def countries_addressing(passages: QuerySet) -> list[Actor]:
-    """Countries that spoke at least one of these passages, with `count`, most first."""
+    """Countries that spoke at least one of these passages (own or institutions' voice), with `count`, most first."""
     counts = _counts_by_actor(passages)
     # In the database's order of names, then (a stable sort) most first.
     countries = list(
@@ -169,13 +212,18 @@ def countries_addressing(passages: QuerySet) -> list[Actor]:
     return sorted(countries, key=lambda country: -country.count)
 
 
-def goal_matrix(goals: list[PriorityGoal]) -> list[tuple[Actor, list[tuple[PriorityGoal, int]], int]]:
+def goal_matrix(
+    goals: list[PriorityGoal], named_only: bool = False
+) -> list[tuple[Actor, list[tuple[PriorityGoal, int]], int]]:
     """Every country that took part in a published meeting, with its number of interventions per goal.
 
-    Returns (country, [(goal, count), …], total) rows, the goals in the order given; the total counts
-    each intervention naming any goal once.
+    Returns (country, [(goal, count), …], total) rows, the goals in the order given; an intervention
+    is a statement in the country's own voice or its institutions'; it counts for a goal the summary
+    names or the Secretariat tagged (named only, with `named_only`); the total counts each
+    intervention about any of these goals once.
     """
-    counts = defaultdict(int, _counts_by_actor(Passage.objects.published(), by_goal=True))
+    statements = Passage.objects.published().statements()
+    counts = defaultdict(int, _counts_by_actor(statements, by_goal=True, goals=goals, named_only=named_only))
     # EXISTS stops at a country's first published meeting; IN would read every participation.
     attended = Participation.objects.filter(actor=OuterRef("pk"), meeting__in=Meeting.objects.published())
     countries = Actor.objects.countries().filter(Exists(attended)).order_by("name")

@@ -9,7 +9,7 @@ On SQLite, the same syntax is read by a small parser and matched with icontains,
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, Q, QuerySet
@@ -128,6 +128,24 @@ def search_meetings(meetings: QuerySet, query: Query) -> QuerySet:
             .order_by("-rank", "-start_date")
         )
     return meetings.filter(_contains_all(query, ["title", "location"])).order_by("-start_date")
+
+
+def search_documents(documents: QuerySet, query: Query) -> QuerySet:
+    """Documents whose title or extracted text matches the query (PostgreSQL: in their English forms).
+
+    The vector is made at query time, not stored: a meeting has a handful of documents, and their
+    text can be long. Callers pass public documents only (`Document.objects.public()`).
+    """
+    if uses_full_text_search():
+        search_query = _search_query(query)
+        vector = SearchVector("title", "text", config=SEARCH_CONFIG)
+        return (
+            documents.annotate(document_vector=vector)
+            .filter(document_vector=search_query)
+            .annotate(rank=SearchRank(F("document_vector"), search_query))
+            .order_by("-rank", "-meeting__start_date")
+        )
+    return documents.filter(_contains_all(query, ["title", "text"])).order_by("-meeting__start_date", "title")
 
 
 def search_actors(query: Query) -> QuerySet:

@@ -18,7 +18,9 @@ from simple_history.utils import bulk_create_with_history
 from actors.models import Actor, Person, Position
 from meetings.goals import goals_in_force
 from meetings.importer import ActorMatch, Summary, SummaryError
-from meetings.models import Footnote, Meeting, MeetingSeries, Paragraph, Participation, Passage
+from meetings.kinds import propose_kind
+from meetings.models import Footnote, GoalSuggestion, Meeting, MeetingSeries, Paragraph, Participation, Passage
+from meetings.subjects import suggestions_for
 from meetings.versions import version_bump
 
 SOM_SERIES = "Senior Officials Meetings"
@@ -510,11 +512,14 @@ def _meeting_fill(meeting: Meeting, summary: Summary) -> None:
     wanted: list[dict[str, list[int]]] = []
     for paragraph, paragraph_entry in zip(paragraphs, summary.paragraphs, strict=True):
         for order, entry in enumerate(paragraph_entry.passages, start=1):
+            kind, kind_reason = propose_kind(entry.text, speakers=len(entry.speakers))
             passages.append(
                 Passage(
                     paragraph=paragraph,
                     order=order,
                     text=entry.text,
+                    kind=kind,
+                    kind_reason=kind_reason,
                     official=positions.get(id(entry.person)) if entry.person else None,
                 )
             )
@@ -527,11 +532,17 @@ def _meeting_fill(meeting: Meeting, summary: Summary) -> None:
                 }
             )
     _bulk_with_history(_checked(passages, relations=("paragraph", "official")), Passage, reason)
+    suggestions = []
     for passage, pks in zip(passages, wanted, strict=True):
         for name, values in pks.items():
             if values:
                 relations[name].append((passage.pk, values))
+        if passage.kind == Passage.Kind.STATEMENT:
+            # Subjects the words suggest, for the editor to confirm: never a tag by themselves.
+            named = [goal for goal in goals.values() if goal.pk in pks["goals"]]
+            suggestions += suggestions_for(passage, goals.values(), named=named)
     _bulk_relations(passages, relations, reason)
+    GoalSuggestion.objects.bulk_create(suggestions)
 
     footnotes = [Footnote(meeting=meeting, number=number, text=text) for number, text in summary.footnotes]
     _bulk_with_history(_checked(footnotes, relations=("meeting",)), Footnote, reason)

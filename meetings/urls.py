@@ -13,7 +13,13 @@ urlpatterns = [
     path("meetings/calendar.ics", calendars.all_meetings, name="calendar"),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="detail"),
     path("meetings/<slug:slug>/calendar.ics", calendars.meeting_calendar, name="detail-calendar"),
+    path("meetings/<slug:slug>/documents/<int:pk>/", views.document, name="document"),
+    path("series/", views.SeriesListView.as_view(), name="series-list"),
+    path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),
     path("priority-goals/", views.PriorityGoalListView.as_view(), name="goal-list"),
+    # The first Call for Action keeps the short addresses its goals always had; later ones go by their slug.
     path("priority-goals/matrix/", views.GoalMatrixView.as_view(), name="goal-matrix"),
     path("priority-goals/<int:number>/", views.PriorityGoalDetailView.as_view(), name="goal-detail"),
+    path("priority-goals/<slug:framework>/matrix/", views.GoalMatrixView.as_view(), name="goal-matrix"),
+    path("priority-goals/<slug:framework>/<int:number>/", views.PriorityGoalDetailView.as_view(), name="goal-detail"),
 ]

@@ -1,8 +1,9 @@
 """Public pages of meetings and priority goals, and search; everything reads published meetings only."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import Http404
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -13,7 +14,21 @@ from actors.models import Actor
 from . import profiles, search
 from .charts import counts_chart
 from .filters import InterventionFilter, MeetingFilter
-from .models import Meeting, Paragraph, Participation, Passage, PriorityGoal
+from .goals import framework_named, legacy_framework
+from .models import (
+    CallForAction,
+    Document,
+    GoalCorrespondence,
+    Meeting,
+    MeetingSeries,
+    Paragraph,
+    Participation,
+    Passage,
+    PassageGoal,
+    PriorityGoal,
+    can_preview,
+    published_meeting,
+)
 from .structured_data import meeting_event
 
 INTERVENTIONS_PER_PAGE = 50
@@ -48,7 +63,8 @@ class HomeView(TemplateView):
         return super().get_context_data(
             latest_meetings=published.past()[:5],
             upcoming_meetings=published.upcoming().order_by("start_date")[:5],
-            goals=PriorityGoal.objects.all(),
+            goals=PriorityGoal.objects.filter(framework=legacy_framework()).select_related("framework"),
+            frameworks=CallForAction.objects.prefetch_related("goals__framework"),
             **kwargs,
         )
 
@@ -77,7 +93,8 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
 
     def get_queryset(self):
         passages = Passage.objects.select_related("official__person", "official__actor__parent").prefetch_related(
-            Prefetch("speakers", queryset=Actor.objects.select_related("parent")), "goals"
+            Prefetch("speakers", queryset=Actor.objects.select_related("parent")),
+            Prefetch("goal_links", queryset=PassageGoal.objects.select_related("prioritygoal__framework")),
         )
         return (
             Meeting.objects.visible_to(self.request.user)
@@ -92,6 +109,9 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
                     "paragraphs", queryset=Paragraph.objects.prefetch_related(Prefetch("passages", queryset=passages))
                 ),
                 "footnotes",
+                Prefetch("documents", queryset=Document.objects.order_by("kind", "title")),
+                Prefetch("adopted_frameworks", queryset=CallForAction.objects.all()),
+                Prefetch("goal_frameworks", queryset=CallForAction.objects.all()),
             )
         )
 
@@ -103,6 +123,8 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
             chairs=by_role[Participation.Role.CHAIR],
             co_chairs=by_role[Participation.Role.CO_CHAIR],
             secretariat=by_role[Participation.Role.SECRETARIAT],
+            other_roles=meeting.participations_in_other_roles(),
+            documents=list(meeting.documents.all()),
             countries=meeting.participations_of(Actor.Kind.COUNTRY),
             organisations=meeting.participations_of(Actor.Kind.ORGANISATION),
             officials=meeting.officials(),
@@ -131,22 +153,64 @@ def _readable_choices(filterset):
     return filterset
 
 
+def _framework_or_404(kwargs) -> CallForAction:
+    """The Call for Action an address names (`/priority-goals/2025-2030/…`), or 2019–2024's without one."""
+    framework = framework_named(kwargs.get("framework"))
+    if framework is None:
+        raise Http404(_("No such Call for Action."))
+    return framework
+
+
 class PriorityGoalListView(ListView):
+    """Every Call for Action with its goals, how many published passages are about each, and what carries over."""
+
     model = PriorityGoal
 
     def get_queryset(self):
-        return PriorityGoal.objects.with_intervention_count()
+        return (
+            PriorityGoal.objects.with_intervention_count()
+            .select_related("framework__adopted_at")
+            .prefetch_related("carried_over_from__framework", "carried_over_to__framework")
+            .order_by("framework__start_date", "number")
+        )
+
+    def get_context_data(self, **kwargs):
+        frameworks: dict[int, tuple[CallForAction, list[PriorityGoal]]] = {}
+        for goal in self.object_list:
+            frameworks.setdefault(goal.framework_id, (goal.framework, []))[1].append(goal)
+        return super().get_context_data(frameworks=list(frameworks.values()), **kwargs)
 
 
 class PriorityGoalDetailView(DetailView):
-    """A goal: the passages that name it, by country and by year, filterable by country and year."""
+    """A goal: the passages about it (named or tagged, or named only), by country and by year."""
 
     model = PriorityGoal
-    slug_field = "number"
-    slug_url_kwarg = "number"
+
+    def get_object(self, queryset=None):
+        framework = _framework_or_404(self.kwargs)
+        return get_object_or_404(
+            PriorityGoal.objects.select_related("framework").prefetch_related(
+                Prefetch("correspondences_back", queryset=_correspondences()),
+                Prefetch("correspondences_on", queryset=_correspondences()),
+            ),
+            framework=framework,
+            number=self.kwargs["number"],
+        )
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.object.framework.is_legacy and "framework" in kwargs:
+            # One address per goal: /priority-goals/2019-2024/3/ is /priority-goals/3/.
+            query = request.META.get("QUERY_STRING", "")
+            return redirect(self.object.get_absolute_url() + (f"?{query}" if query else ""), permanent=True)
+        return response
 
     def get_context_data(self, **kwargs):
-        goal_passages = Passage.objects.published().filter(goals=self.object)
+        named_only = self.request.GET.get("named") in ("1", "true", "on")
+        about = {"goal_links__prioritygoal": self.object}
+        if named_only:
+            about["goal_links__provenance"] = PassageGoal.Provenance.NAMED
+        goal_passages = Passage.objects.published().filter(**about)
         data = _filter_data(self.request)
         data.pop("goal")
         filterset = _readable_choices(InterventionFilter(data, queryset=goal_passages, request=self.request))
@@ -161,10 +225,11 @@ class PriorityGoalDetailView(DetailView):
             passages=page.object_list,
             filter=filterset,
             filtered=filtered,
-            by_country=profiles.countries_addressing(goal_passages),
+            named_only=named_only,
+            by_country=profiles.countries_addressing(goal_passages.statements()),
             by_year=by_year,
             year_chart=counts_chart(
-                _("Passages naming this goal, by year"),
+                _("Passages about this goal, by year"),
                 [(str(row["year"]), row["count"]) for row in by_year],
                 counting="passages",
             ),
@@ -172,14 +237,83 @@ class PriorityGoalDetailView(DetailView):
         )
 
 
+def _correspondences():
+    return GoalCorrespondence.objects.select_related("earlier__framework", "later__framework")
+
+
 class GoalMatrixView(TemplateView):
-    """Who addressed what: every country that took part, against the six priority goals."""
+    """Who addressed what: every country that took part, against the goals of one Call for Action."""
 
     template_name = "meetings/goal_matrix.html"
 
     def get_context_data(self, **kwargs):
-        goals = list(PriorityGoal.objects.all())
-        return super().get_context_data(goals=goals, rows=profiles.goal_matrix(goals), **kwargs)
+        framework = _framework_or_404(self.kwargs)
+        named_only = self.request.GET.get("named") in ("1", "true", "on")
+        goals = list(framework.goals.select_related("framework").order_by("number"))
+        kwargs.pop("framework", None)  # the URL's slug; the context holds the record
+        return super().get_context_data(
+            framework=framework,
+            frameworks=list(CallForAction.objects.all()),
+            goals=goals,
+            named_only=named_only,
+            rows=profiles.goal_matrix(goals, named_only=named_only),
+            **kwargs,
+        )
+
+
+class SeriesListView(ListView):
+    """The kinds of meeting of the dialogue that a public meeting belongs to, each with its number of them."""
+
+    model = MeetingSeries
+
+    def get_queryset(self):
+        return (
+            Meeting.objects.published()
+            .series()
+            .annotate(meeting_count=Count("meetings", filter=published_meeting("meetings__")))
+            .order_by("name")
+        )
+
+
+class SeriesDetailView(DetailView):
+    """A series: its published meetings, numbered where the dialogue numbers them, newest first."""
+
+    model = MeetingSeries
+
+    def get_queryset(self):
+        # A series that only drafts belong to is not public (the one publication rule).
+        return MeetingSeries.objects.all() if can_preview(self.request.user) else Meeting.objects.published().series()
+
+    def get_context_data(self, **kwargs):
+        meetings = (
+            Meeting.objects.published()
+            .filter(series=self.object)
+            .select_related("series")
+            .with_country_count()
+            .prefetch_related("adopted_frameworks")
+            .order_by("-start_date", "title")
+        )
+        page = Paginator(meetings, 50).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page_obj=page, meetings=page.object_list, **kwargs)
+
+
+def document(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """A meeting's document, as a download that no browser runs as a page of this site.
+
+    Public only while its meeting is (`Document.objects.public()`); staff who preview drafts see drafts'.
+    Never cached by the page cache: the file is not a page, and it leaves with its meeting.
+    """
+    documents = Document.objects.all() if can_preview(request.user) else Document.objects.public()
+    doc = get_object_or_404(documents.select_related("meeting"), pk=pk, meeting__slug=slug)
+    try:
+        handle = doc.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404(_("The file is missing.")) from missing
+    response = FileResponse(handle, as_attachment=True, filename=doc.filename, content_type=doc.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store" if not doc.meeting.is_public else "public, max-age=3600"
+    return response
 
 
 class SearchView(TemplateView):
@@ -218,6 +352,9 @@ class SearchView(TemplateView):
                 passages = search.search_passages(passages, query)
                 context["meetings"] = list(search.search_meetings(meeting_filter.qs, query)[:10])
                 context["actors"] = list(search.search_actors(query)[:12])
+                context["documents"] = list(
+                    search.search_documents(Document.objects.public().select_related("meeting"), query)[:10]
+                )
                 context["people"] = list(
                     search.search_people(query).prefetch_related(
                         Prefetch("positions", queryset=search.spoken_positions().select_related("actor__parent"))

@@ -6,7 +6,16 @@ import factory
 from django.utils import timezone
 
 from actors.models import Actor, Person, Position, Region
-from meetings.models import Footnote, Meeting, MeetingSeries, Paragraph, Participation, Passage, PriorityGoal
+from meetings.models import (
+    CallForAction,
+    Footnote,
+    Meeting,
+    MeetingSeries,
+    Paragraph,
+    Participation,
+    Passage,
+    PriorityGoal,
+)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -83,10 +92,26 @@ class PositionFactory(factory.django.DjangoModelFactory):
     actor = factory.SubFactory(InstitutionFactory)
 
 
+class CallForActionFactory(factory.django.DjangoModelFactory):
+    """By default the Call for Action 2019–2024, whose goal numbers summaries cite from 2013 to 2024."""
+
+    class Meta:
+        model = CallForAction
+        django_get_or_create = ("slug",)
+
+    slug = "2019-2024"
+    name = factory.LazyAttribute(lambda o: f"Call for Action {o.period}")
+    period = factory.LazyAttribute(lambda o: o.slug.replace("-", "–"))
+    start_date = datetime.date(2013, 4, 19)
+    end_date = datetime.date(2024, 12, 31)
+
+
 class PriorityGoalFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PriorityGoal
-        django_get_or_create = ("number",)
+        django_get_or_create = ("framework", "number")
+
+    framework = factory.SubFactory(CallForActionFactory)
 
     number = factory.Sequence(lambda n: n % 6 + 1)
     title = factory.LazyAttribute(lambda o: f"Goal {o.number}")

@@ -14,9 +14,9 @@ class Migration(migrations.Migration):
         migrations.RunSQL(
             sql="""
             CREATE VIEW actors_voice AS
-                SELECT id AS speaker_id, id AS actor_id FROM actors_actor
-                UNION ALL SELECT id, parent_id FROM actors_actor WHERE parent_id IS NOT NULL
-                UNION ALL SELECT from_actor_id, to_actor_id FROM actors_actor_members
+                SELECT id AS speaker_id, id AS actor_id, 'own' AS kind FROM actors_actor
+                UNION ALL SELECT id, parent_id, 'institution' FROM actors_actor WHERE parent_id IS NOT NULL
+                UNION ALL SELECT from_actor_id, to_actor_id, 'group' FROM actors_actor_members
             """,
             reverse_sql="DROP VIEW actors_voice",
         ),
@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
             name='Voice',
             fields=[
                 ('pk', models.CompositePrimaryKey('speaker', 'actor', blank=True, editable=False, primary_key=True, serialize=False)),
+                ('kind', models.CharField(choices=[('own', 'Its own'), ('institution', "Its institutions'"), ('group', "Its groups'")], max_length=20, verbose_name='voice')),
             ],
             options={
                 'verbose_name': 'voice',

@@ -7,7 +7,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from meetings.actor_api import CountryViewSet, OrganisationViewSet, PersonViewSet
-from meetings.api import InterventionViewSet, MeetingViewSet, ParticipationViewSet, PriorityGoalViewSet
+from meetings.api import (
+    CallForActionViewSet,
+    InterventionViewSet,
+    MeetingViewSet,
+    ParticipationViewSet,
+    PriorityGoalViewSet,
+)
 
 from .popolo import PopoloExportView
 
@@ -20,6 +26,7 @@ router.register("countries", CountryViewSet, basename="country")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("people", PersonViewSet, basename="person")
 router.register("priority-goals", PriorityGoalViewSet, basename="priority-goal")
+router.register("calls-for-action", CallForActionViewSet, basename="call-for-action")
 
 
 @csrf_exempt  # a write to nowhere is answered 404, not 403 for a missing CSRF token

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from ..models import Footnote, Meeting, Paragraph, Participation
 from ..revisions import is_working_copy, meeting_changes_publish, needs_working_copy
 from ..services import meeting_make_draft, meeting_publish, meeting_withdraw
+from .documents import DocumentInline
 from .history import MeetingHistoryAdminMixin
 from .importer import ImportSummaryAdminMixin
 from .merging import MergingAdminMixin, MergingForm, MergingInlineForm
@@ -77,6 +78,7 @@ class MeetingForm(MergingForm):
         model = Meeting
         fields = [
             "series",
+            "number",
             "title",
             "slug",
             "start_date",
@@ -84,6 +86,7 @@ class MeetingForm(MergingForm):
             "format",
             "location",
             "participant_count",
+            "outcome",
             "status",
             "published_at",
         ]
@@ -114,12 +117,13 @@ class MeetingAdmin(
     search_fields = ["title", "slug", "location", "series__name"]
     prepopulated_fields = {"slug": ["start_date", "title"]}
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [ParticipationInline, ParagraphInline, FootnoteInline]
+    inlines = [ParticipationInline, ParagraphInline, FootnoteInline, DocumentInline]
     actions = ["publish_now", "withdraw", "make_draft"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["series", "title", "slug"]}),
+        (None, {"fields": ["series", "number", "title", "slug"]}),
         (_("When and where"), {"fields": ["start_date", "end_date", "format", "location", "participant_count"]}),
+        (_("What it adopted"), {"fields": ["outcome"], "classes": ["collapse"]}),
         (
             _("Publication"),
             {

@@ -10,18 +10,24 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Footnote, Paragraph, Passage
 from .merging import MergingAdminMixin, MergingForm, MergingInlineForm
 from .revisions import ParagraphRevisionsAdminMixin, PublishedPartsReadOnlyMixin
+from .subjects import SUBJECT_FIELDS, PassageSubjectsForm, confirm_suggested_subjects
 from .widgets import LABEL_QUERYSETS, CheapInlineMixin, actors_with_names, excerpt
 
 PASSAGE_TEXT_WIDGET = forms.Textarea(attrs={"rows": 8, "cols": 100})
 
 
+class PassageInlineForm(PassageSubjectsForm, MergingInlineForm):
+    """A passage row of the paragraph page: its subjects (named and tagged goals), merged with a colleague's save."""
+
+
 class PassageInline(CheapInlineMixin, admin.StackedInline):
     model = Passage
-    form = MergingInlineForm
+    form = PassageInlineForm
     template = "admin/meetings/paragraph/passage_inline.html"
-    fields = ["order", "text", "speakers", "official", "mentions", "goals", "regions"]
+    fields = ["order", "kind", "kind_reason", "text", "speakers", "official", "mentions", *SUBJECT_FIELDS, "regions"]
+    readonly_fields = ["kind_reason"]
     autocomplete_fields = ["speakers", "official", "mentions"]
-    checkbox_fields = ["goals", "regions"]
+    checkbox_fields = ["regions"]
     view_on_site = False
     extra = 1
 
@@ -38,7 +44,8 @@ class PassageInline(CheapInlineMixin, admin.StackedInline):
             .prefetch_related(
                 Prefetch("speakers", queryset=actors_with_names()),
                 Prefetch("mentions", queryset=actors_with_names()),
-                "goals",
+                "goal_links",
+                "goal_suggestions__goal",
                 "regions",
             )
         )
@@ -97,13 +104,12 @@ class ParagraphAdmin(ParagraphRevisionsAdminMixin, MergingAdminMixin, admin.Mode
         return obj.get_absolute_url()
 
 
-class PassageForm(forms.ModelForm):
+class PassageForm(PassageSubjectsForm):
     class Meta:
         model = Passage
-        fields = ["paragraph", "order", "text", "speakers", "official", "mentions", "goals", "regions"]
+        fields = ["paragraph", "order", "kind", "text", "speakers", "official", "mentions", "regions"]
         widgets = {
             "text": PASSAGE_TEXT_WIDGET,
-            "goals": forms.CheckboxSelectMultiple,
             "regions": forms.CheckboxSelectMultiple,
         }
 
@@ -112,11 +118,20 @@ class PassageForm(forms.ModelForm):
 class PassageAdmin(PublishedPartsReadOnlyMixin, admin.ModelAdmin):
     meeting_path = "paragraph__meeting"
     form = PassageForm
-    list_display = ["__str__", "text_excerpt", "speaker_list", "official"]
-    list_filter = ["goals", "speakers__kind", "paragraph__meeting"]
+    list_display = ["__str__", "kind", "text_excerpt", "speaker_list", "official"]
+    list_filter = [
+        "kind",
+        "goals__framework",
+        "goals",
+        "goal_links__provenance",
+        "speakers__kind",
+        "paragraph__meeting",
+    ]
     search_fields = ["text", "paragraph__subject", "paragraph__meeting__title"]
     autocomplete_fields = ["speakers", "official", "mentions"]
-    fields = PassageForm.Meta.fields
+    fields = [*PassageForm.Meta.fields[:3], "kind_reason", *PassageForm.Meta.fields[3:], *SUBJECT_FIELDS]
+    readonly_fields = ["kind_reason"]
+    actions = [confirm_suggested_subjects]
 
     def get_queryset(self, request):
         # Also for the list: Django ignores list_select_related once get_queryset selects anything.

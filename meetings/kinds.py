@@ -1,0 +1,45 @@
+"""What kind of passage a run of a summary's text is: a statement, the Chair's procedure, a report or narrative.
+
+`propose_kind` is a pure function of the words and of who speaks in what role: the importer calls it for
+each passage and keeps the words that decided, and the editor can change the kind in the admin.
+"""
+
+import re
+
+from .models import Passage
+
+# The Chair as the subject of the first sentence: "The Chair", "The Turkish Chair", "The Hungarian Co-Chair".
+_CHAIR_SUBJECT = r"^\W*(?:the\s+)?(?:\*\*)?(?:[A-Z][\w-]*\s+)?(?:Co-)?Chair(?:\*\*)?"
+_PROCEDURAL_VERBS = (
+    r"(?:gave|gives|giving)\s+the\s+floor|opened|closed|invited|thanked|concluded|adjourned|welcomed|"
+    r"handed\s+over|moved\s+to|introduced\s+the\s+(?:agenda|session)"
+)
+PROCEDURE = re.compile(rf"{_CHAIR_SUBJECT}[^.]*?\b(?P<verb>{_PROCEDURAL_VERBS})\b", re.IGNORECASE)
+# The Secretariat presenting: "The Budapest Process Secretariat then presented", "the Secretariat highlighted".
+REPORT = re.compile(
+    r"\bSecretariat(?:\*\*)?\s+(?:then\s+|also\s+)?"
+    r"(?P<verb>presented|reported|highlighted|outlined|gave an overview)\b",
+    re.IGNORECASE,
+)
+
+
+def propose_kind(text: str, *, speakers: int) -> tuple[str, str]:
+    """The kind of a passage (a `Passage.Kind` value) and the words that decided it.
+
+    `speakers`: how many speakers the passage has. Without one it is narrative; the Chair, as the
+    subject of the first sentence, opening, giving the floor, inviting or closing is procedure; the
+    Secretariat presenting or reporting is a report; anything else a speaker says is a statement.
+    Only the first sentence decides: the Chair's opening words may go on to say something of substance.
+    """
+    if speakers == 0:
+        return Passage.Kind.NARRATIVE, "no speaker"
+    first_sentence = re.split(r"(?<=[.;])\s", text.strip(), maxsplit=1)[0]
+    if match := PROCEDURE.search(first_sentence):
+        return Passage.Kind.PROCEDURE, _plain(match.group(0))
+    if match := REPORT.search(first_sentence):
+        return Passage.Kind.REPORT, _plain(match.group(0))
+    return Passage.Kind.STATEMENT, "a speaker, and no words of procedure or report"
+
+
+def _plain(words: str) -> str:
+    return " ".join(words.replace("**", "").split())
