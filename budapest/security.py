@@ -82,6 +82,13 @@ LAST_SEEN_AT = "budapest.last_seen_at"
 LAST_SEEN_RESOLUTION = 60
 
 
+def stamp_session(sender, request, user, **kwargs) -> None:
+    """On signing in (user_logged_in): the session starts now."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = int(time.time())
+
+
 class SessionTimeoutMiddleware:
     """Signs out a staff session idle longer than SESSION_IDLE_TIMEOUT or older than SESSION_ABSOLUTE_TIMEOUT.
 
@@ -98,7 +105,7 @@ class SessionTimeoutMiddleware:
             now = int(time.time())
             signed_in_at = request.session.get(SIGNED_IN_AT)
             last_seen_at = request.session.get(LAST_SEEN_AT, signed_in_at)
-            if signed_in_at is None:  # the first request after signing in
+            if signed_in_at is None:  # a session opened before this rule existed: it starts now
                 request.session[SIGNED_IN_AT] = request.session[LAST_SEEN_AT] = now
             elif (
                 now - signed_in_at > settings.SESSION_ABSOLUTE_TIMEOUT

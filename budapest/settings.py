@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "budapest",  # budapest/apps.py: signal receivers of the site's security
     "actors",
     "meetings",
 ]
