@@ -149,11 +149,12 @@ def has_uncommitted_changes(using: str = DEFAULT_DB_ALIAS) -> bool:
 
 def _install(sender, connection, **kwargs) -> None:
     if _watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_watch_writes)
+        # First, not last: `with connection.execute_wrapper(…)` pops the last one when it ends.
+        connection.execute_wrappers.insert(0, _watch_writes)
 
 
 def watch_writes() -> None:
-    """Watch every database connection for content writes (budapest.apps, at start)."""
+    """Watch every database connection for content writes (MeetingsConfig.ready, at start)."""
     connection_created.connect(_install, dispatch_uid="page_cache_watch_writes")
     for connection in connections.all(initialized_only=True):
         _install(None, connection)
