@@ -19,7 +19,8 @@ IMPORTED_SLUG = "2020-12-02-annual-som-imported"
 
 # What the fixture's editor added by hand and the importer cannot read from the words: "Afghan refugees"
 # (no country's name) and "Baghdad" (a city, not a country).
-HAND_MADE_MENTIONS = {(6, 10): {"Afghanistan"}, (6, 13): {"Iraq"}}
+# ¶1.1 names the Bali Process within the name of its Regional Support Office, a participant.
+HAND_MADE_MENTIONS = {(1, 1): {"Bali Process"}, (6, 10): {"Afghanistan"}, (6, 13): {"Iraq"}}
 # Subjects the fixture's editor wrote in their own words; the importer takes the bold topic instead.
 HAND_MADE_SUBJECTS = {3, 5}
 ICMPD = "International Centre for Migration Policy Development"
