@@ -296,7 +296,9 @@ def _baseline_m2m(model: type[Model], objs: list[Model], records: list[Model]) -
         source, target = get_m2m_field_name(m2m), get_m2m_reverse_field_name(m2m)
         rows_model.objects.bulk_create(
             rows_model(
-                history=record_of[row[source]], id=row["id"], **{f"{source}_id": row[source], f"{target}_id": row[target]}
+                history=record_of[row[source]],
+                id=row["id"],
+                **{f"{source}_id": row[source], f"{target}_id": row[target]},
             )
             for row in through.objects.filter(**{f"{source}__in": [o.pk for o in objs]}).values("id", source, target)
         )

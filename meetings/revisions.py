@@ -218,7 +218,7 @@ def _related_rows(model: type[models.Model], meeting: Meeting):
 
 
 def meeting_changes_compare(draft: Meeting) -> list[PartChange]:
-    """How a working copy differs from its live meeting: the meeting's fields, then each part added, changed or deleted."""
+    """How a working copy differs from its live meeting: its own fields, then each part added, changed, deleted."""
     live = draft.changes_of
     if live is None:
         return []

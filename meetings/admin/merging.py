@@ -19,9 +19,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.forms.utils import ErrorDict
-from django.utils.functional import cached_property
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from ..history import history_baseline
