@@ -22,7 +22,8 @@ from .test_browser import DESKTOP, PHONE, Reader, _artifacts, launch_chromium
 
 site = test_browser.site  # the live server with the 2020 meeting, as the reader's tests have it
 
-pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the Editors and Publishers groups, made by a migration, come back after each test's flush.
+pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 ADMIN_MEETING = "/admin/meetings/meeting/{pk}/change/"
 
 
@@ -44,9 +45,8 @@ def officer(browser, site, username: str, group: str, viewport=DESKTOP) -> Reade
 
 
 def shoot(reader: Reader, name: str) -> None:
-    reader.page.screenshot(
-        path=str(_artifacts() / f"admin-{name}-{reader.page.viewport_size['width']}.png"), full_page=True
-    )
+    # The top of the page, as the officer first sees it (a full page of 50 participants is too tall to look at).
+    reader.page.screenshot(path=str(_artifacts() / f"admin-{name}-{reader.page.viewport_size['width']}.png"))
 
 
 def save(page) -> None:
@@ -202,3 +202,34 @@ def test_the_paragraph_page_is_compact_and_leaving_unsaved_changes_asks_first(br
         assert dialogs == ["beforeunload"]
         assert re.search(r"/paragraph/\d+/change/", page.url)
         editor.close()
+
+
+def test_the_admin_screens_at_phone_and_desktop_widths(browser, site):
+    """Screenshots of every admin screen this work changed, at 390 and 1280 px, for people to look at."""
+    from meetings.revisions import meeting_changes_draft, meeting_review_submit
+
+    meeting = Meeting.objects.get(slug=SOM_2020_SLUG)
+    copy = meeting_changes_draft(meeting, user=None)
+    Meeting.objects.filter(pk=copy.pk).update(location="Vienna, Austria")
+    paragraph = copy.paragraphs.get(number=6)
+    screens = {
+        "index": "/admin/",
+        "working-copy": ADMIN_MEETING.format(pk=copy.pk),
+        "compare": f"/admin/meetings/meeting/{copy.pk}/changes/",
+        "review-queue": "/admin/meetings/meeting/review/",
+        "history": f"/admin/meetings/meeting/{meeting.pk}/history/",
+        "restore-confirm": f"/admin/meetings/meeting/{meeting.pk}/history/restore/?as_of=2020-12-01T00:00:00%2B01:00",
+        "paragraph": f"/admin/meetings/paragraph/{paragraph.pk}/change/",
+    }
+    for viewport in (PHONE, DESKTOP):
+        publisher = officer(browser, site, f"publisher{viewport['width']}", "Publishers", viewport)
+        meeting_review_submit(copy, user=User.objects.get(username=f"publisher{viewport['width']}"))
+        for name, url in screens.items():
+            response = publisher.page.goto(url)
+            assert response.status == 200, (name, response.status)
+            shoot(publisher, name)
+        assert publisher.errors == [], publisher.errors
+        publisher.close()
+    for name in screens:
+        for viewport in (PHONE, DESKTOP):
+            assert (_artifacts() / f"admin-{name}-{viewport['width']}.png").stat().st_size > 10_000
