@@ -14,6 +14,7 @@ back with a comment; each step e-mails whom it concerns (through Django's e-mail
 """
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from .models import Footnote, Meeting, Paragraph, Participation, Passage
 from .versions import version_bump
 
 User = AbstractBaseUser | AnonymousUser | None
+logger = logging.getLogger(__name__)
 
 # Fields of a meeting that are the publication's own and never part of its changes.
 _MEETING_OWN = {
@@ -442,8 +444,12 @@ def publishers():
 
 def _mail(recipients, subject: str, body: str) -> None:
     addresses = sorted({user.email for user in recipients if user.email})
-    if addresses:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses, fail_silently=True)
+    if not addresses:
+        return
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+    except OSError:  # smtplib's errors too: a review step is not undone because its mail did not go
+        logger.exception("The review notice %r could not be sent", subject)
 
 
 def _admin_url(meeting: Meeting) -> str:
