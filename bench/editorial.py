@@ -59,7 +59,9 @@ def build():
     from meetings.models import Meeting, Paragraph, Participation, Passage, PriorityGoal
     from tests import factories as f
 
-    goals = [PriorityGoal.objects.get_or_create(number=n, defaults={"title": f"Goal {n}", "text": "…"})[0] for n in (1, 2)]
+    goals = [
+        PriorityGoal.objects.get_or_create(number=n, defaults={"title": f"Goal {n}", "text": "…"})[0] for n in (1, 2)
+    ]
     meeting = f.MeetingFactory(title="Benchmark meeting", status=Meeting.Status.DRAFT, published_at=None)
     countries = [f.CountryFactory() for _ in range(50)]
     for country in countries:
@@ -67,7 +69,9 @@ def build():
     for number in range(1, 9):
         paragraph = Paragraph.objects.create(meeting=meeting, number=number, subject=f"Subject {number}")
         for order in range(1, 14 if number < 8 else 10):
-            passage = Passage.objects.create(paragraph=paragraph, order=order, text=f"**{countries[order]}** said {order}.")
+            passage = Passage.objects.create(
+                paragraph=paragraph, order=order, text=f"**{countries[order]}** said {order}."
+            )
             passage.speakers.add(countries[order])
             if order % 3 == 0:
                 passage.goals.add(goals[order % 2])
@@ -90,11 +94,11 @@ def main() -> None:
 def run() -> None:
     from django.contrib.auth.models import User
     from django.urls import reverse
+    from simple_history.utils import update_change_reason  # noqa: F401  (simple-history is loaded)
 
     from meetings.history import meeting_history
     from meetings.models import Meeting, Passage
     from meetings.revisions import meeting_changes_draft, meeting_changes_publish, working_copy_of
-    from simple_history.utils import update_change_reason  # noqa: F401  (simple-history is loaded)
     from tests.admin_forms import change_form_data
 
     meeting, countries, _actor = build()

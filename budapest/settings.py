@@ -137,6 +137,15 @@ EXPORT_ROOT = Path(os.environ.get("DJANGO_EXPORT_ROOT", BASE_DIR / "var" / "expo
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Mail: the review's notices to Publishers and Editors (meetings.revisions). The console (the server's
+# log) unless DJANGO_EMAIL_BACKEND names another backend.
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "records@localhost")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

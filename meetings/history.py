@@ -235,11 +235,32 @@ def meeting_history(meeting: Meeting, *, limit: int = 500) -> list[Entry]:
                 if not change.fields:
                     continue  # saved, but nothing changed: not worth an entry
             changes.append(change)
+        changes = _counted_additions(changes)
         if changes:
             first = group[0]
             entries.append(Entry(first.history_date, first.history_user, first.history_change_reason or "", changes))
     entries.reverse()
     return entries[:limit]
+
+
+# A save that adds more rows than this (an import, the first record of a fixture) counts them instead.
+LISTED_ADDITIONS = 8
+
+
+def _counted_additions(changes: list[Change]) -> list[Change]:
+    """Many rows added in one save read as a count per kind (“Passages added: 36”), not as a list of them all."""
+    added = [change for change in changes if change.kind == "+"]
+    if len(added) <= LISTED_ADDITIONS:
+        return changes
+    kept = [change for change in changes if change.kind != "+"]
+    by_model: dict[type[Model], list[Change]] = {}
+    for change in added:
+        by_model.setdefault(change.record.instance_type, []).append(change)
+    for model, group in by_model.items():
+        label = model._meta.verbose_name if len(group) == 1 else model._meta.verbose_name_plural
+        object_label = group[0].object_label if len(group) == 1 else str(len(group))
+        kept.append(Change(record=group[-1], model_label=str(label), object_label=object_label, kind="+"))
+    return kept
 
 
 def meeting_changes(meeting: Meeting) -> list[Change]:
@@ -296,7 +317,9 @@ def _baseline_m2m(model: type[Model], objs: list[Model], records: list[Model]) -
         source, target = get_m2m_field_name(m2m), get_m2m_reverse_field_name(m2m)
         rows_model.objects.bulk_create(
             rows_model(
-                history=record_of[row[source]], id=row["id"], **{f"{source}_id": row[source], f"{target}_id": row[target]}
+                history=record_of[row[source]],
+                id=row["id"],
+                **{f"{source}_id": row[source], f"{target}_id": row[target]},
             )
             for row in through.objects.filter(**{f"{source}__in": [o.pk for o in objs]}).values("id", source, target)
         )

@@ -14,6 +14,7 @@ back with a comment; each step e-mails whom it concerns (through Django's e-mail
 """
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from .models import Footnote, Meeting, Paragraph, Participation, Passage
 from .versions import version_bump
 
 User = AbstractBaseUser | AnonymousUser | None
+logger = logging.getLogger(__name__)
 
 # Fields of a meeting that are the publication's own and never part of its changes.
 _MEETING_OWN = {
@@ -218,7 +220,7 @@ def _related_rows(model: type[models.Model], meeting: Meeting):
 
 
 def meeting_changes_compare(draft: Meeting) -> list[PartChange]:
-    """How a working copy differs from its live meeting: the meeting's fields, then each part added, changed or deleted."""
+    """How a working copy differs from its live meeting: its own fields, then each part added, changed, deleted."""
     live = draft.changes_of
     if live is None:
         return []
@@ -442,8 +444,12 @@ def publishers():
 
 def _mail(recipients, subject: str, body: str) -> None:
     addresses = sorted({user.email for user in recipients if user.email})
-    if addresses:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses, fail_silently=True)
+    if not addresses:
+        return
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+    except OSError:  # smtplib's errors too: a review step is not undone because its mail did not go
+        logger.exception("The review notice %r could not be sent", subject)
 
 
 def _admin_url(meeting: Meeting) -> str:

@@ -37,17 +37,17 @@ SPAIN = "p6-15"
 pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.django_db(transaction=True)]
 
 
-def _unavailable() -> str | None:
+def _unavailable(*, axe: bool = True) -> str | None:
     if not CHROMIUM.exists():
         return f"Debian's chromium is not at {CHROMIUM}: apt-get install -y chromium (CI installs it)"
-    if not AXE.exists():
+    if axe and not AXE.exists():
         return f"axe-core is not at {AXE.relative_to(ROOT)}: run npm ci (make test does)"
     return None
 
 
-@pytest.fixture(scope="module")
-def browser():
-    reason = _unavailable()
+def launch_chromium(*, axe: bool = True):
+    """Debian's chromium under Playwright, for one module of tests (a generator for a fixture)."""
+    reason = _unavailable(axe=axe)
     if reason:
         # Locally a missing browser skips these tests; in CI, which installs it, it is a failure.
         if os.environ.get("CI"):
@@ -68,6 +68,11 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from launch_chromium()
 
 
 @pytest.fixture

@@ -246,3 +246,13 @@ def test_an_ordinary_save_goes_through_and_counts_the_version(client, editor):
     assert client.post(_change_url(meeting), change_form_data(page, title="New title")).status_code == 302
     meeting.refresh_from_db()
     assert (meeting.title, meeting.version) == ("New title", 2)
+
+
+def test_a_save_that_adds_many_rows_reads_as_a_count():
+    meeting = _draft()
+    paragraph = f.ParagraphFactory(meeting=meeting, number=1)
+    for order in range(1, 11):
+        f.PassageFactory(paragraph=paragraph, order=order)
+    lines = {(c.model_label, c.object_label) for entry in meeting_history(meeting) for c in entry.changes}
+    assert ("passages", "10") in lines
+    assert not any(label == "passage" for label, _object in lines)

@@ -121,10 +121,14 @@ class MeetingRevisionsAdminMixin:
         return [
             path("review/", view(self.review_queue_view), name="meetings_meeting_review_queue"),
             path("<path:object_id>/changes/", view(self.changes_view), name="meetings_meeting_changes"),
-            path("<path:object_id>/changes/publish/", view(self.publish_changes_view), name="meetings_meeting_publish_changes"),
-            path("<path:object_id>/changes/discard/", view(self.discard_changes_view), name="meetings_meeting_discard_changes"),
-            path("<path:object_id>/review/submit/", view(self.review_submit_view), name="meetings_meeting_review_submit"),
-            path("<path:object_id>/review/return/", view(self.review_return_view), name="meetings_meeting_review_return"),
+            path("<path:object_id>/changes/publish/", view(self.publish_changes_view),
+                 name="meetings_meeting_publish_changes"),
+            path("<path:object_id>/changes/discard/", view(self.discard_changes_view),
+                 name="meetings_meeting_discard_changes"),
+            path("<path:object_id>/review/submit/", view(self.review_submit_view),
+                 name="meetings_meeting_review_submit"),
+            path("<path:object_id>/review/return/", view(self.review_return_view),
+                 name="meetings_meeting_review_return"),
             *super().get_urls(),
         ]  # fmt: skip
 
