@@ -224,7 +224,6 @@ class MeetingListSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "series",
-            "number",
             "start_date",
             "end_date",
             "format",
@@ -234,6 +233,7 @@ class MeetingListSerializer(serializers.ModelSerializer):
             "status",
             "published_at",
             "updated_at",
+            "number",
         ]
 
 

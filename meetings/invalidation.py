@@ -35,7 +35,17 @@ from budapest.cache import (
     register_resolver,
 )
 
-from .models import Footnote, Meeting, MeetingSeries, Paragraph, Participation, Passage, PriorityGoal
+from .models import (
+    CallForAction,
+    Footnote,
+    GoalCorrespondence,
+    Meeting,
+    MeetingSeries,
+    Paragraph,
+    Participation,
+    Passage,
+    PriorityGoal,
+)
 
 PUBLIC = (Meeting.Status.PUBLISHED, Meeting.Status.WITHDRAWN)
 Speakers = Passage.speakers.through
@@ -373,8 +383,10 @@ def connect() -> None:
         saved, deleting = _noter(kind)
         _connect(post_save, saved, model)
         _connect(pre_delete, deleting, model)
-    _connect(post_save, goal_changed, PriorityGoal)
-    _connect(post_delete, goal_changed, PriorityGoal)
+    # A Call for Action's dates, names and correspondences show wherever its goals do.
+    for model in (PriorityGoal, CallForAction, GoalCorrespondence):
+        _connect(post_save, goal_changed, model)
+        _connect(post_delete, goal_changed, model)
     for through, source, target, note in (
         (Speakers, "passage", "actor", _speakers),
         (Goals, "passage", "prioritygoal", _goals),

@@ -10,16 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from ..history import history_baseline, meeting_changes
 from ..models import Footnote, Paragraph, Passage
 from .locking import VersionLockedAdminMixin, VersionLockedForm
-from .subjects import SUBJECT_FIELDS, PassageSubjectsForm, confirm_suggested_subjects
+from .subjects import SUBJECT_FIELDS, PassageSubjectsForm, SubjectFieldsMixin, confirm_suggested_subjects
 from .widgets import LABEL_QUERYSETS, CheapInlineMixin, actors_with_names, excerpt
 
 PASSAGE_TEXT_WIDGET = forms.Textarea(attrs={"rows": 8, "cols": 100})
 
 
-class PassageInline(CheapInlineMixin, admin.StackedInline):
+class PassageInline(SubjectFieldsMixin, CheapInlineMixin, admin.StackedInline):
     model = Passage
     form = PassageSubjectsForm
-    fields = ["order", "kind", "kind_reason", "text", "speakers", "official", "mentions", *SUBJECT_FIELDS, "regions"]
+    subject_fields = ["order", "kind", "kind_reason", "text", "speakers", "official", "mentions", *SUBJECT_FIELDS]
+    subject_fields += ["regions"]
     readonly_fields = ["kind_reason"]
     autocomplete_fields = ["speakers", "official", "mentions"]
     checkbox_fields = ["regions"]
@@ -39,6 +40,7 @@ class PassageInline(CheapInlineMixin, admin.StackedInline):
             .prefetch_related(
                 Prefetch("speakers", queryset=actors_with_names()),
                 Prefetch("mentions", queryset=actors_with_names()),
+                "goals",  # the form's initial data reads it, though `goals` is saved with its provenance
                 "goal_links",
                 "goal_suggestions__goal",
                 "regions",
@@ -126,7 +128,7 @@ class PassageForm(PassageSubjectsForm):
 
 
 @admin.register(Passage)
-class PassageAdmin(admin.ModelAdmin):
+class PassageAdmin(SubjectFieldsMixin, admin.ModelAdmin):
     form = PassageForm
     list_display = ["__str__", "kind", "text_excerpt", "speaker_list", "official"]
     list_filter = [
@@ -139,7 +141,7 @@ class PassageAdmin(admin.ModelAdmin):
     ]
     search_fields = ["text", "paragraph__subject", "paragraph__meeting__title"]
     autocomplete_fields = ["speakers", "official", "mentions"]
-    fields = [*PassageForm.Meta.fields[:3], "kind_reason", *PassageForm.Meta.fields[3:], *SUBJECT_FIELDS]
+    subject_fields = [*PassageForm.Meta.fields[:3], "kind_reason", *PassageForm.Meta.fields[3:], *SUBJECT_FIELDS]
     readonly_fields = ["kind_reason"]
     actions = [confirm_suggested_subjects]
 
