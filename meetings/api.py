@@ -240,7 +240,6 @@ class MeetingListSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "series",
-            "number",
             "start_date",
             "end_date",
             "format",
@@ -250,6 +249,7 @@ class MeetingListSerializer(serializers.ModelSerializer):
             "status",
             "published_at",
             "updated_at",
+            "number",
         ]
 
 

@@ -13,7 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actors.models import Actor
-from meetings.models import Meeting, Paragraph, Participation, Passage, PriorityGoal
+from meetings.models import (
+    Document,
+    GoalCorrespondence,
+    GoalSuggestion,
+    Meeting,
+    Paragraph,
+    Participation,
+    Passage,
+    PriorityGoal,
+)
 
 from . import factories as f
 
@@ -53,6 +62,26 @@ OBJECT_MAKERS = {
     "meetings.Paragraph": f.ParagraphFactory,
     "meetings.Passage": _passage,
     "meetings.Footnote": f.FootnoteFactory,
+    "meetings.CallForAction": f.CallForActionFactory,
+    "meetings.GoalCorrespondence": lambda: GoalCorrespondence.objects.create(
+        earlier=f.PriorityGoalFactory(number=next(_numbers) + 1),
+        later=f.PriorityGoalFactory(
+            number=next(_numbers) + 1,
+            framework=f.CallForActionFactory(slug="2025-2030", start_date=datetime.date(2025, 1, 1), end_date=None),
+        ),
+    ),
+    "meetings.PassageGoal": lambda: _passage().goal_links.get(),
+    "meetings.GoalSuggestion": lambda: GoalSuggestion.objects.create(
+        passage=_passage(), goal=f.PriorityGoalFactory(number=2), words="mobility"
+    ),
+    "meetings.Document": lambda: Document.objects.create(
+        meeting=f.MeetingFactory(),
+        kind="agenda",
+        title="Agenda",
+        file="documents/agenda.pdf",
+        content_type="application/pdf",
+        size=10,
+    ),  # fmt: skip
     "auth.User": lambda: User.objects.create_user(f"officer-{next(_numbers)}", password="a-long-password"),
     "auth.Group": lambda: Group.objects.create(name=f"Team {next(_numbers)}"),
     "authtoken.TokenProxy": _token,
@@ -203,6 +232,7 @@ def _meeting_data(meeting, **changes):
         **_management("participations", 0, 0),
         **_management("paragraphs", 0, 0),
         **_management("footnotes", 0, 0),
+        **_management("documents", 0, 0),
     }
     data.update(changes)
     return data
@@ -629,8 +659,10 @@ def test_editors_cannot_publish(editor_client):
 # PostgreSQL: 8 queries for the meeting list, 7 for a meeting's page, 11 for a paragraph's page,
 # whatever the number of rows; the budgets leave two queries of headroom.
 MEETING_CHANGELIST_BUDGET = 10
-MEETING_CHANGE_PAGE_BUDGET = 9
-PARAGRAPH_CHANGE_PAGE_BUDGET = 13
+# The meeting page also lists its documents (one query); the paragraph page also reads the Call for
+# Action in force, the choices of tagged subjects, the subjects' provenance and the suggestions (four).
+MEETING_CHANGE_PAGE_BUDGET = 10
+PARAGRAPH_CHANGE_PAGE_BUDGET = 17
 
 
 @pytest.mark.parametrize("count", [3, 30])

@@ -108,7 +108,7 @@ def test_a_goal_is_not_both_named_and_tagged(admin_client, som_2020):
     passage = Passage.objects.get(paragraph__meeting=som_2020, text__startswith="**Turkey** voiced")
     url = f"/admin/meetings/passage/{passage.pk}/change/"
     page = admin_client.get(url)
-    named = page.context["adminform"].form["named_goals"].value()
+    named = page.context["adminform"].form["goals"].value()
     response = admin_client.post(url, change_form_data(page, tagged_goals=[str(v) for v in named]))
     assert response.status_code == 200
     assert "A goal the summary names is not tagged as well" in response.content.decode()

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from actors.models import Actor
 from budapest.exports import ExportBusy, stored_export
-from meetings.models import Meeting, Participation, Passage
+from meetings.models import Meeting, Participation, Passage, PassageGoal
 
 from .serializers import absolute
 from .viewsets import PartnerAPIMixin
@@ -192,7 +192,10 @@ def popolo_document(request) -> dict:
     passages = (
         Passage.objects.published()
         .select_related("paragraph", "official")
-        .prefetch_related(Prefetch("speakers", queryset=Actor.objects.only("slug", "name")), "goals")
+        .prefetch_related(
+            Prefetch("speakers", queryset=Actor.objects.only("slug", "name")),
+            Prefetch("goal_links", queryset=PassageGoal.objects.select_related("prioritygoal")),
+        )
         .order_by("paragraph__meeting__start_date", "paragraph__meeting_id", "paragraph__number", "order")
     )
     speeches = []
@@ -217,7 +220,8 @@ def popolo_document(request) -> dict:
                 "creator_id": person_id(person_slugs[official.person_id]) if official else None,
                 "role": official.title if official else None,
                 "organization_ids": [organization_id(speaker.slug) for speaker in speakers],
-                "priority_goals": [goal.number for goal in passage.goals.all()],
+                # The goals the summary names, as before there were subjects the Secretariat tagged.
+                "priority_goals": [link.prioritygoal.number for link in passage.goal_links.all() if link.is_named],
                 "sources": [{"url": page, "note": "public page"}],
             }
         )

@@ -12,7 +12,7 @@ from ..models import Document
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = Document
-        fields = ["kind", "title", "file"]
+        fields = ["meeting", "kind", "title", "file"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Footnote, Paragraph, Passage
 from .merging import MergingAdminMixin, MergingForm, MergingInlineForm
 from .revisions import ParagraphRevisionsAdminMixin, PublishedPartsReadOnlyMixin
-from .subjects import SUBJECT_FIELDS, PassageSubjectsForm, confirm_suggested_subjects
+from .subjects import SUBJECT_FIELDS, PassageSubjectsForm, SubjectFieldsMixin, confirm_suggested_subjects
 from .widgets import LABEL_QUERYSETS, CheapInlineMixin, actors_with_names, excerpt
 
 PASSAGE_TEXT_WIDGET = forms.Textarea(attrs={"rows": 8, "cols": 100})
@@ -20,11 +20,12 @@ class PassageInlineForm(PassageSubjectsForm, MergingInlineForm):
     """A passage row of the paragraph page: its subjects (named and tagged goals), merged with a colleague's save."""
 
 
-class PassageInline(CheapInlineMixin, admin.StackedInline):
+class PassageInline(SubjectFieldsMixin, CheapInlineMixin, admin.StackedInline):
     model = Passage
     form = PassageInlineForm
     template = "admin/meetings/paragraph/passage_inline.html"
-    fields = ["order", "kind", "kind_reason", "text", "speakers", "official", "mentions", *SUBJECT_FIELDS, "regions"]
+    subject_fields = ["order", "kind", "kind_reason", "text", "speakers", "official", "mentions", *SUBJECT_FIELDS]
+    subject_fields += ["regions"]
     readonly_fields = ["kind_reason"]
     autocomplete_fields = ["speakers", "official", "mentions"]
     checkbox_fields = ["regions"]
@@ -44,6 +45,7 @@ class PassageInline(CheapInlineMixin, admin.StackedInline):
             .prefetch_related(
                 Prefetch("speakers", queryset=actors_with_names()),
                 Prefetch("mentions", queryset=actors_with_names()),
+                "goals",  # the form's initial data reads it, though `goals` is saved with its provenance
                 "goal_links",
                 "goal_suggestions__goal",
                 "regions",
@@ -115,7 +117,7 @@ class PassageForm(PassageSubjectsForm):
 
 
 @admin.register(Passage)
-class PassageAdmin(PublishedPartsReadOnlyMixin, admin.ModelAdmin):
+class PassageAdmin(SubjectFieldsMixin, PublishedPartsReadOnlyMixin, admin.ModelAdmin):
     meeting_path = "paragraph__meeting"
     form = PassageForm
     list_display = ["__str__", "kind", "text_excerpt", "speaker_list", "official"]
@@ -129,7 +131,7 @@ class PassageAdmin(PublishedPartsReadOnlyMixin, admin.ModelAdmin):
     ]
     search_fields = ["text", "paragraph__subject", "paragraph__meeting__title"]
     autocomplete_fields = ["speakers", "official", "mentions"]
-    fields = [*PassageForm.Meta.fields[:3], "kind_reason", *PassageForm.Meta.fields[3:], *SUBJECT_FIELDS]
+    subject_fields = [*PassageForm.Meta.fields[:3], "kind_reason", *PassageForm.Meta.fields[3:], *SUBJECT_FIELDS]
     readonly_fields = ["kind_reason"]
     actions = [confirm_suggested_subjects]
 

@@ -4,7 +4,16 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from ..models import CallForAction, GoalCorrespondence, MeetingSeries, PriorityGoal
+from ..models import (
+    CallForAction,
+    Document,
+    GoalCorrespondence,
+    GoalSuggestion,
+    MeetingSeries,
+    PassageGoal,
+    PriorityGoal,
+)
+from .documents import DocumentForm
 
 
 class GoalInline(admin.StackedInline):
@@ -72,3 +81,41 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
     @admin.display(description=_("meetings"), ordering="meeting_count")
     def meeting_count(self, obj):
         return obj.meeting_count
+
+
+@admin.register(GoalCorrespondence)
+class GoalCorrespondenceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "note"]
+    list_select_related = ["earlier__framework", "later__framework"]
+    search_fields = ["note", "earlier__title", "later__title"]
+
+
+@admin.register(PassageGoal)
+class PassageGoalAdmin(admin.ModelAdmin):
+    """Every subject of every passage, to review the tags: edit them on the passage's page."""
+
+    list_display = ["passage", "prioritygoal", "provenance"]
+    list_filter = ["provenance", "prioritygoal__framework"]
+    list_select_related = ["passage__paragraph__meeting", "prioritygoal"]
+    search_fields = ["passage__text"]
+    raw_id_fields = ["passage"]
+
+
+@admin.register(GoalSuggestion)
+class GoalSuggestionAdmin(admin.ModelAdmin):
+    list_display = ["passage", "goal", "words"]
+    list_select_related = ["passage__paragraph__meeting", "goal"]
+    search_fields = ["words", "passage__text"]
+    raw_id_fields = ["passage"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    form = DocumentForm
+    list_display = ["title", "kind", "meeting", "content_type", "size"]
+    list_filter = ["kind"]
+    list_select_related = ["meeting"]
+    search_fields = ["title", "text", "meeting__title"]
+    autocomplete_fields = ["meeting"]
+    fields = ["meeting", "kind", "title", "file", "content_type", "size"]
+    readonly_fields = ["content_type", "size"]
