@@ -102,3 +102,47 @@ class ParticipationFilter(django_filters.FilterSet):
     class Meta:
         model = Participation
         fields = ["meeting", "country", "organisation", "role", "year"]
+
+
+# What the HTML lists offer a reader, in this order; the API takes every filter of the FilterSets.
+READER_FIELDS = ("year", "date_from", "date_to", "series", "country", "organisation", "role", "goal")
+_READER_LABELS = {
+    "country": (_("Country"), _("Any country")),
+    "organisation": (_("Organisation"), _("Any organisation")),
+    "goal": (_("Priority goal"), _("Any goal")),
+    "series": (_("Series"), _("Any series")),
+    "role": (_("Role held"), _("Any role")),
+}
+
+
+def for_readers(
+    filterset: django_filters.FilterSet, fields: tuple[str, ...] = READER_FIELDS, **labels: str
+) -> django_filters.FilterSet:
+    """A FilterSet's form as a reader's page shows it: plain labels with no colon, "Any country" rather
+    than a row of dashes, dates picked from a calendar (YYYY-MM-DD), a year as a number. `labels`
+    renames fields for one page ("Country that spoke"); `fields` are those the page offers."""
+    form = filterset.form
+    form.label_suffix = ""
+    for name, field in form.fields.items():
+        label, empty = _READER_LABELS.get(name, (None, None))
+        if label:
+            field.label = label
+        if empty and hasattr(field, "empty_label"):
+            field.empty_label = empty
+        if name == "role":
+            field.choices = [("", empty), *[(v, text) for v, text in field.choices if v]]
+        if name in ("date_from", "date_to"):
+            field.widget.input_type = "date"
+            field.help_text = _("For example, 2020-12-02")
+        if name == "year":
+            field.widget.attrs.update(inputmode="numeric", min=1900, max=2200, placeholder=_("e.g. 2020"))
+        if name in labels:
+            field.label = labels[name]
+    form.reader_fields = [form[name] for name in fields if name in form.fields]
+    return filterset
+
+
+def active_filters(filterset: django_filters.FilterSet) -> int:
+    """How many of the reader's filters have a value."""
+    data = filterset.data
+    return sum(1 for name in READER_FIELDS if name in filterset.form.fields and data.get(name))

@@ -1,18 +1,25 @@
 from django.urls import path
 
-from . import calendars, feeds, views
+from . import calendars, citations, feeds, views
 
 app_name = "meetings"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("about/", views.AboutView.as_view(), name="about"),
     path("meetings/", views.MeetingListView.as_view(), name="list"),
     # Names with a dot never collide with a meeting's slug.
     path("meetings/feed.atom", feeds.MeetingsFeed(), name="feed"),
     path("meetings/calendar.ics", calendars.all_meetings, name="calendar"),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="detail"),
     path("meetings/<slug:slug>/calendar.ics", calendars.meeting_calendar, name="detail-calendar"),
+    path("meetings/<slug:slug>/citation.<str:extension>", citations.download, name="citation"),
+    path(
+        "meetings/<slug:slug>/paragraphs/<int:number>/citation.<str:extension>",
+        citations.download,
+        name="paragraph-citation",
+    ),
     path("priority-goals/", views.PriorityGoalListView.as_view(), name="goal-list"),
     path("priority-goals/matrix/", views.GoalMatrixView.as_view(), name="goal-matrix"),
     path("priority-goals/<int:number>/", views.PriorityGoalDetailView.as_view(), name="goal-detail"),
