@@ -47,7 +47,7 @@ class Reference:
 
     @property
     def title(self) -> str:
-        return _("%(meeting)s: summary") % {"meeting": self.meeting_title}
+        return _("%(meeting)s: Summary") % {"meeting": self.meeting_title}
 
     @property
     def part(self) -> str:
@@ -92,9 +92,12 @@ def chicago(ref: Reference) -> str:
     """Chicago (17th edition), author-date reference list entry."""
     day = date_format(ref.date, "j F Y")
     where = f", {ref.part}" if ref.part else ""
-    said = _("%(speakers)s, intervention in ") % {"speakers": ref.speakers} if ref.speakers else ""
-    return _("%(said)s%(author)s. %(year)s. “%(title)s%(where)s.” Meeting held %(day)s. %(publisher)s. Accessed %(accessed)s. %(url)s.") % {  # noqa: E501
-        "said": said,
+    if ref.speakers:
+        where += " " + _("(intervention of %(speakers)s)") % {"speakers": ref.speakers}
+    return _(
+        "%(author)s. %(year)s. “%(title)s%(where)s.” Meeting held %(day)s. %(publisher)s. "
+        "Accessed %(accessed)s. %(url)s."
+    ) % {
         "author": AUTHOR,
         "year": ref.date.year,
         "title": ref.title,
@@ -108,10 +111,14 @@ def chicago(ref: Reference) -> str:
 
 def apa(ref: Reference) -> str:
     """APA (7th edition) reference list entry; a paragraph is named as APA names one (para. 6)."""
-    part = f" (para. {ref.paragraph})" if ref.paragraph else ""
-    said = f"{ref.speakers}. " if ref.speakers else ""
-    return _("%(said)s%(author)s. (%(date)s). %(title)s%(part)s [Meeting summary]. %(publisher)s. Retrieved %(accessed)s, from %(url)s") % {  # noqa: E501
-        "said": said,
+    part = f"para. {ref.paragraph}" if ref.paragraph else ""
+    if ref.speakers:
+        part += (", " if part else "") + _("intervention of %(speakers)s") % {"speakers": ref.speakers}
+    part = f" ({part})" if part else ""
+    return _(
+        "%(author)s. (%(date)s). %(title)s%(part)s [Meeting summary]. %(publisher)s. "
+        "Retrieved %(accessed)s, from %(url)s"
+    ) % {
         "author": AUTHOR,
         "date": f"{ref.date.year}, {date_format(ref.date, 'F j')}",
         "title": ref.title,

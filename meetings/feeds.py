@@ -19,11 +19,22 @@ from .profiles import interventions_of
 FEED_LENGTH = 50
 
 
-@cached_page("meetings")
-class MeetingsFeed(Feed):
-    """The latest published meetings, newest publication first."""
+class RecordsFeed(Feed):
+    """What every feed of the site says of itself: its author (RFC 4287 requires one) and its rights."""
 
     feed_type = Atom1Feed
+    author_name = gettext_lazy("Budapest Process Secretariat (ICMPD)")
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["author_link"] = request.build_absolute_uri(reverse("meetings:about"))
+        return feed
+
+
+@cached_page("meetings")
+class MeetingsFeed(RecordsFeed):
+    """The latest published meetings, newest publication first."""
+
     title = gettext_lazy("Budapest Process: meeting records")
     subtitle = gettext_lazy("Summaries of the meetings of the Budapest Process, a dialogue on migration.")
     link = reverse_lazy("meetings:list")
@@ -63,10 +74,9 @@ class MeetingsFeed(Feed):
 
 
 @cached_page("actor:{slug}")
-class ActorInterventionsFeed(Feed):
+class ActorInterventionsFeed(RecordsFeed):
     """The interventions of one country or organisation, newest meeting first."""
 
-    feed_type = Atom1Feed
     kind = Actor.Kind.COUNTRY
 
     def get_object(self, request, slug):

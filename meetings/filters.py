@@ -4,8 +4,14 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from actors.filters import CountryCodeFilter, NumberReferenceFilter, OrderingFilter, SlugFilter, YearFilter
-from actors.models import Actor
+from actors.filters import (
+    CountryCodeFilter,
+    NumberReferenceFilter,
+    OrderingFilter,
+    OrganisationReferenceFilter,
+    SlugFilter,
+    YearFilter,
+)
 
 from .models import Meeting, MeetingSeries, Participation, Passage, PriorityGoal
 
@@ -23,12 +29,7 @@ class MeetingFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", label=_("On or before"))
     series = SlugFilter(queryset=MeetingSeries.objects.all(), label=_("Series"), empty_label=_("All series"))
     country = CountryCodeFilter(field_name="participations__actor", distinct=True)
-    organisation = SlugFilter(
-        queryset=Actor.objects.organisations(),
-        field_name="participations__actor",
-        label=_("Organisation"),
-        distinct=True,
-    )
+    organisation = OrganisationReferenceFilter(field_name="participations__actor", distinct=True)
     role = django_filters.ChoiceFilter(
         choices=Participation.Role.choices, field_name="participations__role", label=_("Role held"), distinct=True
     )
@@ -67,8 +68,8 @@ class InterventionFilter(django_filters.FilterSet):
 
     meeting = SlugFilter(queryset=visible_meetings, field_name="paragraph__meeting", label=_("Meeting (slug)"))
     country = CountryCodeFilter(method="filter_speaker", label=_("Spoken by the country (ISO code)"))
-    organisation = SlugFilter(
-        queryset=Actor.objects.organisations(), method="filter_speaker", label=_("Spoken by the organisation (slug)")
+    organisation = OrganisationReferenceFilter(
+        method="filter_speaker", label=_("Spoken by the organisation (acronym or slug)")
     )
     goal = NumberReferenceFilter(queryset=PriorityGoal.objects.all(), field_name="goals", label=_("Priority goal"))
     year = YearFilter(field_name="paragraph__meeting__start_date")
@@ -94,7 +95,7 @@ class ParticipationFilter(django_filters.FilterSet):
 
     meeting = SlugFilter(queryset=visible_meetings, label=_("Meeting (slug)"))
     country = CountryCodeFilter(field_name="actor")
-    organisation = SlugFilter(queryset=Actor.objects.organisations(), field_name="actor", label=_("Organisation"))
+    organisation = OrganisationReferenceFilter(field_name="actor")
     role = django_filters.ChoiceFilter(choices=Participation.Role.choices, label=_("Role held"))
     year = YearFilter(field_name="meeting__start_date")
     ordering = OrderingFilter(fields=(("meeting__start_date", "date"), ("actor__name", "actor")), label=_("Order by"))

@@ -1,11 +1,27 @@
-"""The sitemap (/sitemap.xml): every published meeting, country, organisation and priority goal."""
+"""The sitemap (/sitemap.xml): every published meeting, country, organisation and priority goal, each with
+the time it last changed (`lastmod`): a page changes when a published meeting it shows does.
+
+Each section is read in one query and handed to the sitemap as a list, so that it needs no count query.
+"""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from actors.models import Actor
 
 from .models import Meeting, PriorityGoal
+
+
+def _published(prefix: str) -> Q:
+    """Published meetings, reached through `prefix` (a relation path ending in the meeting)."""
+    return Q(**{f"{prefix}__status": Meeting.Status.PUBLISHED, f"{prefix}__published_at__lte": timezone.now()})
+
+
+def last_published_change():
+    """When a published meeting last changed: the lists and overviews change then."""
+    return Meeting.objects.published().aggregate(changed=Max("updated_at"))["changed"]
 
 
 class MeetingSitemap(Sitemap):
@@ -13,7 +29,7 @@ class MeetingSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return Meeting.objects.published().only("slug", "updated_at").order_by("-start_date", "pk")
+        return list(Meeting.objects.published().only("slug", "updated_at").order_by("-start_date", "pk"))
 
     def lastmod(self, meeting):
         return meeting.updated_at
@@ -27,7 +43,18 @@ class ActorSitemap(Sitemap):
         self.kind = kind
 
     def items(self):
-        return Actor.objects.filter(kind=self.kind).only("kind", "slug").order_by("name", "pk")
+        changed = Max("participations__meeting__updated_at", filter=_published("participations__meeting"))
+        return list(
+            Actor.objects.filter(kind=self.kind)
+            .only("kind", "slug")
+            .annotate(changed=changed)
+            # A country or organisation with no published meeting has nothing to show yet.
+            .filter(changed__isnull=False)
+            .order_by("name", "pk")
+        )
+
+    def lastmod(self, actor):
+        return actor.changed
 
 
 class PriorityGoalSitemap(Sitemap):
@@ -35,27 +62,42 @@ class PriorityGoalSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return PriorityGoal.objects.order_by("number")
+        changed = Max("passages__paragraph__meeting__updated_at", filter=_published("passages__paragraph__meeting"))
+        goals = list(PriorityGoal.objects.annotate(changed=changed).order_by("number"))
+        if any(goal.changed is None for goal in goals):
+            # A goal no passage names yet changes with the site, as the lists do.
+            for goal in goals:
+                goal.changed = goal.changed or last_published_change()
+        return goals
+
+    def lastmod(self, goal):
+        return goal.changed
 
 
 class PageSitemap(Sitemap):
-    """The lists and overviews."""
+    """The lists and overviews: they change when any published meeting does."""
 
     changefreq = "weekly"
     priority = 0.5
+    names = (
+        "meetings:home",
+        "meetings:list",
+        "actors:country-list",
+        "actors:organisation-list",
+        "meetings:goal-list",
+        "meetings:goal-matrix",
+        "meetings:about",
+    )
 
     def items(self):
-        return [
-            "meetings:home",
-            "meetings:list",
-            "actors:country-list",
-            "actors:organisation-list",
-            "meetings:goal-list",
-            "meetings:goal-matrix",
-        ]
+        changed = last_published_change()
+        return [(name, changed) for name in self.names]
 
-    def location(self, name):
-        return reverse(name)
+    def location(self, item):
+        return reverse(item[0])
+
+    def lastmod(self, item):
+        return item[1]
 
 
 SITEMAPS = {

@@ -6,8 +6,8 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView
@@ -17,8 +17,8 @@ from actors.models import Actor
 from budapest.cache import cached_page
 
 from . import profiles, search
-from .citations import annotate_meeting_page
 from .charts import bar_chart
+from .citations import annotate_meeting_page
 from .filters import InterventionFilter, MeetingFilter, active_filters, for_readers
 from .models import Meeting, Paragraph, Participation, Passage, PriorityGoal
 from .speakers import first_interventions, speaker_index
@@ -298,7 +298,8 @@ class SearchView(TemplateView):
             "filter": passage_filter,
             "filtered": filtered,
             "active_filters": sum(1 for value in data.values() if value),
-            "clear_filters_url": reverse("meetings:search") + (f"?{urlencode({'q': query.text})}" if query.text else ""),
+            "clear_filters_url": reverse("meetings:search")
+            + (f"?{urlencode({'q': query.text})}" if query.text else ""),
             "filters_valid": passage_filter.is_valid() and meeting_filter.is_valid(),
             "search_mode": query.has_words,
             "full_text": search.uses_full_text_search(),

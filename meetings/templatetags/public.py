@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django import template
 from django.conf import settings
-from django.templatetags.static import static
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
