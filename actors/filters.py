@@ -122,7 +122,7 @@ class SlugFilter(django_filters.ModelChoiceFilter):
         super().__init__(**kwargs)
 
 
-@extend_schema_field({"type": "string", "pattern": "^[-a-zA-Z0-9_.]+$", "examples": ["unodc", "UNODC"]})
+@extend_schema_field({"type": "string", "pattern": "^[-a-zA-Z0-9_.]+$"})
 class OrganisationReferenceFilter(django_filters.ModelChoiceFilter):
     """An organisation by its slug or its acronym, in capitals or not."""
 
