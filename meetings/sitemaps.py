@@ -5,7 +5,8 @@ Each section is read in one query and handed to the sitemap as a list, so that i
 """
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,13 @@ def _published(prefix: str) -> Q:
 def last_published_change():
     """When a published meeting last changed: the lists and overviews change then."""
     return Meeting.objects.published().aggregate(changed=Max("updated_at"))["changed"]
+
+
+def _changed(prefix: str):
+    """When the published meetings a page shows last changed, or else any published meeting (a page that
+    shows none yet still says when the site last changed): in the same query as the page's rows."""
+    latest = Meeting.objects.published().order_by("-updated_at").values("updated_at")[:1]
+    return Coalesce(Max(f"{prefix}__updated_at", filter=_published(prefix)), Subquery(latest))
 
 
 class MeetingSitemap(Sitemap):
@@ -43,13 +51,10 @@ class ActorSitemap(Sitemap):
         self.kind = kind
 
     def items(self):
-        changed = Max("participations__meeting__updated_at", filter=_published("participations__meeting"))
         return list(
             Actor.objects.filter(kind=self.kind)
             .only("kind", "slug")
-            .annotate(changed=changed)
-            # A country or organisation with no published meeting has nothing to show yet.
-            .filter(changed__isnull=False)
+            .annotate(changed=_changed("participations__meeting"))
             .order_by("name", "pk")
         )
 
@@ -62,13 +67,7 @@ class PriorityGoalSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        changed = Max("passages__paragraph__meeting__updated_at", filter=_published("passages__paragraph__meeting"))
-        goals = list(PriorityGoal.objects.annotate(changed=changed).order_by("number"))
-        if any(goal.changed is None for goal in goals):
-            # A goal no passage names yet changes with the site, as the lists do.
-            for goal in goals:
-                goal.changed = goal.changed or last_published_change()
-        return goals
+        return list(PriorityGoal.objects.annotate(changed=_changed("passages__paragraph__meeting")).order_by("number"))
 
     def lastmod(self, goal):
         return goal.changed

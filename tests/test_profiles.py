@@ -147,7 +147,7 @@ def test_goal_page_by_country_and_year(client, som_2020):
     assert "No interventions recorded yet." in page_text(get(client, "/priority-goals/1/?year=2019"))
 
 
-@pytest.mark.parametrize("query", ["country=ZZ", "country=%00", "year=abc", "year=99999999999999999999", "page=x"])
+@pytest.mark.parametrize("query", ["country=ZZ", "country=%00", "year=abc", "year=99999999999999999999"])
 def test_goal_page_bad_filters_never_fail(client, som_2020, query):
     response = client.get(f"/priority-goals/1/?{query}")
     assert response.status_code == 200
@@ -233,3 +233,24 @@ def test_profile_pages_query_count_does_not_grow_with_the_archive(client, som_20
         with django_assert_max_num_queries(PROFILE_BUDGET):
             client.get(url)
         assert count_queries(client, url) == count, url
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/meetings/",
+        "/search/?q=Canary",
+        "/search/?country=ES",
+        "/countries/spain/",
+        "/organisations/icmpd/",
+        "/priority-goals/1/",
+    ],
+)
+@pytest.mark.parametrize("page", ["999", "0", "x"])
+def test_one_rule_for_a_page_that_is_not_there(client, som_2020, address, page):
+    """Every list answers a page past its end, or a page number that is not one, the same way: not found."""
+    joiner = "&" if "?" in address else "?"
+    assert client.get(f"{address}{joiner}page=1").status_code == 200
+    response = client.get(f"{address}{joiner}page={page}")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()

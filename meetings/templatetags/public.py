@@ -67,3 +67,9 @@ def og_locale(language_code: str | None) -> str:
         language, territory = code.split("_", 1)
         return f"{language.lower()}_{territory.upper()}"
     return _OG_LOCALES.get(code.lower(), code.lower())
+
+
+@register.filter
+def without_meetings(actors) -> list:
+    """The actors of a list annotated with `meeting_count` that attended no published meeting."""
+    return [actor for actor in actors if not getattr(actor, "meeting_count", 0)]
