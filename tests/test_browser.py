@@ -229,6 +229,10 @@ def test_pages_pass_axe_and_are_photographed(browser, site):
                 shot = _artifacts() / f"{name}-{viewport['width']}-{scheme}.png"
                 reader.page.screenshot(path=str(shot), full_page=True)
                 report[f"{name} ({width}, {scheme})"] = _axe_violations(reader.page)
+                # Nothing makes the page scroll sideways: wide tables scroll in their own box.
+                wide = reader.page.evaluate("document.documentElement.scrollWidth")
+                if wide > viewport["width"]:
+                    errors.append(f"{name} is {wide} px wide at {viewport['width']} px")
             # A 404 page is logged by the browser as a failed load: that one is expected.
             errors += [error for error in reader.errors if "404" not in error]
             reader.close()
