@@ -33,13 +33,10 @@ class ActorQuerySet(models.QuerySet):
     def institutions(self):
         return self.filter(kind=Actor.Kind.INSTITUTION)
 
-    def groups(self):
-        return self.filter(kind=Actor.Kind.GROUP)
-
     def voices_of(self, actor):
-        """The actors through which `actor` speaks: itself, its institutions (a ministry) and its groups."""
+        """The actors through which `actor` speaks: itself, its institutions (a ministry) and its groups (see Voice)."""
         pk = getattr(actor, "pk", actor)
-        return self.filter(models.Q(pk=pk) | models.Q(parent=pk) | models.Q(members=pk))
+        return self.filter(pk__in=Voice.objects.filter(actor=pk).values("speaker"))
 
     def with_public_page(self):
         """Actors that have a public page of their own: countries and organisations."""
@@ -62,7 +59,11 @@ class Actor(models.Model):
         REGIONAL = "regional", _("Regional initiative")
         DIALOGUE = "dialogue", _("Migration dialogue")
 
-    KINDS_WITH_PAGE = (Kind.COUNTRY, Kind.ORGANISATION)
+    # The kinds with pages of their own, and the field that names one of them in addresses and filters
+    # (/api/v1/countries/TR/, ?country=TR; /api/v1/organisations/icmpd/, ?organisation=icmpd). Their
+    # pages are named "actors:<kind>-<page>" (detail, feed, calendar, csv), the API's "<kind>-detail".
+    REFERENCE_FIELD = {Kind.COUNTRY: "iso_code", Kind.ORGANISATION: "slug"}
+    KINDS_WITH_PAGE = tuple(REFERENCE_FIELD)
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(
@@ -144,13 +145,35 @@ class Actor(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        if self.kind == self.Kind.COUNTRY:
-            return reverse("actors:country-detail", kwargs={"slug": self.slug})
-        if self.kind == self.Kind.ORGANISATION:
-            return reverse("actors:organisation-detail", kwargs={"slug": self.slug})
-        if self.kind == self.Kind.INSTITUTION and self.parent_id:
-            return self.parent.get_absolute_url()
-        return None
+        return self.page_url("detail")
+
+    def page_url(self, page: str) -> str | None:
+        """One of the pages of this actor (or of an institution's country or organisation); None for a group.
+
+        ``page``: "detail", "feed", "calendar" or "csv".
+        """
+        owner = self.page_owner
+        if not owner.has_page:
+            return None
+        return reverse(f"actors:{owner.kind}-{page}", kwargs={"slug": owner.slug})
+
+    @property
+    def feed_url(self) -> str | None:
+        return self.page_url("feed")
+
+    @property
+    def calendar_url(self) -> str | None:
+        return self.page_url("calendar")
+
+    @property
+    def csv_url(self) -> str | None:
+        return self.page_url("csv")
+
+    @property
+    def reference(self) -> dict[str, str]:
+        """How addresses and filters name this country or organisation: {"country": "TR"}; {} for other kinds."""
+        field = self.REFERENCE_FIELD.get(self.kind)
+        return {self.kind: getattr(self, field)} if field else {}
 
     @property
     def label(self) -> str:
@@ -226,3 +249,28 @@ class Position(models.Model):
 
     def __str__(self):
         return f"{self.person}, {self.title}, {self.actor}"
+
+
+class Voice(models.Model):
+    """One way an actor speaks: as itself, through one of its institutions, or through a group it belongs to.
+
+    A database view (migration 0003_voice_view), the one definition of the rule: ActorQuerySet.voices_of
+    reads it for one actor, the counts of profiles and of the goal matrix (meetings.profiles) for all at once.
+    """
+
+    pk = models.CompositePrimaryKey("speaker", "actor")
+    speaker = models.ForeignKey(
+        Actor, verbose_name=_("speaker"), on_delete=models.DO_NOTHING, related_name="+", help_text=_("Who is named.")
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.DO_NOTHING, related_name="+", help_text=_("Who speaks so.")
+    )
+
+    class Meta:
+        managed = False  # a view over the actors and the groups' members
+        db_table = "actors_voice"
+        verbose_name = _("voice")
+        verbose_name_plural = _("voices")
+
+    def __str__(self):
+        return f"{self.speaker_id} for {self.actor_id}"

@@ -22,7 +22,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("", include("meetings.urls")),
-    path("", include("actors.urls")),
+    path("", include("meetings.actor_urls")),
 ]
 
 # A database or cache outage is answered 503, any other failure 500; neither page tells anything of the inside.

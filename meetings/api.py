@@ -4,19 +4,19 @@ Everything reads through ``Meeting.objects.published()`` and ``Passage.objects.p
 who may view meetings also see drafts (``meetings.models.can_preview``).
 """
 
-from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 
-from actors.api import ActorSummarySerializer
 from actors.models import Actor, Position
 from budapest.api.schema import operations
 from budapest.api.serializers import APIURLField, FullCleanMixin, PageURLField, api_address
 from budapest.api.viewsets import ResourceMixin, WritableMixin
 
-from .filters import InterventionFilter, MeetingFilter, ParticipationFilter, visible_meetings
+from .actor_api import ActorSummarySerializer
+from .filters import InterventionFilter, MeetingFilter, ParticipationFilter
 from .models import Footnote, Meeting, MeetingSeries, Paragraph, Participation, Passage, PriorityGoal
+from .publication import visible_meetings
 
 SPEAKERS = Actor.objects.select_related("parent")
 
@@ -430,10 +430,4 @@ class PriorityGoalViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
         return PriorityGoal.objects.all()
 
     def with_related(self, queryset):
-        published = Q(
-            passages__paragraph__meeting__status=Meeting.Status.PUBLISHED,
-            passages__paragraph__meeting__published_at__lte=timezone.now(),
-        )
-        return queryset.annotate(intervention_count=Count("passages", filter=published, distinct=True)).order_by(
-            "number"
-        )
+        return queryset.with_intervention_count().order_by("number")

@@ -8,10 +8,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from actors.models import Actor
 from budapest.cache import cached_page
 
 from .models import Meeting
+from .publication import visible_actors
 
 PRODUCT_ID = "-//Budapest Process//Meeting records//EN"
 
@@ -79,7 +79,7 @@ def meeting_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 
 @cached_page("actor:{slug}")
 def actor_calendar(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    actor = get_object_or_404(Actor, kind=kind, slug=slug)
+    actor = get_object_or_404(visible_actors(request), kind=kind, slug=slug)
     meetings = _published().filter(participations__actor=actor)
     return calendar_response(
         request,

@@ -6,6 +6,8 @@ table beside it for readers who want to follow the links.
 
 from dataclasses import dataclass
 
+from django.utils.translation import ngettext
+
 BAR_HEIGHT = 22
 GAP = 8
 LABEL_WIDTH = 70
@@ -65,3 +67,27 @@ def bar_chart(title: str, rows: list[tuple[str, int]], describe) -> BarChart:
             bar.width = 2
     description = "; ".join(describe(label, value) for label, value in rows)
     return BarChart(title=title, description=description, bars=bars, height=max(len(rows), 1) * (BAR_HEIGHT + GAP))
+
+
+def interventions_chart(title: str, rows: list[tuple[str, int]]) -> BarChart:
+    """A chart of interventions counted by label (a goal, a year)."""
+    return bar_chart(
+        title,
+        rows,
+        lambda label, count: (
+            ngettext("%(label)s: %(count)d intervention", "%(label)s: %(count)d interventions", count)
+            % {"label": label, "count": count}
+        ),
+    )
+
+
+def passages_chart(title: str, rows: list[tuple[str, int]]) -> BarChart:
+    """A chart of passages counted by year."""
+    return bar_chart(
+        title,
+        rows,
+        lambda year, count: (
+            ngettext("%(year)s: %(count)d passage", "%(year)s: %(count)d passages", count)
+            % {"year": year, "count": count}
+        ),
+    )

@@ -9,12 +9,12 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from actors.models import Actor
 from budapest.cache import cached_page
 
 from .markup import strip_markup
 from .models import Meeting
 from .profiles import interventions_of
+from .publication import visible_actors
 
 FEED_LENGTH = 50
 
@@ -75,12 +75,10 @@ class MeetingsFeed(RecordsFeed):
 
 @cached_page("actor:{slug}")
 class ActorInterventionsFeed(RecordsFeed):
-    """The interventions of one country or organisation, newest meeting first."""
+    """The interventions of one country or organisation (the kind given by the URL), newest meeting first."""
 
-    kind = Actor.Kind.COUNTRY
-
-    def get_object(self, request, slug):
-        return get_object_or_404(Actor, kind=self.kind, slug=slug)
+    def get_object(self, request, slug, kind):
+        return get_object_or_404(visible_actors(request), kind=kind, slug=slug)
 
     def title(self, actor):
         return _("%(name)s in the Budapest Process: interventions") % {"name": actor.name}
@@ -92,11 +90,7 @@ class ActorInterventionsFeed(RecordsFeed):
         return actor.get_absolute_url()
 
     def feed_url(self, actor):
-        return reverse(f"actors:{self.url_prefix}-feed", kwargs={"slug": actor.slug})
-
-    @property
-    def url_prefix(self):
-        return "country" if self.kind == Actor.Kind.COUNTRY else "organisation"
+        return actor.feed_url
 
     def items(self, actor):
         return interventions_of(actor).for_listing()[:FEED_LENGTH]
@@ -125,11 +119,3 @@ class ActorInterventionsFeed(RecordsFeed):
 
     def item_categories(self, passage):
         return [str(goal) for goal in passage.goals.all()]
-
-
-class CountryInterventionsFeed(ActorInterventionsFeed):
-    kind = Actor.Kind.COUNTRY
-
-
-class OrganisationInterventionsFeed(ActorInterventionsFeed):
-    kind = Actor.Kind.ORGANISATION

@@ -1,10 +1,15 @@
-"""One FilterSet per list, shared by the HTML lists and the partner API."""
+"""One FilterSet per list, shared by the HTML lists and the partner API.
+
+The choices a filter offers come from what the request may read (meetings.publication): a country or
+series that only a draft names is not among them.
+"""
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from actors.filters import (
+from actors.models import Actor, Person, Region
+from budapest.filters import (
     CountryCodeFilter,
     NumberReferenceFilter,
     OrderingFilter,
@@ -13,12 +18,8 @@ from actors.filters import (
     YearFilter,
 )
 
-from .models import Meeting, MeetingSeries, Participation, Passage, PriorityGoal
-
-
-def visible_meetings(request):
-    """The meetings a request may read and filter by."""
-    return Meeting.objects.visible_to(getattr(request, "user", None))
+from .models import Meeting, Participation, Passage, PriorityGoal
+from .publication import visible_countries, visible_meetings, visible_organisations, visible_series
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -27,9 +28,11 @@ class MeetingFilter(django_filters.FilterSet):
     year = YearFilter(field_name="start_date")
     date_from = django_filters.DateFilter(field_name="start_date", lookup_expr="gte", label=_("On or after"))
     date_to = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", label=_("On or before"))
-    series = SlugFilter(queryset=MeetingSeries.objects.all(), label=_("Series"), empty_label=_("All series"))
-    country = CountryCodeFilter(field_name="participations__actor", distinct=True)
-    organisation = OrganisationReferenceFilter(field_name="participations__actor", distinct=True)
+    series = SlugFilter(queryset=visible_series, label=_("Series"), empty_label=_("All series"))
+    country = CountryCodeFilter(queryset=visible_countries, field_name="participations__actor", distinct=True)
+    organisation = OrganisationReferenceFilter(
+        queryset=visible_organisations, field_name="participations__actor", distinct=True
+    )
     role = django_filters.ChoiceFilter(
         choices=Participation.Role.choices, field_name="participations__role", label=_("Role held"), distinct=True
     )
@@ -67,9 +70,13 @@ class InterventionFilter(django_filters.FilterSet):
     """Interventions by meeting, speaker, priority goal, date and words."""
 
     meeting = SlugFilter(queryset=visible_meetings, field_name="paragraph__meeting", label=_("Meeting (slug)"))
-    country = CountryCodeFilter(method="filter_speaker", label=_("Spoken by the country (ISO code)"))
+    country = CountryCodeFilter(
+        queryset=visible_countries, method="filter_speaker", label=_("Spoken by the country (ISO code)")
+    )
     organisation = OrganisationReferenceFilter(
-        method="filter_speaker", label=_("Spoken by the organisation (acronym or slug)")
+        queryset=visible_organisations,
+        method="filter_speaker",
+        label=_("Spoken by the organisation (acronym or slug)"),
     )
     goal = NumberReferenceFilter(queryset=PriorityGoal.objects.all(), field_name="goals", label=_("Priority goal"))
     year = YearFilter(field_name="paragraph__meeting__start_date")
@@ -94,8 +101,8 @@ class ParticipationFilter(django_filters.FilterSet):
     """Participations by meeting, actor, role and year."""
 
     meeting = SlugFilter(queryset=visible_meetings, label=_("Meeting (slug)"))
-    country = CountryCodeFilter(field_name="actor")
-    organisation = OrganisationReferenceFilter(field_name="actor")
+    country = CountryCodeFilter(queryset=visible_countries, field_name="actor")
+    organisation = OrganisationReferenceFilter(queryset=visible_organisations, field_name="actor")
     role = django_filters.ChoiceFilter(choices=Participation.Role.choices, label=_("Role held"))
     year = YearFilter(field_name="meeting__start_date")
     ordering = OrderingFilter(fields=(("meeting__start_date", "date"), ("actor__name", "actor")), label=_("Order by"))
@@ -103,6 +110,55 @@ class ParticipationFilter(django_filters.FilterSet):
     class Meta:
         model = Participation
         fields = ["meeting", "country", "organisation", "role", "year"]
+
+
+class ActorFilter(django_filters.FilterSet):
+    """Actors by meeting attended, region and name; the base of the country and organisation lists."""
+
+    meeting = SlugFilter(queryset=visible_meetings, method="filter_meeting", label=_("Took part in the meeting (slug)"))
+    region = SlugFilter(queryset=Region.objects.all(), field_name="regions", label=_("Region (slug)"))
+    search = django_filters.CharFilter(method="filter_search", label=_("Name, other name or acronym contains"))
+
+    class Meta:
+        model = Actor
+        fields = ["meeting", "region", "search"]
+
+    def filter_meeting(self, queryset, name, value):
+        return queryset.filter(pk__in=value.participations.values("actor"))
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(short_name__icontains=value) | Q(other_names__icontains=value)
+        )
+
+
+class CountryFilter(ActorFilter):
+    """Countries by meeting attended, region and name."""
+
+    ordering = OrderingFilter(fields=(("name", "name"), ("iso_code", "iso_code")), label=_("Order by"))
+
+
+class OrganisationFilter(ActorFilter):
+    """Organisations by meeting attended, type and name."""
+
+    kind = django_filters.ChoiceFilter(
+        field_name="organisation_kind", choices=Actor.OrganisationKind.choices, label=_("Type of organisation")
+    )
+    ordering = OrderingFilter(fields=(("name", "name"), ("short_name", "acronym")), label=_("Order by"))
+
+    class Meta(ActorFilter.Meta):
+        fields = ["meeting", "region", "kind", "search"]
+
+
+class PersonFilter(django_filters.FilterSet):
+    """People by name."""
+
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name contains"))
+    ordering = OrderingFilter(fields=(("name", "name"),), label=_("Order by"))
+
+    class Meta:
+        model = Person
+        fields = ["search"]
 
 
 # What the HTML lists offer a reader, in this order; the API takes every filter of the FilterSets.

@@ -23,7 +23,6 @@ can be edited a hundred times and flush nothing.
 
 from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
-from django.utils import timezone
 
 from actors.models import Actor, Person, Position, Region
 from budapest.cache import (
@@ -180,9 +179,7 @@ def _paragraph_is_public(paragraph_id) -> bool:
 
 def next_publication() -> float | None:
     """When the next meeting published for later becomes public (a timestamp), or None."""
-    due = Meeting.objects.filter(status=Meeting.Status.PUBLISHED, published_at__gt=timezone.now()).aggregate(
-        due=Min("published_at")
-    )["due"]
+    due = Meeting.objects.scheduled().aggregate(due=Min("published_at"))["due"]
     return due.timestamp() if due else None
 
 

@@ -2,14 +2,14 @@
 
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from actors.models import Actor, Position
+from actors.models import Actor, Person, Position
 
 SEARCH_CONFIG = "english"
 
@@ -25,12 +25,23 @@ class StoredSearchVector(SearchVector):
         return "NULL", ()
 
 
+class PriorityGoalQuerySet(models.QuerySet):
+    def with_intervention_count(self):
+        """With `intervention_count`: how many passages of published meetings name each goal."""
+        # One row per (goal, passage) in the join: counted as they are, without sorting them for DISTINCT.
+        return self.annotate(
+            intervention_count=models.Count("passages", filter=published_meeting("passages__paragraph__meeting__"))
+        )
+
+
 class PriorityGoal(models.Model):
     """One of the six priority goals of the Call for Action."""
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     title = models.CharField(_("short title"), max_length=100, help_text=_("e.g. “Irregular migration”."))
     text = models.TextField(_("full text"), help_text=_("The goal as the Call for Action words it."))
+
+    objects = PriorityGoalQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
@@ -47,12 +58,20 @@ class PriorityGoal(models.Model):
         return reverse("meetings:goal-detail", kwargs={"number": self.number})
 
 
+class MeetingSeriesQuerySet(models.QuerySet):
+    def published(self):
+        """Series the public may see: those of a published meeting (see MeetingQuerySet.series)."""
+        return Meeting.objects.published().series()
+
+
 class MeetingSeries(models.Model):
     """A kind of meeting that recurs, such as the Senior Officials Meetings."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = MeetingSeriesQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -70,10 +89,30 @@ def can_preview(user) -> bool:
     return user.has_perm("meetings.view_meeting") or user.has_perm("meetings.change_meeting")
 
 
+def published_meeting(path: str = "") -> Q:
+    """The one publication rule: a meeting is public when it is published and its publication time has come.
+
+    ``path`` reaches the meeting from another model (``"paragraph__meeting__"``), so that a count or a
+    join over related rows applies the same rule. Drafts, meetings published for later and withdrawn
+    meetings are not public, nor is anything that only they refer to (``MeetingQuerySet.actors`` and
+    the methods beside it).
+    """
+    return Q(**{f"{path}status": Meeting.Status.PUBLISHED, f"{path}published_at__lte": timezone.now()})
+
+
+def published_meeting_count() -> models.Count:
+    """An annotation of actors: how many published meetings each took part in (once each, a unique constraint)."""
+    return models.Count("participations", filter=published_meeting("participations__meeting__"))
+
+
 class MeetingQuerySet(models.QuerySet):
     def published(self):
-        """Meetings the public may see: published, with a publication time that has come."""
-        return self.filter(status=Meeting.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Meetings the public may see: the door every public read goes through (see `published_meeting`)."""
+        return self.filter(published_meeting())
+
+    def scheduled(self):
+        """Meetings published for later: public once their publication time comes."""
+        return self.filter(status=Meeting.Status.PUBLISHED).exclude(published_meeting())
 
     def withdrawn(self):
         return self.filter(status=Meeting.Status.WITHDRAWN)
@@ -81,6 +120,56 @@ class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What this user may read: everything for staff who preview (`can_preview`), else published meetings."""
         return self.all() if can_preview(user) else self.published()
+
+    def with_publicity(self):
+        """With `public_now`: whether the public may read the meeting (a staff preview shows a banner otherwise)."""
+        return self.annotate(public_now=ExpressionWrapper(published_meeting(), output_field=BooleanField()))
+
+    # What these meetings refer to. After published() (or visible_to()), the records the public (or
+    # this user) may read: a country, person or series that only a draft names is public nowhere.
+
+    def _ids(self):
+        return self.order_by().values("pk")
+
+    def passages(self) -> "PassageQuerySet":
+        return Passage.objects.filter(paragraph__meeting__in=self._ids())
+
+    def actors(self, model: type[Actor] = Actor) -> QuerySet:
+        """The actors these meetings show: who took part, held a role for a participant, spoke or was named.
+
+        An institution that any of these is brings its country or organisation (its page is theirs), and
+        a group that spoke brings its members (their pages show what their groups said). ``model``: a
+        proxy of Actor to select from, such as Country.
+        """
+        actor = OuterRef("pk")
+
+        def itself_or_parent(field: str) -> Q:
+            return Q(**{field: actor}) | Q(**{f"{field}__parent": actor})
+
+        meetings, passages = self._ids(), self.passages()
+        spoken = itself_or_parent("actor") | Q(actor__members=actor)
+        return model.objects.filter(
+            Exists(
+                Participation.objects.filter(itself_or_parent("actor") | itself_or_parent("represented_by")).filter(
+                    meeting__in=meetings
+                )
+            )
+            | Exists(Passage.speakers.through.objects.filter(spoken, passage__in=passages))
+            | Exists(Passage.mentions.through.objects.filter(itself_or_parent("actor"), passage__in=passages))
+            | Exists(passages.filter(itself_or_parent("official__actor")))
+        )
+
+    def positions(self) -> QuerySet:
+        """The titles held by the officials who spoke at these meetings."""
+        return Position.objects.filter(Exists(self.passages().filter(official=OuterRef("pk"))))
+
+    def people(self) -> QuerySet:
+        """The officials who spoke at these meetings."""
+        return Person.objects.filter(Exists(self.positions().filter(person=OuterRef("pk"))))
+
+    def series(self) -> "MeetingSeriesQuerySet":
+        """The series these meetings belong to."""
+        return MeetingSeries.objects.filter(Exists(self.filter(series=OuterRef("pk"))))
 
     def upcoming(self):
         return self.filter(start_date__gte=timezone.localdate())
@@ -205,11 +294,14 @@ class Meeting(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        """Whether the public may read this meeting now, as stored (the rule is `published_meeting`)."""
+        return self.pk is not None and Meeting.objects.published().filter(pk=self.pk).exists()
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def published(self):
+        """Participations in published meetings."""
+        return self.filter(published_meeting("meeting__"))
 
 
 class Participation(models.Model):
@@ -241,6 +333,7 @@ class Participation(models.Model):
         ),
     )
 
+    objects = ParticipationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -296,9 +389,7 @@ class PassageQuerySet(models.QuerySet):
 
     def published(self):
         """Passages of published meetings only."""
-        return self.filter(
-            paragraph__meeting__status=Meeting.Status.PUBLISHED, paragraph__meeting__published_at__lte=timezone.now()
-        )
+        return self.filter(published_meeting("paragraph__meeting__"))
 
     def spoken_by(self, actor):
         """Passages the actor spoke, through itself, its institutions or its groups (each passage once)."""

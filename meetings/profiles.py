@@ -1,23 +1,95 @@
-"""The counts behind profile pages: what an actor addressed, by goal and by year, and who addressed which goal.
+"""What profile pages show: an actor's meetings and roles, its voices, what it addressed by goal and by year,
+and who addressed which goal. The pages and the API read the same functions.
 
-Every function here runs one query whatever the size of the archive: the counting is done by the
-database, and only the counts come back. Each is one pass over the rows it counts, grouped once:
-a count per country is not a subquery per country, which reads the same rows once for every country.
+Every function here runs a fixed number of queries whatever the size of the archive: the counting is
+done by the database, and only the counts come back. Each is one pass over the rows it counts, grouped
+once: a count per country is not a subquery per country, which reads the same rows once for every country.
 """
 
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Window
+from django.db.models.functions import ExtractYear, RowNumber
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from actors.models import Actor
+from actors.models import Actor, Region, Voice
 
 from .models import Meeting, Participation, Passage, PriorityGoal
 
 PassageSpeaker = Passage.speakers.through
 PassageGoal = Passage.goals.through
-GroupMember = Actor.members.through
+
+
+# What a profile lists of an actor's meetings; the rest is one link away, in the meetings list.
+LATEST_MEETINGS = 10
+LATEST_PER_ROLE = 5
+
+
+def meetings_link(actor: Actor, role: str = "") -> str:
+    """The meetings list, filtered to this actor's meetings (in this role)."""
+    query = actor.reference
+    if role:
+        query["role"] = role
+    return f"{reverse('meetings:list')}?{urlencode(query)}"
+
+
+def attendance(actor: Actor) -> dict:
+    """The actor's published meetings as a profile shows them, in two queries whatever their number.
+
+    The latest meetings of any role, and how many in all; for each role other than participant, the
+    latest meetings in that role and how many. Each list links to the meetings list for the rest.
+    """
+    attended = (
+        Participation.objects.published()
+        .filter(actor=actor)
+        .select_related("meeting", "represented_by")
+        .order_by(F("meeting__start_date").desc(), F("meeting_id").desc())
+    )
+    latest = list(attended.annotate(total=Window(Count("pk")))[:LATEST_MEETINGS])
+    in_roles = (
+        attended.exclude(role=Participation.Role.PARTICIPANT)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("role"), order_by=attended.query.order_by),
+            in_role=Window(Count("pk"), partition_by=F("role")),
+        )
+        .filter(rank__lte=LATEST_PER_ROLE)
+    )
+    by_role = defaultdict(list)
+    for participation in in_roles:
+        by_role[participation.role].append(participation)
+    roles_held = [
+        {"label": label, "latest": held, "count": held[0].in_role, "url": meetings_link(actor, role)}
+        for role, label in Participation.Role.choices
+        if (held := by_role.get(role))
+    ]
+    total = latest[0].total if latest else 0
+    return {
+        "participations": latest,
+        "meetings_total": total,
+        "more_meetings_url": meetings_link(actor) if total > len(latest) else "",
+        "roles_held": roles_held,
+    }
+
+
+def voices(actor: Actor) -> tuple[list[Actor], list[Actor]]:
+    """The institutions (a ministry) and the groups through which the actor also speaks, by name."""
+    others = Actor.objects.voices_of(actor).exclude(pk=actor.pk).select_related("parent").distinct().order_by("name")
+    others = list(others)
+    return [a for a in others if a.parent_id == actor.pk], [a for a in others if a.parent_id != actor.pk]
+
+
+def by_region(countries: list[Actor]) -> dict:
+    """Countries (their regions prefetched) grouped by region, by name; those in no region apart."""
+    regions: set[Region] = {region for country in countries for region in country.regions.all()}
+    return {
+        "regions": [
+            (region, [c for c in countries if region in c.regions.all()])
+            for region in sorted(regions, key=lambda region: region.name)
+        ],
+        "other_countries": [c for c in countries if not c.regions.all()],
+    }
 
 
 def interventions_of(actor, voices: list[Actor] | None = None) -> QuerySet:
@@ -56,20 +128,6 @@ def year_counts(passages: QuerySet) -> list[dict]:
     )
 
 
-def _voices_sql() -> str:
-    """(speaker_id, actor_id) rows: an actor speaks as itself, through its institutions and its groups.
-
-    The rule of ActorQuerySet.voices_of, for every actor at once (test_profiles checks they agree).
-    """
-    actors = connection.ops.quote_name(Actor._meta.db_table)
-    members = connection.ops.quote_name(GroupMember._meta.db_table)
-    return (
-        f"SELECT id AS speaker_id, id AS actor_id FROM {actors}"
-        f" UNION ALL SELECT id, parent_id FROM {actors} WHERE parent_id IS NOT NULL"
-        f" UNION ALL SELECT from_actor_id, to_actor_id FROM {members}"
-    )
-
-
 def _counts_by_actor(passages: QuerySet, by_goal: bool = False) -> dict:
     """How many of these passages each actor spoke, through any of its voices, each passage once.
 
@@ -78,8 +136,9 @@ def _counts_by_actor(passages: QuerySet, by_goal: bool = False) -> dict:
     """
     quote = connection.ops.quote_name
     speakers, goals = quote(PassageSpeaker._meta.db_table), quote(PassageGoal._meta.db_table)
+    voices = quote(Voice._meta.db_table)  # the rule of an actor's voices, as a database view
     chosen, params = passages.order_by().values("pk").query.sql_with_params()
-    spoken = f"FROM {speakers} s JOIN ({_voices_sql()}) v ON v.speaker_id = s.actor_id"
+    spoken = f"FROM {speakers} s JOIN {voices} v ON v.speaker_id = s.actor_id"
     chosen = f"s.passage_id IN ({chosen})"
     if not by_goal:
         sql = f"SELECT v.actor_id, COUNT(DISTINCT s.passage_id) {spoken} WHERE {chosen} GROUP BY v.actor_id"

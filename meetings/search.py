@@ -17,10 +17,10 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from actors.models import Actor, Person, Position
+from actors.models import Actor
 
 from .markup import strip_markup
-from .models import SEARCH_CONFIG, Passage
+from .models import SEARCH_CONFIG, Meeting
 
 MAX_QUERY_LENGTH = 200
 # Markers ts_headline puts around matches. They are control characters, which the cleaned query
@@ -131,18 +131,19 @@ def search_meetings(meetings: QuerySet, query: Query) -> QuerySet:
 
 
 def search_actors(query: Query) -> QuerySet:
-    """Countries, organisations and institutions named by the whole query or by one of its words."""
+    """Countries, organisations and institutions of published meetings named by the query or one of its words."""
     whole = query.text.strip(_EDGE_PUNCTUATION)
     named = Q(name__icontains=whole) | Q(short_name__iexact=whole) | Q(other_names__icontains=whole)
     for word in query.words:
         named |= Q(name__iexact=word) | Q(short_name__iexact=word)
     kinds = [Actor.Kind.COUNTRY, Actor.Kind.ORGANISATION, Actor.Kind.INSTITUTION]
-    return Actor.objects.filter(named, kind__in=kinds).select_related("parent").order_by("kind", "name")
+    actors = Meeting.objects.published().actors()
+    return actors.filter(named, kind__in=kinds).select_related("parent").order_by("kind", "name")
 
 
 def spoken_positions() -> QuerySet:
     """Titles held by officials who spoke at a published meeting: a draft names nobody in public."""
-    return Position.objects.filter(passages__in=Passage.objects.published()).distinct()
+    return Meeting.objects.published().positions()
 
 
 def search_people(query: Query) -> QuerySet:
@@ -151,9 +152,7 @@ def search_people(query: Query) -> QuerySet:
     every_word = Q()
     for word in query.words:
         every_word &= Q(name__icontains=word)
-    return Person.objects.filter(
-        Q(name__icontains=whole) | every_word, pk__in=spoken_positions().values("person")
-    ).order_by("name")
+    return Meeting.objects.published().people().filter(Q(name__icontains=whole) | every_word).order_by("name")
 
 
 def _mark(html: str, words: list[str]) -> str:

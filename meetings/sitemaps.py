@@ -52,7 +52,9 @@ class ActorSitemap(Sitemap):
 
     def items(self):
         return list(
-            Actor.objects.filter(kind=self.kind)
+            Meeting.objects.published()
+            .actors()
+            .filter(kind=self.kind)
             .only("kind", "slug")
             .annotate(changed=_changed("participations__meeting"))
             .order_by("name", "pk")

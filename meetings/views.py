@@ -1,11 +1,10 @@
 """Public pages of meetings and priority goals, and search; everything reads published meetings only."""
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from actors.models import Actor
 from budapest.cache import cached_page
 
 from . import profiles, search
-from .charts import bar_chart
+from .charts import passages_chart
 from .citations import annotate_meeting_page
 from .filters import InterventionFilter, MeetingFilter, active_filters, for_readers
 from .models import Meeting, Paragraph, Participation, Passage, PriorityGoal
@@ -107,6 +106,7 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
         )
         return (
             Meeting.objects.visible_to(self.request.user)
+            .with_publicity()
             .select_related("series")
             .prefetch_related(
                 Prefetch(
@@ -153,6 +153,7 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
             publisher=meeting_citation["publisher"],
             corrected_at=corrected_at(meeting),
             spoke_at=first_interventions(speakers),
+            is_public=meeting.public_now,
             page_url=page_url,
             description=description,
             event=meeting_event(
@@ -206,12 +207,7 @@ class PriorityGoalListView(ListView):
     model = PriorityGoal
 
     def get_queryset(self):
-        published = Q(
-            passages__paragraph__meeting__status=Meeting.Status.PUBLISHED,
-            passages__paragraph__meeting__published_at__lte=timezone.now(),
-        )
-        # One row per (goal, passage) in the join: counted as they are, without sorting them for DISTINCT.
-        return PriorityGoal.objects.annotate(intervention_count=Count("passages", filter=published))
+        return PriorityGoal.objects.with_intervention_count()
 
 
 @cached_page("goal:{number}", "actors")
@@ -245,13 +241,8 @@ class PriorityGoalDetailView(DetailView):
             active_filters=sum(1 for value in data.values() if value),
             by_country=profiles.countries_addressing(goal_passages),
             by_year=by_year,
-            year_chart=bar_chart(
-                _("Passages naming this goal, by year"),
-                [(str(row["year"]), row["count"]) for row in by_year],
-                lambda year, count: (
-                    ngettext("%(year)s: %(count)d passage", "%(year)s: %(count)d passages", count)
-                    % {"year": year, "count": count}
-                ),
+            year_chart=passages_chart(
+                _("Passages naming this goal, by year"), [(str(row["year"]), row["count"]) for row in by_year]
             ),
             **kwargs,
         )

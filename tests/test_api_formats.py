@@ -7,7 +7,14 @@ import pytest
 from django.core.cache import cache
 
 from .conftest import SOM_2020_SLUG
-from .factories import CountryFactory, MeetingFactory, OrganisationFactory, ParagraphFactory, PassageFactory
+from .factories import (
+    CountryFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    ParagraphFactory,
+    ParticipationFactory,
+    PassageFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +157,7 @@ def test_popolo_export_leaves_drafts_out(client, som_2020):
 
 
 def test_page_size_and_page_links(client, db):
-    CountryFactory.create_batch(45)
+    ParticipationFactory.create_batch(45, meeting=MeetingFactory())  # 45 countries a published meeting names
     page = client.get("/api/v1/countries/?page_size=20").json()
     assert page["count"] == 45 and len(page["results"]) == 20
     capped = client.get("/api/v1/countries/?page_size=30")
@@ -161,7 +168,9 @@ def test_page_size_and_page_links(client, db):
 
 
 def test_page_size_over_100_gives_100(client, som_2020):
-    OrganisationFactory.create_batch(90)  # 15 organisations in the 2020 fixture, 105 in all
+    meeting = MeetingFactory()  # 15 organisations in the 2020 fixture, 90 more that a published meeting names
+    for organisation in OrganisationFactory.create_batch(90):
+        ParticipationFactory(meeting=meeting, actor=organisation)
     page = client.get("/api/v1/organisations/?page_size=100000").json()
     assert page["count"] == 105
     assert len(page["results"]) == 100

@@ -72,6 +72,7 @@ def test_feed_text_is_escaped(client, db):
 
 def test_feed_leaves_out_draft_interventions(client, db):
     country = CountryFactory(slug="testland")
+    ParticipationFactory(actor=country)  # a published meeting makes the country public
     draft = MeetingFactory(status=Meeting.Status.DRAFT, published_at=None)
     PassageFactory(paragraph=ParagraphFactory(meeting=draft), text="Unpublished words.", speakers=[country])
     assert parse(client, "/countries/testland/feed.atom").entries == []

@@ -265,7 +265,7 @@ def test_institutions_and_group(meeting):
         ("Ministry of Interior", "", "Hungary"),
         ("State Migration Service", "", "Azerbaijan"),
     }
-    group = Actor.objects.groups().get(slug="eu-member-states")
+    group = Actor.objects.filter(kind=Actor.Kind.GROUP).get(slug="eu-member-states")
     assert group.name == "EU Member States"
     assert names(group.members.all()) == EU_MEMBER_STATES
     assert set(group.members.values_list("kind", flat=True)) == {Actor.Kind.COUNTRY}

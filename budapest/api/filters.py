@@ -4,7 +4,7 @@ import django_filters
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import NotFound, ValidationError
 
-from actors.filters import NOT_FOUND
+from budapest.filters import NOT_FOUND
 
 
 class FilterBackend(filters.DjangoFilterBackend):

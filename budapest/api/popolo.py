@@ -13,7 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from actors.models import Actor, Person, Position
+from actors.models import Actor
 from meetings.models import Meeting, Participation, Passage
 
 from .serializers import absolute
@@ -108,12 +108,17 @@ def _date(value):
 
 
 def popolo_document(request) -> dict:
-    """Published meetings and their speeches, with every person and actor, in a fixed number of queries."""
-    actors = list(Actor.objects.prefetch_related(Prefetch("members", queryset=Actor.objects.only("slug"))))
+    """Published meetings and their speeches, with the people and actors they refer to, in a fixed number of queries.
+
+    A person, title or actor that only a draft (or a meeting published for later) names is left out.
+    """
+    published = Meeting.objects.published()
+    # The meetings first: a meeting that comes due during the export then brings its records along.
+    meetings = list(published.select_related("series").order_by("start_date", "pk"))
+    actors = list(published.actors().prefetch_related(Prefetch("members", queryset=published.actors().only("slug"))))
     actor_slugs = {actor.pk: actor.slug for actor in actors}
-    people = list(Person.objects.all())
+    people = list(published.people())
     person_slugs = {person.pk: person.slug for person in people}
-    meetings = list(Meeting.objects.published().select_related("series").order_by("start_date", "pk"))
     meetings_by_pk = {meeting.pk: meeting for meeting in meetings}
 
     organizations = []
@@ -146,7 +151,7 @@ def popolo_document(request) -> dict:
                     "role": "member",
                 }
             )
-    for position in Position.objects.order_by("pk"):
+    for position in published.positions().order_by("pk"):
         memberships.append(
             {
                 "id": f"membership/position-{position.pk}",

@@ -1,16 +1,15 @@
 """CSV for every list: one row per object, nested objects as dotted columns, lists joined with "; "."""
 
-import csv
 import io
 
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
+from budapest.spreadsheets import write_csv
+
 LIST_SEPARATOR = "; "
 # The keys that name a nested object best when a cell can only hold one word for it.
 LABEL_KEYS = ("number", "name", "title", "slug")
-# A cell starting with one of these is a formula to a spreadsheet; a leading apostrophe keeps it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def columns(serializer, prefix: str = "") -> list[str]:
@@ -35,14 +34,10 @@ def label(value) -> str:
 
 def cell(value) -> str:
     if isinstance(value, list | tuple):
-        text = LIST_SEPARATOR.join(label(item) for item in value)
-    elif isinstance(value, bool):
-        text = "true" if value else "false"
-    else:
-        text = label(value)
-    if text.startswith(FORMULA_STARTS):
-        text = "'" + text
-    return text
+        return LIST_SEPARATOR.join(label(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return label(value)
 
 
 def pick(row: dict, column: str):
@@ -74,10 +69,7 @@ class CSVRenderer(BaseRenderer):
         if not header and rows:
             header = list(rows[0])
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([cell(pick(row, column)) for column in header])
+        write_csv(buffer, header, ([cell(pick(row, column)) for column in header] for row in rows))
         response = renderer_context.get("response")
         if response is not None and view is not None and getattr(view, "basename", None):
             response["Content-Disposition"] = f'attachment; filename="{view.basename}.csv"'

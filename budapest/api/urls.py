@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from actors.api import CountryViewSet, OrganisationViewSet, PersonViewSet
+from meetings.actor_api import CountryViewSet, OrganisationViewSet, PersonViewSet
 from meetings.api import InterventionViewSet, MeetingViewSet, ParticipationViewSet, PriorityGoalViewSet
 
 from .popolo import PopoloExportView

@@ -1,38 +1,23 @@
 """The partner API for countries, organisations and people."""
 
-from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 
+from actors.models import Actor, Person, Position, Region
 from budapest.api.schema import operations
 from budapest.api.serializers import URL_OR_NULL, APIURLField, FullCleanMixin, PageURLField, api_address
 from budapest.api.viewsets import WritableMixin
-from meetings.models import Meeting
 
 from .filters import CountryFilter, OrganisationFilter, PersonFilter
-from .models import Actor, Person, Position, Region
+from .models import published_meeting_count
+from .publication import visible_actors, visible_people, visible_positions
 
 
 def actor_api_url(actor: Actor, request) -> str | None:
     """The API address of a country or organisation; institutions and groups have none of their own."""
-    if actor.kind == Actor.Kind.COUNTRY:
-        return api_address(request, "country-detail", iso_code=actor.iso_code)
-    if actor.kind == Actor.Kind.ORGANISATION:
-        return api_address(request, "organisation-detail", slug=actor.slug)
-    return None
-
-
-def published_meeting_count():
-    """How many published meetings an actor took part in."""
-    return Count(
-        "participations",
-        filter=Q(
-            participations__meeting__status=Meeting.Status.PUBLISHED,
-            participations__meeting__published_at__lte=timezone.now(),
-        ),
-        distinct=True,
-    )
+    field = Actor.REFERENCE_FIELD.get(actor.kind)
+    return api_address(request, f"{actor.kind}-detail", **{field: getattr(actor, field)}) if field else None
 
 
 @extend_schema_field(URL_OR_NULL)
@@ -161,7 +146,7 @@ class ActorViewSetMixin(WritableMixin):
     kind: str
 
     def base_queryset(self):
-        return Actor.objects.filter(kind=self.kind)
+        return visible_actors(self.request).filter(kind=self.kind)
 
     def with_related(self, queryset):
         return (
@@ -245,8 +230,8 @@ class PersonViewSet(WritableMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
     lookup_example = "martijn-pluim"
 
     def base_queryset(self):
-        return Person.objects.all()
+        return visible_people(self.request)
 
     def with_related(self, queryset):
-        positions = Position.objects.select_related("actor__parent").order_by("-start_date", "pk")
+        positions = visible_positions(self.request).select_related("actor__parent").order_by("-start_date", "pk")
         return queryset.prefetch_related(Prefetch("positions", queryset=positions)).order_by("name", "pk")

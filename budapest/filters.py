@@ -1,4 +1,4 @@
-"""Filters for countries, organisations and people, and the filters other lists use to name an actor.
+"""The filters every list uses to name a record: a country by ISO code, anything by slug, a goal by number, a year.
 
 A filter that names a record (a country by ISO code, anything by slug, a goal by number) checks the
 form of the value first and looks the record up second, so that callers can tell a malformed value
@@ -13,8 +13,6 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-
-from .models import Actor, Person, Region
 
 NOT_FOUND = "not_found"
 
@@ -98,13 +96,12 @@ class NumberReferenceField(ReferenceField):
 
 @extend_schema_field({"type": "string", "pattern": "^[A-Za-z]{2}$"})
 class CountryCodeFilter(django_filters.ModelChoiceFilter):
-    """A country by its ISO code, in capitals or not."""
+    """A country by its ISO code, in capitals or not, among the ``queryset`` given (the countries a reader may see)."""
 
     field_class = CountryCodeField
     schema_hint = "A two-letter ISO 3166-1 code such as TR, in capitals or not."
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", Actor.objects.countries())
         kwargs.setdefault("to_field_name", "iso_code")
         kwargs.setdefault("label", _("Country (ISO code)"))
         super().__init__(**kwargs)
@@ -130,7 +127,6 @@ class OrganisationReferenceFilter(django_filters.ModelChoiceFilter):
     schema_hint = "An organisation's acronym (UNODC) or slug (unodc), in capitals or not."
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", Actor.objects.organisations())
         kwargs.setdefault("to_field_name", "slug")
         kwargs.setdefault("label", _("Organisation (acronym or slug)"))
         super().__init__(**kwargs)
@@ -169,60 +165,3 @@ class OrderingFilter(django_filters.OrderingFilter):
         if value:
             qs = qs.order_by(*qs.query.order_by, "pk")
         return qs
-
-
-def _visible_meetings(request):
-    from meetings.filters import visible_meetings
-
-    return visible_meetings(request)
-
-
-class ActorFilter(django_filters.FilterSet):
-    """Actors by meeting attended, region and name; the base of the country and organisation lists."""
-
-    meeting = SlugFilter(
-        queryset=_visible_meetings, method="filter_meeting", label=_("Took part in the meeting (slug)")
-    )
-    region = SlugFilter(queryset=Region.objects.all(), field_name="regions", label=_("Region (slug)"))
-    search = django_filters.CharFilter(method="filter_search", label=_("Name, other name or acronym contains"))
-
-    class Meta:
-        model = Actor
-        fields = ["meeting", "region", "search"]
-
-    def filter_meeting(self, queryset, name, value):
-        return queryset.filter(pk__in=value.participations.values("actor"))
-
-    def filter_search(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value) | Q(short_name__icontains=value) | Q(other_names__icontains=value)
-        )
-
-
-class CountryFilter(ActorFilter):
-    """Countries by meeting attended, region and name."""
-
-    ordering = OrderingFilter(fields=(("name", "name"), ("iso_code", "iso_code")), label=_("Order by"))
-
-
-class OrganisationFilter(ActorFilter):
-    """Organisations by meeting attended, type and name."""
-
-    kind = django_filters.ChoiceFilter(
-        field_name="organisation_kind", choices=Actor.OrganisationKind.choices, label=_("Type of organisation")
-    )
-    ordering = OrderingFilter(fields=(("name", "name"), ("short_name", "acronym")), label=_("Order by"))
-
-    class Meta(ActorFilter.Meta):
-        fields = ["meeting", "region", "kind", "search"]
-
-
-class PersonFilter(django_filters.FilterSet):
-    """People by name."""
-
-    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name contains"))
-    ordering = OrderingFilter(fields=(("name", "name"),), label=_("Order by"))
-
-    class Meta:
-        model = Person
-        fields = ["search"]

@@ -1,0 +1,124 @@
+"""Public pages of countries and organisations: who attended what, in which role, and said what.
+
+One set of views serves both kinds; the URLs give the kind (``actor_urls``). What a page shows comes
+from ``profiles`` (attendance, voices, counts) and ``charts``; a view selects and hands over.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView
+
+from actors.models import Actor
+from budapest.cache import cached_page
+from budapest.spreadsheets import csv_response
+
+from . import profiles
+from .charts import interventions_chart
+from .markup import strip_markup
+from .models import published_meeting_count
+from .publication import visible_actors
+from .views import paginate_interventions
+
+# The list a page of each kind belongs to, for its breadcrumbs.
+LISTS = {
+    Actor.Kind.COUNTRY: ("actors:country-list", gettext_lazy("Countries")),
+    Actor.Kind.ORGANISATION: ("actors:organisation-list", gettext_lazy("Organisations")),
+}
+
+
+class ActorKindMixin:
+    """Owns the queryset of a page kind, given by the URL: the countries or organisations a reader may see."""
+
+    def get_queryset(self):
+        return visible_actors(self.request).filter(kind=self.kwargs["kind"])
+
+
+class ActorListMixin(ActorKindMixin):
+    """A list of countries or organisations, each with its number of published meetings."""
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(meeting_count=published_meeting_count())
+
+
+@cached_page("actor:{slug}")
+class ActorDetailView(ActorKindMixin, DetailView):
+    """A profile: attendance, roles held, interventions over time and by priority goal, and every intervention."""
+
+    context_object_name = "actor"
+    template_name = "actors/actor_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("regions")
+
+    def get_context_data(self, **kwargs):
+        actor = self.object
+        institutions, groups = profiles.voices(actor)
+        interventions = profiles.interventions_of(actor, voices=[actor, *institutions, *groups])
+        years = profiles.year_counts(interventions)
+        goals = profiles.goal_counts(interventions)
+        # Every intervention has a year: the pager's count is the sum of the years', not another query.
+        page = paginate_interventions(self.request, interventions.for_listing(), count=sum(r["count"] for r in years))
+        list_url, list_label = LISTS[actor.kind]
+        return super().get_context_data(
+            **profiles.attendance(actor),
+            page_obj=page,
+            interventions=page.object_list,
+            institutions=institutions,
+            groups=groups,
+            goal_counts=goals,
+            goal_chart=interventions_chart(
+                _("Interventions of %(name)s by priority goal") % {"name": actor.name},
+                [(_("Goal %(number)d") % {"number": goal.number}, goal.count) for goal in goals],
+            ),
+            year_counts=years,
+            year_chart=interventions_chart(
+                _("Interventions of %(name)s by year") % {"name": actor.name},
+                [(str(row["year"]), row["count"]) for row in years],
+            ),
+            list_url=reverse(list_url),
+            list_label=list_label,
+            **kwargs,
+        )
+
+
+@cached_page("actors", "meetings")
+class CountryListView(ActorListMixin, ListView):
+    template_name = "actors/country_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("regions")
+
+    def get_context_data(self, **kwargs):
+        countries = list(self.object_list)
+        return super().get_context_data(**profiles.by_region(countries), **kwargs)
+
+
+@cached_page("actors", "meetings")
+class OrganisationListView(ActorListMixin, ListView):
+    template_name = "actors/organisation_list.html"
+
+
+CSV_COLUMNS = ["meeting_date", "meeting", "paragraph", "url", "speakers", "official", "priority_goals", "text"]
+
+
+@cached_page("actor:{slug}")
+def interventions_csv(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """Every published intervention of a country or organisation, one row each, for spreadsheets and scripts."""
+    actor = get_object_or_404(visible_actors(request), kind=kind, slug=slug)
+    rows = (
+        [
+            passage.paragraph.meeting.start_date.isoformat(),
+            passage.paragraph.meeting.title,
+            str(passage.paragraph.number),
+            request.build_absolute_uri(passage.get_absolute_url()),
+            "; ".join(str(speaker) for speaker in passage.speakers.all()),
+            f"{passage.official.person}, {passage.official.title}" if passage.official else "",
+            "; ".join(str(goal.number) for goal in passage.goals.all()),
+            strip_markup(passage.text),
+        ]
+        for passage in profiles.interventions_of(actor).for_listing()
+    )
+    return csv_response(CSV_COLUMNS, rows, filename=f"interventions-{actor.slug}.csv")
