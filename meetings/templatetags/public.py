@@ -73,3 +73,9 @@ def og_locale(language_code: str | None) -> str:
 def without_meetings(actors) -> list:
     """The actors of a list annotated with `meeting_count` that attended no published meeting."""
     return [actor for actor in actors if not getattr(actor, "meeting_count", 0)]
+
+
+@register.filter
+def nonzero(rows) -> list:
+    """The rows of a count (goals with `.count`) that counted something: a table of zeros says nothing."""
+    return [row for row in rows if getattr(row, "count", 0)]
