@@ -37,22 +37,23 @@ def test_country_profile_shows_roles_goals_and_years(client, som_2020):
     roles = text[text.index("Meetings and roles Chair") :]
     assert roles.startswith("Meetings and roles Chair (1)Annual Senior Officials Meeting, 2020 (Directorate General")
     assert "All 1 meeting" not in text  # every meeting is listed: no link to more
-    # The goals chart: an image with a text alternative that gives every count.
-    chart = re.search(r'<svg role="img" aria-labelledby="goal-chart-title goal-chart-desc".*?</svg>', html, re.S).group(
-        0
-    )
-    assert "Goal 1: 1 intervention; Goal 2: 0 interventions" in chart
-    assert "Goal 5: 1 intervention" in chart
-    assert chart.count("<rect") == 6
-    # The same counts in a table, each goal linking to the goal page filtered by the country.
-    assert 'href="/priority-goals/5/?country=TR"' in html
-    assert "2020: 7 interventions" in html  # the year chart
+    # What it said comes first, before its meetings and counts.
+    assert text.index("What it said, latest first") < text.index("Meetings and roles Chair")
+    # The goals it named, in a table, each linking to the goal page filtered by the country; no row of
+    # zeros, and no chart of the same numbers.
+    goals = re.search(r'<table class="counts">.*?</table>', html, re.S).group(0)
+    assert 'href="/priority-goals/5/?country=TR"' in goals and 'href="/priority-goals/1/?country=TR"' in goals
+    assert 'href="/priority-goals/2/?country=TR"' not in goals
+    assert "goal-chart" not in html
+    # One year only: a chart of one bar says nothing the count does not.
+    assert '<svg role="img"' not in html
 
 
 def test_country_profile_counts_group_interventions(client, som_2020):
     html = get(client, "/countries/austria/")
-    assert "2020: 3 interventions" in html  # its own, the joint one, and the EU Member States'
-    assert "Goal 1: 1 intervention" in html
+    text = page_text(html)
+    assert "Interventions3" in text.replace(" ", "")  # its own, the joint one, and the EU Member States'
+    assert 'href="/priority-goals/1/?country=AT"' in html
 
 
 def test_country_profile_over_several_years(client, db):
@@ -65,8 +66,9 @@ def test_country_profile_over_several_years(client, db):
         for order in range(count):
             PassageFactory(paragraph=paragraph, order=order + 1, speakers=[country], goals=[goal])
     html = get(client, "/countries/testland/")
-    assert "2019: 2 interventions; 2021: 1 intervention" in html
-    assert "Goal 3: 3 interventions" in html
+    assert "2019: 2 interventions; 2021: 1 intervention" in html  # two years: the chart over time
+    goals = re.search(r'<table class="counts">.*?</table>', html, re.S).group(0)
+    assert re.search(r"3\. .*?</a></th>\s*<td class=\"num\">3</td>", goals)
     assert "Co-chair" in page_text(html)
 
 
@@ -140,7 +142,8 @@ def test_goal_page_by_country_and_year(client, som_2020):
     for country in ["Afghanistan", "Austria", "Hungary", "Norway", "Turkey"]:
         assert country in text
     assert 'href="?country=TR#passages-title"' in html
-    assert '<desc id="goal-year-chart-desc">2020: 7 passages</desc>' in html
+    assert "goal-year-chart" not in html  # one year: no chart of one bar
+    assert 'href="?year=2020#passages-title">2020</a> (7)' in html
     filtered = page_text(get(client, "/priority-goals/1/?country=TR"))
     assert "Turkey voiced its wish" in filtered
     assert "information campaigns to curb irregular migration" not in filtered  # Austria's
