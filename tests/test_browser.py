@@ -347,7 +347,7 @@ def test_filters_fold_on_a_phone_and_count_the_results(browser, site):
     # With a filter set the panel stays open and says so; the count says what matched.
     expect(panel.locator("summary")).to_contain_text("1 set")
     assert page.get_by_label("Country", exact=True).is_visible()
-    expect(page.locator(".result-count")).to_have_text("1 meeting match these filters")
+    expect(page.locator(".result-count")).to_have_text("1 meeting matches these filters")
     page.get_by_role("link", name="Clear filters").click()
     page.wait_for_url("**/meetings/")
     reader.close()
