@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
@@ -36,9 +37,12 @@ class ReferenceField(forms.ModelChoiceField):
             validator(value)
         value = self.normalise(value)
         try:
-            return self.queryset.get(**{self.to_field_name or "pk": value})
+            return self.lookup(value)
         except self.queryset.model.DoesNotExist:
             raise self.not_found(value) from None
+
+    def lookup(self, value):
+        return self.queryset.get(**{self.to_field_name or "pk": value})
 
     def not_found(self, value) -> ValidationError:
         params = {"value": value, "model": self.queryset.model._meta.verbose_name}
@@ -59,6 +63,25 @@ class SlugReferenceField(ReferenceField):
     format_validators = (
         RegexValidator(r"^[-a-zA-Z0-9_]+\Z", _("Give a slug: letters, digits, hyphens or underscores."), "invalid"),
     )
+
+
+class OrganisationReferenceField(SlugReferenceField):
+    """An organisation by its slug or its acronym, in any case: unodc, UNODC, icmpd."""
+
+    default_error_messages = {NOT_FOUND: _("No organisation has the slug or acronym “%(value)s”.")}
+    format_validators = (
+        RegexValidator(r"^[-a-zA-Z0-9_.]+\Z", _("Give an acronym or a slug, such as UNODC."), "invalid"),
+    )
+
+    def lookup(self, value):
+        found = list(self.queryset.filter(Q(slug__iexact=value) | Q(short_name__iexact=value))[:2])
+        # A slug names one record; an acronym that two organisations share names neither.
+        exact = [actor for actor in found if actor.slug.lower() == value.lower()]
+        if exact:
+            return exact[0]
+        if len(found) == 1:
+            return found[0]
+        raise self.queryset.model.DoesNotExist
 
 
 class NumberReferenceField(ReferenceField):
@@ -93,6 +116,19 @@ class SlugFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": "^[-a-zA-Z0-9_.]+$"})
+class OrganisationReferenceFilter(django_filters.ModelChoiceFilter):
+    """An organisation by its slug or its acronym, in capitals or not."""
+
+    field_class = OrganisationReferenceField
+    schema_hint = "An organisation's acronym (UNODC) or slug (unodc), in capitals or not."
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("label", _("Organisation (acronym or slug)"))
         super().__init__(**kwargs)
 
 

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Probes first: they answer before host checks and HTTPS redirects (budapest.health).
     "budapest.health.HealthCheckMiddleware",
+    # gzip on the way out, outside the page cache; never a response that carries a secret (budapest.compression).
+    "budapest.compression.PublicGZipMiddleware",
     # Stored pages for anonymous readers, with the headers the rest of the stack gave them (budapest.cache).
     "budapest.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",

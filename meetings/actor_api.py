@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 
 from actors.models import Actor, Person, Position, Region
+from budapest.api.schema import operations
 from budapest.api.serializers import URL_OR_NULL, APIURLField, FullCleanMixin, PageURLField, api_address
 from budapest.api.viewsets import WritableMixin
 
@@ -155,6 +156,19 @@ class ActorViewSetMixin(WritableMixin):
         )
 
 
+@operations(
+    list=(
+        "List countries",
+        (
+            "Countries of the dialogue with their ISO codes, regions and number of published meetings "
+            "attended, filterable by meeting, region and name."
+        ),
+    ),
+    retrieve=("Read one country", "A country by its ISO 3166-1 alpha-2 code, in capitals or not (`TR`, `tr`)."),
+    create=("Add a country", "Staff with the permission to add countries only."),
+    update=("Replace a country's fields", "Staff only; send `If-Match` with the ETag of your last read."),
+    partial_update=("Change some fields of a country", "As `PUT`, with only the fields to change."),
+)
 class CountryViewSet(
     ActorViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
@@ -172,6 +186,19 @@ class CountryViewSet(
         return super().get_object()
 
 
+@operations(
+    list=(
+        "List organisations",
+        (
+            "International organisations, EU bodies and other dialogues, with acronyms, kinds and number "
+            "of published meetings attended, filterable by meeting, region, kind and name or acronym."
+        ),
+    ),
+    retrieve=("Read one organisation", "An organisation by its slug (as in its address on the site)."),
+    create=("Add an organisation", "Staff with the permission to add organisations only."),
+    update=("Replace an organisation's fields", "Staff only; send `If-Match` with the ETag of your last read."),
+    partial_update=("Change some fields of an organisation", "As `PUT`, with only the fields to change."),
+)
 class OrganisationViewSet(
     ActorViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
@@ -184,6 +211,16 @@ class OrganisationViewSet(
     lookup_example = "icmpd"
 
 
+@operations(
+    list=(
+        "List people",
+        "Named officials who spoke at published meetings, with the titles they held, filterable by name.",
+    ),
+    retrieve=("Read one person", "An official by slug, with each position held (title and institution)."),
+    create=("Add a person", "Staff with the permission to add people only."),
+    update=("Replace a person's fields", "Staff only; send `If-Match` with the ETag of your last read."),
+    partial_update=("Change some fields of a person", "As `PUT`, with only the fields to change."),
+)
 class PersonViewSet(WritableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Named officials who spoke at meetings, by slug."""
 

@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import APIException, ValidationError
 
 from actors.models import Actor, Position
+from budapest.api.schema import operations
 from budapest.api.serializers import APIURLField, FullCleanMixin, PageURLField, api_address
 from budapest.api.viewsets import ResourceMixin, WritableMixin
 
@@ -437,6 +438,38 @@ def passages_with_related(queryset):
     )
 
 
+@operations(
+    list=(
+        "List meetings",
+        (
+            "Published meetings, newest first, 20 to a page (`page_size` up to 100), filterable by year, "
+            "dates, series, participant, role held, priority goal and words. Staff who may preview also "
+            "get drafts."
+        ),
+    ),
+    retrieve=(
+        "Read one meeting",
+        (
+            "A meeting by its slug, with its participations, paragraphs, passages, officials and "
+            "footnotes: the whole summary as data."
+        ),
+    ),
+    create=(
+        "Add a meeting",
+        (
+            "Staff with a token and the permission to add meetings only. A new meeting is a draft until "
+            "it is published in the admin."
+        ),
+    ),
+    update=(
+        "Replace a meeting's fields",
+        (
+            "Staff with the permission to change meetings only. Send `If-Match` with the ETag of your "
+            "last read: if someone changed the meeting since, the answer is 412 and nothing is lost."
+        ),
+    ),
+    partial_update=("Change some fields of a meeting", "As `PUT`, with only the fields to change."),
+)
 class MeetingViewSet(WritableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Meetings with their summaries, by slug. New meetings start as drafts."""
 
@@ -468,11 +501,29 @@ class MeetingViewSet(WritableMixin, mixins.CreateModelMixin, mixins.UpdateModelM
         )
 
 
+@operations(
+    list=(
+        "List interventions",
+        (
+            "Passages with speakers in published meetings, newest meeting first, filterable by meeting, "
+            "speaker (a country by ISO code, an organisation by acronym or slug: its own words, its "
+            "institutions' and its groups'), priority goal, year, dates and words."
+        ),
+    ),
+    retrieve=(
+        "Read one intervention",
+        (
+            "One passage with its speakers, the official who spoke, the priority goals it names, and its "
+            "address on the meeting's page."
+        ),
+    ),
+)
 class InterventionViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
     """Interventions: statements with speakers, newest meeting first; `?kind=procedure` or `report` for the rest."""
 
     serializer_classes = {"retrieve": InterventionSerializer}
     filterset_class = InterventionFilter
+    lookup_example = 615  # Spain's intervention in the 2020 meeting (fixtures/som-2020.json)
 
     def base_queryset(self):
         passages = visible_passages(self.request).with_speakers()
@@ -484,6 +535,25 @@ class InterventionViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
         return queryset.for_listing().prefetch_related(Prefetch("mentions", queryset=SPEAKERS), "regions")
 
 
+@operations(
+    list=(
+        "List participations",
+        (
+            "Who took part in which published meeting, in which role (chair, co-chair, Secretariat, "
+            "participant), filterable by meeting, country, organisation, role and year."
+        ),
+    ),
+    retrieve=(
+        "Read one participation",
+        "One actor's participation in one meeting, with its role and the institution that represented it.",
+    ),
+    create=(
+        "Add a participation",
+        "Staff with the permission to change meetings only: add a country or organisation to a meeting.",
+    ),
+    update=("Replace a participation", "Staff only; send `If-Match` with the ETag of your last read."),
+    partial_update=("Change a participation", "As `PUT`, with only the fields to change (such as `role`)."),
+)
 class ParticipationViewSet(
     WritableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
@@ -492,6 +562,7 @@ class ParticipationViewSet(
     serializer_classes = {"retrieve": ParticipationSerializer}
     write_serializer_class = ParticipationWriteSerializer
     filterset_class = ParticipationFilter
+    lookup_example = 38  # Turkey, chair of the 2020 meeting (fixtures/som-2020.json)
 
     def base_queryset(self):
         return Participation.objects.filter(meeting__in=visible_meetings(self.request))
@@ -515,6 +586,13 @@ FRAMEWORK_PARAMETER = OpenApiParameter(
 )
 
 
+@operations(
+    list=(
+        "List priority goals",
+        "The six priority goals of a Call for Action, with how many interventions in published meetings name each.",
+    ),
+    retrieve=("Read one priority goal", "A goal by its number, with its short title and its full text."),
+)
 @extend_schema_view(
     list=extend_schema(parameters=[FRAMEWORK_PARAMETER]), retrieve=extend_schema(parameters=[FRAMEWORK_PARAMETER])
 )

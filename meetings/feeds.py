@@ -2,7 +2,7 @@
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -17,10 +17,21 @@ from .publication import visible_actors
 FEED_LENGTH = 50
 
 
-class MeetingsFeed(Feed):
-    """The latest published meetings, newest publication first."""
+class RecordsFeed(Feed):
+    """What every feed of the site says of itself: its author (RFC 4287 requires one) and its rights."""
 
     feed_type = Atom1Feed
+    author_name = gettext_lazy("Budapest Process Secretariat (ICMPD)")
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["author_link"] = request.build_absolute_uri(reverse("meetings:about"))
+        return feed
+
+
+class MeetingsFeed(RecordsFeed):
+    """The latest published meetings, newest publication first."""
+
     title = gettext_lazy("Budapest Process: meeting records")
     subtitle = gettext_lazy("Summaries of the meetings of the Budapest Process, a dialogue on migration.")
     link = reverse_lazy("meetings:list")
@@ -59,10 +70,8 @@ class MeetingsFeed(Feed):
         return [meeting.series.name]
 
 
-class ActorInterventionsFeed(Feed):
+class ActorInterventionsFeed(RecordsFeed):
     """The interventions of one country or organisation (the kind given by the URL), newest meeting first."""
-
-    feed_type = Atom1Feed
 
     def get_object(self, request, slug, kind):
         return get_object_or_404(visible_actors(request), kind=kind, slug=slug)

@@ -9,7 +9,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import COUNTED_VOICES, Actor, Person, Region, VoiceKind
-from budapest.filters import CountryCodeFilter, NumberReferenceFilter, OrderingFilter, SlugFilter, YearFilter
+from budapest.filters import (
+    CountryCodeFilter,
+    NumberReferenceFilter,
+    OrderingFilter,
+    OrganisationReferenceFilter,
+    SlugFilter,
+    YearFilter,
+)
 
 from .goals import goals_named
 from .models import CallForAction, Meeting, Participation, Passage, PassageGoal
@@ -32,11 +39,8 @@ class MeetingFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", label=_("On or before"))
     series = SlugFilter(queryset=visible_series, label=_("Series"), empty_label=_("All series"))
     country = CountryCodeFilter(queryset=visible_countries, field_name="participations__actor", distinct=True)
-    organisation = SlugFilter(
-        queryset=visible_organisations,
-        field_name="participations__actor",
-        label=_("Organisation"),
-        distinct=True,
+    organisation = OrganisationReferenceFilter(
+        queryset=visible_organisations, field_name="participations__actor", distinct=True
     )
     role = django_filters.ChoiceFilter(
         choices=Participation.Role.choices, field_name="participations__role", label=_("Role held"), distinct=True
@@ -92,8 +96,10 @@ class InterventionFilter(django_filters.FilterSet):
     country = CountryCodeFilter(
         queryset=visible_countries, method="filter_speaker", label=_("Spoken by the country (ISO code)")
     )
-    organisation = SlugFilter(
-        queryset=visible_organisations, method="filter_speaker", label=_("Spoken by the organisation (slug)")
+    organisation = OrganisationReferenceFilter(
+        queryset=visible_organisations,
+        method="filter_speaker",
+        label=_("Spoken by the organisation (acronym or slug)"),
     )
     voice = django_filters.MultipleChoiceFilter(
         choices=VoiceKind.choices,
@@ -160,7 +166,7 @@ class ParticipationFilter(django_filters.FilterSet):
 
     meeting = SlugFilter(queryset=visible_meetings, label=_("Meeting (slug)"))
     country = CountryCodeFilter(queryset=visible_countries, field_name="actor")
-    organisation = SlugFilter(queryset=visible_organisations, field_name="actor", label=_("Organisation"))
+    organisation = OrganisationReferenceFilter(queryset=visible_organisations, field_name="actor")
     role = django_filters.ChoiceFilter(choices=Participation.Role.choices, label=_("Role held"))
     year = YearFilter(field_name="meeting__start_date")
     ordering = OrderingFilter(fields=(("meeting__start_date", "date"), ("actor__name", "actor")), label=_("Order by"))
@@ -217,3 +223,47 @@ class PersonFilter(django_filters.FilterSet):
     class Meta:
         model = Person
         fields = ["search"]
+
+
+# What the HTML lists offer a reader, in this order; the API takes every filter of the FilterSets.
+READER_FIELDS = ("year", "date_from", "date_to", "series", "country", "organisation", "role", "goal")
+_READER_LABELS = {
+    "country": (_("Country"), _("Any country")),
+    "organisation": (_("Organisation"), _("Any organisation")),
+    "goal": (_("Priority goal"), _("Any goal")),
+    "series": (_("Series"), _("Any series")),
+    "role": (_("Role held"), _("Any role")),
+}
+
+
+def for_readers(
+    filterset: django_filters.FilterSet, fields: tuple[str, ...] = READER_FIELDS, **labels: str
+) -> django_filters.FilterSet:
+    """A FilterSet's form as a reader's page shows it: plain labels with no colon, "Any country" rather
+    than a row of dashes, dates picked from a calendar (YYYY-MM-DD), a year as a number. `labels`
+    renames fields for one page ("Country that spoke"); `fields` are those the page offers."""
+    form = filterset.form
+    form.label_suffix = ""
+    for name, field in form.fields.items():
+        label, empty = _READER_LABELS.get(name, (None, None))
+        if label:
+            field.label = label
+        if empty and hasattr(field, "empty_label"):
+            field.empty_label = empty
+        if name == "role":
+            field.choices = [("", empty), *[(v, text) for v, text in field.choices if v]]
+        if name in ("date_from", "date_to"):
+            field.widget.input_type = "date"
+            field.help_text = _("For example, 2020-12-02")
+        if name == "year":
+            field.widget.attrs.update(inputmode="numeric", min=1900, max=2200, placeholder=_("e.g. 2020"))
+        if name in labels:
+            field.label = labels[name]
+    form.reader_fields = [form[name] for name in fields if name in form.fields]
+    return filterset
+
+
+def active_filters(filterset: django_filters.FilterSet) -> int:
+    """How many of the reader's filters have a value."""
+    data = filterset.data
+    return sum(1 for name in READER_FIELDS if name in filterset.form.fields and data.get(name))

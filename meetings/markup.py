@@ -92,9 +92,16 @@ def _inline(text: str) -> str:
 _memo = functools.lru_cache(maxsize=8192)
 
 
-def render_inline(text: str) -> SafeString:
-    """One run of text: bold and footnote links, no block elements."""
-    return mark_safe(_render_inline(text))  # noqa: S308 - escaped in _inline, then sanitised
+def render_inline(text: str, page: str = "") -> SafeString:
+    """One run of text: bold and footnote links, no block elements.
+
+    `page`: the address of the meeting page that holds the footnotes, for text shown on another page
+    (a profile, a goal, search results), so that a footnote mark leads to its footnote there.
+    """
+    html = _render_inline(text)
+    if page:
+        html = html.replace('href="#fn', f'href="{escape(page)}#fn')
+    return mark_safe(html)  # noqa: S308 - escaped in _inline, then sanitised; the page address escaped
 
 
 @_memo

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import calendars, feeds, views
+from . import calendars, citations, feeds, views
 
 app_name = "meetings"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("about/", views.AboutView.as_view(), name="about"),
     path("meetings/", views.MeetingListView.as_view(), name="list"),
     # Names with a dot never collide with a meeting's slug.
     path("meetings/feed.atom", feeds.MeetingsFeed(), name="feed"),
@@ -16,6 +17,12 @@ urlpatterns = [
     path("meetings/<slug:slug>/documents/<int:pk>/", views.document, name="document"),
     path("series/", views.SeriesListView.as_view(), name="series-list"),
     path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),
+    path("meetings/<slug:slug>/citation.<str:extension>", citations.download, name="citation"),
+    path(
+        "meetings/<slug:slug>/paragraphs/<int:number>/citation.<str:extension>",
+        citations.download,
+        name="paragraph-citation",
+    ),
     path("priority-goals/", views.PriorityGoalListView.as_view(), name="goal-list"),
     # The first Call for Action keeps the short addresses its goals always had; later ones go by their slug.
     path("priority-goals/matrix/", views.GoalMatrixView.as_view(), name="goal-matrix"),

@@ -1,10 +1,12 @@
 """Public pages of meetings and priority goals, and search; everything reads published meetings only."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -13,7 +15,8 @@ from actors.models import Actor
 
 from . import profiles, search
 from .charts import counts_chart
-from .filters import InterventionFilter, MeetingFilter
+from .citations import annotate_meeting_page
+from .filters import InterventionFilter, MeetingFilter, active_filters, for_readers
 from .goals import framework_named, legacy_framework
 from .models import (
     CallForAction,
@@ -29,6 +32,7 @@ from .models import (
     can_preview,
     published_meeting,
 )
+from .speakers import first_interventions, speaker_index
 from .structured_data import meeting_event
 
 INTERVENTIONS_PER_PAGE = 50
@@ -37,15 +41,24 @@ SEARCH_RESULTS_PER_PAGE = 20
 SEARCH_FILTERS = ("year", "country", "goal")
 
 
+def page_or_404(paginator: Paginator, number: str | None):
+    """One rule for every list of the site: a page past the end, or a page number that is not one, is
+    "Page not found" (404), as Django's own list views answer; no page number is the first page."""
+    try:
+        return paginator.page(number or 1)
+    except InvalidPage:
+        raise Http404(_("This list has no page %(number)s.") % {"number": number}) from None
+
+
 def paginate_interventions(request, passages, count: int | None = None):
-    """One page of a list of interventions; a page number out of range gives the last page, never an error.
+    """One page of a list of interventions (a page past the end is a 404, as on every list).
 
     `count`: how many there are, where the caller has counted them already (the pager need not again).
     """
     paginator = Paginator(passages, INTERVENTIONS_PER_PAGE)
     if count is not None:
         paginator.count = count
-    return paginator.get_page(request.GET.get("page"))
+    return page_or_404(paginator, request.GET.get("page"))
 
 
 class PublishedMeetingMixin:
@@ -77,6 +90,12 @@ class MeetingListView(PublishedMeetingMixin, FilterView):
 
     def get_queryset(self):
         return super().get_queryset().with_country_count().order_by("-start_date", "title")
+
+    def get_filterset(self, filterset_class):
+        return for_readers(super().get_filterset(filterset_class))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(active_filters=active_filters(self.filterset), **kwargs)
 
 
 class MeetingDetailView(PublishedMeetingMixin, DetailView):
@@ -119,6 +138,8 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
         meeting, absolute = self.object, self.request.build_absolute_uri
         by_role = meeting.participations_by_role()
         page_url, description = absolute(meeting.get_absolute_url()), meeting.description()
+        meeting_citation = annotate_meeting_page(meeting, page_url)
+        speakers = speaker_index(meeting)
         return super().get_context_data(
             chairs=by_role[Participation.Role.CHAIR],
             co_chairs=by_role[Participation.Role.CO_CHAIR],
@@ -128,6 +149,11 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
             countries=meeting.participations_of(Actor.Kind.COUNTRY),
             organisations=meeting.participations_of(Actor.Kind.ORGANISATION),
             officials=meeting.officials(),
+            speakers=speakers,
+            meeting_citation=meeting_citation,
+            publisher=meeting_citation["publisher"],
+            corrected_at=corrected_at(meeting),
+            spoke_at=first_interventions(speakers),
             is_public=meeting.public_now,
             page_url=page_url,
             description=description,
@@ -138,19 +164,22 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
         )
 
 
+def corrected_at(meeting: Meeting):
+    """When a published meeting was last changed, if on a later day than its publication; else None."""
+    if meeting.published_at and meeting.updated_at.date() > meeting.published_at.date():
+        return meeting.updated_at
+    return None
+
+
 def _filter_data(request) -> dict:
     """The search filters of a request, and nothing else, for the lists' FilterSets."""
     return {name: request.GET.get(name, "") for name in SEARCH_FILTERS}
 
 
-def _readable_choices(filterset):
-    """Say "any country" rather than a row of dashes in the choices a reader starts from."""
-    fields = filterset.form.fields
-    if "country" in fields:
-        fields["country"].empty_label = _("Any country")
-    if "goal" in fields:
-        fields["goal"].empty_label = _("Any goal")
-    return filterset
+class AboutView(TemplateView):
+    """About these records: who keeps them, how a summary becomes data, what the counts mean."""
+
+    template_name = "about.html"
 
 
 def _framework_or_404(kwargs) -> CallForAction:
@@ -213,7 +242,11 @@ class PriorityGoalDetailView(DetailView):
         goal_passages = Passage.objects.published().filter(**about)
         data = _filter_data(self.request)
         data.pop("goal")
-        filterset = _readable_choices(InterventionFilter(data, queryset=goal_passages, request=self.request))
+        filterset = for_readers(
+            InterventionFilter(data, queryset=goal_passages, request=self.request),
+            fields=("country", "year"),
+            country=_("Country that spoke"),
+        )
         passages = filterset.qs.for_listing() if filterset.is_valid() else goal_passages.none()
         by_year = profiles.year_counts(goal_passages)
         filtered = any(data.values())
@@ -226,6 +259,7 @@ class PriorityGoalDetailView(DetailView):
             filter=filterset,
             filtered=filtered,
             named_only=named_only,
+            active_filters=sum(1 for value in data.values() if value),
             by_country=profiles.countries_addressing(goal_passages.statements()),
             by_year=by_year,
             year_chart=counts_chart(
@@ -330,8 +364,10 @@ class SearchView(TemplateView):
         query = search.parse_query(request.GET.get("q"))
         data = _filter_data(request)
         filtered = any(data.values())
-        passage_filter = _readable_choices(
-            InterventionFilter(data, queryset=Passage.objects.published(), request=request)
+        passage_filter = for_readers(
+            InterventionFilter(data, queryset=Passage.objects.published(), request=request),
+            fields=SEARCH_FILTERS,
+            country=_("Country that spoke"),
         )
         meeting_filter = MeetingFilter(
             data,
@@ -342,6 +378,9 @@ class SearchView(TemplateView):
             "query": query,
             "filter": passage_filter,
             "filtered": filtered,
+            "active_filters": sum(1 for value in data.values() if value),
+            "clear_filters_url": reverse("meetings:search")
+            + (f"?{urlencode({'q': query.text})}" if query.text else ""),
             "filters_valid": passage_filter.is_valid() and meeting_filter.is_valid(),
             "search_mode": query.has_words,
             "full_text": search.uses_full_text_search(),
@@ -360,7 +399,7 @@ class SearchView(TemplateView):
                         Prefetch("positions", queryset=search.spoken_positions().select_related("actor__parent"))
                     )[:12]
                 )
-            page = search.CappedPaginator(passages, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+            page = page_or_404(search.CappedPaginator(passages, SEARCH_RESULTS_PER_PAGE), request.GET.get("page"))
             for passage in page.object_list:
                 passage.snippet = search.snippet(passage, query) if query.has_words else None
             context.update(searched=True, page_obj=page, passages=page.object_list)

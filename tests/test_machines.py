@@ -39,6 +39,11 @@ def test_sitemap_names_every_public_page(client, som_2020):
         assert f"{base}{goal.get_absolute_url()}" in urls
     for page in ["/", "/meetings/", "/countries/", "/organisations/", "/priority-goals/", "/priority-goals/matrix/"]:
         assert f"{base}{page}" in urls
+    # Every entry says when it last changed: no later than the latest change of a published meeting.
+    latest = max(m.updated_at for m in Meeting.objects.published()).date().isoformat()
+    lastmods = {url: entry.findtext(f"{SITEMAP}lastmod") for url, entry in urls.items()}
+    assert all(lastmods.values()), [url for url, lastmod in lastmods.items() if not lastmod]
+    assert max(lastmods.values())[:10] == latest
     # Institutions and groups have no page of their own.
     assert not any("/ministry" in url or "eu-member-states" in url for url in urls)
 

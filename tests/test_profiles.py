@@ -38,28 +38,32 @@ def test_country_profile_shows_roles_goals_and_years(client, som_2020):
     roles = text[text.index("Meetings and roles Chair") :]
     assert roles.startswith("Meetings and roles Chair (1)Annual Senior Officials Meeting, 2020 (Directorate General")
     assert "All 1 meeting" not in text  # every meeting is listed: no link to more
-    # The goals chart: an image with a text alternative that gives every count.
-    chart = re.search(r'<svg role="img" aria-labelledby="goal-chart-title goal-chart-desc".*?</svg>', html, re.S).group(
-        0
-    )
-    assert "Goal 1: 1 intervention; Goal 2: 0 interventions" in chart
-    assert "Goal 5: 1 intervention" in chart
-    assert chart.count("<rect") == 6
-    # The same counts in a table, each goal linking to the goal page filtered by the country.
-    assert 'href="/priority-goals/5/?country=TR"' in html
-    # The year chart counts its statements: the opening and its intervention, not the Chair's five
-    # passages of procedure ("The Chair gave the floor to organisations"), which are counted apart.
-    assert "2020: 2 interventions" in html
+    # What it said comes first, before its meetings and counts.
+    assert text.index("What it said, latest first") < text.index("Meetings and roles Chair")
+    # The goals it addressed, in a table, each linking to the goal page filtered by the country; no row of
+    # zeros, and no chart of the same numbers.
+    goals = re.search(r'<table class="counts">.*?</table>', html, re.S).group(0)
+    assert 'href="/priority-goals/5/?country=TR"' in goals and 'href="/priority-goals/1/?country=TR"' in goals
+    assert "goal-chart" not in html
+    # One year only: a chart of one bar says nothing the count does not.
+    assert '<svg role="img"' not in html
+    # Its statements: the opening and its intervention, not the Chair's five passages of procedure
+    # ("The Chair gave the floor to organisations"), which are counted apart.
     facts = text[text.index("Interventions") : text.index("Atom feed")]
+    assert "Interventions2" in facts.replace(" ", "")
     assert "Procedure5" in facts.replace(" ", "")
 
 
 def test_country_profile_counts_group_interventions(client, som_2020):
     html = get(client, "/countries/austria/")
     # Its own and the joint one; the EU Member States' line is shown apart, not counted as Austria's.
-    assert "2020: 2 interventions" in html
-    assert "Goal 1: 2 interventions" in html  # named in its own, tagged in the joint one
     text = page_text(html)
+    assert "Interventions2" in text.replace(" ", "")
+    row = re.search(
+        r'href="/priority-goals/1/\?country=AT">1\.[^<]*</a></th>\s*<td class="num">(\d+)</td>\s*<td class="num">(\d+)</td>',
+        html,
+    )
+    assert row and row.groups() == ("1", "1")  # goal 1 named in its own, tagged in the joint one
     assert "Through its groups1 (not counted as its interventions)" in text
     groups = text[text.index("Statements of EU Member States") :]
     assert "EU Member States highlighted the importance" in groups
@@ -75,8 +79,9 @@ def test_country_profile_over_several_years(client, db):
         for order in range(count):
             PassageFactory(paragraph=paragraph, order=order + 1, speakers=[country], goals=[goal])
     html = get(client, "/countries/testland/")
-    assert "2019: 2 interventions; 2021: 1 intervention" in html
-    assert "Goal 3: 3 interventions" in html
+    assert "2019: 2 interventions; 2021: 1 intervention" in html  # two years: the chart over time
+    goals = re.search(r'<table class="counts">.*?</table>', html, re.S).group(0)
+    assert re.search(r"3\. .*?</a></th>\s*<td class=\"num\">3</td>", goals)
     assert "Co-chair" in page_text(html)
 
 
@@ -150,10 +155,12 @@ def test_goal_page_by_country_and_year(client, som_2020):
     for country in ["Afghanistan", "Austria", "Hungary", "Norway", "Turkey"]:
         assert country in text
     assert 'href="?country=TR#passages-title"' in html
-    # Seven passages name goal 1; ten statements more are about it by the Secretariat's tags.
-    assert '<desc id="goal-year-chart-desc">2020: 17 passages</desc>' in html
+    # Seven passages name goal 1; ten statements more are about it by the Secretariat's tags. One year:
+    # no chart of one bar, the year's count in words.
+    assert "goal-year-chart" not in html
+    assert 'href="?year=2020#passages-title">2020</a> (17)' in html
     named = get(client, "/priority-goals/1/?named=1")
-    assert '<desc id="goal-year-chart-desc">2020: 7 passages</desc>' in named
+    assert ">2020</a> (7)" in named
     assert "Spain shared how both labour" in page_text(html) and "Spain shared" not in page_text(named)
     filtered = page_text(get(client, "/priority-goals/1/?country=TR"))
     assert "Turkey voiced its wish" in filtered
@@ -161,7 +168,7 @@ def test_goal_page_by_country_and_year(client, som_2020):
     assert "No interventions recorded yet." in page_text(get(client, "/priority-goals/1/?year=2019"))
 
 
-@pytest.mark.parametrize("query", ["country=ZZ", "country=%00", "year=abc", "year=99999999999999999999", "page=x"])
+@pytest.mark.parametrize("query", ["country=ZZ", "country=%00", "year=abc", "year=99999999999999999999"])
 def test_goal_page_bad_filters_never_fail(client, som_2020, query):
     response = client.get(f"/priority-goals/1/?{query}")
     assert response.status_code == 200
@@ -257,3 +264,24 @@ def test_profile_pages_query_count_does_not_grow_with_the_archive(client, som_20
         with django_assert_max_num_queries(PROFILE_BUDGET):
             client.get(url)
         assert count_queries(client, url) == count, url
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/meetings/",
+        "/search/?q=Canary",
+        "/search/?country=ES",
+        "/countries/spain/",
+        "/organisations/icmpd/",
+        "/priority-goals/1/",
+    ],
+)
+@pytest.mark.parametrize("page", ["999", "0", "x"])
+def test_one_rule_for_a_page_that_is_not_there(client, som_2020, address, page):
+    """Every list answers a page past its end, or a page number that is not one, the same way: not found."""
+    joiner = "&" if "?" in address else "?"
+    assert client.get(f"{address}{joiner}page=1").status_code == 200
+    response = client.get(f"{address}{joiner}page={page}")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()

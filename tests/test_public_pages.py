@@ -47,26 +47,6 @@ def test_an_upcoming_draft_is_not_announced(client, db):
     assert "Secret summit" not in get(client, "/") and "Secret summit" not in get(client, "/meetings/")
 
 
-def test_every_paragraph_and_intervention_has_a_citation(client, som_2020):
-    html = get(client, som_2020.get_absolute_url())
-    url = f"http://testserver{som_2020.get_absolute_url()}"
-    spain = re.search(r'<div class="passage has-speakers" id="p6-15">.*?</details>', html, re.S).group(0)
-    citation = re.search(r'<p class="citation" id="cite-p6-15">(.*?)</p>', spain).group(1)
-    assert citation == (
-        "Spain, in: Budapest Process, “Annual Senior Officials Meeting”, 2 December 2020, summary, paragraph 6. "
-        f"{url}#p6-15"
-    )
-    # Without JavaScript the citation is there to read in a <details>; the copy button waits for the script.
-    assert "<summary>Cite" in spain
-    assert re.search(r'<button type="button" class="copy-citation" data-copy-target="cite-p6-15"[^>]* hidden>', spain)
-    paragraph = re.search(r'<p class="citation" id="cite-p6">(.*?)</p>', html).group(1)
-    assert paragraph.endswith(f"paragraph 6. {url}#p6")
-    assert (
-        html.count('class="citation"')
-        == 8 + som_2020.paragraphs.filter(passages__speakers__isnull=False).values("passages").distinct().count()
-    )
-
-
 def test_pages_run_no_inline_script(client, som_2020):
     # A Content Security Policy without 'unsafe-inline' comes later: scripts are files, JSON-LD is data.
     for url in ["/", som_2020.get_absolute_url(), "/countries/turkey/", "/search/?q=Canary", "/priority-goals/matrix/"]:

@@ -133,6 +133,7 @@ def test_filters_are_those_of_the_lists(client, som_2020):
         {"q": "Canary", "goal": "99"},
         {"q": "Canary", "page": "abc"},
         {"q": "Canary", "page": "99999"},
+        {"q": "Canary", "goal": "\x00"},
         {"q": ["Canary", "Spain"]},
     ],
 )

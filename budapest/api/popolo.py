@@ -256,6 +256,7 @@ class PopoloExportView(PartnerAPIMixin, APIView):
     @extend_schema(
         operation_id="export_popolo",
         tags=["export"],
+        summary="Export everything as Popolo JSON",
         responses={200: POPOLO_SCHEMA},
         description=(
             "Published meetings (as events), their passages (as speeches, interventions with "

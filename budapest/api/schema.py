@@ -1,7 +1,7 @@
 """The OpenAPI description: every operation lists the errors it can answer with, and which requests need no token."""
 
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
@@ -98,6 +98,12 @@ class AutoSchema(BaseAutoSchema):
                 parameter["description"] = f"{filter_.label}. {hint}".strip()
         return parameters
 
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation:
+            document_parameters(operation.get("parameters", []), self.view)
+        return operation
+
     def _error(self, status: str, description: str, *, validation: bool = False, headers=None):
         if validation:
             schema = VALIDATION_ERROR_SCHEMA
@@ -145,3 +151,64 @@ class AutoSchema(BaseAutoSchema):
         for status, response in errors:
             responses.setdefault(status, response)
         return responses
+
+
+# Examples of every query, header and path parameter the API takes, by name: real values of the 2020
+# meeting, so that the interactive documentation's "Try it out" finds something.
+PARAMETER_EXAMPLES = {
+    "country": "TR",
+    "organisation": "UNODC",
+    "meeting": "2020-12-02-annual-senior-officials-meeting",
+    "goal": 5,
+    "year": 2020,
+    "date_from": "2020-01-01",
+    "date_to": "2020-12-31",
+    "role": "chair",
+    "series": "senior-officials-meetings",
+    "region": "silk-routes",
+    "kind": "international",
+    "search": "migration",
+    "page": 1,
+    "page_size": 50,
+    "format": "json",
+    "If-Match": '"5d41402abc4b2a76b9719d911017c592"',
+    "iso_code": "TR",
+    "slug": None,  # the view's own lookup_example
+    "number": 1,
+    "id": None,
+}
+PARAMETER_DESCRIPTIONS = {
+    "format": "`json` (the default) or `csv`; the same as `Accept: application/json` or `Accept: text/csv`.",
+    "iso_code": "The country's ISO 3166-1 alpha-2 code, in capitals or not (TR, tr).",
+    "slug": "The record's slug, as in its address on the site.",
+    "number": "The goal's number in the Call for Action (1 to 6).",
+    "id": "The record's number, as in its `api_url`.",
+}
+
+
+def document_parameters(parameters: list[dict], view) -> list[dict]:
+    """Every parameter with a description and an example (from the tables above or the view)."""
+    for parameter in parameters:
+        name = parameter["name"]
+        if not parameter.get("description") and name in PARAMETER_DESCRIPTIONS:
+            parameter["description"] = PARAMETER_DESCRIPTIONS[name]
+        if "example" in parameter or "examples" in parameter:
+            continue
+        example = PARAMETER_EXAMPLES.get(name)
+        if example is None and parameter["in"] == "path":
+            example = getattr(view, "lookup_example", None)
+        choices = parameter.get("schema", {}).get("enum") or parameter.get("schema", {}).get("items", {}).get("enum")
+        if choices and example not in choices:
+            example = choices[0]
+        if parameter.get("schema", {}).get("type") == "array" and example is not None:
+            example = [example] if not isinstance(example, list) else example
+        if example is not None:
+            parameter["example"] = example
+    return parameters
+
+
+def operations(**docs: tuple[str, str]):
+    """The summary and description of each action of a viewset: ``list=("List meetings", "…")``."""
+    return extend_schema_view(
+        **{action: extend_schema(summary=summary, description=text) for action, (summary, text) in docs.items()}
+    )

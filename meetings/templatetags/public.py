@@ -1,9 +1,12 @@
 """Template tags of the public pages: navigation state and machine-readable data."""
 
 import json
+from pathlib import Path
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -27,3 +30,52 @@ def nav_current(context, prefix: str) -> str:
     if request is not None and request.path.startswith(prefix):
         return format_html(' aria-current="{}"', "page" if request.path == prefix else "true")
     return ""
+
+
+# The flags the site ships (static/flags, from the flag-icons package), read once: a code without a file shows none.
+_FLAGS_DIR = Path(settings.BASE_DIR) / "static" / "flags"
+_FLAG_CODES = frozenset(path.stem for path in _FLAGS_DIR.glob("??.svg"))
+
+
+@register.simple_tag
+def flag(actor) -> str:
+    """A country's flag as a small SVG image, decorative (the name stands beside it); nothing for others."""
+    code = (getattr(actor, "iso_code", "") or "").lower()
+    if getattr(actor, "kind", "") != "country" or code not in _FLAG_CODES:
+        return ""
+    return format_html(
+        '<img class="flag" src="{}" alt="" width="20" height="15" loading="lazy" decoding="async">',
+        static(f"flags/{code}.svg"),
+    )
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key], or None: for lookups by a value that a template cannot spell as an attribute."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+# Open Graph wants a territory: the English of these records is British (the Secretariat's).
+_OG_LOCALES = {"en": "en_GB", "ru": "ru_RU"}
+
+
+@register.filter
+def og_locale(language_code: str | None) -> str:
+    """The Open Graph locale (language_TERRITORY) of a page in this language."""
+    code = (language_code or "en").replace("-", "_")
+    if "_" in code:
+        language, territory = code.split("_", 1)
+        return f"{language.lower()}_{territory.upper()}"
+    return _OG_LOCALES.get(code.lower(), code.lower())
+
+
+@register.filter
+def without_meetings(actors) -> list:
+    """The actors of a list annotated with `meeting_count` that attended no published meeting."""
+    return [actor for actor in actors if not getattr(actor, "meeting_count", 0)]
+
+
+@register.filter
+def nonzero(rows) -> list:
+    """The rows of a count (goals with `.count`) that counted something: a table of zeros says nothing."""
+    return [row for row in rows if getattr(row, "count", 0)]

@@ -8,8 +8,9 @@ register = template.Library()
 
 
 @register.filter
-def inline_markup(text: str):
-    return markup.render_inline(text or "")
+def inline_markup(text: str, page: str = ""):
+    """`{{ passage.text|inline_markup }}`, or `|inline_markup:meeting_url` on a page other than the meeting's."""
+    return markup.render_inline(text or "", page)
 
 
 @register.filter

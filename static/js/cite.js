@@ -37,7 +37,7 @@
   document.querySelectorAll("button[data-copy-target]").forEach(function (button) {
     var source = document.getElementById(button.getAttribute("data-copy-target"));
     if (!source) return;
-    var label = button.textContent;
+    var label = button.innerHTML;
     button.hidden = false;
     button.addEventListener("click", function () {
       copy(source.textContent.trim(), source).then(
@@ -46,7 +46,7 @@
           button.classList.add("is-done");
           announce(button.getAttribute("data-copied-label"));
           window.setTimeout(function () {
-            button.textContent = label;
+            button.innerHTML = label;
             button.classList.remove("is-done");
           }, 2500);
         },
