@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from budapest.cache import cached_page
 
 from .models import Meeting, Paragraph, Participation, Passage
 
@@ -234,7 +233,6 @@ def annotate_meeting_page(meeting: Meeting, page_url: str) -> dict:
     return whole
 
 
-@cached_page("meeting:{slug}")
 def download(request: HttpRequest, slug: str, extension: str, number: int | None = None) -> HttpResponse:
     """The citation of a published meeting, or of one of its paragraphs, as RIS, BibTeX or CSL-JSON."""
     if extension not in FORMATS:
