@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-
 from .models import Meeting, Paragraph, Participation, Passage
 
 AUTHOR = "Budapest Process"

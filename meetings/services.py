@@ -452,7 +452,8 @@ def _bulk_relations(passages: list[Passage], relations: dict[str, list[tuple[int
         rows = through.objects.bulk_create(
             [through(**{"passage_id": passage_pk, f"{target}_id": pk}) for passage_pk, pks in pairs for pk in pks]
         )
-        history_model = apps.get_model(Passage._meta.app_label, f"HistoricalPassage_{name}")
+        # simple-history names the history of a relation after its through model (auto-made or our own).
+        history_model = apps.get_model(through._meta.app_label, f"Historical{through._meta.object_name}")
         history_model.objects.bulk_create(
             [
                 history_model(
