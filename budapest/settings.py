@@ -140,10 +140,12 @@ EXPORT_ROOT = Path(os.environ.get("DJANGO_EXPORT_ROOT", BASE_DIR / "var" / "expo
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Mail: the review's notices to Publishers and Editors (meetings.revisions). The console (the server's
-# log) unless DJANGO_EMAIL_BACKEND names another backend.
+# log) in development, SMTP (to localhost, or as its EMAIL_* settings say) in production, unless
+# DJANGO_EMAIL_BACKEND names another backend.
+_MAIL_BACKEND = "console" if DEBUG else "smtp"
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        "BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", f"django.core.mail.backends.{_MAIL_BACKEND}.EmailBackend"),
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "records@localhost")

@@ -147,6 +147,12 @@ class AutoSchema(BaseAutoSchema):
         errors.append(self._error("406", "The `Accept` header asks only for formats the API does not give."))
         if self.method in ("PUT", "PATCH"):
             errors.append(self._error("412", "The record changed since the read whose ETag was sent in `If-Match`."))
+            if hasattr(self.view, "check_writable"):
+                errors.append(
+                    self._error(
+                        "409", "The record may not be changed here: a published meeting is changed in the admin."
+                    )
+                )
         errors.append(self._error("429", "Too many requests: wait as `Retry-After` says.", headers=RETRY_AFTER))
         for status, response in errors:
             responses.setdefault(status, response)
