@@ -177,7 +177,7 @@ PARAMETER_EXAMPLES = {
     "page": 1,
     "page_size": 50,
     "format": "json",
-    "If-Match": '"5d41402abc4b2a76b9719d911017c592"',
+    "If-Match": "*",  # any version; send the ETag of your last read to be warned of a change (412)
     "iso_code": "TR",
     "slug": None,  # the view's own lookup_example
     "number": 1,
