@@ -20,10 +20,16 @@ def test_a_docx_of_a_megabyte_of_spaces_reads_as_one_paragraph_with_single_space
 
 
 def test_stars_that_never_close_are_text_not_bold():
-    summary = summary_from_upload(name="stars.md", data=shapes.stars())
+    summary = summary_from_upload(name="stars.md", data=shapes.stars(20 * 1024))
     [paragraph] = summary.paragraphs
     assert paragraph.passages[0].speakers == []
-    assert len(paragraph.text) > 40_000
+    assert len(paragraph.text) > 20_000
+
+
+def test_a_paragraph_longer_than_any_summary_has_is_refused():
+    for data in (shapes.stars(), shapes.numbered_list()):
+        with pytest.raises(SummaryError, match=r"Paragraph 1 is [\d,]+ characters long.*Are its paragraphs numbered"):
+            summary_from_upload(name="long.md", data=data)
 
 
 def test_thousands_of_numbered_paragraphs_are_refused_as_a_list():
@@ -32,7 +38,7 @@ def test_thousands_of_numbered_paragraphs_are_refused_as_a_list():
 
 
 def test_a_numbered_list_in_one_paragraph_is_split_into_its_sentences():
-    summary = summary_from_upload(name="list.txt", data=shapes.numbered_list())
+    summary = summary_from_upload(name="list.txt", data=shapes.numbered_list(25 * 1024))
     [paragraph] = summary.paragraphs
     sentences = split_sentences(paragraph.text)
     # "Dr. Smith" and "e.g. Ministry" do not end a sentence; "spoke. Hungary" does.

@@ -27,6 +27,8 @@ MAX_TEXT_CHARS = 1024 * 1024
 MAX_XML_BYTES = 30 * 1024 * 1024
 # Enough for any summary (the 2020 one has 8); past this it is a list, not a summary.
 MAX_PARAGRAPHS = 500
+# A paragraph of a summary runs to 1-3 KB (the 2020 one's longest: 2.7 KB); past this it is unnumbered text.
+MAX_PARAGRAPH_CHARS = 30_000
 # Seconds an import may take, reading to recognising; an admin request stays far from gunicorn's 30 s.
 DEFAULT_BUDGET = 10.0
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..markup import SUPERSCRIPT_DIGITS, superscript
 from ..markup import footnote_number as superscript_value
-from .limits import MAX_PARAGRAPHS, SummaryError, check_time
+from .limits import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, SummaryError, check_time
 
 # Whether a name written at the start of a sentence is a known actor: the recogniser's answer, given to the
 # parser so that plain text (which has no bold) can name its speakers too.
@@ -867,6 +867,13 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
         )
     title, dates, location, meeting_format = _read_header(header)
     paragraph_texts = [(block.number, collapse(" ".join([*block.lines, block.listed_text()]))) for block in blocks]
+    for number, paragraph_text in paragraph_texts:
+        if len(paragraph_text) > MAX_PARAGRAPH_CHARS:
+            raise SummaryError(
+                f"Paragraph {number} is {len(paragraph_text):,} characters long; a summary's paragraphs are a few "
+                f"thousand at most (up to {MAX_PARAGRAPH_CHARS:,} are read). Are its paragraphs numbered "
+                "(“1. …”, “2. …”)?"
+            )
     if dates is None:
         dates = find_dates(paragraph_texts[0][1])
         if dates is not None:
