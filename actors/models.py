@@ -48,7 +48,7 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(kind=Actor.Kind.INSTITUTION)
 
     def voices_of(self, actor, voices=ALL_VOICES):
-        """The actors through which `actor` speaks: itself, its institutions (a ministry), its groups (`voices`, see Voice)."""
+        """The actors through which `actor` speaks: itself, its institutions, its groups (`voices`; see Voice)."""
         pk = getattr(actor, "pk", actor)
         return self.filter(pk__in=Voice.objects.filter(actor=pk, kind__in=voices).values("speaker"))
 
