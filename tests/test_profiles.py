@@ -60,7 +60,8 @@ def test_country_profile_counts_group_interventions(client, som_2020):
     text = page_text(html)
     assert "Interventions2" in text.replace(" ", "")
     row = re.search(
-        r'href="/priority-goals/1/\?country=AT">1\.[^<]*</a></th>\s*<td class="num">(\d+)</td>\s*<td class="num">(\d+)</td>',
+        r'href="/priority-goals/1/\?country=AT">1\.[^<]*</a></th>\s*'
+        r'<td class="num">(\d+)</td>\s*<td class="num">(\d+)</td>',
         html,
     )
     assert row and row.groups() == ("1", "1")  # goal 1 named in its own, tagged in the joint one
