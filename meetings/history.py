@@ -10,6 +10,7 @@ Records that changed nothing make no entry.
 import datetime
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
@@ -91,7 +92,10 @@ def _history_of_parts(meeting_id: int) -> list:
 
 def _m2m_accessor(history_model, m2m) -> str:
     """The reverse accessor of a record's many-to-many history rows (prefetchable, unlike simple-history's manager)."""
-    return f"{history_model._meta.model_name}_{m2m.name}_set"
+    through = m2m.remote_field.through
+    # simple-history names the history of a relation after its through model (auto-made or our own).
+    rows_model = apps.get_model(through._meta.app_label, f"Historical{through._meta.object_name}")
+    return rows_model._meta.get_field("history").remote_field.get_accessor_name()
 
 
 def _m2m_pks(record) -> dict[str, set]:

@@ -73,14 +73,70 @@ def _values(obj: models.Model, own: set[str]) -> dict:
 
 
 def _m2m_fields(model: type[models.Model]) -> list:
-    return list(model._meta.many_to_many)
+    """Its many-to-many relations, but for those whose table is a part itself (a meeting's participants)."""
+    parts = {part for part, _parent, _number in _PARTS}
+    return [m2m for m2m in model._meta.many_to_many if m2m.remote_field.through not in parts]
+
+
+def _link_fields(m2m) -> tuple[str, str, list[str]]:
+    """A relation's table: the column to the row, the column to what it links, and the link's own columns.
+
+    A relation with a table of our own carries values of its own (a passage's goal is named by the
+    summary or tagged by the Secretariat): a copy, a comparison and a publication keep them.
+    """
+    through = m2m.remote_field.through
+    source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+    own = [f.attname for f in through._meta.concrete_fields if f.name not in ("id", source, target)]
+    return source, target, own
+
+
+def _link_rows(row: models.Model, m2m):
+    """The rows of the relation's table for this row, through the prefetched reverse accessor when there is one."""
+    through = m2m.remote_field.through
+    source, _target, _own = _link_fields(m2m)
+    accessor = through._meta.get_field(source).remote_field.get_accessor_name()
+    return getattr(row, accessor).all()
+
+
+def _links(row: models.Model, m2m) -> set:
+    """What a row links to: the related pks, each with the link's own values where the link has any."""
+    source, target, own = _link_fields(m2m)
+    if not own:
+        return {related.pk for related in getattr(row, m2m.name).all()}
+    return {(getattr(link, f"{target}_id"), *(getattr(link, name) for name in own)) for link in _link_rows(row, m2m)}
+
+
+def _link_objects(m2m, row_pk: int, links) -> list[models.Model]:
+    """Unsaved rows of the relation's table that give the row (by pk) these links."""
+    through = m2m.remote_field.through
+    source, target, own = _link_fields(m2m)
+    if not own:
+        return [through(**{f"{source}_id": row_pk, f"{target}_id": pk}) for pk in links]
+    return [
+        through(**{f"{source}_id": row_pk, f"{target}_id": link[0], **dict(zip(own, link[1:], strict=True))})
+        for link in links
+    ]
+
+
+def _set_links(row: models.Model, m2m, links) -> None:
+    source, _target, own = _link_fields(m2m)
+    if not own:
+        getattr(row, m2m.name).set(links)
+        return
+    through = m2m.remote_field.through
+    through.objects.filter(**{f"{source}_id": row.pk}).delete()
+    through.objects.bulk_create(_link_objects(m2m, row.pk, links))
 
 
 def _rows(model: type[models.Model], meeting: Meeting):
     if model is Passage:
         actors = Actor.objects.select_related("parent")
         queryset = Passage.objects.filter(paragraph__meeting=meeting).prefetch_related(
-            Prefetch("speakers", queryset=actors), Prefetch("mentions", queryset=actors), "goals", "regions"
+            Prefetch("speakers", queryset=actors),
+            Prefetch("mentions", queryset=actors),
+            "goals",
+            "goal_links__prioritygoal",
+            "regions",
         )
         return queryset.select_related("paragraph", "official__person", "official__actor__parent")
     return model._default_manager.filter(meeting=meeting)
@@ -134,12 +190,10 @@ def meeting_changes_draft(meeting: Meeting, *, user: User = None) -> Meeting:
         if model is Paragraph:
             copies = {row.changes_of_id: row.pk for row in new_rows}
         for m2m in _m2m_fields(model):
-            through = m2m.remote_field.through
-            source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
-            through.objects.bulk_create(
-                through(**{f"{source}_id": copy.pk, f"{target}_id": related.pk})
+            m2m.remote_field.through.objects.bulk_create(
+                link
                 for row, copy in zip(live_rows, new_rows, strict=True)
-                for related in getattr(row, m2m.name).all()
+                for link in _link_objects(m2m, copy.pk, _links(row, m2m))
             )
     history_baseline(meeting=draft, reason=_("Copied from the published meeting"), user=user)
     return draft
@@ -167,7 +221,20 @@ class PartChange:
         return {"added": _("added"), "changed": _("changed"), "deleted": _("deleted")}[self.kind]
 
 
+def _link_value(link: models.Model, name: str) -> str:
+    shown = getattr(link, f"get_{name}_display", None)
+    return str(shown() if shown else getattr(link, name))
+
+
 def _display(obj: models.Model, model_field) -> str:
+    if model_field.many_to_many and _link_fields(model_field)[2]:
+        _source, target, own = _link_fields(model_field)
+        names = []
+        for link in _link_rows(obj, model_field):
+            related = getattr(link, target)
+            extras = [_link_value(link, name) for name in own]
+            names.append(f"{getattr(related, 'label', None) or related} ({', '.join(extras)})")
+        return ", ".join(sorted(names)) or "—"
     if model_field.many_to_many:
         names = sorted(
             getattr(related, "label", None) or str(related) for related in getattr(obj, model_field.name).all()
@@ -262,7 +329,7 @@ def _as_user(row: models.Model, user: User, reason: str) -> None:
 def _same(row: models.Model, values: dict, relations: dict[str, set]) -> bool:
     if any(getattr(row, name) != value for name, value in values.items()):
         return False
-    return all({related.pk for related in getattr(row, name).all()} == pks for name, pks in relations.items())
+    return all(_links(row, row._meta.get_field(name)) == links for name, links in relations.items())
 
 
 @dataclass
@@ -286,7 +353,7 @@ def _snapshot(meeting: Meeting, *, key) -> dict[type[models.Model], list[_Row]]:
                 pk=row.pk,
                 parent=getattr(row, f"{parent}_id"),
                 values=_values(row, _PART_OWN),
-                relations={m2m.name: {r.pk for r in getattr(row, m2m.name).all()} for m2m in _m2m_fields(model)},
+                relations={m2m.name: _links(row, m2m) for m2m in _m2m_fields(model)},
             )
             for row in _rows(model, meeting)
         ]
@@ -356,8 +423,8 @@ def _apply(source: Meeting, snapshot: dict, target: Meeting, *, key, user: User,
             _as_user(current, user, reason)
             current.full_clean(validate_unique=False, validate_constraints=False)  # the database checks these
             current.save()
-            for name, pks in row.relations.items():
-                getattr(current, name).set(pks)
+            for name, links in row.relations.items():
+                _set_links(current, model._meta.get_field(name), links)
             copies[row.pk] = current.pk
         parent_of[model._meta.model_name] = copies
 

@@ -212,3 +212,27 @@ def test_parts_of_a_published_meeting_are_not_changed_on_their_own_pages(client,
     passage.refresh_from_db()
     assert passage.text == "First words."
     assert datetime.date  # the module is used by the restore test's timing
+
+
+def test_a_goal_tagged_in_the_copy_stays_tagged_through_copy_compare_and_publication(published):
+    """A passage's subjects carry their provenance (named or tagged) through the working copy."""
+    from meetings.models import PassageGoal
+    from meetings.subjects import passage_set_subjects
+
+    named, tagged = f.PriorityGoalFactory(number=1), f.PriorityGoalFactory(number=2)
+    live_passage = Passage.objects.get(paragraph__meeting=published, order=1)
+    passage_set_subjects(passage=live_passage, named=[named], tagged=[])
+    copy = meeting_changes_draft(published)
+    copied = Passage.objects.get(paragraph__meeting=copy, order=1)
+    assert set(copied.goal_links.values_list("prioritygoal", "provenance")) == {(named.pk, "named")}
+
+    passage_set_subjects(passage=copied, named=[named], tagged=[tagged])
+    changes = [field for part in meeting_changes_compare(copy) for field in part.fields]
+    assert any("Tagged" in field.new and "Tagged" not in field.old for field in changes)
+    # The live record is untouched until the changes are published; then it has the tag, as a tag.
+    assert set(live_passage.goal_links.values_list("prioritygoal", "provenance")) == {(named.pk, "named")}
+    meeting_changes_publish(copy)
+    assert set(PassageGoal.objects.filter(passage=live_passage).values_list("prioritygoal", "provenance")) == {
+        (named.pk, "named"),
+        (tagged.pk, "tagged"),
+    }
