@@ -10,7 +10,6 @@ import logging
 import zipfile
 from dataclasses import dataclass
 
-import mammoth
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -19,6 +18,8 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from .importer.docx import docx_to_text
+from .markup import strip_markup
 from .models import Document, Meeting
 
 logger = logging.getLogger(__name__)
@@ -125,7 +126,8 @@ def extract_text(data: bytes, kind: FileKind) -> str:
     """The words of a PDF or Word file, for search; empty for other kinds or a file that cannot be read."""
     try:
         if kind is DOCX:
-            text = mammoth.extract_raw_text(io.BytesIO(data)).value
+            # The importer's own reader of Word files: linear in the file, bounded in time and size.
+            text = strip_markup(docx_to_text(data))
         elif kind is PDF:
             from pypdf import PdfReader
 
