@@ -995,6 +995,8 @@ class Document(models.Model):
     text = models.TextField(_("text"), blank=True, editable=False, help_text=_("The words of the file, for search."))
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
+    changes_of = changes_of_field("self")
+
     objects = DocumentQuerySet.as_manager()
 
     class Meta:

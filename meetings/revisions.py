@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from actors.models import Actor
 
 from .history import FieldChange, history_baseline, meeting_editors
-from .models import Footnote, Meeting, Paragraph, Participation, Passage
+from .models import Document, Footnote, Meeting, Paragraph, Participation, Passage
 from .versions import version_bump
 
 User = AbstractBaseUser | AnonymousUser | None
@@ -58,6 +58,7 @@ _PARTS: list[tuple[type[models.Model], str, str | None]] = [
     (Participation, "meeting", None),
     (Paragraph, "meeting", "number"),
     (Footnote, "meeting", "number"),
+    (Document, "meeting", None),  # a row points at its file, which publishing and discarding leave in place
     (Passage, "paragraph", "order"),
 ]
 # Far above any paragraph number or passage order: where rows wait while their numbers are swapped.

@@ -136,6 +136,11 @@ def test_an_editor_attaches_a_file_in_the_admin_and_a_bad_one_gets_a_message(adm
     data[f"{prefix}-0-file"] = upload("agenda.pdf", pdf_with_text("Agenda of the day"))
     saved = admin_client.post(url, data)
     assert saved.status_code == 302, saved.content.decode()[:3000]
+    # The meeting is published: the attachment is an unpublished change until a Publisher publishes it.
+    from meetings.revisions import meeting_changes_publish, working_copy_of
+
+    assert not som_2020.documents.exists()
+    meeting_changes_publish(working_copy_of(som_2020))
     document = som_2020.documents.get()
     assert (document.kind, document.content_type, "Agenda of the day" in document.text) == (
         "agenda",
