@@ -169,7 +169,8 @@ def test_goal_page_by_country_and_year(client, som_2020):
     assert "No interventions recorded yet." in page_text(get(client, "/priority-goals/1/?year=2019"))
 
 
-@pytest.mark.parametrize("query", ["country=ZZ", "country=%00", "year=abc", "year=99999999999999999999"])
+# A NUL (country=%00) is refused with a 400 before any view: tests/test_exact_input.py.
+@pytest.mark.parametrize("query", ["country=ZZ", "year=abc", "year=99999999999999999999"])
 def test_goal_page_bad_filters_never_fail(client, som_2020, query):
     response = client.get(f"/priority-goals/1/?{query}")
     assert response.status_code == 200
