@@ -116,6 +116,8 @@ def test_schema_lists_every_resource_and_the_export(document):
         "/api/v1/people/{slug}/",
         "/api/v1/priority-goals/",
         "/api/v1/priority-goals/{number}/",
+        "/api/v1/calls-for-action/",
+        "/api/v1/calls-for-action/{slug}/",
         "/api/v1/export/popolo.json",
     }
 
