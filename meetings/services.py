@@ -20,6 +20,7 @@ from meetings.goals import goals_in_force
 from meetings.importer import ActorMatch, Summary, SummaryError
 from meetings.kinds import propose_kind
 from meetings.models import Footnote, GoalSuggestion, Meeting, MeetingSeries, Paragraph, Participation, Passage
+from meetings.revisions import meeting_changes_draft
 from meetings.subjects import suggestions_for
 from meetings.versions import version_bump
 
@@ -301,15 +302,17 @@ def meeting_for_summary(summary: Summary) -> Meeting | None:
 def editable_draft_for(*, meeting: Meeting, user: Any = None) -> Meeting:
     """The draft that importing a summary again may change in place of `meeting`.
 
-    A draft is its own. A published or withdrawn meeting must not change under its readers: that will be
-    "unpublished changes awaiting a Publisher" (the revisions of published meetings); until those exist,
-    the import is refused with a message, and the live record stays exactly as it is.
+    A draft is its own. A published meeting must not change under its readers: the import goes into its
+    unpublished changes (its working copy, meetings.revisions), which wait for a Publisher. A withdrawn
+    meeting is refused with a message: publish it again or make it a draft first.
     """
+    if meeting.status == Meeting.Status.PUBLISHED:
+        return meeting_changes_draft(meeting, user=user)
     if meeting.status != Meeting.Status.DRAFT:
         raise SummaryError(
-            f"“{meeting.title}” of {meeting.start_date:%-d %B %Y} is already {meeting.get_status_display().lower()}: "
-            "importing its summary again would change the public record. Correct the published meeting in the "
-            "admin instead, or make it a draft first."
+            f"“{meeting.title}” of {meeting.start_date:%-d %B %Y} is {meeting.get_status_display().lower()}: "
+            "importing its summary again would change a record readers were told is withdrawn. Make it a draft "
+            "first in the admin, then import it again."
         )
     return meeting
 

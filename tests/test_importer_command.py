@@ -201,14 +201,23 @@ def test_importing_again_updates_the_draft_and_publish_publishes(actors, tmp_pat
     assert MeetingSeries.objects.count() == 1
 
 
-def test_a_published_meeting_is_not_changed_by_importing_it_again(actors):
+def test_importing_a_published_meeting_again_makes_unpublished_changes_for_a_publisher(actors, tmp_path):
+    from meetings.revisions import meeting_changes_publish, working_copy_of
+
     run(MINISTERIAL, publish=True)
     meeting = Meeting.objects.get()
     passages = list(Passage.objects.filter(paragraph__meeting=meeting).values_list("pk", "text"))
-    with pytest.raises(CommandError, match="is already published: importing its summary again would change"):
-        run(MINISTERIAL)
+    changed = tmp_path / MINISTERIAL.name
+    changed.write_text(MINISTERIAL.read_text().replace("Serbia", "Albania", 1))
+    run(changed)
+    # The live record is as readers saw it; the import waits in its unpublished changes.
     assert list(Passage.objects.filter(paragraph__meeting=meeting).values_list("pk", "text")) == passages
+    copy = working_copy_of(meeting)
+    assert copy is not None and copy.status == Meeting.Status.DRAFT
+    assert Meeting.objects.published().get() == meeting
+    meeting_changes_publish(copy)
     assert Meeting.objects.count() == 1
+    assert meeting.participations.filter(actor__name="Albania").exists()
 
 
 # ---------------------------------------------------------------------------------------------
