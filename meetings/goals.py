@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from django.db.models import Subquery
+
 from .models import LEGACY_FRAMEWORK_SLUG, CallForAction, PriorityGoal
 
 
@@ -17,10 +19,10 @@ def goals_in_force(on: date | None) -> dict[int, PriorityGoal]:
     Istanbul goals, carried by the Call for Action 2019–2024), return in one of 2025 (the Call for
     Action 2025–2030). A date no Call for Action covers resolves no number.
     """
-    framework = framework_in_force(on)
-    if framework is None:
-        return {}
-    return {goal.number: goal for goal in framework.goals.all()}
+    # One query: the framework in force is a subquery of the goals' (each goal carries it).
+    in_force = CallForAction.objects.in_force(on).values("pk")[:1]
+    goals = PriorityGoal.objects.filter(framework=Subquery(in_force)).select_related("framework")
+    return {goal.number: goal for goal in goals}
 
 
 def legacy_framework() -> CallForAction | None:

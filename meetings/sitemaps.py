@@ -69,7 +69,9 @@ class PriorityGoalSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return list(PriorityGoal.objects.annotate(changed=_changed("passages__paragraph__meeting")).order_by("number"))
+        # A goal's address names its Call for Action: read with the goal, not once per goal.
+        goals = PriorityGoal.objects.select_related("framework")
+        return list(goals.annotate(changed=_changed("passages__paragraph__meeting")).order_by("number"))
 
     def lastmod(self, goal):
         return goal.changed

@@ -266,7 +266,9 @@ BUDGETS = {
     "/api/v1/people/martijn-pluim/": 2,
     "/api/v1/priority-goals/?page_size=100": 4,  # count, page, the correspondences both ways
     "/api/v1/priority-goals/5/": 3,  # the goal, the correspondences both ways
-    "/api/v1/export/popolo.json": 14,  # the content version (5), then the build (9) once per change
+    # the content version (1), then the build (18) once per change: now also Calls for Action, goal
+    # correspondences, PassageGoal rows, goal suggestions, documents and series
+    "/api/v1/export/popolo.json": 19,
     "/api/v1/meetings/?page_size=100&format=csv": 2,
 }
 
