@@ -165,3 +165,25 @@ class OrderingFilter(django_filters.OrderingFilter):
         if value:
             qs = qs.order_by(*qs.query.order_by, "pk")
         return qs
+
+
+class StrictBooleanField(forms.Field):
+    """`true` or `false` (in capitals or not), as the API documents a boolean; any other word is refused."""
+
+    default_error_messages = {"invalid": _("Give true or false.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        words = {"true": True, "false": False}
+        try:
+            return words[str(value).strip().lower()]
+        except KeyError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+@extend_schema_field({"type": "boolean"})
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """A yes-or-no filter that refuses (400) what is neither `true` nor `false`, not reading it as no filter."""
+
+    field_class = StrictBooleanField

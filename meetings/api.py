@@ -627,6 +627,19 @@ class PriorityGoalViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
+@operations(
+    list=(
+        "List Calls for Action",
+        (
+            "The Calls for Action, oldest first: the years each is in force, the meeting that adopted it and "
+            "its priority goals by number (goal numbers are read in the Call for Action in force)."
+        ),
+    ),
+    retrieve=(
+        "Get a Call for Action",
+        "One Call for Action by its slug (2019-2024, 2025-2030): its years, where it was adopted, its goals.",
+    ),
+)
 class CallForActionViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
     """The Calls for Action: which goal numbers are in force when, and where each was adopted."""
 

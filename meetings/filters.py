@@ -15,6 +15,7 @@ from budapest.filters import (
     OrderingFilter,
     OrganisationReferenceFilter,
     SlugFilter,
+    StrictBooleanFilter,
     YearFilter,
 )
 
@@ -117,7 +118,7 @@ class InterventionFilter(django_filters.FilterSet):
         label=_("Call for Action"),
         help_text=FRAMEWORK_HELP,
     )
-    named = django_filters.BooleanFilter(
+    named = StrictBooleanFilter(
         method="filter_nothing",
         label=_("Named goals only"),
         help_text=_("With goal or framework: only goals the summary names, not those the Secretariat tagged."),

@@ -4,6 +4,7 @@ import pytest
 
 from meetings.kinds import propose_kind
 from meetings.models import Passage
+from meetings.revisions import meeting_changes_publish, working_copy_of
 
 from .admin_forms import change_form_data
 from .api_client import get_json
@@ -70,11 +71,20 @@ def test_turkeys_interventions_leave_out_the_chairs_procedure(client, som_2020):
 @pytest.mark.django_db
 def test_an_editor_changes_a_passages_kind_in_the_admin(admin_client, som_2020):
     passage = Passage.objects.get(paragraph__meeting=som_2020, paragraph__number=7, order=1)
-    url = f"/admin/meetings/passage/{passage.pk}/change/"
+    # The 2020 meeting is published: its passages change on their paragraph's page, as unpublished changes of
+    # the meeting's working copy (meetings.revisions), and reach the public record once published.
+    url = f"/admin/meetings/paragraph/{passage.paragraph_id}/change/"
     page = admin_client.get(url)
     assert "The Chair gave the floor" in page.content.decode()  # the words that decided, shown read-only
-    response = admin_client.post(url, change_form_data(page, kind="statement"))
+    (formset,) = [
+        inline.formset for inline in page.context["inline_admin_formsets"] if inline.formset.prefix == "passages"
+    ]
+    (index,) = [i for i, form in enumerate(formset.forms) if form.instance.pk == passage.pk]
+    response = admin_client.post(url, change_form_data(page, **{f"passages-{index}-kind": "statement"}))
     assert response.status_code == 302, response.content.decode()[:2000]
+    passage.refresh_from_db()
+    assert passage.kind == "procedure"  # an unpublished change: the public record is unchanged until published
+    meeting_changes_publish(working_copy_of(som_2020))
     passage.refresh_from_db()
     assert passage.kind == "statement"
     assert passage.history.first().kind == "statement"  # a change of its own in the history

@@ -59,9 +59,17 @@ def test_spains_profile_shows_its_tagged_subjects_apart_from_named_goals(client,
     }
     assert rows["1. Irregular migration"] == ["0", "1"]  # named 0, tagged 1
     assert rows["2. Legal migration and mobility"] == ["0", "1"]
-    assert rows["3. Integration"] == ["0", "0"]
+    # The restyled profile lists only the goals it named or was tagged with (no rows of zeros): Integration,
+    # neither named nor tagged for Spain, is left out of the table rather than shown as 0 and 0.
+    assert "3. Integration" not in rows
+    assert all(counts != ["0", "0"] for counts in rows.values())
     meeting = page_text(client.get(spain_statement_url(som_2020)).content.decode())
-    assert "Subject: Irregular migration (goal 1, tagged)" in meeting
+    meeting = meeting[meeting.index("Spain shared") :]
+    meeting = meeting[: meeting.index("Cite the intervention of Spain")]
+    # The restyled goal chip: a hidden "Subject tagged by the Secretariat: priority goal 1:" for screen readers,
+    # the number shown apart (aria-hidden), then the title and "(tagged)".
+    assert "Subject tagged by the Secretariat: priority goal 11: Irregular migration (tagged)" in meeting
+    assert "Priority goal 11: Irregular migration" not in meeting  # not shown as named
 
 
 def spain_statement_url(meeting) -> str:
@@ -106,10 +114,17 @@ def test_the_importer_suggests_subjects_and_an_editor_confirms_them_in_one_click
 
 def test_a_goal_is_not_both_named_and_tagged(admin_client, som_2020):
     passage = Passage.objects.get(paragraph__meeting=som_2020, text__startswith="**Turkey** voiced")
-    url = f"/admin/meetings/passage/{passage.pk}/change/"
+    # A published meeting's passages are edited on their paragraph's page (as unpublished changes); the same
+    # subjects form (PassageSubjectsForm) checks its rows there.
+    url = f"/admin/meetings/paragraph/{passage.paragraph_id}/change/"
     page = admin_client.get(url)
-    named = page.context["adminform"].form["goals"].value()
-    response = admin_client.post(url, change_form_data(page, tagged_goals=[str(v) for v in named]))
+    formsets = page.context["inline_admin_formsets"]
+    (formset,) = [inline.formset for inline in formsets if inline.formset.prefix == "passages"]
+    (index,) = [i for i, form in enumerate(formset.forms) if form.instance.pk == passage.pk]
+    named = formset.forms[index]["goals"].value()
+    assert named  # Turkey's statement names goals
+    tagged = {f"passages-{index}-tagged_goals": [str(v) for v in named]}
+    response = admin_client.post(url, change_form_data(page, **tagged))
     assert response.status_code == 200
     assert "A goal the summary names is not tagged as well" in response.content.decode()
 

@@ -166,6 +166,8 @@ PARAMETER_EXAMPLES = {
     "organisation": "UNODC",
     "meeting": "2020-12-02-annual-senior-officials-meeting",
     "goal": 5,
+    "framework": "2019-2024",  # the Call for Action of the 2020 meeting
+    "named": True,
     "year": 2020,
     "date_from": "2020-01-01",
     "date_to": "2020-12-31",
