@@ -69,6 +69,11 @@ class PassageSubjectsForm(forms.ModelForm):
             self.fields["confirm_suggestions"].disabled = True
             self.fields["confirm_suggestions"].help_text = _("No suggestion.")
 
+    def merged_fields(self) -> list[str]:
+        # `goals` is not merged as the model field it is: the model's `goals` holds every linked goal, named
+        # and tagged, so a merge read the tagged ones into "the goals the summary names" and refused the save.
+        return [name for name in super().merged_fields() if name != "goals"]
+
     def clean_kind(self):
         return self.cleaned_data.get("kind") or self.instance.kind or Passage.Kind.STATEMENT
 
