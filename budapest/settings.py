@@ -264,6 +264,8 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "meetings.models.Meeting.Status",
         "MeetingFormatEnum": "meetings.models.Meeting.Format",
         "RoleEnum": "meetings.models.Participation.Role",
+        "PassageKindEnum": "meetings.models.Passage.Kind",
+        "DocumentKindEnum": "meetings.models.Document.Kind",
     },
 }
 

@@ -63,6 +63,13 @@ class MergingForm(forms.ModelForm):
             and not field.disabled
         ]
 
+    def current_values(self, obj, names: list[str]) -> dict:
+        """The values the row holds now, as a form's initial data (a subclass may compute a field otherwise)."""
+        return model_to_dict(obj, fields=names)
+
+    def current_value(self, obj, name: str, field):
+        return _current_value(obj, name, field)
+
     def _base(self, name: str):
         bound = self[name]
         return self._widget_data_value(bound.field.hidden_widget(), bound.html_initial_name)
@@ -94,7 +101,7 @@ class MergingForm(forms.ModelForm):
         current_obj = model._default_manager.select_for_update().filter(pk=self.instance.pk).first()
         if current_obj is None:
             return cleaned
-        current = model_to_dict(current_obj, fields=names)
+        current = self.current_values(current_obj, names)
         who = None
         for name in names:
             field, base = self.fields[name], self._base(name)
@@ -106,7 +113,7 @@ class MergingForm(forms.ModelForm):
             if not theirs_changed:
                 continue
             mine_changed = field.has_changed(base_value, self[name].data)
-            theirs = _current_value(current_obj, name, field)
+            theirs = self.current_value(current_obj, name, field)
             if who is None:
                 who = _last_saved_by(current_obj)
             if not mine_changed:
