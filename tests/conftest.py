@@ -112,6 +112,14 @@ def _no_page_from_an_earlier_test():
     clear_page_cache()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _exports_of_this_worker(tmp_path_factory):
+    """Exports stored outside a test (a module's archive, built before any test's own folder) stay this worker's."""
+    from django.conf import settings as django_settings
+
+    django_settings.EXPORT_ROOT = tmp_path_factory.mktemp("exports")
+
+
 @pytest.fixture(autouse=True)
 def _exports_of_this_test_only(settings, tmp_path):
     """Stored exports (budapest.exports) are keyed by the database's content; a rolled-back test's could match."""
