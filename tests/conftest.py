@@ -112,6 +112,14 @@ def _no_page_from_an_earlier_test():
     clear_page_cache()
 
 
+@pytest.fixture(autouse=True)
+def _no_counts_from_an_earlier_test():
+    """The API throttle and the sign-in lockout count in the default cache: each test starts from none."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _exports_of_this_worker(tmp_path_factory):
     """Exports stored outside a test (a module's archive, built before any test's own folder) stay this worker's."""

@@ -167,15 +167,20 @@ def test_a_draft_imported_again_is_updated_and_the_review_says_what_changes(admi
     assert response["Location"] == reverse("admin:meetings_meeting_change", args=[meeting.pk])
 
 
-def test_a_published_meeting_imported_again_is_refused_and_stays_as_it_is(admin_client, som_2020):
+def test_a_published_meeting_imported_again_becomes_unpublished_changes(admin_client, som_2020):
+    from meetings.revisions import working_copy_of
+
     texts = list(Passage.objects.filter(paragraph__meeting=som_2020).values_list("pk", "text"))
     review = upload(admin_client, SOURCE_2020.name, SOURCE_2020.read_bytes())
     page = review.content.decode()
-    assert "This meeting is already published" in page and 'name="_save"' not in page
-    refused = send(admin_client, review, "_save")
-    assert "importing its summary again would change the public record" in refused.context["error"]
+    assert "This meeting is published" in page and "Saving makes unpublished changes" in page
+    assert 'name="_save"' in page
+    send(admin_client, review, "_save")
+    # Readers keep the published version; the import waits in its working copy for a Publisher.
     assert list(Passage.objects.filter(paragraph__meeting=som_2020).values_list("pk", "text")) == texts
-    assert Meeting.objects.count() == 1
+    copy = working_copy_of(som_2020)
+    assert copy is not None and copy.status == Meeting.Status.DRAFT
+    assert Meeting.objects.published().count() == 1
 
 
 def test_paragraphs_with_nothing_to_fix_are_folded_and_problems_come_first(admin_client, som_2020):

@@ -380,6 +380,7 @@ class ImportSummaryAdminMixin:
             unposted=[person for person in summary.people if person.affiliation is None],
             existing=existing,
             existing_is_draft=existing is not None and existing.status == Meeting.Status.DRAFT,
+            existing_is_published=existing is not None and existing.status == Meeting.Status.PUBLISHED,
             existing_url=self._change_url(existing) if existing is not None else "",
             changes=changes,
             actor_names=list(
