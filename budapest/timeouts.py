@@ -26,7 +26,10 @@ def _set_timeout(cursor, milliseconds: int) -> None:
         return
     # The raw cursor: no execute wrapper, no query log. SET, not SET LOCAL: it outlives the statement's
     # transaction, and stays until the next request that wants another value.
-    cursor.execute(f"SET statement_timeout = {int(milliseconds)}")
+    # On the raw connection, not the statement's cursor: that may be a server-side cursor (an iterator's),
+    # which can only DECLARE a query, not run a SET.
+    with raw.cursor() as plain:
+        plain.execute(f"SET statement_timeout = {int(milliseconds)}")
     setattr(connection, _STATE, (id(raw), milliseconds))
 
 
