@@ -361,7 +361,13 @@ class ReadParameters(QueryDict):
 
 
 def _key_values(query: QueryDict, names: frozenset[str]) -> list:
-    return [(name, bool(query) if name == _BOOL else query.getlist(name)) for name in sorted(names)]
+    """The values of the parameters read, those absent from the address left out.
+
+    A parameter the view reads but the address lacks reads the same whether or not this process has
+    learnt its name yet, so the key of an address does not change as the process learns the names.
+    """
+    values = [(name, bool(query) if name == _BOOL else query.getlist(name)) for name in sorted(names)]
+    return [(name, value) for name, value in values if value]
 
 
 # --- Entries and their copies in this process --------------------------------------------------------
