@@ -10,6 +10,7 @@ from django.db.models import Count, F
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
+from .languages import content_languages, iso_country_name
 from .models import Actor, Person, Position, Region
 
 Kind = Actor.Kind
@@ -63,6 +64,29 @@ class ActorForm(forms.ModelForm):
             "members",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = self.instance.names or {}
+        for code, _language in content_languages():
+            for key in ("name", "short_name"):
+                self.initial.setdefault(f"{key}_{code}", (names.get(code) or {}).get(key, ""))
+            iso = iso_country_name(self.instance.iso_code, code) if self.instance.iso_code else None
+            if iso:
+                self.fields[f"name_{code}"].help_text = _("Empty: its ISO 3166 name, “%(name)s”.") % {"name": iso}
+
+    def save(self, commit=True):
+        names = {}
+        for code, _language in content_languages():
+            entered = {
+                key: self.cleaned_data.get(f"{key}_{code}", "").strip()
+                for key in ("name", "short_name")
+                if self.cleaned_data.get(f"{key}_{code}", "").strip()
+            }
+            if entered:
+                names[code] = entered
+        self.instance.names = names or None
+        return super().save(commit)
+
     def clean_iso_code(self):
         return self.cleaned_data["iso_code"].strip().upper()
 
@@ -91,6 +115,26 @@ class ActorForm(forms.ModelForm):
         return cleaned
 
 
+def _language_fields() -> dict[str, forms.Field]:
+    """One name and one short name per content language (settings.LANGUAGES): entered once, in the actor's form."""
+    fields: dict[str, forms.Field] = {}
+    for code, language in content_languages():
+        fields[f"name_{code}"] = forms.CharField(
+            label=_("Name in %(language)s") % {"language": language},
+            required=False,
+            max_length=200,
+            help_text=_("Its official name in that language; empty: the English name, marked as English."),
+        )
+        fields[f"short_name_{code}"] = forms.CharField(
+            label=_("Short name in %(language)s") % {"language": language}, required=False, max_length=50
+        )
+    return fields
+
+
+ActorForm.declared_fields.update(_language_fields())
+ActorForm.base_fields.update(ActorForm.declared_fields)
+
+
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
     form = ActorForm
@@ -111,6 +155,13 @@ class ActorAdmin(admin.ModelAdmin):
                     "Every actor has a kind, a name and a page address (the slug, filled in from the name). "
                     "The sections below apply to one kind each: leave the others empty."
                 ),
+            },
+        ),
+        (
+            _("Names in other languages"),
+            {
+                "fields": [],  # one name and one short name per content language: see get_fieldsets
+                "description": _("Each name is entered once and shown wherever the actor is named in that language."),
             },
         ),
         (
@@ -146,6 +197,13 @@ class ActorAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        language_fields = [f"{key}_{code}" for code, _language in content_languages() for key in ("name", "short_name")]
+        return [
+            (title, {**options, "fields": language_fields}) if options.get("fields") == [] else (title, options)
+            for title, options in self.fieldsets
+        ]
 
     @admin.display(description=_("ISO code or acronym"), ordering=Concat(F("iso_code"), F("short_name")))
     def code(self, obj):

@@ -1,10 +1,13 @@
 """Who takes part in the dialogue: countries, organisations, their institutions, groups and people."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .languages import Name, iso_country_name, reading_language
 
 
 class Region(models.Model):
@@ -125,6 +128,12 @@ class Actor(models.Model):
     )
     regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True, related_name="actors")
     website = models.URLField(_("website"), blank=True)
+    names = models.JSONField(
+        _("names in other languages"),
+        null=True,  # no default: SQLite adds the column without rebuilding the table (and the voice view on it)
+        blank=True,
+        help_text=_('By language code: its name and short name there, e.g. {"ru": {"name": "…"}}.'),
+    )
 
     objects = ActorQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[members, regions])
@@ -193,6 +202,33 @@ class Actor(models.Model):
     def label(self) -> str:
         """The name readers know best: the acronym for organisations that have one."""
         return self.short_name or self.name
+
+    def name_in(self, language: str | None = None) -> Name:
+        """Its name in a language (the reader's by default); see actors.languages for where it comes from."""
+        language = language or reading_language()
+        if language == settings.LANGUAGE_CODE:
+            return Name(self.name)
+        entered = (self.names or {}).get(language) or {}
+        if entered.get("name"):
+            return Name(entered["name"])
+        if self.kind == self.Kind.COUNTRY and (iso_name := iso_country_name(self.iso_code, language)):
+            return Name(iso_name)
+        return Name(self.name, lang=settings.LANGUAGE_CODE)
+
+    def label_in(self, language: str | None = None) -> Name:
+        """`label` in a language: its short name there (or the English acronym, which reads the same), else its name."""
+        language = language or reading_language()
+        if language != settings.LANGUAGE_CODE:
+            short = ((self.names or {}).get(language) or {}).get("short_name")
+            if short:
+                return Name(short)
+        if self.short_name:
+            return (
+                Name(self.short_name)
+                if language == settings.LANGUAGE_CODE
+                else Name(self.short_name, lang=settings.LANGUAGE_CODE)
+            )
+        return self.name_in(language)
 
     @property
     def has_page(self) -> bool:

@@ -1013,3 +1013,7 @@ class Document(models.Model):
     @property
     def filename(self) -> str:
         return self.file.name.rsplit("/", 1)[-1]
+
+
+# Translations of summaries, in a module of their own; imported here so that Django finds their models.
+from .translation_models import TranslatedText, Translation  # noqa: E402, F401

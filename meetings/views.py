@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from actors.languages import reading_language
 from actors.models import Actor
 
 from . import profiles, search
@@ -34,6 +35,7 @@ from .models import (
 )
 from .speakers import first_interventions, speaker_index
 from .structured_data import meeting_event
+from .translations import page_translation
 
 INTERVENTIONS_PER_PAGE = 50
 SEARCH_RESULTS_PER_PAGE = 20
@@ -140,7 +142,10 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
         page_url, description = absolute(meeting.get_absolute_url()), meeting.description()
         meeting_citation = annotate_meeting_page(meeting, page_url)
         speakers = speaker_index(meeting)
+        preview = can_preview(self.request.user) and self.request.GET.get("translation") == "draft"
+        translated = page_translation(meeting, reading_language(), draft=preview)
         return super().get_context_data(
+            translated=translated,
             chairs=by_role[Participation.Role.CHAIR],
             co_chairs=by_role[Participation.Role.CO_CHAIR],
             secretariat=by_role[Participation.Role.SECRETARIAT],

@@ -7,7 +7,7 @@ from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -79,3 +79,22 @@ def without_meetings(actors) -> list:
 def nonzero(rows) -> list:
     """The rows of a count (goals with `.count`) that counted something: a table of zeros says nothing."""
     return [row for row in rows if getattr(row, "count", 0)]
+
+
+def _named(name) -> str:
+    """A name in the reader's language, in a span marked as English where the reader's language has none."""
+    if name.lang:
+        return format_html('<span lang="{}">{}</span>', name.lang, name.text)
+    return conditional_escape(name.text)
+
+
+@register.filter
+def local_name(actor) -> str:
+    """A country's or organisation's name in the reader's language (actors.languages), e.g. «Турция»."""
+    return _named(actor.name_in()) if actor else ""
+
+
+@register.filter
+def local_label(actor) -> str:
+    """Its short name (acronym) in the reader's language, else its name there."""
+    return _named(actor.label_in()) if actor else ""

@@ -1,0 +1,63 @@
+"""The languages of the record's content, and names of countries and organisations in them.
+
+The summaries are written in English (settings.LANGUAGE_CODE); every other language of the site
+(settings.LANGUAGES) is a content language a summary may be translated into. Nothing here names a
+language: another one needs its line in settings.LANGUAGES, its catalogue and its content.
+
+A country's name in a language is, in this order: the name the Secretariat entered for it (its
+official name as that language's documents write it, e.g. «Кыргызстан»), else its ISO 3166 name in
+that language (pycountry's translations of Debian's iso-codes), else its English name. An
+organisation has only the first and the last.
+"""
+
+import functools
+import gettext
+from dataclasses import dataclass
+
+import pycountry
+from django.conf import settings
+from django.utils import translation
+
+
+def content_languages() -> list[tuple[str, str]]:
+    """The languages a summary can be translated into: every language of the site but the summaries' own."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+def content_language_codes() -> list[str]:
+    return [code for code, _name in content_languages()]
+
+
+def reading_language() -> str:
+    """The language a reader reads in now (the active one, reduced to a language of the site)."""
+    active = (translation.get_language() or settings.LANGUAGE_CODE).lower()
+    codes = {code for code, _name in settings.LANGUAGES}
+    if active in codes:
+        return active
+    base = active.split("-")[0]
+    return base if base in codes else settings.LANGUAGE_CODE
+
+
+@functools.cache
+def _iso_3166(language: str) -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
+def iso_country_name(iso_code: str, language: str) -> str | None:
+    """The ISO 3166 name of a country in a language, or None where iso-codes has none."""
+    country = pycountry.countries.get(alpha_2=iso_code.upper()) if len(iso_code) == 2 else None
+    if country is None:
+        return None
+    name = _iso_3166(language).gettext(country.name)
+    return name if name != country.name else None
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name as shown in a language: `lang` is the language it is written in when that is not the reader's."""
+
+    text: str
+    lang: str | None = None
+
+    def __str__(self) -> str:
+        return self.text
