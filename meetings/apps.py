@@ -14,6 +14,14 @@ class MeetingsConfig(AppConfig):
         cache.watch_writes()
         cache.schedule(next_publication)
 
+        # Translated texts loaded from a fixture or a backup are indexed for search as they arrive.
+        from django.db.models.signals import post_save
+
+        from .translations import index_loaded_row
+
+        post_save.connect(index_loaded_row, sender="meetings.TranslatedText", dispatch_uid="index-translated-text")
+        post_save.connect(index_loaded_row, sender="meetings.Translation", dispatch_uid="index-translation")
+
 
 def next_publication():
     """When the next meeting published for later becomes public, or None."""
