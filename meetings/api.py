@@ -32,6 +32,7 @@ from .models import (
     published_meeting,
 )
 from .publication import visible_meetings
+from .translations import ENGLISH, with_translated_title, with_translated_words, words_in
 
 SPEAKERS = Actor.objects.select_related("parent")
 
@@ -141,7 +142,33 @@ class RegionSummarySerializer(serializers.Serializer):
     slug = serializers.CharField()
 
 
-class PassageSerializer(serializers.ModelSerializer):
+class InLanguageMixin(serializers.Serializer):
+    """A record in the language asked for (`?lang=ru`, else Accept-Language): its translation's words where public.
+
+    `language` says which language the record's words are in: English where no translation is public.
+    """
+
+    translated_field = "text"
+    translated_attribute = "translated"
+    language = serializers.SerializerMethodField(
+        help_text="The language of the record's words: the one asked for where its translation is published, else en."
+    )
+
+    def _asked(self) -> str:
+        return self.context.get("language", ENGLISH)
+
+    def get_language(self, row) -> str:
+        return words_in(row, "", self._asked(), self.translated_attribute)[1]
+
+    def to_representation(self, row):
+        data = super().to_representation(row)
+        data[self.translated_field] = words_in(
+            row, data[self.translated_field], self._asked(), self.translated_attribute
+        )[0]
+        return data
+
+
+class PassageSerializer(InLanguageMixin, serializers.ModelSerializer):
     """A run of text of a paragraph; with speakers it is an intervention."""
 
     url = PageURLField()
@@ -163,6 +190,7 @@ class PassageSerializer(serializers.ModelSerializer):
             "api_url",
             "kind",
             "text",
+            "language",
             "speakers",
             "official",
             "goals",
@@ -178,19 +206,20 @@ class PassageSerializer(serializers.ModelSerializer):
         return api_address(self.context.get("request"), "intervention-detail", pk=passage.pk)
 
 
-class ParagraphSerializer(serializers.ModelSerializer):
+class ParagraphSerializer(InLanguageMixin, serializers.ModelSerializer):
+    translated_field = "subject"
     url = PageURLField()
     passages = PassageSerializer(many=True)
 
     class Meta:
         model = Paragraph
-        fields = ["number", "subject", "url", "passages"]
+        fields = ["number", "subject", "language", "url", "passages"]
 
 
-class FootnoteSerializer(serializers.ModelSerializer):
+class FootnoteSerializer(InLanguageMixin, serializers.ModelSerializer):
     class Meta:
         model = Footnote
-        fields = ["number", "text"]
+        fields = ["number", "text", "language"]
 
 
 class MeetingParticipationSerializer(serializers.ModelSerializer):
@@ -225,9 +254,11 @@ class InterventionSummarySerializer(serializers.ModelSerializer):
 # Resources.
 
 
-class MeetingListSerializer(serializers.ModelSerializer):
+class MeetingListSerializer(InLanguageMixin, serializers.ModelSerializer):
     """A meeting of the dialogue."""
 
+    translated_field = "title"
+    translated_attribute = "translated_title"
     api_url = APIURLField("meeting-detail", slug="slug")
     url = PageURLField()
     series = SeriesSerializer()
@@ -240,6 +271,7 @@ class MeetingListSerializer(serializers.ModelSerializer):
             "url",
             "slug",
             "title",
+            "language",
             "series",
             "start_date",
             "end_date",
@@ -295,7 +327,7 @@ class MeetingWriteSerializer(FullCleanMixin, serializers.ModelSerializer):
         return {} if self.instance is not None else {"status": Meeting.Status.DRAFT}
 
 
-class InterventionSerializer(serializers.ModelSerializer):
+class InterventionSerializer(InLanguageMixin, serializers.ModelSerializer):
     """A passage of a summary attributed to one or more speakers."""
 
     api_url = APIURLField("intervention-detail")
@@ -322,6 +354,7 @@ class InterventionSerializer(serializers.ModelSerializer):
             "order",
             "kind",
             "text",
+            "language",
             "speakers",
             "official",
             "goals",
@@ -486,17 +519,21 @@ class MeetingViewSet(WritableMixin, mixins.CreateModelMixin, mixins.UpdateModelM
         refuse_published(instance)
 
     def with_related(self, queryset):
+        language = getattr(self, "language", ENGLISH)
         queryset = queryset.select_related("series").with_country_count().order_by("-start_date", "title", "pk")
+        queryset = with_translated_title(queryset, language)
         if self.action == "list":
             return queryset
         participations = Participation.objects.select_related("actor__parent", "represented_by__parent")
-        paragraphs = Paragraph.objects.prefetch_related(
-            Prefetch("passages", queryset=passages_with_related(Passage.objects.order_by("order")))
-        )
+        passages = with_translated_words(passages_with_related(Passage.objects.order_by("order")), "passage", language)
+        paragraphs = with_translated_words(Paragraph.objects.all(), "paragraph", language)
         return queryset.prefetch_related(
             Prefetch("participations", queryset=participations.order_by("actor__name", "pk")),
-            Prefetch("paragraphs", queryset=paragraphs.order_by("number")),
-            "footnotes",
+            Prefetch(
+                "paragraphs",
+                queryset=paragraphs.prefetch_related(Prefetch("passages", queryset=passages)).order_by("number"),
+            ),
+            Prefetch("footnotes", queryset=with_translated_words(Footnote.objects.all(), "footnote", language)),
             Prefetch("documents", queryset=Document.objects.order_by("kind", "title")),
         )
 
@@ -532,7 +569,8 @@ class InterventionViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
         return passages
 
     def with_related(self, queryset):
-        return queryset.for_listing().prefetch_related(Prefetch("mentions", queryset=SPEAKERS), "regions")
+        queryset = queryset.for_listing().prefetch_related(Prefetch("mentions", queryset=SPEAKERS), "regions")
+        return with_translated_words(queryset, "passage", getattr(self, "language", ENGLISH))
 
 
 @operations(

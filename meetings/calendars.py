@@ -8,8 +8,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from actors.languages import reading_language
+
 from .models import Meeting
 from .publication import visible_actors
+from .translations import title_in, with_translated_title
 
 PRODUCT_ID = "-//Budapest Process//Meeting records//EN"
 
@@ -25,7 +28,8 @@ def meeting_event(meeting: Meeting, request: HttpRequest) -> Event:
     event.add("last-modified", meeting.updated_at)
     event.add("dtstart", meeting.start_date)
     event.add("dtend", last_day + datetime.timedelta(days=1))
-    event.add("summary", _("Budapest Process: %(title)s") % {"title": meeting.title})
+    title = title_in(meeting, reading_language())[0]  # in the calendar's language where a translation is public
+    event.add("summary", _("Budapest Process: %(title)s") % {"title": title})
     if meeting.format == Meeting.Format.ONLINE:
         event.add("location", _("Online"))
     elif meeting.location:
@@ -57,7 +61,8 @@ def calendar_response(request: HttpRequest, meetings, *, name: str, filename: st
 
 
 def _published():
-    return Meeting.objects.published().select_related("series").order_by("start_date", "pk")
+    meetings = Meeting.objects.published().select_related("series").order_by("start_date", "pk")
+    return with_translated_title(meetings, reading_language())
 
 
 def all_meetings(request: HttpRequest) -> HttpResponse:
@@ -69,7 +74,10 @@ def all_meetings(request: HttpRequest) -> HttpResponse:
 def meeting_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = get_object_or_404(_published(), slug=slug)
     return calendar_response(
-        request, [meeting], name=_("Budapest Process: %(title)s") % {"title": meeting.title}, filename=f"{slug}.ics"
+        request,
+        [meeting],
+        name=_("Budapest Process: %(title)s") % {"title": title_in(meeting, reading_language())[0]},
+        filename=f"{slug}.ics",
     )
 
 
@@ -79,6 +87,6 @@ def actor_calendar(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     return calendar_response(
         request,
         meetings,
-        name=_("Budapest Process meetings of %(name)s") % {"name": actor.name},
+        name=_("Budapest Process meetings of %(name)s") % {"name": actor.name_in()},
         filename=f"budapest-process-{slug}.ics",
     )

@@ -9,10 +9,13 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from actors.languages import reading_language
+
 from .markup import strip_markup
 from .models import Meeting
 from .profiles import interventions_of
 from .publication import visible_actors
+from .translations import title_in, with_translated_title, with_translated_words, words_in
 
 FEED_LENGTH = 50
 
@@ -37,15 +40,14 @@ class MeetingsFeed(RecordsFeed):
     link = reverse_lazy("meetings:list")
 
     def items(self):
-        return (
-            Meeting.objects.published()
-            .select_related("series")
-            .with_country_count()
-            .order_by("-published_at", "-start_date")[:FEED_LENGTH]
-        )
+        meetings = Meeting.objects.published().select_related("series").with_country_count()
+        # In the reader's language (the feed's address says which): titles where a translation is published.
+        return with_translated_title(meetings, reading_language()).order_by("-published_at", "-start_date")[
+            :FEED_LENGTH
+        ]
 
     def item_title(self, meeting):
-        return f"{meeting.title}, {date_format(meeting.start_date, 'j F Y')}"
+        return f"{title_in(meeting, reading_language())[0]}, {date_format(meeting.start_date, 'j F Y')}"
 
     def item_description(self, meeting):
         # Atom summaries are HTML: everything typed by staff is escaped.
@@ -77,10 +79,10 @@ class ActorInterventionsFeed(RecordsFeed):
         return get_object_or_404(visible_actors(request), kind=kind, slug=slug)
 
     def title(self, actor):
-        return _("%(name)s in the Budapest Process: interventions") % {"name": actor.name}
+        return _("%(name)s in the Budapest Process: interventions") % {"name": actor.name_in()}
 
     def subtitle(self, actor):
-        return _("What %(name)s said at the meetings of the Budapest Process.") % {"name": actor.name}
+        return _("What %(name)s said at the meetings of the Budapest Process.") % {"name": actor.name_in()}
 
     def link(self, actor):
         return actor.get_absolute_url()
@@ -89,11 +91,11 @@ class ActorInterventionsFeed(RecordsFeed):
         return actor.feed_url
 
     def items(self, actor):
-        return interventions_of(actor).for_listing()[:FEED_LENGTH]
+        return with_translated_words(interventions_of(actor).for_listing(), "passage", reading_language())[:FEED_LENGTH]
 
     def item_title(self, passage):
         meeting = passage.paragraph.meeting
-        speakers = ", ".join(speaker.label for speaker in passage.speakers.all())
+        speakers = ", ".join(str(speaker.label_in()) for speaker in passage.speakers.all())
         return _("%(speakers)s at the %(meeting)s, %(date)s, paragraph %(number)s") % {
             "speakers": speakers,
             "meeting": meeting.title,
@@ -102,7 +104,7 @@ class ActorInterventionsFeed(RecordsFeed):
         }
 
     def item_description(self, passage):
-        return escape(strip_markup(passage.text))
+        return escape(strip_markup(words_in(passage, passage.text, reading_language())[0]))
 
     def item_link(self, passage):
         return passage.get_absolute_url()

@@ -4,15 +4,21 @@ On PostgreSQL, meetings and passages are matched against their stored search vec
 column with a GIN index, see models.StoredSearchVector) with the websearch syntax readers know from
 search engines ("quoted phrases", -exclusions, or), ranked, and shown with a highlighted snippet.
 On SQLite, the same syntax is read by a small parser and matched with icontains, newest first.
+
+A reader in another language also finds the published translations (meetings.translations): on
+PostgreSQL by their stored vectors in that language's word forms («мигранты» finds «мигрантов»);
+on SQLite by their lower-cased text containing each word's stem (`stem`: endings cut off).
 """
 
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -21,6 +27,8 @@ from actors.models import Actor
 
 from .markup import strip_markup
 from .models import SEARCH_CONFIG, Meeting
+from .translation_models import Translation
+from .translations import public_texts, search_config
 
 MAX_QUERY_LENGTH = 200
 # Markers ts_headline puts around matches. They are control characters, which the cleaned query
@@ -76,7 +84,28 @@ def uses_full_text_search() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _contains_all(query: Query, fields: list[str]) -> Q:
+# Endings of Russian (and other Cyrillic) words, longest first: what SQLite's fallback cuts off a word.
+_ENDINGS = sorted(
+    "иями ями ами ией иях ях ах ов ев ей ий ый ой ая яя ое ее ие ые ого его ому ему ым им ом ем ую юю ия ья ье"
+    " а я о е ы и у ю ь й".split(),
+    key=len,
+    reverse=True,
+)
+_CYRILLIC = re.compile(r"[а-яё]")
+
+
+def stem(word: str) -> str:
+    """A word without its ending, lower-cased, for SQLite: «Мигранты» and «мигрантов» are both «мигрант»."""
+    word = word.lower()
+    if not _CYRILLIC.search(word):
+        return word
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def _contains_all(query: Query, fields: list[str], *, lookup: str = "icontains", prepare=lambda phrase: phrase) -> Q:
     """The SQLite reading of a query: every phrase of a group in one of the fields."""
     matches = Q(pk__in=[])
     for group in query.groups:
@@ -84,7 +113,7 @@ def _contains_all(query: Query, fields: list[str]) -> Q:
         for phrase, excluded in group:
             anywhere = Q()
             for name in fields:
-                anywhere |= Q(**{f"{name}__icontains": phrase})
+                anywhere |= Q(**{f"{name}__{lookup}": prepare(phrase)})
             condition &= ~anywhere if excluded else anywhere
         matches |= condition
     return matches
@@ -94,8 +123,28 @@ def _search_query(query: Query) -> SearchQuery:
     return SearchQuery(query.text, search_type="websearch", config=SEARCH_CONFIG)
 
 
-def search_passages(passages: QuerySet, query: Query) -> QuerySet:
-    """Passages matching the query, best first, each with a `snippet` to show (see snippet())."""
+def _stems(phrase: str) -> str:
+    return " ".join(stem(word) for word in phrase.split())
+
+
+def _translated_query(query: Query, language: str) -> SearchQuery:
+    return SearchQuery(query.text, search_type="websearch", config=search_config(language))
+
+
+def search_passages(passages: QuerySet, query: Query, language: str | None = None) -> QuerySet:
+    """Passages matching the query, best first, each with a `snippet` to show (see snippet()).
+
+    In another language than English, a passage also matches by its published translation there,
+    and carries that translation's words (`translated_headline` on PostgreSQL, `translated_text`).
+    """
+    language = language or settings.LANGUAGE_CODE
+    if language != settings.LANGUAGE_CODE:
+        translated = public_texts(language).filter(passage=OuterRef("pk"))
+        passages = passages.annotate(translated_text=Subquery(translated.values("text")[:1]))
+        if uses_full_text_search():
+            return _search_passages_translated(passages, query, language, translated)
+        condition = _contains_all(query, ["search_text"], lookup="contains", prepare=_stems)
+        return passages.filter(_contains_all(query, ["text"]) | Exists(translated.filter(condition)))
     if uses_full_text_search():
         search_query = _search_query(query)
         return (
@@ -119,15 +168,60 @@ def search_passages(passages: QuerySet, query: Query) -> QuerySet:
     return passages.filter(_contains_all(query, ["text"]))
 
 
-def search_meetings(meetings: QuerySet, query: Query) -> QuerySet:
+def _headline(expression, search_query: SearchQuery, config: str) -> SearchHeadline:
+    return SearchHeadline(
+        expression,
+        search_query,
+        config=config,
+        start_sel=MARK_START,
+        stop_sel=MARK_END,
+        max_words=45,
+        min_words=20,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+
+
+def _search_passages_translated(passages: QuerySet, query: Query, language: str, translated: QuerySet) -> QuerySet:
+    english, own = _search_query(query), _translated_query(query, language)
+    config = search_config(language)
+    matching = translated.filter(search_vector=own)
+    own_rank = matching.annotate(rank=SearchRank(F("search_vector"), own)).values("rank")[:1]
+    return (
+        passages.filter(Q(search_vector=english) | Exists(matching))
+        .annotate(
+            rank=Greatest(
+                SearchRank(F("search_vector"), english),
+                Coalesce(Subquery(own_rank, output_field=FloatField()), Value(0.0)),
+            ),
+            headline=_headline("text", english, SEARCH_CONFIG),
+            translated_headline=Subquery(translated.annotate(h=_headline("text", own, config)).values("h")[:1]),
+        )
+        .order_by("-rank", "-paragraph__meeting__start_date", "paragraph__number", "order")
+    )
+
+
+def search_meetings(meetings: QuerySet, query: Query, language: str | None = None) -> QuerySet:
+    """Meetings matching the query by their title or place (and, in another language, their published title there)."""
+    language = language or settings.LANGUAGE_CODE
+    titles = Translation.objects.public().filter(language=language)
     if uses_full_text_search():
         search_query = _search_query(query)
+        condition = Q(search_vector=search_query)
+        if language != settings.LANGUAGE_CODE:
+            condition |= Q(pk__in=titles.filter(search_vector=_translated_query(query, language)).values("meeting"))
         return (
-            meetings.filter(search_vector=search_query)
+            meetings.filter(condition)
             .annotate(rank=SearchRank(F("search_vector"), search_query))
             .order_by("-rank", "-start_date")
         )
-    return meetings.filter(_contains_all(query, ["title", "location"])).order_by("-start_date")
+    condition = _contains_all(query, ["title", "location"])
+    if language != settings.LANGUAGE_CODE:
+        own = titles.annotate(lowered=Lower("title")).filter(
+            _contains_all(query, ["lowered"], lookup="contains", prepare=_stems)
+        )
+        condition |= Q(pk__in=own.values("meeting"))
+    return meetings.filter(condition).order_by("-start_date")
 
 
 def search_documents(documents: QuerySet, query: Query) -> QuerySet:
@@ -173,23 +267,26 @@ def search_people(query: Query) -> QuerySet:
     return Meeting.objects.published().people().filter(Q(name__icontains=whole) | every_word).order_by("name")
 
 
-def _mark(html: str, words: list[str]) -> str:
+def _mark(html: str, words: list[str], ending: str = "") -> str:
     for word in sorted(words, key=len, reverse=True):
-        html = re.sub(re.escape(escape(word)), lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", html, flags=re.I)
+        pattern = re.escape(escape(word)) + ending
+        html = re.sub(pattern, lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", html, flags=re.I)
     return html
 
 
 def snippet(passage, query: Query, width: int = 280) -> SafeString:
     """A short, escaped extract of a passage with the words searched for in <mark>."""
-    text = strip_markup(passage.text).replace(MARK_START, "").replace(MARK_END, "")
-    headline = getattr(passage, "headline", None)
+    own = getattr(passage, "translated_text", None)
+    text = strip_markup(own or passage.text).replace(MARK_START, "").replace(MARK_END, "")
+    headline = getattr(passage, "translated_headline", None) if own else getattr(passage, "headline", None)
     if headline is not None:
         marked = strip_markup(headline).replace("**", "")
         extract = marked.replace(MARK_START, "").replace(MARK_END, "")
         html = escape(marked)
     else:
         lowered = text.lower()
-        found = [i for i in (lowered.find(w.lower()) for w in query.words) if i >= 0]
+        words = [stem(w) for w in query.words] if own else query.words
+        found = [i for i in (lowered.find(w.lower()) for w in words) if i >= 0]
         start = max(0, min(found) - width // 3) if found else 0
         if start and (space := text.find(" ", start)) != -1:
             start = space + 1
@@ -197,7 +294,7 @@ def snippet(passage, query: Query, width: int = 280) -> SafeString:
         if end < len(text) and (space := text.rfind(" ", start, end)) > start:
             end = space
         extract = text[start:end].strip()
-        html = _mark(escape(extract), query.words)
+        html = _mark(escape(extract), words, ending=r"\w*" if own else "")
     if extract and not text.startswith(extract[:20]):
         html = "… " + html
     # ts_headline may leave out the closing full stop of a fragment: that is no cut.

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -325,3 +325,32 @@ def untranslated_counts(meetings, language: str) -> dict[int, int]:
 def passages_matching(language: str, condition: Q) -> QuerySet:
     """The pks of passages whose public translation in a language meets a condition on TranslatedText."""
     return public_texts(language).filter(condition, passage__isnull=False).values("passage")
+
+
+# --- Querysets that carry their published translation (the API, feeds, calendars) ---------------------------
+
+
+def with_translated_words(queryset: QuerySet, kind: str, language: str) -> QuerySet:
+    """Rows of a kind ("paragraph", "passage", "footnote") with `translated`: their public words in a language."""
+    if language == ENGLISH:
+        return queryset
+    words = public_texts(language).filter(**{kind: OuterRef("pk")}).exclude(text="").values("text")[:1]
+    return queryset.annotate(translated=Subquery(words))
+
+
+def with_translated_title(meetings: QuerySet, language: str) -> QuerySet:
+    """Meetings with `translated_title`: their public title in a language (None where there is none)."""
+    if language == ENGLISH:
+        return meetings
+    titles = Translation.objects.public().filter(meeting=OuterRef("pk"), language=language).exclude(title="")
+    return meetings.annotate(translated_title=Subquery(titles.values("title")[:1]))
+
+
+def words_in(row: Model, english: str, language: str, attribute: str = "translated") -> tuple[str, str]:
+    """A row's words and the language they are in: its translation's, where one is public, else the English."""
+    words = getattr(row, attribute, None)
+    return (words, language) if words else (english, ENGLISH)
+
+
+def title_in(meeting: Meeting, language: str) -> tuple[str, str]:
+    return words_in(meeting, meeting.title, language, "translated_title")

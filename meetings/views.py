@@ -1,5 +1,6 @@
 """Public pages of meetings and priority goals, and search; everything reads published meetings only."""
 
+from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest
@@ -35,7 +36,7 @@ from .models import (
 )
 from .speakers import first_interventions, speaker_index
 from .structured_data import meeting_event
-from .translations import page_translation
+from .translations import page_translation, with_translated_title
 
 INTERVENTIONS_PER_PAGE = 50
 SEARCH_RESULTS_PER_PAGE = 20
@@ -74,7 +75,10 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        published = Meeting.objects.published().select_related("series").with_country_count().order_by("-start_date")
+        published = with_translated_title(
+            Meeting.objects.published().select_related("series").with_country_count().order_by("-start_date"),
+            reading_language(),
+        )
         return super().get_context_data(
             latest_meetings=published.past()[:5],
             upcoming_meetings=published.upcoming().order_by("start_date")[:5],
@@ -91,7 +95,8 @@ class MeetingListView(PublishedMeetingMixin, FilterView):
     strict = True
 
     def get_queryset(self):
-        return super().get_queryset().with_country_count().order_by("-start_date", "title")
+        meetings = super().get_queryset().with_country_count().order_by("-start_date", "title")
+        return with_translated_title(meetings, reading_language())
 
     def get_filterset(self, filterset_class):
         return for_readers(super().get_filterset(filterset_class))
@@ -392,9 +397,11 @@ class SearchView(TemplateView):
         }
         if context["filters_valid"] and (query.has_words or filtered):
             passages = passage_filter.qs.for_listing()
+            language = reading_language()
             if query.has_words:
-                passages = search.search_passages(passages, query)
-                context["meetings"] = list(search.search_meetings(meeting_filter.qs, query)[:10])
+                passages = search.search_passages(passages, query, language)
+                meetings = with_translated_title(meeting_filter.qs, language)
+                context["meetings"] = list(search.search_meetings(meetings, query, language)[:10])
                 context["actors"] = list(search.search_actors(query)[:12])
                 context["documents"] = list(
                     search.search_documents(Document.objects.public().select_related("meeting"), query)[:10]
@@ -407,5 +414,11 @@ class SearchView(TemplateView):
             page = page_or_404(search.CappedPaginator(passages, SEARCH_RESULTS_PER_PAGE), request.GET.get("page"))
             for passage in page.object_list:
                 passage.snippet = search.snippet(passage, query) if query.has_words else None
+                # English words on a page in another language say so (lang="en"): never passed off as translated.
+                passage.snippet_lang = (
+                    settings.LANGUAGE_CODE
+                    if language != settings.LANGUAGE_CODE and not getattr(passage, "translated_text", None)
+                    else None
+                )
             context.update(searched=True, page_obj=page, passages=page.object_list)
         return super().get_context_data(**context, **kwargs)

@@ -4,15 +4,18 @@ ETags and 304 answers come from Django's ConditionalGetMiddleware, as for every 
 says what its answers vary by, and checks ``If-Match`` against the same ETag before a change.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.http import parse_etags
-from rest_framework.exceptions import APIException, MethodNotAllowed, NotFound
+from rest_framework.exceptions import APIException, MethodNotAllowed, NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from actors.languages import reading_language
 from meetings.versions import version_bump
 
 from .renderers import CSVRenderer
@@ -39,7 +42,21 @@ class PartnerAPIMixin:
             raise MethodNotAllowed(request.method)
         if request.query_params.get("format") == "":
             raise NotFound("Give a format (json or csv), or leave the parameter out.")
+        self.language = self.asked_language(request)
         super().initial(request, *args, **kwargs)
+
+    def asked_language(self, request) -> str:
+        """The language the answer is in: `?lang=ru`, else the request's Accept-Language (LocaleMiddleware's)."""
+        asked = request.query_params.get("lang")
+        if asked is not None:
+            codes = [code for code, _name in settings.LANGUAGES]
+            if asked not in codes:
+                raise ValidationError({"lang": [f"Unknown language “{asked[:20]}”: give one of {', '.join(codes)}."]})
+            translation.activate(asked)
+        return reading_language()
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "language": getattr(self, "language", settings.LANGUAGE_CODE)}
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -51,7 +68,9 @@ class PartnerAPIMixin:
             response.accepted_media_type = JSONRenderer.media_type
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             # What an answer depends on beside its address: its ETag (the middleware's) is per variant.
-            patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
+            patch_vary_headers(response, ("Accept", "Accept-Language", "Authorization", "Cookie"))
+        if hasattr(self, "language"):
+            response["Content-Language"] = self.language
         return response
 
 

@@ -10,6 +10,8 @@ from django.templatetags.static import static
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from actors.languages import Name, reading_language
+
 register = template.Library()
 
 # The escapes of Django's json_script: nothing in the data can close the <script> element.
@@ -98,3 +100,13 @@ def local_name(actor) -> str:
 def local_label(actor) -> str:
     """Its short name (acronym) in the reader's language, else its name there."""
     return _named(actor.label_in()) if actor else ""
+
+
+@register.filter
+def local_title(meeting) -> str:
+    """A meeting's title in the reader's language where its translation is public (the queryset's
+    `translated_title`, meetings.translations.with_translated_title), else its English title marked as English."""
+    if reading_language() == settings.LANGUAGE_CODE:
+        return conditional_escape(meeting.title)
+    words = getattr(meeting, "translated_title", None)
+    return conditional_escape(words) if words else _named(Name(meeting.title, lang=settings.LANGUAGE_CODE))
