@@ -48,8 +48,10 @@ def iso_country_name(iso_code: str, language: str) -> str | None:
     country = pycountry.countries.get(alpha_2=iso_code.upper()) if len(iso_code) == 2 else None
     if country is None:
         return None
-    name = _iso_3166(language).gettext(country.name)
-    return name if name != country.name else None
+    catalogue = _iso_3166(language)
+    if type(catalogue) is gettext.NullTranslations:  # iso-codes has no catalogue for this language
+        return None
+    return catalogue.gettext(country.name)
 
 
 @dataclass(frozen=True)

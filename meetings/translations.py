@@ -208,7 +208,10 @@ def sync_texts(translation: Translation) -> int:
     new = []
     for kind, parts in parts_of(translation.meeting).items():
         have = translation.texts.filter(**{f"{kind}__isnull": False}).values(kind)
-        new += [TranslatedText(translation=translation, **{f"{kind}_id": pk}) for pk in parts.exclude(pk__in=have)]
+        new += [
+            TranslatedText(translation=translation, **{f"{kind}_id": pk})
+            for pk in parts.exclude(pk__in=have).values_list("pk", flat=True)
+        ]
     TranslatedText.objects.bulk_create(new)
     return len(new)
 

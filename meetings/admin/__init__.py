@@ -6,7 +6,7 @@ footnotes) to each paragraph's page (its passages, with their speakers and prior
 
 from django.contrib import admin
 
-from . import meetings, paragraphs, reference  # noqa: F401 - registers the model admins
+from . import meetings, paragraphs, reference, translations  # noqa: F401 - registers the model admins
 
 admin.site.site_header = "Budapest Process records"
 admin.site.site_title = "Budapest Process records"

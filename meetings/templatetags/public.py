@@ -110,3 +110,9 @@ def local_title(meeting) -> str:
         return conditional_escape(meeting.title)
     words = getattr(meeting, "translated_title", None)
     return conditional_escape(words) if words else _named(Name(meeting.title, lang=settings.LANGUAGE_CODE))
+
+
+@register.simple_tag
+def english() -> str:
+    """` lang="en"` on an element of English content (an official's title) on a page in another language."""
+    return mark_safe(f' lang="{settings.LANGUAGE_CODE}"') if reading_language() != settings.LANGUAGE_CODE else ""  # noqa: S308
