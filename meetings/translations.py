@@ -10,10 +10,10 @@ marked as English (`Shown.lang`): nothing is ever presented as translated that i
 
 import functools
 import logging
+from typing import Any
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
@@ -26,7 +26,7 @@ from actors.languages import content_language_codes
 from .models import Footnote, Meeting, Paragraph, Passage
 from .translation_models import TranslatedText, Translation
 
-User = AbstractBaseUser | AnonymousUser | None
+User = Any  # a user or AnonymousUser or None, as request.user gives it
 logger = logging.getLogger(__name__)
 ENGLISH = settings.LANGUAGE_CODE
 
@@ -149,15 +149,16 @@ def page_translation(meeting: Meeting, language: str, *, draft: bool = False) ->
         if page.translation is not None:
             page.texts = _words(page.translation, draft=draft)
     title = (page.translation.draft_title if draft else page.translation.title) if page.translation else ""
-    meeting.shown_title = Shown(title) if title.strip() or page.is_original else Shown(meeting.title, lang=ENGLISH)
-    if page.is_original:
-        meeting.shown_title = Shown(meeting.title)
+    if page.is_original or not title.strip():
+        title = ""
+    # The words each element shows, set on the rows the page's query prefetched (templates read `shown_*`).
+    setattr(meeting, "shown_title", Shown(title) if title else page.shown("title", meeting, meeting.title))
     for paragraph in meeting.paragraphs.all():
-        paragraph.shown_subject = page.shown("paragraph", paragraph, paragraph.subject)
+        setattr(paragraph, "shown_subject", page.shown("paragraph", paragraph, paragraph.subject))
         for passage in paragraph.passages.all():
-            passage.shown_text = page.shown("passage", passage, passage.text)
+            setattr(passage, "shown_text", page.shown("passage", passage, passage.text))
     for footnote in meeting.footnotes.all():
-        footnote.shown_text = page.shown("footnote", footnote, footnote.text)
+        setattr(footnote, "shown_text", page.shown("footnote", footnote, footnote.text))
     return page
 
 

@@ -104,7 +104,10 @@ def test_the_groups_exist_with_their_permissions():
     publishers = set(Group.objects.get(name="Publishers").permissions.values_list("codename", flat=True))
     assert {"add_meeting", "change_meeting", "change_passage", "add_actor"} <= editors
     assert "publish_meeting" not in editors and "delete_meeting" not in editors
-    assert publishers - editors == {"publish_meeting", "delete_meeting"}
+    assert publishers - editors == {"publish_meeting", "delete_meeting", "publish_translation"}
+    translators = set(Group.objects.get(name="Translators").permissions.values_list("codename", flat=True))
+    assert {"translate_meeting", "change_translatedtext"} <= translators <= editors
+    assert "publish_translation" not in translators and "change_meeting" not in translators
 
 
 def test_an_editor_cannot_publish_from_the_form_or_the_actions(client, editor):

@@ -65,11 +65,11 @@ class TranslatedTextInline(admin.TabularInline):
 
     @admin.display(description=gettext_lazy("part"))
     def part_label(self, row: TranslatedText) -> str:
-        if row.paragraph_id:
+        if row.paragraph is not None:
             return _("¶%(number)s subject") % {"number": row.paragraph.number}
-        if row.passage_id:
+        if row.passage is not None:
             return f"¶{row.passage.paragraph.number}.{row.passage.order}"
-        return _("footnote %(number)s") % {"number": row.footnote.number}
+        return _("footnote %(number)s") % {"number": row.footnote.number if row.footnote else ""}
 
     @admin.display(description=gettext_lazy("English"))
     def english_text(self, row: TranslatedText) -> str:
