@@ -569,8 +569,8 @@ class InterventionViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
         return passages
 
     def with_related(self, queryset):
-        queryset = queryset.for_listing().prefetch_related(Prefetch("mentions", queryset=SPEAKERS), "regions")
-        return with_translated_words(queryset, "passage", getattr(self, "language", ENGLISH))
+        # for_listing carries each passage's translation into the language asked (activated by ?lang=).
+        return queryset.for_listing().prefetch_related(Prefetch("mentions", queryset=SPEAKERS), "regions")
 
 
 @operations(

@@ -15,7 +15,7 @@ from .markup import strip_markup
 from .models import Meeting
 from .profiles import interventions_of
 from .publication import visible_actors
-from .translations import title_in, with_translated_title, with_translated_words, words_in
+from .translations import title_in, with_translated_title, words_in
 
 FEED_LENGTH = 50
 
@@ -91,7 +91,7 @@ class ActorInterventionsFeed(RecordsFeed):
         return actor.feed_url
 
     def items(self, actor):
-        return with_translated_words(interventions_of(actor).for_listing(), "passage", reading_language())[:FEED_LENGTH]
+        return interventions_of(actor).for_listing()[:FEED_LENGTH]  # with their translations (for_listing)
 
     def item_title(self, passage):
         meeting = passage.paragraph.meeting

@@ -775,7 +775,17 @@ class PassageQuerySet(models.QuerySet):
         return self.all() if can_preview(user) else self.published()
 
     def for_listing(self):
-        """With all that a list of interventions shows, in a fixed number of queries, newest meeting first."""
+        """With all that a list of interventions shows, in a fixed number of queries, newest meeting first.
+
+        In the reader's language, each carries its public translation there (`translated`, or None).
+        """
+        from actors.languages import reading_language
+
+        from .translations import with_translated_words
+
+        return with_translated_words(self._for_listing(), "passage", reading_language())
+
+    def _for_listing(self):
         return (
             self.select_related("paragraph__meeting", "official__person", "official__actor__parent")
             .prefetch_related(

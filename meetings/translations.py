@@ -10,8 +10,8 @@ marked as English (`Shown.lang`): nothing is ever presented as translated that i
 
 import functools
 import logging
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
@@ -152,13 +152,13 @@ def page_translation(meeting: Meeting, language: str, *, draft: bool = False) ->
     if page.is_original or not title.strip():
         title = ""
     # The words each element shows, set on the rows the page's query prefetched (templates read `shown_*`).
-    setattr(meeting, "shown_title", Shown(title) if title else page.shown("title", meeting, meeting.title))
+    meeting.shown_title = Shown(title) if title else page.shown("title", meeting, meeting.title)  # type: ignore[attr-defined]
     for paragraph in meeting.paragraphs.all():
-        setattr(paragraph, "shown_subject", page.shown("paragraph", paragraph, paragraph.subject))
+        paragraph.shown_subject = page.shown("paragraph", paragraph, paragraph.subject)  # type: ignore[attr-defined]
         for passage in paragraph.passages.all():
-            setattr(passage, "shown_text", page.shown("passage", passage, passage.text))
+            passage.shown_text = page.shown("passage", passage, passage.text)  # type: ignore[attr-defined]
     for footnote in meeting.footnotes.all():
-        setattr(footnote, "shown_text", page.shown("footnote", footnote, footnote.text))
+        footnote.shown_text = page.shown("footnote", footnote, footnote.text)  # type: ignore[attr-defined]
     return page
 
 

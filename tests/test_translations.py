@@ -346,3 +346,10 @@ def test_a_third_language_needs_no_code(client, small_meeting):
     assert '<p lang="en">The Chair opened the meeting on border guards.</p>' in html  # its passages: not yet
     assert str(CountryFactory(name="Turkey", iso_code="TR").name_in("tr")) == "Türkiye"
     assert client.get(f"/api/v1/meetings/{small_meeting.slug}/?lang=tr").json()["language"] == "tr"
+
+
+def test_lists_of_interventions_show_the_translation_or_mark_the_english(client, som_2020, small_meeting):
+    turkey = Actor.objects.get(iso_code="TR")
+    html = get(client, turkey.get_absolute_url())
+    assert "<p><strong>Турция</strong> выразила готовность" in html  # its 2020 intervention, in Russian
+    assert '<p lang="en">Turkey spoke of return.</p>' in html  # the untranslated meeting's, marked English
