@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, F
 from django.db.models.functions import Concat
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .languages import content_languages, iso_country_name
@@ -115,18 +116,23 @@ class ActorForm(forms.ModelForm):
         return cleaned
 
 
+def _in_language(label, language: str):
+    """A label naming a language, translated when it is shown (the form's fields are made at import)."""
+    return lazy(lambda: str(label) % {"language": language}, str)()
+
+
 def _language_fields() -> dict[str, forms.Field]:
     """One name and one short name per content language (settings.LANGUAGES): entered once, in the actor's form."""
     fields: dict[str, forms.Field] = {}
     for code, language in content_languages():
         fields[f"name_{code}"] = forms.CharField(
-            label=_("Name in %(language)s") % {"language": language},
+            label=_in_language(_("Name in %(language)s"), language),
             required=False,
             max_length=200,
             help_text=_("Its official name in that language; empty: the English name, marked as English."),
         )
         fields[f"short_name_{code}"] = forms.CharField(
-            label=_("Short name in %(language)s") % {"language": language}, required=False, max_length=50
+            label=_in_language(_("Short name in %(language)s"), language), required=False, max_length=50
         )
     return fields
 

@@ -353,3 +353,21 @@ def test_lists_of_interventions_show_the_translation_or_mark_the_english(client,
     html = get(client, turkey.get_absolute_url())
     assert "<p><strong>Турция</strong> выразила готовность" in html  # its 2020 intervention, in Russian
     assert '<p lang="en">Turkey spoke of return.</p>' in html  # the untranslated meeting's, marked English
+
+
+def test_an_organisations_russian_name_is_entered_once_in_the_admin(client, db):
+    from .admin_forms import change_form_data
+
+    forum = OrganisationFactory(name="Budapest Forum", short_name="BF", slug="budapest-forum")
+    client.force_login(User.objects.create_superuser("boss", "boss@example.org", "a-long-password"))
+    url = f"/admin/actors/actor/{forum.pk}/change/"
+    page = client.get(url)
+    assert "name_ru" in page.context["adminform"].form.fields
+    response = client.post(url, change_form_data(page, name_ru="Будапештский форум", short_name_ru="БФ"))
+    assert response.status_code == 302
+    forum.refresh_from_db()
+    assert forum.names == {"ru": {"name": "Будапештский форум", "short_name": "БФ"}}
+    assert str(forum.name_in("ru")) == "Будапештский форум" and str(forum.label_in("ru")) == "БФ"
+    turkey = CountryFactory(name="Turkey", iso_code="TR")
+    help_text = client.get(f"/admin/actors/actor/{turkey.pk}/change/").context["adminform"].form.fields["name_ru"]
+    assert "Турция" in str(help_text.help_text)  # what an empty field gives: the ISO 3166 name
