@@ -23,6 +23,7 @@ from meetings.models import (
     Passage,
     PriorityGoal,
 )
+from meetings.translations import translation_for
 
 from . import factories as f
 
@@ -71,6 +72,8 @@ OBJECT_MAKERS = {
         ),
     ),
     "meetings.PassageGoal": lambda: _passage().goal_links.get(),
+    "meetings.Translation": lambda: translation_for(_passage().paragraph.meeting, "ru"),
+    "meetings.TranslatedText": lambda: translation_for(_passage().paragraph.meeting, "ru").texts.first(),
     "meetings.GoalSuggestion": lambda: GoalSuggestion.objects.create(
         passage=_passage(), goal=f.PriorityGoalFactory(number=2), words="mobility"
     ),

@@ -77,7 +77,7 @@ def test_csv_is_flat_with_lists_joined(client, som_2020):
 
 def test_csv_of_an_empty_list_still_has_its_header(client, db):
     table = client.get("/api/v1/meetings/?format=csv").content.decode()
-    assert table.startswith("api_url,url,slug,title,series.name,series.slug,start_date")
+    assert table.startswith("api_url,url,slug,title,language,series.name,series.slug,start_date")
 
 
 def test_csv_cells_never_start_a_formula(client, db):

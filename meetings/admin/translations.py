@@ -32,6 +32,15 @@ from ..translations import (
 )
 
 
+def _english_changed() -> Q:
+    """A translated text whose part's English is no longer what it was translated from (for a Count over texts)."""
+    return (
+        (Q(texts__passage__isnull=False) & ~Q(texts__source=F("texts__passage__text")))
+        | (Q(texts__paragraph__isnull=False) & ~Q(texts__source=F("texts__paragraph__subject")))
+        | (Q(texts__footnote__isnull=False) & ~Q(texts__source=F("texts__footnote__text")))
+    )
+
+
 class TranslatedTextForm(forms.ModelForm):
     class Meta:
         model = TranslatedText
@@ -104,6 +113,7 @@ class TranslationAdmin(admin.ModelAdmin):
             .annotate(
                 left_count=Count("texts", filter=Q(texts__draft="")),
                 unpublished_count=Count("texts", filter=~Q(texts__draft=F("texts__text"))),
+                outdated_count=Count("texts", filter=~Q(texts__text="") & _english_changed()),
             )
         )
 
@@ -124,9 +134,9 @@ class TranslationAdmin(admin.ModelAdmin):
     def unpublished(self, obj: Translation) -> int:
         return obj.unpublished_count  # type: ignore[attr-defined]
 
-    @admin.display(description=gettext_lazy("English changed since"))
+    @admin.display(description=gettext_lazy("English changed since"), ordering="outdated_count")
     def outdated(self, obj: Translation) -> int:
-        return progress(obj).outdated
+        return obj.outdated_count  # type: ignore[attr-defined]
 
     @admin.display(description=gettext_lazy("English title"))
     def english_title(self, obj: Translation) -> str:
@@ -214,3 +224,21 @@ class TranslationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return can_publish_translation(request.user) and super().has_delete_permission(request, obj)
+
+
+@admin.register(TranslatedText)
+class TranslatedTextAdmin(admin.ModelAdmin):
+    """Every translated text, to find one by its words; they are written on their translation's page."""
+
+    list_display = ["__str__", "translation", "draft"]
+    list_filter = ["translation__language"]
+    search_fields = ["draft", "text"]
+    list_select_related = [
+        "translation__meeting",
+        "paragraph__meeting",
+        "passage__paragraph__meeting",
+        "footnote__meeting",
+    ]
+    autocomplete_fields = ["translation"]
+    raw_id_fields = ["paragraph", "passage", "footnote"]
+    fields = ["translation", "paragraph", "passage", "footnote", "draft"]
