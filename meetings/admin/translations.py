@@ -98,7 +98,7 @@ class TranslatedTextInline(admin.TabularInline):
 @admin.register(Translation)
 class TranslationAdmin(admin.ModelAdmin):
     change_form_template = "admin/meetings/translation/change_form.html"
-    list_display = ["meeting", "language", "status", "review_status", "left", "unpublished", "outdated", "published_at"]
+    list_display = ["meeting", "language", "left", "unpublished", "outdated", "status", "review_status", "published_at"]
     list_filter = ["language", "status", "review_status"]
     search_fields = ["meeting__title", "title", "draft_title"]
     autocomplete_fields = ["meeting"]
