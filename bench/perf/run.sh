@@ -106,7 +106,7 @@ log "make serve twice: with the page cache on :$CACHED, without it on :$UNCACHED
 start_server "$CACHED" "$RESULTS/serve-cached.log"
 start_server "$UNCACHED" "$RESULTS/serve-uncached.log" DJANGO_PAGE_CACHE=off
 # The peer of the uncached meeting page: the same summary as one Wagtail page, the same gunicorn settings.
-[ -f var/wagtail-peer/db.sqlite3 ] || bench/perf/wagtail_peer.sh build >"$RESULTS/wagtail-build.log" 2>&1
+[ -f .venv-wagtail/peer/db.sqlite3 ] || bench/perf/wagtail_peer.sh build >"$RESULTS/wagtail-build.log" 2>&1
 setsid bench/perf/wagtail_peer.sh serve "$PEER" >"$RESULTS/serve-wagtail.log" 2>&1 &
 SERVER_PIDS+=("$!")
 wait_for 90 curl -fsS -o /dev/null "http://127.0.0.1:$PEER/" || { tail -20 "$RESULTS/serve-wagtail.log" >&2; exit 1; }

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
 VENV="$ROOT/.venv-wagtail"
-PEER="$ROOT/var/wagtail-peer"
+PEER="$VENV/peer"  # inside its environment: apart from the app, ignored by git and the linters
 SUMMARY="$ROOT/fixtures/sources/2020-12-02-annual-som.txt"
 PYTHON_BOOTSTRAP="${PYTHON_BOOTSTRAP:-python3}"
 
