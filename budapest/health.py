@@ -4,21 +4,26 @@ They are answered by a middleware at the top of the stack, before host validatio
 sessions and CSRF, so that a probe sent to an app server's own address over plain HTTP gets a true
 answer. Neither says more than "ok" or which dependency is unreachable: no host names, no versions.
 
-/readyz answers within READY_DEADLINE_SECONDS whatever the dependencies do: the cache is checked in a
-thread of its own and a check that has not answered by then counts as "unavailable" (a Redis that
-stopped answering would otherwise hold the probe for its socket timeout). The database is checked in
-the request's own thread, on the request's connection; a stopped PostgreSQL refuses at once.
+/readyz answers within READY_DEADLINE_SECONDS whatever the dependencies do: each dependency is checked
+in a thread of its own and a check that has not answered by then counts as "unavailable" (a Redis that
+stopped answering would otherwise hold the probe for its socket timeout, a PostgreSQL that accepts and
+never answers for psycopg's least connect timeout, 2 s). The database is checked on a connection of the
+check's own, made with the request's connection settings and closed afterwards, through the same
+backend, so that a failed check opens the database's circuit breaker (budapest/postgresql/base.py).
 """
 
+import copy
 import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.core.cache import caches
 from django.db import connections
+from django.db.utils import load_backend
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 log = logging.getLogger(__name__)
@@ -37,14 +42,19 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return _no_store(JsonResponse({"status": "ok"}))
 
 
-def check_database(alias: str = "default") -> None:
-    with connections[alias].cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+def check_database(settings_dict: dict) -> None:
+    """SELECT 1 on a new connection made with these settings, closed afterwards (it runs in a thread)."""
+    connection = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    finally:
+        connection.close()
 
 
-def check_cache(alias: str = "default") -> None:
-    cache = caches[alias]
+def check_cache() -> None:
+    cache = caches["default"]
     key = f"readyz:{secrets.token_hex(8)}"
     cache.set(key, "1", timeout=10)
     if cache.get(key) != "1":
@@ -52,36 +62,34 @@ def check_cache(alias: str = "default") -> None:
     cache.delete(key)
 
 
-CHECKS = {"database": check_database, "cache": check_cache}
-# Checks run in a thread, with a deadline: they must not touch the request thread's database connection.
-THREADED = {"cache"}
+CHECKS: dict[str, Callable[..., None]] = {"database": check_database, "cache": check_cache}
 READY_DEADLINE_SECONDS = 0.15
 
-_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="readyz")
+_pool = ThreadPoolExecutor(max_workers=len(CHECKS), thread_name_prefix="readyz")
 _running: dict[str, Future] = {}
 _running_lock = threading.Lock()
 
 
-def _start(name: str) -> Future:
+def _start(name: str, *arguments) -> Future:
     """The check running in the background: a new one, unless the last one is still waiting for an answer."""
     with _running_lock:
         future = _running.get(name)
         if future is None or future.done():
-            future = _running[name] = _pool.submit(CHECKS[name])
+            future = _running[name] = _pool.submit(CHECKS[name], *arguments)
         return future
 
 
 def readyz(request: HttpRequest) -> HttpResponse:
     """The database and the cache answer; 503 with the name of what does not."""
     deadline = time.monotonic() + READY_DEADLINE_SECONDS
-    futures = {name: _start(name) for name in CHECKS if name in THREADED}
+    futures = {
+        "database": _start("database", copy.deepcopy(connections["default"].settings_dict)),
+        "cache": _start("cache"),
+    }
     results = {}
-    for name, check in CHECKS.items():
+    for name, future in futures.items():
         try:
-            if name in futures:
-                futures[name].result(timeout=max(0.0, deadline - time.monotonic()))
-            else:
-                check()
+            future.result(timeout=max(0.0, deadline - time.monotonic()))
         except FutureTimeout:
             log.warning("readiness check %s did not answer within %.2f s", name, READY_DEADLINE_SECONDS)
             results[name] = "unavailable"

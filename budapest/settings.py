@@ -123,6 +123,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a circuit breaker (budapest/postgresql/base.py): after a failed connection,
+    # requests get a 503 at once for a few seconds instead of each waiting for the connect timeout.
+    DATABASES["default"]["ENGINE"] = "budapest.postgresql"
     # A database that cannot be reached is answered 503 within seconds, not after the OS's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         # libpq's least is 2 s; a stopped server is refused at once.

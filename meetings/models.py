@@ -1,6 +1,8 @@
 """Meetings of the dialogue and their summaries: paragraphs, passages, footnotes and the priority goals."""
 
+import operator
 from datetime import date
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -342,21 +344,30 @@ class MeetingQuerySet(models.QuerySet):
         proxy of Actor to select from, such as Country.
         """
         actor = OuterRef("pk")
-
-        def itself_or_parent(field: str) -> Q:
-            return Q(**{field: actor}) | Q(**{f"{field}__parent": actor})
-
         meetings, passages = self._ids(), self.passages()
-        spoken = itself_or_parent("actor") | Q(actor__members=actor)
+
+        def either(queryset: QuerySet, *fields: str) -> Q:
+            # One EXISTS per way of being named, each answered from the index of its column: OR-ed inside
+            # one EXISTS, they made the database read every row for each actor that none of them names
+            # (the organisations of /meetings/' filter: 3.6 s on 10,000 meetings).
+            return reduce(operator.or_, (Q(Exists(queryset.filter(**{field: actor}))) for field in fields))
+
         return model.objects.filter(
-            Exists(
-                Participation.objects.filter(itself_or_parent("actor") | itself_or_parent("represented_by")).filter(
-                    meeting__in=meetings
-                )
+            either(
+                Participation.objects.filter(meeting__in=meetings),
+                "actor",
+                "actor__parent",
+                "represented_by",
+                "represented_by__parent",
             )
-            | Exists(Passage.speakers.through.objects.filter(spoken, passage__in=passages))
-            | Exists(Passage.mentions.through.objects.filter(itself_or_parent("actor"), passage__in=passages))
-            | Exists(passages.filter(itself_or_parent("official__actor")))
+            | either(
+                Passage.speakers.through.objects.filter(passage__in=passages),
+                "actor",
+                "actor__parent",
+                "actor__members",
+            )
+            | either(Passage.mentions.through.objects.filter(passage__in=passages), "actor", "actor__parent")
+            | either(passages, "official__actor", "official__actor__parent")
         )
 
     def positions(self) -> QuerySet:
@@ -744,9 +755,15 @@ class PassageQuerySet(models.QuerySet):
         """Passages attributed to at least one speaker, whatever their kind."""
         return self.filter(pk__in=Passage.speakers.through.objects.values("passage"))
 
-    def statements(self):
-        """Interventions: statements attributed to a speaker (not the Chair's procedure, not a report)."""
-        return self.filter(kind=Passage.Kind.STATEMENT).with_speakers()
+    def statements(self, voices=None):
+        """Interventions: statements attributed to a speaker (not the Chair's procedure, not a report).
+
+        `voices` (ids, or a queryset of them): only those spoken by one of these actors, which implies a
+        speaker, so that the semi-join over every speaker row (`with_speakers`) is left out: with it,
+        Turkey's first page of interventions took 1.3 s on 10,000 meetings, without it 0.4 s.
+        """
+        statements = self.filter(kind=Passage.Kind.STATEMENT)
+        return statements.with_speakers() if voices is None else statements.spoken_through(voices)
 
     def interventions(self):
         """What pages, feeds and the API call and count interventions: statements with a speaker."""

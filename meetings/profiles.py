@@ -95,10 +95,11 @@ def interventions_of(actor, voices: list[Actor] | None = None, *, voice_kinds=CO
     `voices`, where the caller has them already: the actors to count (the actor, its institutions…);
     else `voice_kinds` says which (`actors.models.Voice`): a group's line is not the member's by default.
     """
-    published = Passage.objects.published().statements()
     if voices is None:
-        return published.spoken_by(actor, voices=voice_kinds)
-    return published.spoken_through([voice.pk for voice in voices])
+        ids = Actor.objects.voices_of(actor, voices=voice_kinds).values("pk")
+    else:
+        ids = [voice.pk for voice in voices]
+    return Passage.objects.published().statements(voices=ids)
 
 
 def procedure_of(actor, voices: list[Actor]) -> QuerySet:

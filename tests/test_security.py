@@ -102,7 +102,8 @@ def test_production_settings_come_from_the_environment():
     assert values["CACHE_BACKEND"] == "budapest.redis_cache.RedisCache"
     assert values["CACHE_LOCATION"] == "redis://cache.internal:6379/0"
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
-    assert values["DATABASE_ENGINE"] == "django.db.backends.postgresql"
+    # Django's PostgreSQL backend behind a circuit breaker (budapest/postgresql/base.py, a subclass of Django's).
+    assert values["DATABASE_ENGINE"] == "budapest.postgresql"
     assert values["DATABASE_NAME"] == "records"
     assert values["LOG_FORMATTER"] == "json"
     assert values["STATICFILES"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"

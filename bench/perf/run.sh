@@ -22,7 +22,7 @@ MEMORY_REQUESTS="${BENCH_MEMORY_REQUESTS:-10000}"
 DB="${BENCH_PERF_DB:-budapest_perf}"
 PG="postgres://postgres@127.0.0.1:5432"
 REDIS_DB="${BENCH_PERF_REDIS_DB:-6}"
-CACHED=8301 UNCACHED=8302 SINGLE=8303
+CACHED=8301 UNCACHED=8302 SINGLE=8303 PEER=8304
 RESULTS="bench/results/perf-$(date +%Y%m%d-%H%M%S)"
 ARCHIVE_RECORD=bench/results/perf-archive.json
 SERVER_PIDS=()
@@ -105,6 +105,11 @@ cut -d' ' -f1-3 /proc/loadavg >"$RESULTS/load-before.txt"
 log "make serve twice: with the page cache on :$CACHED, without it on :$UNCACHED ($(nproc) cores, load $(cat "$RESULTS/load-before.txt"))"
 start_server "$CACHED" "$RESULTS/serve-cached.log"
 start_server "$UNCACHED" "$RESULTS/serve-uncached.log" DJANGO_PAGE_CACHE=off
+# The peer of the uncached meeting page: the same summary as one Wagtail page, the same gunicorn settings.
+[ -f .venv-wagtail/peer/db.sqlite3 ] || bench/perf/wagtail_peer.sh build >"$RESULTS/wagtail-build.log" 2>&1
+setsid bench/perf/wagtail_peer.sh serve "$PEER" >"$RESULTS/serve-wagtail.log" 2>&1 &
+SERVER_PIDS+=("$!")
+wait_for 90 curl -fsS -o /dev/null "http://127.0.0.1:$PEER/" || { tail -20 "$RESULTS/serve-wagtail.log" >&2; exit 1; }
 $PY bench/perf/tools.py targets >"$RESULTS/targets.json"
 target() { $PY -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$RESULTS/targets.json" "$1"; }
 MEETING=$(target meeting) COUNTRY=$(target country) SEARCH=$(target search) SEARCH_RARE=$(target search_rare)
@@ -123,6 +128,7 @@ RUNS=(
   "meeting_cached_returning $CACHED $MEETING returning"
   "country_cached $CACHED $COUNTRY"
   "meeting_uncached $UNCACHED $MEETING"
+  "wagtail_peer $PEER /"
   "generated_meeting_uncached $UNCACHED $GENERATED"
   "country_uncached $UNCACHED $COUNTRY"
   "api_list $CACHED $API_LIST"
