@@ -45,7 +45,7 @@ class MeetingsFeed(RecordsFeed):
         )
 
     def item_title(self, meeting):
-        return f"{meeting.title}, {date_format(meeting.start_date, "DATE_FORMAT")}"
+        return f"{meeting.title}, {date_format(meeting.start_date, 'DATE_FORMAT')}"
 
     def item_description(self, meeting):
         # Atom summaries are HTML: everything typed by staff is escaped.
