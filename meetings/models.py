@@ -603,7 +603,7 @@ class Meeting(models.Model):
             "%(organisations)s said, paragraph by paragraph."
         ) % {
             "title": self.title,
-            "date": date_format(self.start_date, "j F Y"),
+            "date": date_format(self.start_date, "DATE_FORMAT"),
             "where": self.location if self.location else self.get_format_display().lower(),
             "countries": ngettext("%(count)d country", "%(count)d countries", countries) % {"count": countries},
             "organisations": ngettext("%(count)d organisation", "%(count)d organisations", organisations)

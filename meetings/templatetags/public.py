@@ -10,6 +10,8 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from budapest import languages
+
 register = template.Library()
 
 # The escapes of Django's json_script: nothing in the data can close the <script> element.
@@ -79,3 +81,10 @@ def without_meetings(actors) -> list:
 def nonzero(rows) -> list:
     """The rows of a count (goals with `.count`) that counted something: a table of zeros says nothing."""
     return [row for row in rows if getattr(row, "count", 0)]
+
+
+@register.simple_tag(takes_context=True)
+def page_languages(context) -> list:
+    """This page in each language (budapest.languages): the language switch and the hreflang links."""
+    request = context.get("request")
+    return languages.page_languages(request) if request is not None else []
