@@ -160,7 +160,7 @@ def data_words(url: str) -> set[str]:
     for app in ("actors", "meetings"):
         for model in apps.get_app_config(app).get_models():
             fields = [f.name for f in model._meta.concrete_fields if isinstance(f, (CharField, TextField))]
-            for row in model.objects.values_list(*fields) if fields else ():
+            for row in model._default_manager.values_list(*fields) if fields else ():
                 found |= set().union(*(words(value) for value in row if value))
     return found
 
