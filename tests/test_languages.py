@@ -144,7 +144,7 @@ def _not_data(found: set[str], data: set[str]) -> set[str]:
 
 
 def _our_messages() -> set[str]:
-    """The msgids of this site's own Russian catalogue (Django's own strings, month names and others, aside)."""
+    """The msgids of this site's own catalogue (Django's own strings, month names and others, aside)."""
     with open(Path(settings.BASE_DIR) / "locale" / "ru" / "LC_MESSAGES" / "django.mo", "rb") as mo:
         catalogue = gettext.GNUTranslations(mo)._catalog  # type: ignore[attr-defined]
     return {(key[0] if isinstance(key, tuple) else key).split("\x04")[-1] for key in catalogue if key}
@@ -165,16 +165,22 @@ def data_words(url: str) -> set[str]:
     return found
 
 
+# Every language but English: a language added to LANGUAGES is walked too.
+TRANSLATED = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
 @pytest.mark.parametrize("url", PAGES)
-def test_a_russian_page_has_no_english_interface_word(client, som_2020, interface, url):
-    for page in (url, russian(url)):  # what is worded once per process (a FilterSet's ordering) is worded
+def test_a_translated_page_has_no_english_interface_word(client, som_2020, interface, url, language):
+    translated = f"/{language}{url}"
+    for page in (url, translated):  # what is worded once per process (a FilterSet's ordering) is worded
         client.get(page)
     english_page, english_calls = interface.read(client, url)
-    response, calls = interface.read(client, russian(url))
+    response, calls = interface.read(client, translated)
     assert response.status_code == english_page.status_code == (404 if "no-such" in url else 200)
     html = response.content.decode()
-    assert '<html lang="ru">' in html
-    # The Russian page says what the English page says: each of its interface strings, translated.
+    assert f'<html lang="{language}">' in html
+    # The page says what the English page says: each of its interface strings, translated.
     asked = {messages for messages, _ in calls}
     assert {messages for messages, _ in english_calls if messages[0] in OUR_MESSAGES} - asked == set()
     untranslated = [result for messages, result in calls if result in messages and words(result) - PROPER_NOUNS]
@@ -303,7 +309,7 @@ def test_the_sitemap_lists_each_page_in_each_language_with_its_alternates(client
 
 def test_the_admin_is_in_russian_under_ru(client, db):
     html = client.get(f"/ru/{settings.ADMIN_PATH}login/").content.decode()
-    assert '<html lang="ru"' in html and "Войти" in html
+    assert '<html lang="ru"' in html and "Войти" in html and "Записи Будапештского процесса" in html
     assert '<html lang="en"' in client.get(f"/{settings.ADMIN_PATH}login/").content.decode()
 
 
@@ -319,3 +325,24 @@ def test_the_committed_catalogue_is_its_translations_compiled(tmp_path, language
     subprocess.run(["msgfmt", "--check-format", "-o", compiled, folder / "django.po"], check=True)  # noqa: S607
     with open(compiled, "rb") as fresh, open(folder / "django.mo", "rb") as committed:
         assert gettext.GNUTranslations(committed)._catalog == gettext.GNUTranslations(fresh)._catalog  # type: ignore[attr-defined]
+
+
+def test_a_review_asked_in_the_russian_admin_is_mailed_in_russian(client, som_2020):
+    from django.contrib.auth.models import Group, User
+    from django.core import mail
+
+    from meetings.models import Meeting
+    from meetings.revisions import meeting_changes_draft
+
+    for name, group in (("editor", "Editors"), ("publisher", "Publishers")):
+        user = User.objects.create_user(name, f"{name}@example.org", "a-long-password", is_staff=True)
+        user.groups.set(Group.objects.filter(name=group))
+    client.force_login(User.objects.get(username="editor"))
+    copy = meeting_changes_draft(som_2020, user=None)
+    Meeting.objects.filter(pk=copy.pk).update(participant_count=98)
+    with translation.override("ru"):
+        url = reverse("admin:meetings_meeting_review_submit", args=[copy.pk])
+    assert url.startswith("/ru/") and client.post(url).status_code == 302
+    [message] = mail.outbox
+    assert message.subject == f"На проверку: {som_2020.title}"
+    assert f"просит вас проверить «{som_2020.title}» перед публикацией: /ru/" in message.body
