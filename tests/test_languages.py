@@ -11,7 +11,6 @@ import gettext
 import re
 import shutil
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote_plus, urlsplit
 
@@ -26,6 +25,7 @@ from django.utils.formats import date_format
 
 from .conftest import SOM_2020_SLUG
 from .routes import site_routes
+from .source_text import page_texts
 
 # A page of each public route, with the 2020 meeting's records (and a 404).
 PAGES = [
@@ -62,48 +62,6 @@ _PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\{[^}]*\}\}|<[^>]*>|&\w+;|https?://\S
 
 def words(text: str) -> set[str]:
     return {word.lower() for word in _WORD.findall(_PLACEHOLDER.sub(" ", text))}
-
-
-class _Texts(HTMLParser):
-    """What a reader meets on a page: text, the attributes read aloud or shown, the title and description,
-    outside script and style, and (where `skip_english`) outside any element marked lang="en"."""
-
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-    def __init__(self, skip_english: bool):
-        super().__init__(convert_charrefs=True)
-        self.skip_english = skip_english
-        self.texts: list[str] = []
-        self._stack: list[bool] = []  # per open element: is it skipped?
-
-    def _skipped(self) -> bool:
-        return any(self._stack)
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        skip = tag in {"script", "style"} or (self.skip_english and attributes.get("lang", "").startswith("en"))
-        if not (skip or self._skipped()):
-            for name in ("placeholder", "aria-label", "title", "alt"):
-                if attributes.get(name):
-                    self.texts.append(attributes[name])
-            if tag == "meta" and "description" in (attributes.get("name"), attributes.get("property")):
-                self.texts.append(attributes.get("content") or "")
-        if tag not in self.VOID:
-            self._stack.append(skip)
-
-    def handle_endtag(self, tag):
-        if tag not in self.VOID and self._stack:
-            self._stack.pop()
-
-    def handle_data(self, data):
-        if not self._skipped() and data.strip():
-            self.texts.append(data.strip())
-
-
-def page_texts(html: str, skip_english: bool = False) -> list[str]:
-    parser = _Texts(skip_english)
-    parser.feed(html)
-    return parser.texts
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import datetime
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.utils import translation
@@ -10,7 +9,7 @@ from django.utils import translation
 from meetings.models import Meeting
 
 from .factories import MeetingFactory
-from .source_text import page_text
+from .source_text import page_text, page_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -108,30 +107,6 @@ def test_the_address_names_the_language_not_the_browser(client, db):
     assert '<html lang="ru">' in get(client, "/ru/", accept_language="de")
 
 
-class _VisibleText(HTMLParser):
-    """Text nodes and the attributes readers meet (placeholder, aria-label, title), outside script and style."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.texts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in {"script", "style", "title"}:
-            self._skip += 1
-        for name, value in attrs:
-            if name in {"placeholder", "aria-label", "title"} and value:
-                self.texts.append(value)
-
-    def handle_endtag(self, tag):
-        if tag in {"script", "style", "title"}:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip and data.strip():
-            self.texts.append(data.strip())
-
-
 @pytest.mark.parametrize(
     "url",
     [
@@ -155,13 +130,11 @@ def test_every_interface_string_is_marked_for_translation(client, db, monkeypatc
         real = getattr(trans, name)
         monkeypatch.setattr(trans, name, lambda *args, _real=real: f"⟪{_real(*args)}⟫")
     response = client.get(url)
-    parser = _VisibleText()
-    parser.feed(response.content.decode())
     # Pieces that are only punctuation or numbers, and the language names (each in its own language), need none.
     # django-filter words its "(descending)" ordering choices once, when a FilterSet class is made.
     unmarked = [
         text
-        for text in parser.texts
+        for text in page_texts(response.content.decode())
         if "⟪" not in text
         and "⟫" not in text
         and re.search(r"[^\W\d_]", text)
