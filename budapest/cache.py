@@ -55,6 +55,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.csp import generate_nonce
 from django.utils.datastructures import MultiValueDict
 
+from .languages import request_language
+
 log = logging.getLogger(__name__)
 
 # Content types worth storing: pages, feeds, the sitemap, calendars and spreadsheets.
@@ -537,13 +539,15 @@ class PageCacheMiddleware:
             return None
         if has_uncommitted_changes():
             return None
-        return _route(request.path_info, getattr(request, "urlconf", None) or get_urlconf())
+        # Resolved in the address's language: "/ru/…" is a page only while Russian is active (i18n_patterns).
+        with translation.override(request_language(request)):
+            return _route(request.path_info, getattr(request, "urlconf", None) or get_urlconf())
 
     @staticmethod
     def _key(request: HttpRequest, names: frozenset[str]) -> str:
         """The page's key: release, language, scheme, host (an unknown one is refused: 400), path, parameters."""
         # The language LocaleMiddleware (further in) will choose: the same rule, from the same request.
-        language = translation.get_language_from_request(request)
+        language = request_language(request)
         query = cast(QueryDict, getattr(request.GET, "address", request.GET))
         parameters = _key_values(query, names) if names else []
         address = repr((request.scheme, request.get_host(), request.path, parameters))

@@ -13,6 +13,8 @@ from django.contrib.auth import logout
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
+from .languages import without_language
+
 audit_log = logging.getLogger("budapest.audit")
 
 # Browser features no page of the site uses; a script that got in could not use them either.
@@ -148,7 +150,7 @@ class AdminAuditMiddleware:
         self.prefix = "/" + settings.ADMIN_PATH.lstrip("/")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method != "POST" or not request.path.startswith(self.prefix):
+        if request.method != "POST" or not without_language(request.path_info).startswith(self.prefix):
             return self.get_response(request)
         started = time.monotonic()
         response = self.get_response(request)

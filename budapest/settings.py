@@ -164,6 +164,8 @@ LANGUAGE_CODE = "en"
 # The interface is translated through locale/; English is complete, a Russian catalogue comes later.
 LANGUAGES = [("en", "English"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers per language: budapest/formats/<language>/formats.py over Django's own.
+FORMAT_MODULE_PATH = ["budapest.formats"]
 TIME_ZONE = "Europe/Vienna"
 USE_I18N = True
 USE_TZ = True

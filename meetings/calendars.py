@@ -37,7 +37,7 @@ def meeting_event(meeting: Meeting, request: HttpRequest) -> Event:
     event.add(
         "description",
         _("%(series)s, %(date)s. The summary: %(url)s")
-        % {"series": meeting.series.name, "date": date_format(meeting.start_date, "j F Y"), "url": url},
+        % {"series": meeting.series.name, "date": date_format(meeting.start_date, "DATE_FORMAT"), "url": url},
     )
     event.add("url", url)
     event.add("categories", [meeting.series.name])

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .models import Meeting, Paragraph, Participation, Passage
 
@@ -88,7 +89,7 @@ def reference(
 
 def chicago(ref: Reference) -> str:
     """Chicago (17th edition), author-date reference list entry."""
-    day = date_format(ref.date, "j F Y")
+    day = date_format(ref.date, "DATE_FORMAT")
     where = f", {ref.part}" if ref.part else ""
     if ref.speakers:
         where += " " + _("(intervention of %(speakers)s)") % {"speakers": ref.speakers}
@@ -102,14 +103,18 @@ def chicago(ref: Reference) -> str:
         "where": where,
         "day": day,
         "publisher": ref.publisher,
-        "accessed": date_format(ref.accessed, "j F Y"),
+        "accessed": date_format(ref.accessed, "DATE_FORMAT"),
         "url": ref.url,
     }
 
 
 def apa(ref: Reference) -> str:
     """APA (7th edition) reference list entry; a paragraph is named as APA names one (para. 6)."""
-    part = f"para. {ref.paragraph}" if ref.paragraph else ""
+    part = (
+        pgettext("a paragraph in an APA citation", "para. %(number)s") % {"number": ref.paragraph}
+        if ref.paragraph
+        else ""
+    )
     if ref.speakers:
         part += (", " if part else "") + _("intervention of %(speakers)s") % {"speakers": ref.speakers}
     part = f" ({part})" if part else ""
@@ -118,11 +123,12 @@ def apa(ref: Reference) -> str:
         "Retrieved %(accessed)s, from %(url)s"
     ) % {
         "author": AUTHOR,
-        "date": f"{ref.date.year}, {date_format(ref.date, 'F j')}",
+        # A date format of its own (Django's date format letters): APA's "2020, December 2" is no DATE_FORMAT.
+        "date": date_format(ref.date, pgettext("date format of an APA citation", "Y, F j")),
         "title": ref.title,
         "part": part,
         "publisher": ref.publisher,
-        "accessed": date_format(ref.accessed, "j F Y"),
+        "accessed": date_format(ref.accessed, "DATE_FORMAT"),
         "url": ref.url,
     }
 

@@ -47,7 +47,7 @@ class MeetingsFeed(RecordsFeed):
         ]
 
     def item_title(self, meeting):
-        return f"{title_in(meeting, reading_language())[0]}, {date_format(meeting.start_date, 'j F Y')}"
+        return f"{title_in(meeting, reading_language())[0]}, {date_format(meeting.start_date, 'DATE_FORMAT')}"
 
     def item_description(self, meeting):
         # Atom summaries are HTML: everything typed by staff is escaped.
@@ -56,7 +56,7 @@ class MeetingsFeed(RecordsFeed):
             _("%(series)s, %(date)s, %(place)s. %(countries)s countries took part.")
             % {
                 "series": meeting.series.name,
-                "date": date_format(meeting.start_date, "j F Y"),
+                "date": date_format(meeting.start_date, "DATE_FORMAT"),
                 "place": place,
                 "countries": meeting.country_count,
             }
@@ -99,7 +99,7 @@ class ActorInterventionsFeed(RecordsFeed):
         return _("%(speakers)s at the %(meeting)s, %(date)s, paragraph %(number)s") % {
             "speakers": speakers,
             "meeting": meeting.title,
-            "date": date_format(meeting.start_date, "j F Y"),
+            "date": date_format(meeting.start_date, "DATE_FORMAT"),
             "number": passage.paragraph.number,
         }
 

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -279,8 +279,15 @@ class MeetingSeries(models.Model):
 
 
 def ordinal(number: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 38th."""
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 38th; each language's catalogue gives its suffixes."""
+    if 10 <= number % 100 <= 20:
+        suffix = pgettext("ordinal suffix of 11-20, 111-120…", "th")
+    else:
+        suffix = {
+            1: pgettext("ordinal suffix of 1, 21, 31…", "st"),
+            2: pgettext("ordinal suffix of 2, 22, 32…", "nd"),
+            3: pgettext("ordinal suffix of 3, 23, 33…", "rd"),
+        }.get(number % 10) or pgettext("ordinal suffix of 4-9, 24-29…", "th")
     return f"{number}{suffix}"
 
 
@@ -552,7 +559,10 @@ class Meeting(models.Model):
         if self.number is None:
             return ""
         series = self.series.get_kind_display() if self.series.kind != MeetingSeries.Kind.OTHER else self.series.name
-        return f"{ordinal(self.number)} {series}"
+        return pgettext("a meeting's number in its series", "%(ordinal)s %(series)s") % {
+            "ordinal": ordinal(self.number),
+            "series": series,
+        }
 
     @property
     def is_upcoming(self) -> bool:
@@ -604,7 +614,7 @@ class Meeting(models.Model):
             "%(organisations)s said, paragraph by paragraph."
         ) % {
             "title": self.title,
-            "date": date_format(self.start_date, "j F Y"),
+            "date": date_format(self.start_date, "DATE_FORMAT"),
             "where": self.location if self.location else self.get_format_display().lower(),
             "countries": ngettext("%(count)d country", "%(count)d countries", countries) % {"count": countries},
             "organisations": ngettext("%(count)d organisation", "%(count)d organisations", organisations)

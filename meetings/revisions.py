@@ -25,6 +25,7 @@ from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from actors.models import Actor
@@ -249,7 +250,7 @@ def _display(obj: models.Model, model_field) -> str:
     if isinstance(value, models.Model):
         return getattr(value, "label", None) or str(value)
     if isinstance(value, datetime.date):
-        return value.strftime("%d %B %Y").lstrip("0")
+        return date_format(value, "DATE_FORMAT")
     return str(value)
 
 
@@ -474,7 +475,7 @@ def meeting_restore_as_changes(live: Meeting, *, as_of: datetime.datetime, user:
             raise _Undo
     except _Undo:
         pass
-    when = timezone.localtime(as_of).strftime("%d %B %Y %H:%M")
+    when = date_format(timezone.localtime(as_of), "DATETIME_FORMAT")
     reason = _("Restored to %(when)s") % {"when": when}
     _apply(state, snapshot, draft, key=_copy_key, user=user, reason=reason)
     return draft

@@ -2,6 +2,8 @@
 the time it last changed (`lastmod`): a page changes when a published meeting it shows does.
 
 Each section is read in one query and handed to the sitemap as a list, so that it needs no count query.
+Every page is listed in each language of LANGUAGES, with its addresses in the others (hreflang) and the
+English one as x-default.
 """
 
 from django.contrib.sitemaps import Sitemap
@@ -32,7 +34,15 @@ def _changed(prefix: str):
     return Coalesce(Max(f"{prefix}__updated_at", filter=_published(prefix)), Subquery(latest))
 
 
-class MeetingSitemap(Sitemap):
+class _Sitemap(Sitemap):
+    """Each page in every language, with its alternates: Django's own i18n sitemaps."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class MeetingSitemap(_Sitemap):
     changefreq = "monthly"
     priority = 0.8
 
@@ -43,7 +53,7 @@ class MeetingSitemap(Sitemap):
         return meeting.updated_at
 
 
-class ActorSitemap(Sitemap):
+class ActorSitemap(_Sitemap):
     changefreq = "monthly"
     priority = 0.6
 
@@ -64,7 +74,7 @@ class ActorSitemap(Sitemap):
         return actor.changed
 
 
-class PriorityGoalSitemap(Sitemap):
+class PriorityGoalSitemap(_Sitemap):
     changefreq = "monthly"
     priority = 0.6
 
@@ -77,7 +87,7 @@ class PriorityGoalSitemap(Sitemap):
         return goal.changed
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(_Sitemap):
     """The lists and overviews: they change when any published meeting does."""
 
     changefreq = "weekly"

@@ -113,6 +113,15 @@ def _no_page_from_an_earlier_test():
 
 
 @pytest.fixture(autouse=True)
+def _in_english_until_asked():
+    """LocaleMiddleware leaves the language of a test's last request active: /ru/… would make the next
+    test's reverse() give Russian addresses. Each test starts in English, as a request without a prefix does."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _no_counts_from_an_earlier_test():
     """The API throttle and the sign-in lockout count in the default cache: each test starts from none."""
     from django.core.cache import caches

@@ -68,3 +68,46 @@ def page_text(html: str) -> str:
     extractor = _TextExtractor()
     extractor.feed(html)
     return collapse("".join(extractor.parts))
+
+
+class _Texts(HTMLParser):
+    """What a reader meets on a page: text, the attributes read aloud or shown, the title and description,
+    outside script and style, and (where `skip_english`) outside any element marked lang="en"."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, skip_english: bool):
+        super().__init__(convert_charrefs=True)
+        self.skip_english = skip_english
+        self.texts: list[str] = []
+        self._stack: list[bool] = []  # per open element: is it skipped?
+
+    def _skipped(self) -> bool:
+        return any(self._stack)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        skip = tag in {"script", "style"} or (self.skip_english and attributes.get("lang", "").startswith("en"))
+        if not (skip or self._skipped()):
+            for name in ("placeholder", "aria-label", "title", "alt"):
+                if attributes.get(name):
+                    self.texts.append(attributes[name])
+            if tag == "meta" and "description" in (attributes.get("name"), attributes.get("property")):
+                self.texts.append(attributes.get("content") or "")
+        if tag not in self.VOID:
+            self._stack.append(skip)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self._stack:
+            self._stack.pop()
+
+    def handle_data(self, data):
+        if not self._skipped() and data.strip():
+            self.texts.append(data.strip())
+
+
+def page_texts(html: str, skip_english: bool = False) -> list[str]:
+    """Each piece of text a reader meets on a page (_Texts), in order."""
+    parser = _Texts(skip_english)
+    parser.feed(html)
+    return parser.texts

@@ -90,11 +90,10 @@ BUDGETS = {
     # correspondences, PassageGoal rows, goal suggestions, documents and series
     "/api/v1/export/popolo.json": 19,
 }
-# Addresses that are not pages of records: the admin, the language switch, the API's description.
+# Addresses that are not pages of records: the admin, the API's description.
 # A meeting's document is a file download (meetings.views.document: one query for the document and its
 # meeting, tested in test_documents); the 2020 meeting has none to count here.
 NOT_COUNTED = (
-    "i18n/",
     "api/schema/",
     "api/docs/",
     r"api/^[\s\S]*/$",

@@ -194,10 +194,21 @@ def test_a_head_request_is_answered_from_the_stored_page(client, page_cache, arc
 
 
 def test_each_language_has_its_own_stored_page(client, page_cache, archive):
-    english = client.get("/", headers={"accept-language": "en"})
-    russian, queries = read(Client(), "/", **{"accept-language": "ru"})
+    english = client.get("/")
+    russian, queries = read(Client(), "/ru/")
     assert queries > 0 and russian["X-Page-Cache"] == "miss"
     assert '<html lang="ru">' in text(russian) and '<html lang="en">' in text(english)
+    assert '<html lang="ru">' in text(assert_from_cache(Client(), "/ru/"))
+    assert '<html lang="en">' in text(assert_from_cache(Client(), "/"))
+
+
+def test_an_english_address_is_english_whatever_the_browser_asks(client, page_cache, archive):
+    """The address names the language: a browser asking for Russian at "/" gets the stored English page."""
+    client.get("/")
+    for asked in ("ru", "ru,en;q=0.5", "de"):
+        response, queries = read(Client(), "/", **{"accept-language": asked})
+        assert (queries, response["X-Page-Cache"]) == (0, "hit"), asked
+        assert '<html lang="en">' in text(response)
 
 
 def test_the_api_is_not_stored(client, page_cache, archive):
@@ -490,8 +501,8 @@ def test_a_parameter_the_view_reads_has_a_page_of_its_own(client, page_cache, ar
 
 def test_links_that_keep_the_query_keep_the_parameters_read_and_only_those(client, page_cache, archive):
     page = text(client.get("/meetings/?year=2018&utm_source=mail"))
-    switch = re.search(r'name="next" type="hidden" value="([^"]*)"', page)[1]
-    assert switch == "/meetings/?year=2018"
+    switch = re.search(r'<a href="([^"]*)" lang="ru" hreflang="ru">', page)[1]
+    assert switch == "/ru/meetings/?year=2018"
 
 
 @pytest.mark.parametrize("timeout", [1])
@@ -642,12 +653,11 @@ def test_a_stored_page_sets_no_cookie_and_its_language_switch_works(page_cache, 
     page = assert_from_cache(reader, "/meetings/first/")
     assert "csrfmiddlewaretoken" not in text(page)
     assert not page.cookies and not reader.cookies
-    response = reader.post("/i18n/setlang/", {"language": "ru", "next": "/meetings/first/"})
-    assert response.status_code == 302 and response["Location"] == "/meetings/first/"
-    assert '<html lang="ru">' in text(reader.get("/meetings/first/"))
-    # The switch sends nobody to another site.
-    response = reader.post("/i18n/setlang/", {"language": "en", "next": "https://elsewhere.example/"})
-    assert response.status_code == 302 and response["Location"] == "/"
+    # The switch is a link to the same page in the other language: nothing to post, no cookie.
+    assert '<a href="/ru/meetings/first/" lang="ru" hreflang="ru">Русский</a>' in text(page)
+    russian = reader.get("/ru/meetings/first/")
+    assert '<html lang="ru">' in text(russian) and not russian.cookies
+    assert '<a href="/meetings/first/" lang="en" hreflang="en">English</a>' in text(russian)
 
 
 def _page_with_a_script(request):

@@ -2,7 +2,6 @@
 
 import datetime
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.utils import translation
@@ -10,7 +9,7 @@ from django.utils import translation
 from meetings.models import Meeting
 
 from .factories import MeetingFactory
-from .source_text import page_text
+from .source_text import page_text, page_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -80,44 +79,32 @@ def test_navigation_marks_the_current_section(client, som_2020):
         assert f'aria-current="page">{crumb}<' in get(client, url)
 
 
-def test_language_switcher_sets_the_language(client, db):
-    html = get(client, "/")
-    assert '<form class="language-switcher" action="/i18n/setlang/" method="post">' in html
-    assert '<option value="ru" lang="ru">Русский</option>' in html
-    response = client.post("/i18n/setlang/", {"language": "ru", "next": "/meetings/"})
-    assert response.status_code == 302 and response["Location"] == "/meetings/"
-    assert '<html lang="ru">' in get(client, "/meetings/")
-    assert '<option value="ru" lang="ru" selected>' in get(client, "/meetings/")
+def test_the_language_switch_links_to_the_same_page_in_the_other_language(client, som_2020):
+    """A plain link per language, the current one marked: no form, nothing posted, no cookie."""
+    html = get(client, "/countries/turkey/?page=1")
+    switch = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group(0)
+    assert "<form" not in switch and "<select" not in switch
+    assert '<a href="/countries/turkey/?page=1" lang="en" hreflang="en" aria-current="true">English</a>' in switch
+    assert '<a href="/ru/countries/turkey/?page=1" lang="ru" hreflang="ru">Русский</a>' in switch
+    russian = get(client, "/ru/countries/turkey/")
+    assert '<html lang="ru">' in russian
+    assert '<a href="/countries/turkey/" lang="en" hreflang="en">English</a>' in russian
+    assert '<a href="/ru/countries/turkey/" lang="ru" hreflang="ru" aria-current="true">Русский</a>' in russian
 
 
-def test_browser_language_is_followed(client, db):
-    assert '<html lang="ru">' in get(client, "/", accept_language="ru,en;q=0.5")
-    assert client.get("/", headers={"accept-language": "ru"})["Content-Language"] == "ru"
-    assert '<html lang="en">' in get(client, "/", accept_language="de")
+def test_an_address_without_a_page_switches_to_the_home_page(client, db):
+    response = client.get("/ru/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404 and '<html lang="ru">' in html
+    assert '<a href="/" lang="en" hreflang="en">English</a>' in html
+    assert 'hreflang="x-default"' not in html  # a page that is not there has no alternates
 
 
-class _VisibleText(HTMLParser):
-    """Text nodes and the attributes readers meet (placeholder, aria-label, title), outside script and style."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.texts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in {"script", "style", "title"}:
-            self._skip += 1
-        for name, value in attrs:
-            if name in {"placeholder", "aria-label", "title"} and value:
-                self.texts.append(value)
-
-    def handle_endtag(self, tag):
-        if tag in {"script", "style", "title"}:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip and data.strip():
-            self.texts.append(data.strip())
+def test_the_address_names_the_language_not_the_browser(client, db):
+    assert '<html lang="en">' in get(client, "/", accept_language="ru,en;q=0.5")
+    assert client.get("/", headers={"accept-language": "ru"})["Content-Language"] == "en"
+    assert client.get("/ru/", headers={"accept-language": "en"})["Content-Language"] == "ru"
+    assert '<html lang="ru">' in get(client, "/ru/", accept_language="de")
 
 
 @pytest.mark.parametrize(
@@ -143,13 +130,11 @@ def test_every_interface_string_is_marked_for_translation(client, db, monkeypatc
         real = getattr(trans, name)
         monkeypatch.setattr(trans, name, lambda *args, _real=real: f"⟪{_real(*args)}⟫")
     response = client.get(url)
-    parser = _VisibleText()
-    parser.feed(response.content.decode())
     # Pieces that are only punctuation or numbers, and the language names (each in its own language), need none.
     # django-filter words its "(descending)" ordering choices once, when a FilterSet class is made.
     unmarked = [
         text
-        for text in parser.texts
+        for text in page_texts(response.content.decode())
         if "⟪" not in text
         and "⟫" not in text
         and re.search(r"[^\W\d_]", text)

@@ -5,9 +5,10 @@ footnotes) to each paragraph's page (its passages, with their speakers and prior
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from . import meetings, paragraphs, reference, translations  # noqa: F401 - registers the model admins
 
-admin.site.site_header = "Budapest Process records"
-admin.site.site_title = "Budapest Process records"
-admin.site.index_title = "Meetings, summaries and participants"
+admin.site.site_header = _("Budapest Process records")
+admin.site.site_title = _("Budapest Process records")
+admin.site.index_title = _("Meetings, summaries and participants")
