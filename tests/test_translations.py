@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import translation
 
+from budapest.languages import page_in
 from actors.models import Actor
 from meetings.markup import strip_markup
 from meetings.models import Passage, TranslatedText, Translation
@@ -35,8 +36,15 @@ RU = {"HTTP_ACCEPT_LANGUAGE": "ru"}
 DRAFT_WORDS = "Черновик перевода о пограничниках"  # "a draft translation about border guards"
 
 
+def address(url: str, language: str = "ru") -> str:
+    """The page at `url` in `language` (its address says the language: /ru/…); the API's own are the same."""
+    path, _, query = url.partition("?")
+    return (page_in(path, language) or path) + (f"?{query}" if query else "")
+
+
 def get(client, url, **params):
-    response = client.get(url, params, **RU)
+    """A page in Russian: its Russian address, and Russian asked of the API (which has one address)."""
+    response = client.get(address(url), params, **RU)
     assert response.status_code == 200, response.content[:300]
     return response.content.decode()
 
@@ -176,7 +184,7 @@ def test_a_draft_meetings_translation_is_not_public(client, small_meeting):
     small_meeting.status, small_meeting.published_at = "draft", None
     small_meeting.save()
     assert not Translation.objects.public().exists()
-    assert client.get(small_meeting.get_absolute_url(), **RU).status_code == 404
+    assert client.get(address(small_meeting.get_absolute_url()), **RU).status_code == 404
 
 
 # --- Working copies carry their translations -----------------------------------------------------------------
@@ -211,8 +219,7 @@ def test_a_published_working_copy_keeps_its_translated_passages(client, small_me
 def test_russian_search_finds_word_forms(client, som_2020):
     html = get(client, "/search/", q="мигранты")
     assert "<mark>мигрантов</mark>" in html  # «мигранты» finds «мигрантов», on PostgreSQL and on SQLite
-    assert "passage found" not in page_text(html) or True
-    assert 'href="/meetings/2020-12-02-annual-senior-officials-meeting/#p6-5"' in html  # Bangladesh: «мигрантов»
+    assert 'href="/ru/meetings/2020-12-02-annual-senior-officials-meeting/#p6-5"' in html  # Bangladesh: «мигрантов»
 
 
 def test_english_search_still_works_in_russian(client, som_2020):
@@ -341,7 +348,7 @@ def test_a_third_language_needs_no_code(client, small_meeting):
     tr.draft_title = "Sınır Muhafızları Tematik Toplantısı"
     tr.save()
     translation_publish(tr, user=None)
-    html = client.get(small_meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="tr").content.decode()
+    html = client.get(address(small_meeting.get_absolute_url(), "tr")).content.decode()
     assert "<h1>Sınır Muhafızları Tematik Toplantısı</h1>" in html
     assert '<p lang="en">The Chair opened the meeting on border guards.</p>' in html  # its passages: not yet
     assert str(CountryFactory(name="Turkey", iso_code="TR").name_in("tr")) == "Türkiye"

@@ -46,13 +46,19 @@ class PartnerAPIMixin:
         super().initial(request, *args, **kwargs)
 
     def asked_language(self, request) -> str:
-        """The language the answer is in: `?lang=ru`, else the request's Accept-Language (LocaleMiddleware's)."""
+        """The language the answer is in: `?lang=ru`, else the request's Accept-Language.
+
+        The API has one address for every language (budapest.languages), so the address cannot say it: the
+        client does, and the answer says which it got (Content-Language, each record's `language`).
+        """
         asked = request.query_params.get("lang")
         if asked is not None:
             codes = [code for code, _name in settings.LANGUAGES]
             if asked not in codes:
                 raise ValidationError({"lang": [f"Unknown language “{asked[:20]}”: give one of {', '.join(codes)}."]})
-            translation.activate(asked)
+        else:
+            asked = translation.get_language_from_request(request._request)
+        translation.activate(asked)
         return reading_language()
 
     def get_serializer_context(self):
