@@ -12,8 +12,8 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import translation
 
-from budapest.languages import page_in
 from actors.models import Actor
+from budapest.languages import page_in
 from meetings.markup import strip_markup
 from meetings.models import Passage, TranslatedText, Translation
 from meetings.revisions import meeting_changes_draft, meeting_changes_publish

@@ -117,6 +117,8 @@ def local_title(meeting) -> str:
 def english() -> str:
     """` lang="en"` on an element of English content (an official's title) on a page in another language."""
     return mark_safe(f' lang="{settings.LANGUAGE_CODE}"') if reading_language() != settings.LANGUAGE_CODE else ""  # noqa: S308
+
+
 @register.simple_tag(takes_context=True)
 def page_languages(context) -> list:
     """This page in each language (budapest.languages): the language switch and the hreflang links."""
