@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from actors.models import Actor
 
+from ..documents import source_attach_staged, source_forget, source_stage
 from ..goals import goals_in_force
 from ..importer import ActorMatch, Summary, SummaryError, max_bytes_for, read_text, summary_from_text, time_budget
 from ..importer.parse import split_sentences, strip_bold
@@ -341,8 +342,12 @@ class ImportSummaryAdminMixin:
         token = secrets.token_urlsafe(16)
         pending = dict(request.session.get(SESSION_KEY, {}))
         while len(pending) >= MAX_PENDING:
-            pending.pop(next(iter(pending)))  # dicts keep their order: the oldest goes first
-        pending[token] = {"name": name, "text": form.text, "slug": slug, "corrections": {}}
+            oldest = pending.pop(next(iter(pending)))  # dicts keep their order: the oldest goes first
+            source_forget(oldest.get("source", ""))
+        upload = form.cleaned_data["file"]
+        upload.seek(0)
+        source = source_stage(token=token, name=name, data=upload.read())  # kept as the meeting's source
+        pending[token] = {"name": name, "text": form.text, "slug": slug, "corrections": {}, "source": source}
         request.session[SESSION_KEY] = pending
         return self._review(request, summary, name, slug=slug, token=token)
 
@@ -461,7 +466,14 @@ class ImportSummaryAdminMixin:
             busy = _("The database was busy, perhaps saving this summary already. Please press “Save as draft” again.")
             return self._review(request, summary, entry["name"], slug=entry["slug"], token=token, error=busy)
 
+        source = entry.get("source", "")
         self._remember_saved(request, pending, token, meeting)
+        if (
+            source
+            and source_attach_staged(meeting=editable_draft_for(meeting=meeting, user=request.user), staged=source)
+            is None
+        ):
+            messages.warning(request, _("The summary file could not be kept as the meeting's source document."))
         if existing is not None:
             self.log_change(request, meeting, _("Imported again from the summary file “%s”.") % entry["name"])
             messages.success(
