@@ -190,7 +190,7 @@ class ParagraphSerializer(serializers.ModelSerializer):
 class FootnoteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Footnote
-        fields = ["number", "text"]
+        fields = ["number", "mark", "text"]
 
 
 class MeetingParticipationSerializer(serializers.ModelSerializer):

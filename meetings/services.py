@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from actors.models import Actor, Person, Position
 from meetings.goals import goals_in_force
 from meetings.importer import Summary, SummaryError
-from meetings.importer.save import ImportActors, bulk_with_history, checked, import_positions
+from meetings.importer.save import ImportActors, bulk_with_history, checked, import_kind_and_number, import_positions
 from meetings.kinds import propose_kind
 from meetings.models import Footnote, GoalSuggestion, Meeting, MeetingSeries, Paragraph, Participation, Passage
 from meetings.revisions import meeting_changes_draft
@@ -297,6 +297,7 @@ def meeting_changes(*, meeting: Meeting, summary: Summary) -> list[str]:
     before = set(meeting.participants.values_list("name", flat=True))
     after = {match.name for match in summary.participants}
     after |= {match.name for match in (summary.chair, summary.co_chair, summary.secretariat) if match}
+    after |= {match.name for _role, match in summary.roles}
     if after - before:
         changes.append("New participants: " + ", ".join(sorted(after - before)) + ".")
     if before - after:
@@ -355,6 +356,7 @@ def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "", a
         participant_count=summary.participant_count,
         status=Meeting.Status.DRAFT,
     )
+    import_kind_and_number(meeting, summary)
     meeting.full_clean()
     meeting.save()
     _meeting_fill(meeting, summary)
@@ -377,6 +379,7 @@ def meeting_reimport(*, meeting: Meeting, summary: Summary, user: Any = None) ->
     draft.participant_count = summary.participant_count
     draft.version += 1  # an editor's form opened before the import is now stale
     draft._change_reason = "Imported again from its summary"
+    import_kind_and_number(draft, summary)
     draft.full_clean()
     draft.save()
     _meeting_fill(draft, summary)
@@ -424,6 +427,8 @@ def _meeting_fill(meeting: Meeting, summary: Summary) -> None:
     roles: dict[int, tuple[str, Actor | None]] = {}
     for match in summary.participants:
         roles[actors(match).pk] = (Participation.Role.PARTICIPANT, None)
+    for role_name, match in reversed(summary.roles):  # host, rapporteur …: the first said for an actor wins
+        roles[actors(match).pk] = (Participation.Role(role_name), None)
     for role, match in (
         (Participation.Role.SECRETARIAT, summary.secretariat),
         (Participation.Role.CO_CHAIR, summary.co_chair),
@@ -482,5 +487,8 @@ def _meeting_fill(meeting: Meeting, summary: Summary) -> None:
     _bulk_relations(passages, relations, reason)
     GoalSuggestion.objects.bulk_create(suggestions)
 
-    footnotes = [Footnote(meeting=meeting, number=number, text=text) for number, text in summary.footnotes]
+    footnotes = [
+        Footnote(meeting=meeting, number=number, text=text, mark=summary.footnote_marks.get(number, ""))
+        for number, text in summary.footnotes
+    ]
     bulk_with_history(checked(footnotes, relations=("meeting",)), Footnote, reason)

@@ -18,6 +18,7 @@ from .charts import counts_chart
 from .citations import annotate_meeting_page
 from .filters import InterventionFilter, MeetingFilter, active_filters, for_readers
 from .goals import framework_named, legacy_framework
+from .markup import footnote_references
 from .models import (
     CallForAction,
     Document,
@@ -140,6 +141,7 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
         page_url, description = absolute(meeting.get_absolute_url()), meeting.description()
         meeting_citation = annotate_meeting_page(meeting, page_url)
         speakers = speaker_index(meeting)
+        _link_footnotes_back(meeting)
         return super().get_context_data(
             chairs=by_role[Participation.Role.CHAIR],
             co_chairs=by_role[Participation.Role.CO_CHAIR],
@@ -348,6 +350,17 @@ def document(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store" if not doc.meeting.is_public else "public, max-age=3600"
     return response
+
+
+def _link_footnotes_back(meeting: Meeting) -> None:
+    """Each footnote's `backlink`: the anchor of the first passage that refers to it, for a link back to the text."""
+    first: dict[str, str] = {}
+    for paragraph in meeting.paragraphs.all():
+        for passage in paragraph.passages.all():
+            for anchor in footnote_references(passage.text):
+                first.setdefault(anchor, passage.anchor)
+    for footnote in meeting.footnotes.all():
+        footnote.backlink = first.get(footnote.anchor, "")  # type: ignore[attr-defined]  # for the template
 
 
 class SearchView(TemplateView):

@@ -186,6 +186,8 @@ def participant_rows(summary: Summary) -> list[ParticipantRow]:
         if match is not None and id(match) not in rows:
             represented_by = summary.chair_represented_by if role == Participation.Role.CHAIR else None
             rows[id(match)] = ParticipantRow(match, role.label, represented_by)
+    for role_name, match in summary.roles:  # host, rapporteur, working-group co-chair
+        rows.setdefault(id(match), ParticipantRow(match, Participation.Role(role_name).label))
     for match in summary.participants:
         rows.setdefault(id(match), ParticipantRow(match, Participation.Role.PARTICIPANT.label))
     return list(rows.values())
@@ -368,6 +370,9 @@ class ImportSummaryAdminMixin:
             subtitle=name,
             file_name=name,
             summary=summary,
+            footnote_rows=[
+                (number, summary.footnote_marks.get(number, ""), text) for number, text in summary.footnotes
+            ],
             can_save=bool(token and summary.title and summary.start_date),
             slug=slug,
             token=token,

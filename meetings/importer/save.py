@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from actors.models import Actor, Person, Position
+from meetings.models import Meeting, MeetingSeries
 
 from .limits import SummaryError
 from .recognise import ActorMatch, PersonEntry, Summary
@@ -234,3 +235,24 @@ def import_positions(summary: Summary, actors: ImportActors) -> dict[int, Positi
         positions[key] = position
     bulk_with_history(checked(new_positions, relations=("person", "actor")), Position)
     return positions
+
+
+def import_kind_and_number(meeting: Meeting, summary: Summary) -> None:
+    """The kind of a meeting's series and the meeting's number in it, from "the 38th Senior Officials Meeting".
+
+    A series the officer has given a kind keeps it; a number another meeting of the series already has is
+    not taken (the database allows one meeting per number), and the officer sets it in the admin.
+    """
+    series = meeting.series
+    if summary.kind and series.kind == MeetingSeries.Kind.OTHER:
+        series.kind = summary.kind
+        series.numbered = series.numbered or summary.number is not None
+        series.full_clean()
+        series.save(update_fields=["kind", "numbered"])
+    if summary.number is None or meeting.changes_of_id is not None:
+        return  # unpublished changes keep the number of the meeting they change
+    others = Meeting.objects.filter(series=series, number=summary.number, changes_of__isnull=True)
+    if meeting.pk is not None:
+        others = others.exclude(pk=meeting.pk)
+    if not others.exists():
+        meeting.number = summary.number
