@@ -98,13 +98,28 @@ _ROLE_PATTERNS = (
 _NOT_A_NAME = {"The", "This", "It", "Its", "Their", "He", "She", "They", "Which", "Who"}
 
 
+# Where a role may be declared: the patterns above run only on the words around these, so that a long text
+# without them costs one quick scan, and one with thousands of them no more than MAX_ROLE_WORDS windows.
+_ROLE_WORD = re.compile(r"\bhost(?:ed)?\b|[Rr]apporteur\b|[Cc]o-?[Cc]hairs?\s+of\b")
+MAX_ROLE_WORDS = 100
+_WINDOW = 160
+
+
 def declared_roles(text: str) -> list[tuple[str, str]]:
     """(role, name as written) for each role the text declares, in the order of the roles above, once each."""
+    windows = []
+    for count, word in enumerate(_ROLE_WORD.finditer(text)):
+        if count >= MAX_ROLE_WORDS:
+            break
+        start = max(0, word.start() - _WINDOW)
+        space = text.rfind(" ", max(0, start - 40), start) if start else -1
+        windows.append(text[space + 1 if space >= 0 else start : word.end() + _WINDOW])  # from a word's start
     found: list[tuple[str, str]] = []
     for role, pattern in _ROLE_PATTERNS:
-        for match in pattern.finditer(text):
-            name = re.sub(r"['’]s$", "", match["name"]).strip()
-            name = re.sub(r"^(?:The|the)\s+", "", name)
-            if name and name not in _NOT_A_NAME and (role, name) not in found:
-                found.append((role, name))
+        for window in windows:
+            for match in pattern.finditer(window):
+                name = re.sub(r"['’]s$", "", match["name"]).strip()
+                name = re.sub(r"^(?:The|the)\s+", "", name)
+                if name and name not in _NOT_A_NAME and (role, name) not in found:
+                    found.append((role, name))
     return found
