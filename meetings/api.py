@@ -219,7 +219,7 @@ class ParagraphSerializer(InLanguageMixin, serializers.ModelSerializer):
 class FootnoteSerializer(InLanguageMixin, serializers.ModelSerializer):
     class Meta:
         model = Footnote
-        fields = ["number", "text", "language"]
+        fields = ["number", "mark", "text", "language"]
 
 
 class MeetingParticipationSerializer(serializers.ModelSerializer):

@@ -9,11 +9,12 @@ import io
 import logging
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -49,6 +50,9 @@ PNG = FileKind("image/png", "png", "PNG image")
 JPEG = FileKind("image/jpeg", "jpg", "JPEG image")
 GIF = FileKind("image/gif", "gif", "GIF image")
 WEBP = FileKind("image/webp", "webp", "WebP image")
+# Only as the original of an imported summary (the importer read it as UTF-8 text): a download, never a page.
+TEXT = FileKind("text/plain; charset=utf-8", "txt", "Text")
+MARKDOWN = FileKind("text/markdown; charset=utf-8", "md", "Markdown")
 
 ALLOWED = (PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP, OLE, PNG, JPEG, GIF, WEBP)
 _OOXML = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
@@ -95,8 +99,22 @@ def sniff(data: bytes) -> FileKind | None:
     return None
 
 
-def read_upload(uploaded: UploadedFile) -> tuple[bytes, FileKind]:
-    """The upload's bytes and kind, or a ValidationError that says what is wrong, in words for an officer."""
+def _summary_text_kind(data: bytes, name: str) -> FileKind | None:
+    """A plain-text or Markdown summary, as the importer reads one (UTF-8, no NUL); None for anything else."""
+    if b"\x00" in data:
+        return None
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    return MARKDOWN if (name or "").lower().endswith((".md", ".markdown")) else TEXT
+
+
+def read_upload(uploaded: UploadedFile, *, summary_text: bool = False) -> tuple[bytes, FileKind]:
+    """The upload's bytes and kind, or a ValidationError that says what is wrong, in words for an officer.
+
+    `summary_text`: the file is an imported summary, so UTF-8 text (.txt, .md) is accepted too.
+    """
     limit = max_bytes()
     if uploaded.size is not None and uploaded.size > limit:
         raise ValidationError(
@@ -111,6 +129,8 @@ def read_upload(uploaded: UploadedFile) -> tuple[bytes, FileKind]:
     if not data:
         raise ValidationError(_("The file is empty."), code="empty")
     kind = sniff(data)
+    if kind is None and summary_text:
+        kind = _summary_text_kind(data, uploaded.name or "")
     if kind is None:
         raise ValidationError(
             _(
@@ -140,6 +160,8 @@ def extract_text(data: bytes, kind: FileKind) -> str:
                 if length > MAX_TEXT_CHARS:
                     break
             text = "\n".join(parts)
+        elif kind in (TEXT, MARKDOWN):
+            text = strip_markup(data.decode("utf-8-sig"))
         else:
             return ""
     except Exception:  # a damaged file is still attached; only its words are not searchable
@@ -162,9 +184,9 @@ def stored_name(name: str, kind: FileKind) -> str:
     return f"{stem[:120] or 'document'}.{kind.extension}"
 
 
-def document_fill(document: Document, uploaded: UploadedFile) -> None:
+def document_fill(document: Document, uploaded: UploadedFile, *, summary_text: bool = False) -> None:
     """Check an upload and set the document's file, type, size and text from it (the admin's form calls this)."""
-    data, kind = read_upload(uploaded)
+    data, kind = read_upload(uploaded, summary_text=summary_text)
     document.file = ContentFile(data, name=stored_name(uploaded.name, kind))
     document.content_type = kind.content_type
     document.size = len(data)
@@ -181,6 +203,53 @@ def document_attach(*, meeting: Meeting, uploaded: UploadedFile, kind: str, titl
     return document
 
 
+@transaction.atomic
 def document_attach_source(*, meeting: Meeting, uploaded: UploadedFile) -> Document:
-    """Keep the summary file a meeting was imported from as its source document, downloadable from its page."""
-    return document_attach(meeting=meeting, uploaded=uploaded, kind=Document.Kind.SUMMARY)
+    """Keep the summary file a meeting was imported from as its source document, downloadable from its page
+    once the meeting is public (`Document.objects.public()`). A summary imported again replaces the source
+    it had: the meeting's text is the new file's. Give the meeting's editable draft (for a published meeting,
+    its unpublished changes), so that the new source goes public when its text does."""
+    document = Document(meeting=meeting, kind=Document.Kind.SUMMARY, title=str(Document.Kind.SUMMARY.label))
+    document_fill(document, uploaded, summary_text=True)  # refused before the old source is removed
+    meeting.documents.filter(kind=Document.Kind.SUMMARY).delete()
+    document.full_clean()
+    document.save()
+    return document
+
+
+# An upload waits here between the importer's review and its save (the session holds only its text).
+STAGING = "imports/pending"
+
+
+def source_stage(*, token: str, name: str, data: bytes) -> str:
+    """Keep an uploaded summary until its review is saved; returns where it is kept."""
+    storage = Document._meta.get_field("file").storage
+    safe = get_valid_filename(Path(name).name or "summary")[:120] or "summary"
+    return storage.save(f"{STAGING}/{get_valid_filename(token)}/{safe}", ContentFile(data))
+
+
+def source_attach_staged(*, meeting: Meeting, staged: str) -> Document | None:
+    """Attach a staged upload as the meeting's source document and forget the staged copy.
+
+    None when there is none (a review older than this feature) or the file is refused (too large): the
+    import stands either way, and the caller says so.
+    """
+    storage = Document._meta.get_field("file").storage
+    if not staged or not staged.startswith(f"{STAGING}/") or not storage.exists(staged):
+        return None
+    with storage.open(staged, "rb") as handle:
+        data = handle.read()
+    try:
+        document = document_attach_source(meeting=meeting, uploaded=SimpleUploadedFile(Path(staged).name, data))
+    except ValidationError:
+        logger.warning("The source of %s could not be kept", meeting.slug, exc_info=True)
+        return None
+    transaction.on_commit(lambda: source_forget(staged))
+    return document
+
+
+def source_forget(staged: str) -> None:
+    """Delete a staged upload (saved, or its review abandoned)."""
+    storage = Document._meta.get_field("file").storage
+    if staged and staged.startswith(f"{STAGING}/") and storage.exists(staged):
+        storage.delete(staged)

@@ -16,6 +16,11 @@ from django.utils.safestring import SafeString, mark_safe
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 _FOOTNOTE_MARK = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
+# A footnote with a mark of its own ("*" for the Kosovo designation, "**", "†"), as Word's custom marks: written
+# [^*] in the text, shown as the mark, linked to the footnote whose mark it is.
+MARK_CHARACTERS = "*†‡§¶#"
+MARK = re.compile(f"[{re.escape(MARK_CHARACTERS)}]{{1,4}}")
+_MARK_REFERENCE = re.compile(rf"\[\^({MARK.pattern})\]")
 _LIST_ITEM = re.compile(r"^\s*(\d+)\.\s+(.*)$")
 
 
@@ -24,8 +29,8 @@ _ALLOWED_TAGS = {"p", "ol", "li", "strong", "a"}
 _ALLOWED_ATTRIBUTES = {"*": set(), "a": {"href", "aria-label"}, "li": {"value"}}
 _ALLOWED_CLASSES = {"a": {"fnref"}}
 _ALLOWED_VALUES = {
-    ("a", "href"): re.compile(r"#fn\d+"),
-    ("a", "aria-label"): re.compile(r"Footnote \d+"),
+    ("a", "href"): re.compile(r"#fn\d+|#fn-[0-9a-f]{2,4}(?:-[0-9a-f]{2,4}){0,3}"),
+    ("a", "aria-label"): re.compile(rf"Footnote (?:\d+|{MARK.pattern})"),
     ("li", "value"): re.compile(r"\d+"),
 }
 _TEXT = re.compile(r"(^|>)([^<]+)")
@@ -70,13 +75,34 @@ def footnote_number(marker: str) -> int:
     return int("".join(str(SUPERSCRIPT_DIGITS.index(ch)) for ch in marker))
 
 
+def footnote_anchor(number: int, mark: str = "") -> str:
+    """The id of a footnote on its meeting's page: "fn3", or for a mark of its own "fn-2a" ("*"), "fn-2a-2a" ("**")."""
+    return "fn-" + "-".join(f"{ord(ch):x}" for ch in mark) if mark else f"fn{number}"
+
+
+def footnote_references(text: str) -> list[str]:
+    """The anchors of the footnotes a text refers to, in order: "fn1" for ¹, "fn-2a" for [^*]."""
+    found = [(match.start(), footnote_anchor(footnote_number(match[0]))) for match in _FOOTNOTE_MARK.finditer(text)]
+    found += [(match.start(), footnote_anchor(0, match[1])) for match in _MARK_REFERENCE.finditer(text)]
+    return [anchor for _start, anchor in sorted(found)]
+
+
 def strip_markup(text: str) -> str:
-    """The plain words, as a reader sees them: no stars."""
-    return _BOLD.sub(r"\1", text)
+    """The plain words, as a reader sees them: no stars, a footnote's own mark as the mark ("Kosovo*")."""
+    return _BOLD.sub(r"\1", _MARK_REFERENCE.sub(r"\1", text))
 
 
 def _inline(text: str) -> str:
-    html = _BOLD.sub(r"<strong>\1</strong>", escape(text))
+    # Marks first: "[^**]" must not be read as the start of bold. They stand aside as \x01N\x01 meanwhile
+    # (the text cannot hold \x01: escape() keeps it, and the stored text never has it).
+    marks: list[str] = []
+
+    def set_aside(match: re.Match) -> str:
+        marks.append(match[1])
+        return f"\x01{len(marks) - 1}\x01"
+
+    html = _MARK_REFERENCE.sub(set_aside, escape(text.replace("\x01", "")))
+    html = _BOLD.sub(r"<strong>\1</strong>", html)
 
     def footnote_link(match: re.Match) -> str:
         number = footnote_number(match.group(0))
@@ -84,7 +110,15 @@ def _inline(text: str) -> str:
             format_html('<a class="fnref" href="#fn{}" aria-label="Footnote {}">{}</a>', number, number, match.group(0))
         )
 
-    return _FOOTNOTE_MARK.sub(footnote_link, html)
+    def mark_link(match: re.Match) -> str:
+        mark = marks[int(match[1])]
+        return str(
+            format_html(
+                '<a class="fnref" href="#{}" aria-label="Footnote {}">{}</a>', footnote_anchor(0, mark), mark, mark
+            )
+        )
+
+    return re.sub("\x01(\\d+)\x01", mark_link, _FOOTNOTE_MARK.sub(footnote_link, html))
 
 
 # The same text always gives the same markup: each worker keeps what it rendered of late, so that a

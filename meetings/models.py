@@ -7,6 +7,7 @@ from functools import reduce
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -18,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actors.models import ALL_VOICES, Actor, Person, Position
+
+from .markup import MARK, footnote_anchor
 
 SEARCH_CONFIG = "english"
 
@@ -540,7 +543,8 @@ class Meeting(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["series", "number"],
-                condition=Q(number__isnull=False),
+                # A published meeting's unpublished changes (a working copy) carry its number too.
+                condition=Q(number__isnull=False, changes_of__isnull=True),
                 name="meeting_unique_number_in_series",
                 violation_error_message=_("Another meeting of this series has this number."),
             ),
@@ -972,6 +976,16 @@ class Footnote(models.Model):
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="footnotes")
     number = models.PositiveSmallIntegerField(_("number"))
+    mark = models.CharField(
+        _("mark"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(f"^{MARK.pattern}$", _("A mark is one to four of * † ‡ § ¶ #."))],
+        help_text=_(
+            "For a footnote with a mark of its own instead of a number, as the summary writes it (“*”); "
+            "the text refers to it as [^*]. Empty for a numbered footnote."
+        ),
+    )
     text = models.TextField(
         _("text"),
         help_text=_("Write **two stars** around words to show them in bold; start a line with “1. ” for a list."),
@@ -986,6 +1000,9 @@ class Footnote(models.Model):
         verbose_name_plural = _("footnotes")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "number"], name="footnote_unique_number_per_meeting"),
+            models.UniqueConstraint(
+                fields=["meeting", "mark"], condition=~Q(mark=""), name="footnote_unique_mark_per_meeting"
+            ),
         ]
 
     def __str__(self):
@@ -993,7 +1010,7 @@ class Footnote(models.Model):
 
     @property
     def anchor(self) -> str:
-        return f"fn{self.number}"
+        return footnote_anchor(self.number, self.mark)
 
 
 def document_path(document: "Document", filename: str) -> str:

@@ -12,12 +12,11 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_create_with_history
 
 from actors.models import Actor, Person, Position
 from meetings.goals import goals_in_force
-from meetings.importer import ActorMatch, Summary, SummaryError
+from meetings.importer import Summary, SummaryError
+from meetings.importer.save import ImportActors, bulk_with_history, checked, import_kind_and_number, import_positions
 from meetings.kinds import propose_kind
 from meetings.models import Footnote, GoalSuggestion, Meeting, MeetingSeries, Paragraph, Participation, Passage
 from meetings.revisions import meeting_changes_draft
@@ -242,40 +241,6 @@ def meeting_restore(*, meeting: Meeting, as_of: datetime.datetime) -> Meeting:
     return meeting
 
 
-class _Actors:
-    """Saved actors for the matches of one import: existing ones as they are, new ones created once."""
-
-    def __init__(self) -> None:
-        self._saved: dict[int, Actor] = {}
-
-    def __call__(self, match: ActorMatch | None) -> Actor | None:
-        if match is None:
-            return None
-        if match.actor is not None:
-            return match.actor
-        if id(match) not in self._saved:
-            if match.kind == Actor.Kind.COUNTRY:
-                existing = Actor.objects.filter(iso_code=match.code).first()
-                self._saved[id(match)] = existing or country_create(
-                    name=match.name, iso_code=match.code, other_names=match.other_names
-                )
-            elif match.kind == Actor.Kind.ORGANISATION:
-                existing = Actor.objects.filter(kind=Actor.Kind.ORGANISATION, name__iexact=match.name).first()
-                self._saved[id(match)] = existing or organisation_create(
-                    name=match.name,
-                    short_name=match.code or "",
-                    organisation_kind=match.organisation_kind,
-                    other_names=match.other_names,
-                )
-            elif match.kind == Actor.Kind.INSTITUTION and match.parent is not None:
-                self._saved[id(match)] = institution_create(
-                    name=match.name, parent=self(match.parent), short_name=match.code or ""
-                )
-            else:
-                raise SummaryError(f"“{match.written}” is neither a known actor nor a country to create.")
-        return self._saved[id(match)]
-
-
 def meeting_slug_for(summary: Summary) -> str:
     """A free slug for an imported meeting: its date and title, with a number added if taken."""
     return _unique_slug(Meeting, slugify(f"{summary.start_date:%Y-%m-%d} {summary.title}") or "meeting")
@@ -332,6 +297,7 @@ def meeting_changes(*, meeting: Meeting, summary: Summary) -> list[str]:
     before = set(meeting.participants.values_list("name", flat=True))
     after = {match.name for match in summary.participants}
     after |= {match.name for match in (summary.chair, summary.co_chair, summary.secretariat) if match}
+    after |= {match.name for _role, match in summary.roles}
     if after - before:
         changes.append("New participants: " + ", ".join(sorted(after - before)) + ".")
     if before - after:
@@ -390,6 +356,7 @@ def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "", a
         participant_count=summary.participant_count,
         status=Meeting.Status.DRAFT,
     )
+    import_kind_and_number(meeting, summary)
     meeting.full_clean()
     meeting.save()
     _meeting_fill(meeting, summary)
@@ -412,33 +379,11 @@ def meeting_reimport(*, meeting: Meeting, summary: Summary, user: Any = None) ->
     draft.participant_count = summary.participant_count
     draft.version += 1  # an editor's form opened before the import is now stale
     draft._change_reason = "Imported again from its summary"
+    import_kind_and_number(draft, summary)
     draft.full_clean()
     draft.save()
     _meeting_fill(draft, summary)
     return changes
-
-
-def _checked(objects: list, *, relations: tuple[str, ...]) -> list:
-    """Validate rows about to be written in bulk: every field but the relations, which point at rows this
-    import has just saved (validating each would ask the database once per row); the database's constraints
-    still hold every row."""
-    for obj in objects:
-        obj.clean_fields(exclude=list(relations))
-        obj.clean()
-    return objects
-
-
-def _history_user() -> Any:
-    """The signed-in person whose request writes the rows, for their history (as simple_history's middleware)."""
-    request = getattr(HistoricalRecords.context, "request", None)
-    user = getattr(request, "user", None)
-    return user if getattr(user, "is_authenticated", False) else None
-
-
-def _bulk_with_history(objects: list, model, reason: str) -> list:
-    if not objects:
-        return []
-    return bulk_create_with_history(objects, model, default_user=_history_user(), default_change_reason=reason)
 
 
 def _bulk_relations(passages: list[Passage], relations: dict[str, list[tuple[int, list[int]]]], reason: str) -> None:
@@ -478,10 +423,12 @@ def _meeting_fill(meeting: Meeting, summary: Summary) -> None:
     dozen queries, not two thousand (each `save()` and `add()` is a round of queries with its history).
     """
     reason = "Imported from a summary"
-    actors = _Actors()
+    actors = ImportActors.for_summary(summary)
     roles: dict[int, tuple[str, Actor | None]] = {}
     for match in summary.participants:
         roles[actors(match).pk] = (Participation.Role.PARTICIPANT, None)
+    for role_name, match in reversed(summary.roles):  # host, rapporteur …: the first said for an actor wins
+        roles[actors(match).pk] = (Participation.Role(role_name), None)
     for role, match in (
         (Participation.Role.SECRETARIAT, summary.secretariat),
         (Participation.Role.CO_CHAIR, summary.co_chair),
@@ -494,23 +441,15 @@ def _meeting_fill(meeting: Meeting, summary: Summary) -> None:
         Participation(meeting=meeting, actor_id=actor_pk, role=role, represented_by=represented_by)
         for actor_pk, (role, represented_by) in roles.items()
     ]
-    _bulk_with_history(
-        _checked(participations, relations=("meeting", "actor", "represented_by")), Participation, reason
-    )
+    bulk_with_history(checked(participations, relations=("meeting", "actor", "represented_by")), Participation, reason)
 
-    positions = {}
-    for person in summary.people:
-        saved = person_get_or_create(name=person.name, honorific=person.honorific)
-        if person.affiliation is not None and person.title:
-            positions[id(person)] = position_get_or_create(
-                person=saved, title=person.title, actor=actors(person.affiliation)
-            )
+    positions = import_positions(summary, actors)
 
     goals = goals_in_force(meeting.start_date)
     paragraphs = [
         Paragraph(meeting=meeting, number=entry.number, subject=entry.subject) for entry in summary.paragraphs
     ]
-    _bulk_with_history(_checked(paragraphs, relations=("meeting",)), Paragraph, reason)
+    bulk_with_history(checked(paragraphs, relations=("meeting",)), Paragraph, reason)
     passages: list[Passage] = []
     relations: dict[str, list[tuple[int, list[int]]]] = {"speakers": [], "goals": [], "mentions": [], "regions": []}
     wanted: list[dict[str, list[int]]] = []
@@ -535,7 +474,7 @@ def _meeting_fill(meeting: Meeting, summary: Summary) -> None:
                     "regions": [region.pk for region in entry.regions],
                 }
             )
-    _bulk_with_history(_checked(passages, relations=("paragraph", "official")), Passage, reason)
+    bulk_with_history(checked(passages, relations=("paragraph", "official")), Passage, reason)
     suggestions = []
     for passage, pks in zip(passages, wanted, strict=True):
         for name, values in pks.items():
@@ -548,5 +487,8 @@ def _meeting_fill(meeting: Meeting, summary: Summary) -> None:
     _bulk_relations(passages, relations, reason)
     GoalSuggestion.objects.bulk_create(suggestions)
 
-    footnotes = [Footnote(meeting=meeting, number=number, text=text) for number, text in summary.footnotes]
-    _bulk_with_history(_checked(footnotes, relations=("meeting",)), Footnote, reason)
+    footnotes = [
+        Footnote(meeting=meeting, number=number, text=text, mark=summary.footnote_marks.get(number, ""))
+        for number, text in summary.footnotes
+    ]
+    bulk_with_history(checked(footnotes, relations=("meeting",)), Footnote, reason)

@@ -20,6 +20,7 @@ from .charts import counts_chart
 from .citations import annotate_meeting_page
 from .filters import InterventionFilter, MeetingFilter, active_filters, for_readers
 from .goals import framework_named, legacy_framework
+from .markup import footnote_references
 from .models import (
     CallForAction,
     Document,
@@ -149,6 +150,7 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
         speakers = speaker_index(meeting)
         preview = can_preview(self.request.user) and self.request.GET.get("translation") == "draft"
         translated = page_translation(meeting, reading_language(), draft=preview)
+        _link_footnotes_back(meeting)
         return super().get_context_data(
             translated=translated,
             chairs=by_role[Participation.Role.CHAIR],
@@ -358,6 +360,17 @@ def document(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store" if not doc.meeting.is_public else "public, max-age=3600"
     return response
+
+
+def _link_footnotes_back(meeting: Meeting) -> None:
+    """Each footnote's `backlink`: the anchor of the first passage that refers to it, for a link back to the text."""
+    first: dict[str, str] = {}
+    for paragraph in meeting.paragraphs.all():
+        for passage in paragraph.passages.all():
+            for anchor in footnote_references(passage.text):
+                first.setdefault(anchor, passage.anchor)
+    for footnote in meeting.footnotes.all():
+        footnote.backlink = first.get(footnote.anchor, "")  # type: ignore[attr-defined]  # for the template
 
 
 class SearchView(TemplateView):

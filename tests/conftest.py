@@ -141,6 +141,8 @@ def _exports_of_this_worker(tmp_path_factory):
 def _exports_of_this_test_only(settings, tmp_path):
     """Stored exports (budapest.exports) are keyed by the database's content; a rolled-back test's could match."""
     settings.EXPORT_ROOT = tmp_path / "exports"
+    # Documents (an import keeps its summary file) go to the test's own folder, never the worktree's media/.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture

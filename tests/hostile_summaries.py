@@ -4,6 +4,7 @@ Used by tests/test_importer_hostile.py (what comes out) and bench/importer.py (h
 """
 
 import io
+import zipfile
 
 import docx
 
@@ -56,10 +57,35 @@ def spaces_in_text(size: int = 1000 * 1000) -> bytes:
     return (HEADER + "1. **Austria" + " \t" * (size // 2) + "** and " + ". " * 1000 + "x\n").encode()
 
 
+def roles_and_sub_numbers(size: int = 800 * 1000) -> bytes:
+    """33 paragraphs of role words, country adjectives and sub-paragraph numbers, near every limit at once."""
+    unit = "Sweden Norway Finland Denmark, as Reference Group Rapporteur, hosted by The Hungarian Chair. 3.1. The "
+    paragraph = (unit * (29_000 // len(unit) + 1))[:29_000]
+    count = max(1, min(33, size // 29_000))
+    return (HEADER + "\n\n".join(f"{n}. {paragraph}" for n in range(1, count + 1)) + "\n").encode()
+
+
+def nested_tables(depth: int = 5000) -> bytes:
+    """A Word file whose only table holds a table that holds a table …, `depth` deep (written as a zip: the
+    XML library python-docx uses refuses such depth, Word and the importer's reader do not)."""
+    namespace = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    body = "<w:tbl><w:tr><w:tc>" * depth + "<w:p><w:r><w:t>1. Deep</w:t></w:r></w:p>" + "</w:tc></w:tr></w:tbl>" * depth
+    with zipfile.ZipFile(io.BytesIO(_docx("x"))) as original:
+        parts = {name: original.read(name) for name in original.namelist()}
+    parts["word/document.xml"] = f"<w:document {namespace}><w:body>{body}</w:body></w:document>".encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
 SHAPES = {
     "1 MB of spaces in a .docx": ("spaces.docx", docx_of_spaces),
     "40 KB of **": ("stars.md", stars),
     "150 KB of numbered paragraphs": ("numbered.txt", numbered_lines),
     "150 KB of a numbered list in one paragraph": ("list.txt", numbered_list),
     "1 MB of spaces and tabs in text": ("spaces.txt", spaces_in_text),
+    "800 KB of role words and sub-numbers": ("roles.txt", roles_and_sub_numbers),
+    "tables nested 5,000 deep in a .docx": ("nested.docx", nested_tables),
 }

@@ -80,3 +80,14 @@ def test_an_import_past_its_time_budget_stops_with_a_message():
 def test_an_inner_budget_never_extends_an_outer_one():
     with time_budget(-1), time_budget(60), pytest.raises(SummaryError, match="took longer than"):
         parse_summary(shapes.stars(100).decode())
+
+
+def test_role_words_adjectives_and_sub_numbers_everywhere_are_read_within_the_limits():
+    summary = summary_from_upload(name="roles.txt", data=shapes.roles_and_sub_numbers())
+    assert len(summary.paragraphs) == 27
+    assert len(summary.roles) <= 2  # each name once, however often the words stand
+
+
+def test_tables_nested_thousands_deep_are_refused_with_a_message():
+    with pytest.raises(SummaryError, match="nested"):
+        summary_from_upload(name="nested.docx", data=shapes.nested_tables())

@@ -251,7 +251,7 @@ def test_the_api_answers_in_the_language_asked(client, som_2020, small_meeting):
     assert record["title"] == "Ежегодное совещание старших должностных лиц" and record["language"] == "ru"
     assert record["paragraphs"][0]["language"] == "ru" and record["paragraphs"][0]["subject"] == "Участники"
     assert record["paragraphs"][0]["passages"][0]["text"].startswith("В ежегодном совещании")
-    assert record["footnotes"][1] == {"number": 2, "text": "см. выше", "language": "ru"}
+    assert record["footnotes"][1] == {"number": 2, "mark": "", "text": "см. выше", "language": "ru"}
     listing = client.get("/api/v1/meetings/", **RU)
     assert listing["Content-Language"] == "ru"
     by_slug = {row["slug"]: row for row in listing.json()["results"]}

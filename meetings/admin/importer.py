@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from actors.models import Actor
 
+from ..documents import source_attach_staged, source_forget, source_stage
 from ..goals import goals_in_force
 from ..importer import ActorMatch, Summary, SummaryError, max_bytes_for, read_text, summary_from_text, time_budget
 from ..importer.parse import split_sentences, strip_bold
@@ -185,6 +186,8 @@ def participant_rows(summary: Summary) -> list[ParticipantRow]:
         if match is not None and id(match) not in rows:
             represented_by = summary.chair_represented_by if role == Participation.Role.CHAIR else None
             rows[id(match)] = ParticipantRow(match, role.label, represented_by)
+    for role_name, match in summary.roles:  # host, rapporteur, working-group co-chair
+        rows.setdefault(id(match), ParticipantRow(match, Participation.Role(role_name).label))
     for match in summary.participants:
         rows.setdefault(id(match), ParticipantRow(match, Participation.Role.PARTICIPANT.label))
     return list(rows.values())
@@ -341,8 +344,12 @@ class ImportSummaryAdminMixin:
         token = secrets.token_urlsafe(16)
         pending = dict(request.session.get(SESSION_KEY, {}))
         while len(pending) >= MAX_PENDING:
-            pending.pop(next(iter(pending)))  # dicts keep their order: the oldest goes first
-        pending[token] = {"name": name, "text": form.text, "slug": slug, "corrections": {}}
+            oldest = pending.pop(next(iter(pending)))  # dicts keep their order: the oldest goes first
+            source_forget(oldest.get("source", ""))
+        upload = form.cleaned_data["file"]
+        upload.seek(0)
+        source = source_stage(token=token, name=name, data=upload.read())  # kept as the meeting's source
+        pending[token] = {"name": name, "text": form.text, "slug": slug, "corrections": {}, "source": source}
         request.session[SESSION_KEY] = pending
         return self._review(request, summary, name, slug=slug, token=token)
 
@@ -363,6 +370,9 @@ class ImportSummaryAdminMixin:
             subtitle=name,
             file_name=name,
             summary=summary,
+            footnote_rows=[
+                (number, summary.footnote_marks.get(number, ""), text) for number, text in summary.footnotes
+            ],
             can_save=bool(token and summary.title and summary.start_date),
             slug=slug,
             token=token,
@@ -461,7 +471,14 @@ class ImportSummaryAdminMixin:
             busy = _("The database was busy, perhaps saving this summary already. Please press “Save as draft” again.")
             return self._review(request, summary, entry["name"], slug=entry["slug"], token=token, error=busy)
 
+        source = entry.get("source", "")
         self._remember_saved(request, pending, token, meeting)
+        if (
+            source
+            and source_attach_staged(meeting=editable_draft_for(meeting=meeting, user=request.user), staged=source)
+            is None
+        ):
+            messages.warning(request, _("The summary file could not be kept as the meeting's source document."))
         if existing is not None:
             self.log_change(request, meeting, _("Imported again from the summary file “%s”.") % entry["name"])
             messages.success(

@@ -55,7 +55,7 @@ class ParagraphInline(admin.TabularInline):
 class FootnoteInline(admin.StackedInline):
     model = Footnote
     form = MergingInlineForm
-    fields = ["number", "text"]
+    fields = ["number", "mark", "text"]
     extra = 0
 
     def get_queryset(self, request):

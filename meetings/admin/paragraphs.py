@@ -169,7 +169,7 @@ class PassageAdmin(SubjectFieldsMixin, PublishedPartsReadOnlyMixin, admin.ModelA
 
 @admin.register(Footnote)
 class FootnoteAdmin(PublishedPartsReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["meeting", "number", "text_excerpt"]
+    list_display = ["meeting", "number", "mark", "text_excerpt"]
     list_display_links = ["number", "text_excerpt"]
     list_filter = ["meeting"]
     list_select_related = ["meeting"]

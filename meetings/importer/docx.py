@@ -6,7 +6,8 @@ over its elements, so that the time it takes grows with the file and nothing els
   go on past an unnumbered heading. The summary's own paragraph numbers become "N." lines; a list inside
   a paragraph (another numbering) stays inside it.
 - Footnotes and endnotes are numbered as Word numbers them; a note with a custom mark (`*`, `**`, which
-  Word leaves out of the count) gets the next number after the numbered ones, so that no number shifts.
+  Word leaves out of the count) keeps its mark, written [^*] in the text and "[^*]: …" for the note (a mark
+  the markup does not know, such as "a", gets the next number after the numbered ones), so no number shifts.
   Each note's paragraphs stay together, its lists as "1." lines.
 - Tracked changes are read as accepted (insertions kept, deletions dropped); comments, hidden text,
   field codes and pictures are left out.
@@ -21,6 +22,7 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+from ..markup import MARK
 from .limits import MAX_TEXT_CHARS, MAX_XML_BYTES, SummaryError, check_time
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -42,6 +44,21 @@ _SKIPPED = {
     )
 }  # fmt: skip
 _SPACES = re.compile(r"\s+")
+
+
+# Tables inside tables: Word lets one nest them; a summary's layout has two or three levels at most.
+MAX_TABLE_DEPTH = 20
+
+
+def _children(element: ET.Element, name: str = "") -> list[ET.Element]:
+    """The direct children (of one tag), looking through content controls and tracked insertions around them."""
+    found = []
+    for child in element:
+        if child.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}ins", f"{_W}moveTo"):
+            found += _children(child, name)
+        elif not name or child.tag == f"{_W}{name}":
+            found.append(child)
+    return found
 
 
 def superscript(number: int) -> str:
@@ -206,6 +223,7 @@ class _Reader:
         self.note_numbers: dict[tuple[str, str], int] = {}
         self.custom_notes: list[tuple[str, str]] = []
         self.marks: dict[tuple[str, str], str] = {}  # a custom-marked note's mark, as written ("*")
+        self.marked: dict[tuple[str, str], str] = {}  # those kept as their mark ("[^*]" in the text)
         self.main_list: str | None = None  # the abstract list that numbers the summary's paragraphs
         self.length = 0
 
@@ -243,8 +261,15 @@ class _Reader:
                 if name == f"{_W}t":
                     text = item.text or ""
                     if skip_mark:
-                        # A custom mark's text ("*") follows its reference: the number given replaces it.
-                        self.marks[skip_mark] = text.strip()
+                        # A custom mark's text ("*") follows its reference: kept as written, as [^*], where it is
+                        # a mark the summaries' markup knows; else the number it is given stands for it.
+                        mark = text.strip()
+                        self.marks.setdefault(skip_mark, mark)
+                        if MARK.fullmatch(mark) and self.marks[skip_mark] == mark:
+                            self.marked[skip_mark] = mark
+                            pieces.append((f"[^{mark}]", False))
+                        else:
+                            pieces.append((f"\x00{-self.note_numbers[skip_mark]}\x00", False))
                         skip_mark = None
                         continue
                     pieces.append((text, bold))
@@ -258,9 +283,8 @@ class _Reader:
                     number = self._note_number(kind, item.get(f"{_W}id", ""), custom=custom)
                     if number > 0:
                         pieces.append((superscript(number), False))
-                    elif number < 0:  # numbered once every numbered note is counted
-                        pieces.append((f"\x00{-number}\x00", False))
-                    skip_mark = (kind, item.get(f"{_W}id", "")) if custom else None
+                    # A custom mark (number < 0) is written where its text follows, just below.
+                    skip_mark = (kind, item.get(f"{_W}id", "")) if custom and number < 0 else None
 
     def _note_number(self, kind: str, note_id: str, *, custom: bool) -> int:
         if note_id not in self.notes.get(kind, {}):
@@ -302,6 +326,15 @@ class _Reader:
     def _is_heading(self, paragraph: ET.Element) -> bool:
         style = _attr(paragraph.find(f"{_W}pPr/{_W}pStyle")) or ""
         return style.lower().startswith(("heading", "title", "subtitle")) or style in self.styles.headings
+
+    def _numbered(self, paragraph: ET.Element) -> bool:
+        """Whether Word numbers the paragraph (without counting it, as `label` does)."""
+        properties = paragraph.find(f"{_W}pPr")
+        if properties is None:
+            return False
+        return (
+            properties.find(f"{_W}numPr") is not None or _attr(properties.find(f"{_W}pStyle")) in self.styles.numbering
+        )
 
     def label(self, paragraph: ET.Element) -> tuple[str, str] | None:
         properties = paragraph.find(f"{_W}pPr")
@@ -351,18 +384,46 @@ class _Reader:
             if text:
                 lines += ["", text]
         elif element.tag == f"{_W}tbl":
-            lines.append("")
-            for row in element.iter(f"{_W}tr"):
-                cells = []
-                for cell in row.iter(f"{_W}tc"):
-                    texts = [self.text_of(paragraph) for paragraph in cell.iter(f"{_W}p")]
-                    cells.append(" ".join(text for text in texts if text).replace("|", "/"))
-                if any(cells):
-                    lines.append("| " + " | ".join(cells) + " |")
-                    header = row.find(f"{_W}trPr/{_W}tblHeader")
-                    if _on(header):
-                        lines.append("|" + "---|" * len(cells))
-            lines.append("")
+            self.table(element, lines, depth=0)
+
+    def table(self, element: ET.Element, lines: list[str], *, depth: int, caption: str = "") -> None:
+        """A table as "| a | b |" lines. A table that holds tables (a layout table, a participants table in a
+        cell) is read as the blocks of its cells, in order, each inner table as a table of its own; a line of
+        text just above an inner table ("Participating States") is that table's header."""
+        if depth > MAX_TABLE_DEPTH:
+            raise SummaryError(f"This file has tables nested more than {MAX_TABLE_DEPTH} deep: it is not a summary.")
+        rows = [_children(row, "tc") for row in _children(element, "tr")]
+        if any(_children(cell, "tbl") for cells in rows for cell in cells):
+            for cells in rows:
+                for cell in cells:
+                    children = [child for child in _children(cell) if child.tag in (f"{_W}p", f"{_W}tbl")]
+                    captions = {
+                        index
+                        for index, child in enumerate(children[:-1])
+                        if child.tag == f"{_W}p" and children[index + 1].tag == f"{_W}tbl" and not self._numbered(child)
+                    }
+                    for index, child in enumerate(children):
+                        if child.tag == f"{_W}tbl":
+                            text = self.text_of(children[index - 1]) if index - 1 in captions else ""
+                            self.table(child, lines, depth=depth + 1, caption=text.replace("**", ""))
+                        elif index not in captions:
+                            self.block(child, lines)
+            return
+        lines.append("")
+        if caption and not re.match(r"\d", caption):
+            lines += [f"| {caption.replace('|', '/')} |", "|---|"]
+        for row, cells in zip(_children(element, "tr"), rows, strict=True):
+            texts = []
+            for cell in cells:
+                check_time()
+                words = [self.text_of(paragraph) for paragraph in _children(cell, "p")]
+                texts.append(" ".join(text for text in words if text).replace("|", "/"))
+            if any(texts):
+                lines.append("| " + " | ".join(texts) + " |")
+                header = row.find(f"{_W}trPr/{_W}tblHeader")
+                if _on(header):
+                    lines.append("|" + "---|" * len(texts))
+        lines.append("")
 
     def notes_text(self) -> list[str]:
         """Each note referred to, in the order of its number: "¹ Its text", its list items as "1." lines."""
@@ -382,8 +443,9 @@ class _Reader:
             mark = self.marks.get((kind, note_id))
             if note_lines and mark and note_lines[0].startswith(mark):
                 note_lines[0] = note_lines[0][len(mark) :].strip()
+            start = f"[^{self.marked[(kind, note_id)]}]:" if (kind, note_id) in self.marked else superscript(number)
             if note_lines:
-                lines += ["", f"{superscript(number)} {note_lines[0]}", *note_lines[1:]]
+                lines += ["", f"{start} {note_lines[0]}", *note_lines[1:]]
         return lines
 
 

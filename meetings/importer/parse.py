@@ -14,9 +14,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..markup import SUPERSCRIPT_DIGITS, superscript
+from ..markup import MARK, SUPERSCRIPT_DIGITS, superscript
 from ..markup import footnote_number as superscript_value
 from .limits import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, SummaryError, check_time
+from .reference import demonyms
+from .roles import declared_roles, meeting_kind
 
 # Whether a name written at the start of a sentence is a known actor: the recogniser's answer, given to the
 # parser so that plain text (which has no bold) can name its speakers too.
@@ -70,6 +72,7 @@ class ParsedParagraph:
 class ParsedFootnote:
     number: int
     text: str
+    mark: str = ""  # a mark of its own ("*"), referred to as [^*] in the text; numbered after the others
 
 
 @dataclass
@@ -89,6 +92,9 @@ class ParsedSummary:
     paragraphs: list[ParsedParagraph]
     footnotes: list[ParsedFootnote]
     warnings: list[str] = field(default_factory=list)
+    kind: str = ""  # MeetingSeries.Kind value: "senior_officials_meeting" (roles.meeting_kind)
+    number: int | None = None  # its number in its series: 38 for the 38th Senior Officials Meeting
+    roles: list[tuple[str, str]] = field(default_factory=list)  # host, rapporteur, …: (role, name as written)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,6 +137,7 @@ def strip_bold(text: str) -> str:
 
 _NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
 _FOOTNOTE_START = re.compile(rf"^({_SUP}+)\s*(\S.*)$")
+_MARK_FOOTNOTE_START = re.compile(rf"^\[\^({MARK.pattern})\]:\s*(\S.*)$")  # "[^*]: This designation …"
 _PAGE_ARTEFACT = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^[-–—_=*#\s]+$", re.IGNORECASE)
 _HEADING_MARKS = re.compile(r"^#{1,6}\s*|^>\s*")
 _TABLE_RULE = re.compile(r"^\|[\s:|-]*-[\s:|-]*\|?$")
@@ -148,6 +155,7 @@ class _Block:
     lines: list[str] = field(default_factory=list)
     last_item: int = 0  # the last "N." list item inside the block, so that "N+1." continues the list
     heading: str = ""  # a heading line just above the paragraph ("## Session I – Return")
+    mark: str = ""  # a footnote's own mark ("*")
     columns: list[list[str]] = field(default_factory=list)  # a table's or a bullet list's cells, by column
     column_names: list[str] = field(default_factory=list)
 
@@ -225,10 +233,26 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], lis
             continue  # a running page header
         expected = paragraphs[-1].number + 1 if paragraphs else 1
 
+        marked = _MARK_FOOTNOTE_START.match(line)
+        if marked and paragraphs:
+            footnote = _Block(number=0, lines=[marked[2]], mark=marked[1])
+            footnotes.append(footnote)
+            blank_before = False
+            continue
         start = _FOOTNOTE_START.match(line)
         if start and blank_before and paragraphs:
             footnote = _Block(number=superscript_value(start[1]), lines=[start[2]])
             footnotes.append(footnote)
+            blank_before = False
+            continue
+
+        sub = _SUB_NUMBERED.match(line) if footnote is None else None
+        if sub and (paragraphs and paragraphs[-1].number == int(sub[1]) or int(sub[1]) == expected):
+            if not paragraphs or paragraphs[-1].number != int(sub[1]):
+                # "1.1 …" with no "1." above: paragraph 1 starts here, its first sub-paragraph's number kept.
+                paragraphs.append(_Block(int(sub[1]), [], heading=heading))
+                heading = ""
+            paragraphs[-1].lines.append(line)
             blank_before = False
             continue
 
@@ -458,6 +482,14 @@ _SKIPPED_BEFORE = set(_CLOSERS + SUPERSCRIPT_DIGITS + "*")
 _SKIPPED_AFTER = set(_OPENERS + "*")
 
 
+# A sub-paragraph "3.1." or "3.1" (Word's multilevel numbering, or typed): it stays in paragraph 3, as written,
+# and opens a passage of its own. Paragraph numbers are whole numbers (Paragraph.number), so "3.1" is kept in
+# the text rather than made a number.
+_SUB_NUMBER = re.compile(r"\d{1,3}\.\d{1,2}")
+_SUB_START = re.compile(r"\d{1,3}\.\d{1,2}\.?\s")
+_SUB_NUMBERED = re.compile(r"^(\d{1,3})\.\d{1,2}\.?\s+\S")
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a paragraph, split only at the single spaces between them, so that joining gives the text.
 
@@ -478,7 +510,7 @@ def split_sentences(text: str) -> list[str]:
         start = index + 1
         while start < length and text[start] in _SKIPPED_AFTER:
             start += 1
-        if start >= length or not text[start].isupper():
+        if start >= length or not (text[start].isupper() or _SUB_START.match(text, start)):
             continue
         if text[end - 1] == ".":
             word_start = end - 1
@@ -487,6 +519,8 @@ def split_sentences(text: str) -> list[str]:
             token = text[word_start : end - 1].lower()
             if token and (token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())):
                 continue
+            if _SUB_NUMBER.fullmatch(token):
+                continue  # "3.1. The delegation …": the number of a sub-paragraph, not the end of a sentence
         cuts.append(index)
     sentences, start = [], 0
     for cut in cuts:
@@ -591,6 +625,8 @@ _ROLE_DECLARATION = re.compile(
 _CHAIRED_BY = re.compile(
     r"\b(?P<co>[Cc]o-)?[Cc]haired\s+by\s+(?:the\s+)?(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3})"
 )
+# "the Hungarian Chair", "the Turkish Co-Chairmanship": the Chair named by its country's adjective (reference.py).
+_ADJECTIVE_CHAIR = re.compile(r"\b[Tt]he\s+(?P<name>[A-Z][\w-]+)\s+(?P<co>Co-?)?[Cc]hair(?:manship|person)?\b(?!-)")
 _SECRETARIAT_DECLARATIONS = [
     re.compile(
         r"\b(?P<name>[A-Z][\w-]{1,40})\s+(?:in\s+charge\s+of|running|which\s+runs|as)\s+(?:the\s+)?"
@@ -788,9 +824,10 @@ def split_passages(
     passages: list[ParsedPassage] = []
     for sentence in split_sentences(text):
         check_time()
-        lead = _lead(sentence, chair, co_chair, is_speaker)
+        sub = _SUB_START.match(sentence)
+        lead = _lead(sentence[sub.end() :] if sub else sentence, chair, co_chair, is_speaker)
         current = passages[-1] if passages else None
-        if current is None:
+        if current is None or (sub and lead.kind == "continue"):
             kind = "narration" if lead.kind == "continue" else lead.kind
         elif lead.kind in ("intervention", "person"):
             kind = lead.kind
@@ -884,8 +921,10 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
         warnings.append("No date was found (e.g. “Online, 2 December 2020”).")
 
     plain = strip_bold(" ".join(text for _, text in paragraph_texts))
+    kind, ordinal_number = meeting_kind(title, strip_bold(paragraph_texts[0][1]))
     chair = co_chair = ""
-    for declaration in list(_ROLE_DECLARATION.finditer(plain)) + list(_CHAIRED_BY.finditer(plain)):
+    adjectives = [match for match in _ADJECTIVE_CHAIR.finditer(plain) if match["name"].casefold() in demonyms()]
+    for declaration in [*_ROLE_DECLARATION.finditer(plain), *_CHAIRED_BY.finditer(plain), *adjectives]:
         name = re.sub(r"['’]s$", "", declaration["name"])
         if declaration["co"]:
             co_chair = co_chair or name
@@ -924,9 +963,18 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
         lists = blocks[0].listed
         count = count if count is not None else _count_only(paragraph_texts[0][1])
     people = [passage.person for paragraph in paragraphs for passage in paragraph.passages if passage.person]
-    footnotes = [
-        ParsedFootnote(block.number, "\n".join(collapse(line) for line in block.lines)) for block in footnote_blocks
-    ]
+    footnotes, marks_seen = [], set()
+    for block in footnote_blocks:
+        if block.mark and block.mark in marks_seen:
+            warnings.append(f"Two footnotes have the mark “{block.mark}”; only the first is kept.")
+            continue
+        marks_seen.add(block.mark)
+        footnotes.append(ParsedFootnote(block.number, "\n".join(collapse(line) for line in block.lines), block.mark))
+    last = max((footnote.number for footnote in footnotes if not footnote.mark), default=0)
+    for footnote in footnotes:
+        if footnote.mark:  # numbered after the numbered ones, in their order: no number shifts
+            last += 1
+            footnote.number = last
     numbers = [footnote.number for footnote in footnotes]
     if len(set(numbers)) != len(numbers):
         warnings.append("Two footnotes have the same number; only the first is kept.")
@@ -947,4 +995,7 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
         paragraphs=paragraphs,
         footnotes=footnotes,
         warnings=warnings,
+        kind=kind,
+        number=ordinal_number,
+        roles=declared_roles(plain),
     )

@@ -21,7 +21,7 @@ from meetings.goals import goals_in_force
 
 from .limits import check_time
 from .parse import SUPERSCRIPT_DIGITS, ParsedPassage, ParsedSummary, parse_summary, strip_bold
-from .reference import EXTRA_COUNTRIES, ORGANISATIONS, KnownOrganisation
+from .reference import EXTRA_COUNTRIES, ORGANISATIONS, KnownOrganisation, demonyms
 
 COUNTRY, ORGANISATION, INSTITUTION, GROUP = (
     Actor.Kind.COUNTRY.value,
@@ -61,12 +61,13 @@ COUNTRY_ALIASES = {
 
 
 _NO_MARKS = {ord(ch): None for ch in SUPERSCRIPT_DIGITS}
+_MARK_REFERENCES = re.compile(r"\[\^[^\]\s]{1,4}\]")  # "Kosovo[^*]": a footnote's own mark
 
 
 @lru_cache(maxsize=16384)
 def norm(name: str) -> str:
     """A key for comparing names: no accents, case, stars, footnote marks, leading "the" or possessive "'s"."""
-    name = name.replace("**", "").translate(_NO_MARKS)
+    name = _MARK_REFERENCES.sub("", name).replace("**", "").translate(_NO_MARKS)
     name = unicodedata.normalize("NFKD", name)
     name = "".join(ch for ch in name if not unicodedata.combining(ch))
     name = name.replace("’", "'").replace("‘", "'").replace("&", " and ").replace("–", "-").casefold()
@@ -115,6 +116,24 @@ def known_organisation(name: str) -> KnownOrganisation | None:
 def iso_country(name: str) -> pycountry.db.Country | None:
     """The ISO 3166 country of a name, matched exactly on its short, official or common name; no fuzzy search."""
     return _iso_names().get(norm(name))
+
+
+# What may follow a country's adjective and still mean the country: "the Turkish delegation", "the Hungarian Chair".
+_FOR_THE_COUNTRY = re.compile(
+    r"^(?P<adjective>.+?)(?:\s+(?:delegations?|delegates?|representatives?|authorities|government|side|"
+    r"co-?chair(?:manship)?|chair(?:manship|person)?|presidency))?$"
+)
+
+
+def demonym_country(name: str) -> Any:
+    """The country an adjective stands for, alone or before a word that means the country ("Turkish delegation",
+    "the Georgian side"); None for anything else ("Turkish migrants" is not Turkey speaking)."""
+    found = _FOR_THE_COUNTRY.match(norm(name))
+    code = demonyms().get(found["adjective"]) if found else None
+    if code is None:
+        return None
+    extra = next((country for country in _iso_names().values() if getattr(country, "alpha_2", "") == code), None)
+    return pycountry.countries.get(alpha_2=code) or extra
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,6 +243,10 @@ class Summary:
     unrecognised: list[str]
     warnings: list[str]
     left_out: list[str] = field(default_factory=list)  # names the officer chose to leave out
+    footnote_marks: dict[int, str] = field(default_factory=dict)  # number → its own mark ("*"), [^*] in the text
+    kind: str = ""  # MeetingSeries.Kind value, "" where the title names none
+    number: int | None = None  # the meeting's number in its series (38th)
+    roles: list[tuple[str, ActorMatch]] = field(default_factory=list)  # host, rapporteur, working-group co-chair
 
     @property
     def new_actors(self) -> list[ActorMatch]:
@@ -240,6 +263,7 @@ class Summary:
             match for match in (self.chair, self.co_chair, self.secretariat, self.chair_represented_by) if match
         )
         yield from (person.affiliation for person in self.people if person.affiliation)
+        yield from (match for _role, match in self.roles)
         for paragraph in self.paragraphs:
             for passage in paragraph.passages:
                 yield from passage.speakers
@@ -263,10 +287,14 @@ class Summary:
             "people": [person.to_dict() for person in self.people],
             "paragraphs": [paragraph.to_dict() for paragraph in self.paragraphs],
             "footnotes": [text for _number, text in self.footnotes],
+            "footnote_marks": {str(number): mark for number, mark in self.footnote_marks.items()},
             "new_actors": [match.to_dict() for match in self.new_actors],
             "unrecognised": self.unrecognised,
             "warnings": self.warnings,
             "left_out": self.left_out,
+            "kind": self.kind,
+            "number": self.number,
+            "roles": [{"role": role, **match.to_dict()} for role, match in self.roles],
         }
 
 
@@ -280,6 +308,10 @@ _ROLE_SUFFIX = re.compile(
     r"\s+(?:as\b|in\s+(?:its|their|his|her)\s+capacity\b|on\s+behalf\s+of\b|speaking\s+for\b).*$", re.S
 )
 _MAX_JOIN = 6
+# "the Georgian Ministry of Internal Affairs", "Bosnian and Herzegovinian Border Police": adjective, then a name.
+_ADJECTIVE_INSTITUTION = re.compile(
+    r"^(?:[Tt]he\s+)?(?P<adjective>[A-Z][\w-]+(?:\s+and\s+[A-Z][\w-]+)?)\s+(?P<name>[A-Z][\w'’-]*(?:\s+\S+){0,12})$"
+)
 
 
 class Recogniser:
@@ -444,12 +476,15 @@ class Recogniser:
                 return self.for_actor(found[0], written)
         if COUNTRY in kinds:
             for candidate in candidates:
-                country = iso_country(candidate)
+                country, country_name = iso_country(candidate), name
+                if country is None:
+                    country = demonym_country(candidate)  # a new country is named by its name, not "Turkish"
+                    country_name = getattr(country, "common_name", None) or getattr(country, "name", "")
                 if country is not None:
                     existing = self.by_iso.get(country.alpha_2)
                     if existing is not None:
                         return self.for_actor(existing, written)
-                    return self._new_country(country, name)
+                    return self._new_country(country, country_name)
         if ORGANISATION in kinds:
             for candidate in candidates:
                 known = known_organisation(candidate)
@@ -519,6 +554,12 @@ class Recogniser:
             country = self.match(possessive["country"], (COUNTRY,))
             if country is not None:
                 return self._institution(possessive["name"], acronym, country, written)
+        adjective = _ADJECTIVE_INSTITUTION.match(name)
+        if adjective and adjective["adjective"].casefold() in demonyms():
+            # "the Georgian Ministry of Internal Affairs": an institution of Georgia.
+            country = self.match(adjective["adjective"], (COUNTRY,))
+            if country is not None:
+                return self._institution(adjective["name"], acronym, country, written)
         of_country = re.match(r"^(?P<name>.+)\s+of\s+(?:the\s+)?(?P<country>[^,]+)$", name)
         if of_country:
             country = self.match(of_country["country"], (COUNTRY,))
@@ -645,6 +686,11 @@ def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = Non
         return match
 
     chair, co_chair, secretariat = role(parsed.chair), role(parsed.co_chair), role(parsed.secretariat)
+    other_roles = [
+        (name, match)
+        for name, written in parsed.roles
+        for match in recogniser.match_list(written, (COUNTRY, ORGANISATION))
+    ]
 
     people: list[PersonEntry] = []
     chair_represented_by = None
@@ -756,7 +802,11 @@ def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = Non
         people=people,
         paragraphs=paragraphs,
         footnotes=[(footnote.number, footnote.text) for footnote in parsed.footnotes],
+        footnote_marks={footnote.number: footnote.mark for footnote in parsed.footnotes if footnote.mark},
         unrecognised=recogniser.unrecognised,
         warnings=warnings,
         left_out=recogniser.left_out,
+        kind=parsed.kind,
+        number=parsed.number,
+        roles=other_roles,
     )

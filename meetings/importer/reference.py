@@ -7,7 +7,10 @@ on the review and can map it to an existing actor instead); a name found nowhere
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,8 @@ class KnownOrganisation:
     kind: str  # Actor.OrganisationKind value
     other_names: tuple[str, ...] = ()
 
+
+DATA = Path(__file__).parent / "data"
 
 EU, UN, INTERNATIONAL, REGIONAL, DIALOGUE = "eu_body", "un_agency", "international", "regional", "dialogue"
 
@@ -68,3 +73,17 @@ KOSOVO_DESIGNATION = (
     "This designation is without prejudice to positions on status, and is in line with UNSCR 1244/1999 "
     "and the ICJ Opinion on the Kosovo declaration of independence."
 )
+
+
+@cache
+def demonyms() -> dict[str, str]:
+    """The adjective of a country as English writes it before a noun, lower case → ISO 3166 code ("georgian" → "GE").
+
+    From data/demonyms.csv: the dialogue's participating states and the states its summaries name most.
+    """
+    table: dict[str, str] = {}
+    lines = (DATA / "demonyms.csv").read_text(encoding="utf-8").splitlines()
+    for row in csv.DictReader(line for line in lines if line.strip() and not line.startswith("#")):
+        for adjective in row["adjectives"].split(";"):
+            table.setdefault(" ".join(adjective.split()).casefold(), row["code"].strip().upper())
+    return table

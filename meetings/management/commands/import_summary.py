@@ -1,13 +1,16 @@
 """Import a meeting summary (.txt, .md or .docx) as a draft meeting, or show what it would import."""
 
 import json
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
+from meetings.documents import document_attach_source
 from meetings.importer import SummaryError, summary_from_file
-from meetings.services import meeting_for_summary, meeting_import, meeting_publish, meeting_reimport
+from meetings.services import editable_draft_for, meeting_for_summary, meeting_import, meeting_publish, meeting_reimport
 
 
 class Command(BaseCommand):
@@ -44,16 +47,28 @@ class Command(BaseCommand):
             if dry_run:
                 say.write("Dry run: nothing was saved.")
                 return
-            existing = None if as_new else meeting_for_summary(summary)
+            with transaction.atomic():  # the meeting and its source file, or nothing
+                existing = None if as_new else meeting_for_summary(summary)
+                if existing is not None:
+                    # The same summary again (same series, same first day): its draft is updated, never doubled.
+                    changes = meeting_reimport(meeting=existing, summary=summary)
+                    meeting = existing
+                else:
+                    meeting = meeting_import(summary=summary, slug=slug, as_new=as_new)
+                source = Path(file)
+                try:
+                    document_attach_source(
+                        meeting=editable_draft_for(meeting=meeting),
+                        uploaded=SimpleUploadedFile(source.name, source.read_bytes()),
+                    )
+                except ValidationError as refused:
+                    say.write(self.style.WARNING(f"The file was not kept as the source: {' '.join(refused.messages)}"))
+                if publish:
+                    meeting = meeting_publish(meeting=meeting)
             if existing is not None:
-                # The same summary again (same series, same first day): its draft is updated, never doubled.
-                changes = meeting_reimport(meeting=existing, summary=summary)
-                meeting = meeting_publish(meeting=existing) if publish else existing
                 say.write(f"“{meeting.title}” ({meeting.slug}) was imported before: its draft is updated.")
                 for change in changes or ["Nothing changed."]:
                     say.write(f"  {change}")
-            else:
-                meeting = meeting_import(summary=summary, publish=publish, slug=slug, as_new=as_new)
         except SummaryError as error:
             raise CommandError(str(error)) from error
         except ValidationError as error:
