@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from budapest import exports
 from meetings.models import Meeting
-from meetings.services import meeting_withdraw
+from meetings.services.publishing import meeting_withdraw
 
 from .factories import MeetingFactory, ParagraphFactory, PassageFactory
 

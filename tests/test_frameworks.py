@@ -9,7 +9,7 @@ from django.core.management import call_command
 from meetings.goals import goals_in_force
 from meetings.importer import summary_from_text
 from meetings.models import CallForAction, GoalCorrespondence, Meeting, PassageGoal, PriorityGoal
-from meetings.services import meeting_import
+from meetings.services.importing import meeting_import
 
 from .api_client import get_json
 from .conftest import SOM_2020_SLUG

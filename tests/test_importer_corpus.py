@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from actors.models import Actor, Position
 from meetings.models import Footnote, Passage
-from meetings.services import meeting_import
+from meetings.services.importing import meeting_import
 
 from .corpus import NAMES, expected, key, passage_starting, read, score
 

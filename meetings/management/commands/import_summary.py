@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from meetings.importer import SummaryError, summary_from_file
-from meetings.services import meeting_for_summary, meeting_import, meeting_publish, meeting_reimport
+from meetings.services.importing import meeting_for_summary, meeting_import, meeting_reimport
+from meetings.services.publishing import meeting_publish
 
 
 class Command(BaseCommand):
