@@ -572,6 +572,14 @@ class Meeting(models.Model):
         Role = Participation.Role
         return [p.actor for role in (Role.CHAIR, Role.CO_CHAIR, Role.SECRETARIAT) for p in by_role[role]]
 
+    def calls_for_action(self) -> tuple[list[CallForAction], list[CallForAction]]:
+        """The Calls for Action it adopted, and those whose goals it first set: one query for both."""
+        marked = list(CallForAction.objects.filter(Q(adopted_at=self) | Q(goals_set_at=self)))
+        return (
+            [framework for framework in marked if framework.adopted_at_id == self.pk],
+            [framework for framework in marked if framework.goals_set_at_id == self.pk],
+        )
+
     def passages_in_order(self) -> list["Passage"]:
         """Every passage of the summary, paragraph by paragraph."""
         return [passage for paragraph in self.paragraphs.all() for passage in paragraph.passages.all()]

@@ -48,19 +48,6 @@ def suggestions_for(
 
 
 @transaction.atomic
-def passage_suggest_subjects(*, passage: Passage, goals: Iterable[PriorityGoal]) -> list[GoalSuggestion]:
-    """Store the subjects the passage's words suggest, leaving out the goals it has already."""
-    has = set(passage.goal_links.values_list("prioritygoal_id", flat=True))
-    suggestions = [
-        GoalSuggestion(passage=passage, goal=goal, words=", ".join(words)[:300])
-        for goal, words in suggest_goals(passage.text, goals)
-        if goal.pk not in has
-    ]
-    passage.goal_suggestions.exclude(goal__in=[s.goal for s in suggestions]).delete()
-    return GoalSuggestion.objects.bulk_create(suggestions, ignore_conflicts=True)
-
-
-@transaction.atomic
 def passage_set_subjects(*, passage: Passage, named: Iterable[PriorityGoal], tagged: Iterable[PriorityGoal]) -> None:
     """The passage's subjects become these: named by the summary, tagged by the Secretariat.
 

@@ -129,8 +129,6 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
                 ),
                 "footnotes",
                 Prefetch("documents", queryset=Document.objects.order_by("kind", "title")),
-                Prefetch("adopted_frameworks", queryset=CallForAction.objects.all()),
-                Prefetch("goal_frameworks", queryset=CallForAction.objects.all()),
             )
         )
 
@@ -140,7 +138,10 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
         page_url, description = absolute(meeting.get_absolute_url()), meeting.description()
         meeting_citation = annotate_meeting_page(meeting, page_url)
         speakers = speaker_index(meeting)
+        frameworks_adopted, frameworks_goals_set = meeting.calls_for_action()
         return super().get_context_data(
+            frameworks_adopted=frameworks_adopted,
+            frameworks_goals_set=frameworks_goals_set,
             chairs=by_role[Participation.Role.CHAIR],
             co_chairs=by_role[Participation.Role.CO_CHAIR],
             secretariat=by_role[Participation.Role.SECRETARIAT],

@@ -135,6 +135,12 @@ def _exports_of_this_test_only(settings, tmp_path):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run writes as if their transaction committed: the site's generation (budapest.cache) is renewed then."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def som_2020(db):
     """The Annual Senior Officials Meeting of 2 December 2020, loaded from fixtures/."""
     from meetings.models import Meeting

@@ -34,8 +34,8 @@ BUDGETS = {
     "/": 4,  # + the Call for Action whose goals the home page lists (versioned frameworks)
     "/meetings/": 6,
     "/meetings/?year=2020&country=TR&goal=5": 8,
-    f"/meetings/{SOM_2020_SLUG}/": 10,  # + documents, the Call for Action in force, the legacy one
-    "/meetings/{generated}/": 10,  # as above: documents and the two Calls for Action
+    f"/meetings/{SOM_2020_SLUG}/": 9,  # + documents, the Calls for Action it adopted or set the goals of
+    "/meetings/{generated}/": 9,  # as above
     f"/meetings/{SOM_2020_SLUG}/calendar.ics": 1,
     f"/meetings/{SOM_2020_SLUG}/citation.ris": 2,
     f"/meetings/{SOM_2020_SLUG}/paragraphs/6/citation.bib": 3,

@@ -84,12 +84,6 @@ def page_cache(request):
             client.delete(*keys)
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run writes as if their transaction committed: the pages they affect are marked stale then."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def text(response) -> str:
     return response.content.decode()
 

@@ -139,6 +139,9 @@ def test_the_ministerial_conferences_are_linked_to_what_they_adopted(client, som
     page = page_text(client.get(conferences.get(number=7).get_absolute_url()).content.decode())
     assert "7th Ministerial Conference" in page
     assert "Call for Action adoptedCall for Action 2025–2030" in page
+    fifth = page_text(client.get(conferences.get(number=5).get_absolute_url()).content.decode())
+    assert "Priority goals setthe goals of the Call for Action – a five-year plan (2019–2024)" in fifth
+    assert "Call for Action adopted" not in fifth
     assert "No summary of this meeting is recorded." in page
     series = page_text(client.get("/series/ministerial-conferences/").content.decode())
     assert series.index("7th Ministerial Conference") < series.index("1st Ministerial Conference")

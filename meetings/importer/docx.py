@@ -21,9 +21,9 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+from ..markup import superscript
 from .limits import MAX_TEXT_CHARS, MAX_XML_BYTES, SummaryError, check_time
 
-SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALSE = {"0", "false", "off", "none"}
 _PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml", "word/numbering.xml", "word/styles.xml")
@@ -42,10 +42,6 @@ _SKIPPED = {
     )
 }  # fmt: skip
 _SPACES = re.compile(r"\s+")
-
-
-def superscript(number: int) -> str:
-    return "".join(SUPERSCRIPT_DIGITS[int(digit)] for digit in str(number))
 
 
 def _on(element: ET.Element | None) -> bool:

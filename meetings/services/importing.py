@@ -15,6 +15,7 @@ from meetings.kinds import propose_kind
 from meetings.models import Footnote, GoalSuggestion, Meeting, Paragraph, Participation, Passage
 from meetings.revisions import meeting_changes_draft
 from meetings.subjects import suggestions_for
+from meetings.versions import version_bump
 
 from .publishing import meeting_publish
 from .records import (
@@ -197,7 +198,7 @@ def meeting_reimport(*, meeting: Meeting, summary: Summary, user: Any = None) ->
     draft.title, draft.start_date, draft.end_date = summary.title, summary.start_date, summary.end_date
     draft.format, draft.location = summary.format, summary.location
     draft.participant_count = summary.participant_count
-    draft.version += 1  # an editor's form opened before the import is now stale
+    version_bump(draft)  # an editor's form opened before the import is now stale
     draft._change_reason = "Imported again from its summary"
     draft.full_clean()
     draft.save()
