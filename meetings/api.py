@@ -141,11 +141,10 @@ class RegionSummarySerializer(serializers.Serializer):
     slug = serializers.CharField()
 
 
-class PassageSerializer(serializers.ModelSerializer):
-    """A run of text of a paragraph; with speakers it is an intervention."""
+class PassageFieldsMixin(serializers.Serializer):
+    """What a passage shows wherever it is shown: its page, who spoke, the goals, mentions and regions."""
 
     url = PageURLField()
-    api_url = serializers.SerializerMethodField(help_text="The intervention in the API; null for narration.")
     speakers = ActorSummarySerializer(many=True)
     official = OfficialSerializer(allow_null=True)
     goals = PassageGoalSerializer(source="named_links", many=True, help_text="The goals the summary names.")
@@ -154,6 +153,12 @@ class PassageSerializer(serializers.ModelSerializer):
     )
     mentions = ActorSummarySerializer(many=True)
     regions = RegionSummarySerializer(many=True)
+
+
+class PassageSerializer(PassageFieldsMixin, serializers.ModelSerializer):
+    """A run of text of a paragraph; with speakers it is an intervention."""
+
+    api_url = serializers.SerializerMethodField(help_text="The intervention in the API; null for narration.")
 
     class Meta:
         model = Passage
@@ -295,21 +300,12 @@ class MeetingWriteSerializer(FullCleanMixin, serializers.ModelSerializer):
         return {} if self.instance is not None else {"status": Meeting.Status.DRAFT}
 
 
-class InterventionSerializer(serializers.ModelSerializer):
+class InterventionSerializer(PassageFieldsMixin, serializers.ModelSerializer):
     """A passage of a summary attributed to one or more speakers."""
 
     api_url = APIURLField("intervention-detail")
-    url = PageURLField()
     meeting = MeetingSummarySerializer(source="paragraph.meeting")
     paragraph = serializers.IntegerField(source="paragraph.number", help_text="The paragraph's number.")
-    speakers = ActorSummarySerializer(many=True)
-    official = OfficialSerializer(allow_null=True)
-    goals = PassageGoalSerializer(source="named_links", many=True, help_text="The goals the summary names.")
-    tagged_goals = PassageGoalSerializer(
-        source="tagged_links", many=True, help_text="Subjects the Secretariat tagged: goals the passage is about."
-    )
-    mentions = ActorSummarySerializer(many=True)
-    regions = RegionSummarySerializer(many=True)
 
     class Meta:
         model = Passage
