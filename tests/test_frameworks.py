@@ -129,7 +129,10 @@ def test_the_ministerial_conferences_are_linked_to_what_they_adopted(client, som
         (3, "1997-10-14", "Prague"),
         (4, "2003-06-25", "Rhodes"),
         (5, "2013-04-19", "Istanbul"),
-        (6, "2019-02-20", "Istanbul"),
+        # 19–20 February 2019: budapestprocess.org, "The Istanbul Commitments on the Silk Routes Partnership
+        # for Migration" ("held its 6th Ministerial Conference in Istanbul on 19-20 February 2019"); the UN
+        # Secretary-General's message to it is dated 19 February 2019 (SG/SM/19464).
+        (6, "2019-02-19", "Istanbul"),
         (7, "2024-11-12", "Budapest"),
     ]
     assert not any(m.paragraphs.exists() for m in conferences)
