@@ -25,8 +25,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
-from django.utils.cache import quote_etag
-from django.utils.http import parse_etags
+from django.utils.http import parse_etags, quote_etag
 
 from .cache import current_generation, has_uncommitted_changes
 from .timeouts import statement_timeout
@@ -88,6 +87,7 @@ def stored_export(
         path = _export_path(name, request, current_generation(timezone.now().timestamp()).token)
         etag = quote_etag(path.name.rsplit("-", 1)[1])
         content = None
+    response: HttpResponse
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
     else:

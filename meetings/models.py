@@ -499,6 +499,8 @@ class Meeting(models.Model):
     )
 
     objects = MeetingQuerySet.as_manager()
+    # Why a save is made, for its row of history (simple-history reads it when set before save()).
+    _change_reason: str
     history = HistoricalRecords(
         excluded_fields=["updated_at", "version", "search_vector", "changes_of", "review_by", "review_at"]
     )

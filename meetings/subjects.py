@@ -39,11 +39,11 @@ def suggestions_for(
     passage: Passage, goals: Iterable[PriorityGoal], *, named: Iterable[PriorityGoal] = ()
 ) -> list[GoalSuggestion]:
     """Unsaved suggestions for a passage: the goals its words suggest, but for those it names (for bulk_create)."""
-    named = {goal.pk for goal in named}
+    named_pks = {goal.pk for goal in named}
     return [
         GoalSuggestion(passage=passage, goal=goal, words=", ".join(words)[:300])
         for goal, words in suggest_goals(passage.text, goals)
-        if goal.pk not in named
+        if goal.pk not in named_pks
     ]
 
 

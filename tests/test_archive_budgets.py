@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import resolve
@@ -124,10 +123,10 @@ UNTHROTTLED = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "10
 
 @pytest.fixture(scope="module")
 def archive(django_db_setup, django_db_blocker):
-    """The 2020 meeting, the queries of every address with it alone, then 100 generated meetings on top."""
+    """The 2020 meeting (in the test database already, tests/conftest.py), the queries of every address with
+    it alone, then 100 generated meetings on top."""
     with django_db_blocker.unblock(), override_settings(**NO_PAGE_CACHE, REST_FRAMEWORK=UNTHROTTLED):
         with transaction.atomic():
-            call_command("loaddata", "som-2020", verbosity=0)
             som = Meeting.objects.get(slug=SOM_2020_SLUG)
             names = {
                 "intervention": Passage.objects.filter(paragraph__meeting=som, speakers__iso_code="TR").first().pk,

@@ -30,11 +30,11 @@ def series_name_for(title: str) -> str:
     """The series a title belongs to: "6th Ministerial Conference" → "Ministerial Conferences"."""
     if re.search(r"\bSenior Officials[’']? Meeting", title, re.IGNORECASE):
         return SOM_SERIES
-    match = re.search(rf"((?:[A-Z][\w'’-]*\s+){{0,3}}){_MEETING_NOUNS}\b", title)
+    match = re.search(rf"((?:[A-Z][\w'’-]*\s+){{0,3}})({_MEETING_NOUNS})\b", title)
     if not match:
         return title.strip()
     words = [word for word in match[1].split() if not _NOT_A_KIND.match(word)][-2:]
-    noun = re.search(_MEETING_NOUNS, match[0])[0]
+    noun = match[2]
     plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
     return " ".join([*words, plural])
 

@@ -1,8 +1,10 @@
 """A meeting and all its parts put back as they were at a moment of their history (django-simple-history)."""
 
 import datetime
+from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from meetings.history import history_baseline
@@ -12,7 +14,8 @@ from meetings.versions import version_bump
 
 def _latest_records(model, scope: dict, as_of: datetime.datetime) -> tuple[dict, dict]:
     """For each object in scope: its newest record at or before `as_of`, and its first record ever."""
-    at_time, first = {}, {}
+    at_time: dict[int, Any] = {}
+    first: dict[int, Any] = {}
     for record in model.history.filter(**scope).order_by("history_date", "history_id"):
         first.setdefault(record.id, record)
         if record.history_date <= as_of:
@@ -59,7 +62,7 @@ def meeting_restore(*, meeting: Meeting, as_of: datetime.datetime) -> Meeting:
     meeting.save()
 
     paragraph_ids = set(Paragraph.history.filter(meeting_id=meeting.pk).values_list("id", flat=True))
-    parts = [
+    parts: list[tuple[type[models.Model], dict[str, Any], QuerySet[Any]]] = [
         (Participation, {"meeting_id": meeting.pk}, meeting.participations.all()),
         (Paragraph, {"meeting_id": meeting.pk}, meeting.paragraphs.all()),
         (Footnote, {"meeting_id": meeting.pk}, meeting.footnotes.all()),
@@ -80,7 +83,7 @@ def meeting_restore(*, meeting: Meeting, as_of: datetime.datetime) -> Meeting:
         for obj in unwanted:
             obj._change_reason = reason
             obj.delete()
-    for _model, wanted, _unwanted, current in plans:
+    for _model, wanted, _unwanted, by_pk in plans:
         for pk, record in wanted.items():
-            _restore_row(record, current.get(pk), reason=reason)
+            _restore_row(record, by_pk.get(pk), reason=reason)
     return meeting
