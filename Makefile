@@ -78,10 +78,7 @@ node-deps: node_modules/.package-lock.json
 
 ## Run the whole test suite (DATABASE_URL selects PostgreSQL; SQLite otherwise)
 test: $(VENV)/.dev node_modules/.package-lock.json
-	$(PY) -m pytest -n auto --dist loadgroup --ignore=tests/test_browser_editorial.py $(PYTEST_ARGS)
-	@# The editorial browser tests in a process of their own: after some earlier test (not found yet) they
-	@# fail in a shared one, while passing alone. Remove this line when that is found.
-	$(PY) -m pytest -n 1 tests/test_browser_editorial.py $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

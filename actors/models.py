@@ -79,7 +79,7 @@ class Actor(models.Model):
     # The kinds with pages of their own, and the field that names one of them in addresses and filters
     # (/api/v1/countries/TR/, ?country=TR; /api/v1/organisations/icmpd/, ?organisation=icmpd). Their
     # pages are named "actors:<kind>-<page>" (detail, feed, calendar, csv), the API's "<kind>-detail".
-    REFERENCE_FIELD = {Kind.COUNTRY: "iso_code", Kind.ORGANISATION: "slug"}
+    REFERENCE_FIELD: dict[str, str] = {Kind.COUNTRY: "iso_code", Kind.ORGANISATION: "slug"}
     KINDS_WITH_PAGE = tuple(REFERENCE_FIELD)
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -237,7 +237,7 @@ class Actor(models.Model):
     @property
     def page_owner(self) -> "Actor":
         """The actor whose page speaks for this one: an institution's country or organisation."""
-        return self.parent if self.kind == self.Kind.INSTITUTION and self.parent_id else self
+        return self.parent if self.kind == self.Kind.INSTITUTION and self.parent is not None else self
 
     @property
     def flag(self) -> str:

@@ -12,12 +12,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
-
-try:
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
-except ImportError:  # pragma: no cover - redis is a runtime dependency
-    RedisConnectionError = RedisTimeoutError = OSError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 OUTAGES = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
 RETRY_AFTER_SECONDS = 30
@@ -37,6 +33,7 @@ def is_outage(error: BaseException | None) -> bool:
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: 503 when the database or the cache is down, 500 otherwise."""
     outage = is_outage(sys.exc_info()[1])
+    response: HttpResponse
     if request.path_info.startswith("/api/"):  # the API answers in JSON, failures too
         detail = "Temporarily unavailable: try again later." if outage else "Server error."
         response = JsonResponse({"detail": detail}, status=503 if outage else 500)

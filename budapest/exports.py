@@ -5,10 +5,12 @@ built by the first request after a change, written to ``settings.EXPORT_ROOT``, 
 request is answered from that file until the record changes again. While one request builds it,
 the others for the same export wait a moment for it, then answer 503 with Retry-After; none builds it too.
 
-"Changed" is ``content_version()``, read from the database, so that every app server and worker
-agrees without a shared cache: the newest row of each model and of its change history
-(django-simple-history writes one for every save and delete, admin, API and services alike), and
-the meetings public at this moment (a meeting published for later becomes public with no save).
+"Changed" is what it is for the page cache (``budapest.cache``): the site's generation, renewed when
+any transaction that wrote to a content table commits (a save, ``update()``, raw SQL, ``loaddata``),
+at midnight and when a meeting published for later becomes public. It lives in the cache every app
+server shares (Redis), so every server and worker agrees, and reading it asks nothing of the database.
+A request on a connection with content writes of its own not committed yet (a test) sees what no one
+else does: its export is built for it and not kept.
 """
 
 import fcntl
@@ -19,20 +21,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.cache import quote_etag
-from django.utils.http import parse_etags
+from django.utils import timezone
+from django.utils.http import parse_etags, quote_etag
 
+from .cache import current_generation, has_uncommitted_changes
 from .timeouts import statement_timeout
 
-# The apps whose records an export shows.
-CONTENT_APPS = ("actors", "meetings")
-# Tables of those apps that no export shows: a change to them must not cost a request a read of them.
-NOT_EXPORTED = ("meetings.GoalSuggestion", "meetings.Document")
 # How long a request waits for another one building the same export before it answers 503 (Retry-After).
 # Short: a waiting request holds a worker thread, which a cached page could use (docs/reliability.md,
 # run 4: with a 60 s wait, threads waiting behind a 34 s build held cached pages up to 36 s).
@@ -41,42 +38,6 @@ BUILD_WAIT_SECONDS = 2
 
 class ExportBusy(Exception):
     """Another request is still building this export."""
-
-
-def _content_models():
-    """The tables of the content apps (not views such as actors.Voice, not proxies: their tables are others')."""
-    for app_label in CONTENT_APPS:
-        for model in apps.get_app_config(app_label).get_models():
-            if model._meta.managed and not model._meta.proxy and model._meta.label not in NOT_EXPORTED:
-                yield model
-
-
-def _without_history(model) -> bool:
-    return not model.__name__.startswith("Historical") and not hasattr(model, "history")
-
-
-def content_version() -> str:
-    """A value that changes whenever anything an export shows can have changed.
-
-    One query for the newest row of every table (index lookups), one for the meetings public now, and
-    one per small reference table that keeps no history (series, goals, regions: tens of rows), read whole.
-    """
-    from meetings.models import Meeting  # imported here: budapest's modules load before the apps
-
-    models = list(_content_models())
-    quote = connection.ops.quote_name
-    newest = ", ".join(
-        f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})" for model in models
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {newest}")  # noqa: S608 - table and column names from the models, quoted
-        parts = [str(value) for value in cursor.fetchone()]
-    public = Meeting.objects.published().aggregate(count=Count("pk"), last=Max("published_at"))
-    parts += [str(public["count"]), str(public["last"])]
-    for model in models:
-        if _without_history(model):
-            parts.append(repr(list(model._default_manager.order_by("pk").values_list())))
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 def _export_path(name: str, request: HttpRequest, version: str) -> Path:
@@ -118,15 +79,23 @@ def stored_export(
     request: HttpRequest, name: str, build: Callable[[], bytes], content_type: str, filename: str
 ) -> HttpResponse:
     """The export as of the current content: 304 if the client holds it, else the stored bytes (built if needed)."""
-    version = content_version()
-    path = _export_path(name, request, version)
-    etag = quote_etag(path.name.rsplit("-", 1)[1])
+    if has_uncommitted_changes():
+        content = build()
+        etag = quote_etag(hashlib.sha256(content).hexdigest()[:32])
+    else:
+        # Read before the build, as a page's: a change committed meanwhile makes the next request build anew.
+        path = _export_path(name, request, current_generation(timezone.now().timestamp()).token)
+        etag = quote_etag(path.name.rsplit("-", 1)[1])
+        content = None
+    response: HttpResponse
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
     else:
-        if not path.exists():
-            _build(name, path, build)
-        response = HttpResponse(path.read_bytes(), content_type=content_type)
+        if content is None:
+            if not path.exists():
+                _build(name, path, build)
+            content = path.read_bytes()
+        response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["ETag"] = etag
     response["Vary"] = "Accept, Authorization, Cookie"

@@ -2,7 +2,7 @@
 
 import csv
 from collections.abc import Iterable
-from typing import IO
+from typing import Protocol
 
 from django.http import HttpResponse
 
@@ -15,7 +15,11 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def write_csv(stream: IO[str], header: list[str], rows: Iterable[list[str]]) -> None:
+class _Writable(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+def write_csv(stream: _Writable, header: list[str], rows: Iterable[list[str]]) -> None:
     """A header and rows of text cells, each made safe, with the line ends RFC 4180 asks for."""
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(header)

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 
 from actors.models import Actor, Person, Position, Region
-from budapest.api.schema import operations
+from budapest.api.schema import record_operations
 from budapest.api.serializers import URL_OR_NULL, APIURLField, FullCleanMixin, PageURLField, api_address
 from budapest.api.viewsets import WritableMixin
 
@@ -142,8 +142,14 @@ class PersonSerializer(FullCleanMixin, serializers.ModelSerializer):
         fields = ["api_url", "url", "slug", "honorific", "name", "positions"]
 
 
-class ActorViewSetMixin(WritableMixin):
+class ActorViewSet(WritableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The countries or the organisations (`kind`) a request may read, with their regions and meeting counts."""
+
     kind: str
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.lookup_field = Actor.REFERENCE_FIELD[cls.kind]  # what its API address names it by (actor_api_url)
 
     def base_queryset(self):
         return visible_actors(self.request).filter(kind=self.kind)
@@ -156,28 +162,19 @@ class ActorViewSetMixin(WritableMixin):
         )
 
 
-@operations(
-    list=(
-        "List countries",
-        (
-            "Countries of the dialogue with their ISO codes, regions and number of published meetings "
-            "attended, filterable by meeting, region and name."
-        ),
-    ),
-    retrieve=("Read one country", "A country by its ISO 3166-1 alpha-2 code, in capitals or not (`TR`, `tr`)."),
-    create=("Add a country", "Staff with the permission to add countries only."),
-    update=("Replace a country's fields", "Staff only; send `If-Match` with the ETag of your last read."),
-    partial_update=("Change some fields of a country", "As `PUT`, with only the fields to change."),
+@record_operations(
+    "a country",
+    "countries",
+    listed="Countries of the dialogue with their ISO codes, regions and number of published meetings attended, "
+    "filterable by meeting, region and name.",
+    read="A country by its ISO 3166-1 alpha-2 code, in capitals or not (`TR`, `tr`).",
 )
-class CountryViewSet(
-    ActorViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class CountryViewSet(ActorViewSet):
     """Countries of the dialogue, by ISO 3166-1 alpha-2 code (in capitals or not)."""
 
     kind = Actor.Kind.COUNTRY
     serializer_classes = {"retrieve": CountrySerializer}
     filterset_class = CountryFilter
-    lookup_field = "iso_code"
     lookup_example = "TR"
     lookup_value_regex = "[A-Za-z]{2}"
 
@@ -186,40 +183,27 @@ class CountryViewSet(
         return super().get_object()
 
 
-@operations(
-    list=(
-        "List organisations",
-        (
-            "International organisations, EU bodies and other dialogues, with acronyms, kinds and number "
-            "of published meetings attended, filterable by meeting, region, kind and name or acronym."
-        ),
-    ),
-    retrieve=("Read one organisation", "An organisation by its slug (as in its address on the site)."),
-    create=("Add an organisation", "Staff with the permission to add organisations only."),
-    update=("Replace an organisation's fields", "Staff only; send `If-Match` with the ETag of your last read."),
-    partial_update=("Change some fields of an organisation", "As `PUT`, with only the fields to change."),
+@record_operations(
+    "an organisation",
+    "organisations",
+    listed="International organisations, EU bodies and other dialogues, with acronyms, kinds and number of "
+    "published meetings attended, filterable by meeting, region, kind and name or acronym.",
+    read="An organisation by its slug (as in its address on the site).",
 )
-class OrganisationViewSet(
-    ActorViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class OrganisationViewSet(ActorViewSet):
     """International organisations, EU bodies and other migration dialogues, by slug."""
 
     kind = Actor.Kind.ORGANISATION
     serializer_classes = {"retrieve": OrganisationSerializer}
     filterset_class = OrganisationFilter
-    lookup_field = "slug"
     lookup_example = "icmpd"
 
 
-@operations(
-    list=(
-        "List people",
-        "Named officials who spoke at published meetings, with the titles they held, filterable by name.",
-    ),
-    retrieve=("Read one person", "An official by slug, with each position held (title and institution)."),
-    create=("Add a person", "Staff with the permission to add people only."),
-    update=("Replace a person's fields", "Staff only; send `If-Match` with the ETag of your last read."),
-    partial_update=("Change some fields of a person", "As `PUT`, with only the fields to change."),
+@record_operations(
+    "a person",
+    "people",
+    listed="Named officials who spoke at published meetings, with the titles they held, filterable by name.",
+    read="An official by slug, with each position held (title and institution).",
 )
 class PersonViewSet(WritableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Named officials who spoke at meetings, by slug."""

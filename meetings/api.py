@@ -168,11 +168,10 @@ class InLanguageMixin(serializers.Serializer):
         return data
 
 
-class PassageSerializer(InLanguageMixin, serializers.ModelSerializer):
-    """A run of text of a paragraph; with speakers it is an intervention."""
+class PassageFieldsMixin(serializers.Serializer):
+    """What a passage shows wherever it is shown: its page, who spoke, the goals, mentions and regions."""
 
     url = PageURLField()
-    api_url = serializers.SerializerMethodField(help_text="The intervention in the API; null for narration.")
     speakers = ActorSummarySerializer(many=True)
     official = OfficialSerializer(allow_null=True)
     goals = PassageGoalSerializer(source="named_links", many=True, help_text="The goals the summary names.")
@@ -181,6 +180,12 @@ class PassageSerializer(InLanguageMixin, serializers.ModelSerializer):
     )
     mentions = ActorSummarySerializer(many=True)
     regions = RegionSummarySerializer(many=True)
+
+
+class PassageSerializer(InLanguageMixin, PassageFieldsMixin, serializers.ModelSerializer):
+    """A run of text of a paragraph; with speakers it is an intervention."""
+
+    api_url = serializers.SerializerMethodField(help_text="The intervention in the API; null for narration.")
 
     class Meta:
         model = Passage
@@ -327,21 +332,12 @@ class MeetingWriteSerializer(FullCleanMixin, serializers.ModelSerializer):
         return {} if self.instance is not None else {"status": Meeting.Status.DRAFT}
 
 
-class InterventionSerializer(InLanguageMixin, serializers.ModelSerializer):
+class InterventionSerializer(InLanguageMixin, PassageFieldsMixin, serializers.ModelSerializer):
     """A passage of a summary attributed to one or more speakers."""
 
     api_url = APIURLField("intervention-detail")
-    url = PageURLField()
     meeting = MeetingSummarySerializer(source="paragraph.meeting")
     paragraph = serializers.IntegerField(source="paragraph.number", help_text="The paragraph's number.")
-    speakers = ActorSummarySerializer(many=True)
-    official = OfficialSerializer(allow_null=True)
-    goals = PassageGoalSerializer(source="named_links", many=True, help_text="The goals the summary names.")
-    tagged_goals = PassageGoalSerializer(
-        source="tagged_links", many=True, help_text="Subjects the Secretariat tagged: goals the passage is about."
-    )
-    mentions = ActorSummarySerializer(many=True)
-    regions = RegionSummarySerializer(many=True)
 
     class Meta:
         model = Passage

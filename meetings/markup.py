@@ -164,7 +164,7 @@ def _render_blocks(text: str) -> str:
             continue
         match = _LIST_ITEM.match(line)
         if match:
-            items.append(match.groups())
+            items.append((match[1], match[2]))
             continue
         close_list()
         blocks.append(f"<p>{_inline(line.strip())}</p>")

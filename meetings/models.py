@@ -520,6 +520,8 @@ class Meeting(models.Model):
     )
 
     objects = MeetingQuerySet.as_manager()
+    # Why a save is made, for its row of history (simple-history reads it when set before save()).
+    _change_reason: str
     history = HistoricalRecords(
         excluded_fields=["updated_at", "version", "search_vector", "changes_of", "review_by", "review_at"]
     )
@@ -596,6 +598,14 @@ class Meeting(models.Model):
         by_role = self.participations_by_role()
         Role = Participation.Role
         return [p.actor for role in (Role.CHAIR, Role.CO_CHAIR, Role.SECRETARIAT) for p in by_role[role]]
+
+    def calls_for_action(self) -> tuple[list[CallForAction], list[CallForAction]]:
+        """The Calls for Action it adopted, and those whose goals it first set: one query for both."""
+        marked = list(CallForAction.objects.filter(Q(adopted_at=self) | Q(goals_set_at=self)))
+        return (
+            [framework for framework in marked if framework.adopted_at_id == self.pk],
+            [framework for framework in marked if framework.goals_set_at_id == self.pk],
+        )
 
     def passages_in_order(self) -> list["Passage"]:
         """Every passage of the summary, paragraph by paragraph."""

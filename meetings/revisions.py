@@ -32,6 +32,7 @@ from actors.models import Actor
 
 from .history import FieldChange, history_baseline, meeting_editors
 from .models import Document, Footnote, Meeting, Paragraph, Participation, Passage
+from .services.restoring import meeting_restore
 from .versions import version_bump
 
 User = AbstractBaseUser | AnonymousUser | None
@@ -461,12 +462,10 @@ def meeting_changes_publish(draft: Meeting, *, user: User = None) -> Meeting:
 def meeting_restore_as_changes(live: Meeting, *, as_of: datetime.datetime, user: User = None) -> Meeting:
     """Restore a published meeting as unpublished changes: its working copy becomes the meeting as it was at `as_of`.
 
-    The restore is worked out on the live rows (meetings.services.meeting_restore), read back, and
+    The restore is worked out on the live rows (meetings.services.restoring.meeting_restore), read back, and
     undone, all inside a savepoint; what it produced is then written into the working copy, where it
     waits for a Publisher like any other change.
     """
-    from .services import meeting_restore
-
     draft = meeting_changes_draft(live, user=user)
     try:
         with transaction.atomic():

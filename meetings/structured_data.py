@@ -4,7 +4,7 @@ import datetime
 
 from .models import Meeting
 
-ATTENDANCE_MODE = {
+ATTENDANCE_MODE: dict[str, str] = {
     Meeting.Format.IN_PERSON: "https://schema.org/OfflineEventAttendanceMode",
     Meeting.Format.ONLINE: "https://schema.org/OnlineEventAttendanceMode",
     Meeting.Format.HYBRID: "https://schema.org/MixedEventAttendanceMode",

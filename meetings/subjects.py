@@ -39,25 +39,12 @@ def suggestions_for(
     passage: Passage, goals: Iterable[PriorityGoal], *, named: Iterable[PriorityGoal] = ()
 ) -> list[GoalSuggestion]:
     """Unsaved suggestions for a passage: the goals its words suggest, but for those it names (for bulk_create)."""
-    named = {goal.pk for goal in named}
+    named_pks = {goal.pk for goal in named}
     return [
         GoalSuggestion(passage=passage, goal=goal, words=", ".join(words)[:300])
         for goal, words in suggest_goals(passage.text, goals)
-        if goal.pk not in named
+        if goal.pk not in named_pks
     ]
-
-
-@transaction.atomic
-def passage_suggest_subjects(*, passage: Passage, goals: Iterable[PriorityGoal]) -> list[GoalSuggestion]:
-    """Store the subjects the passage's words suggest, leaving out the goals it has already."""
-    has = set(passage.goal_links.values_list("prioritygoal_id", flat=True))
-    suggestions = [
-        GoalSuggestion(passage=passage, goal=goal, words=", ".join(words)[:300])
-        for goal, words in suggest_goals(passage.text, goals)
-        if goal.pk not in has
-    ]
-    passage.goal_suggestions.exclude(goal__in=[s.goal for s in suggestions]).delete()
-    return GoalSuggestion.objects.bulk_create(suggestions, ignore_conflicts=True)
 
 
 @transaction.atomic

@@ -1,9 +1,14 @@
 """The one place where a meeting's or a paragraph's `version` goes up: once per save, so a stale edit is caught."""
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 
+if TYPE_CHECKING:
+    from .models import Meeting, Paragraph
 
-def version_bump(obj: models.Model, *, seen: int | None = None) -> bool:
+
+def version_bump(obj: "Meeting | Paragraph", *, seen: int | None = None) -> bool:
     """Count a save of `obj`: its version goes up by one, in the database and on the object.
 
     With `seen`, only if the row is still at that version (a compare-and-set in one UPDATE, which

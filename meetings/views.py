@@ -137,8 +137,6 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
                 ),
                 "footnotes",
                 Prefetch("documents", queryset=Document.objects.order_by("kind", "title")),
-                Prefetch("adopted_frameworks", queryset=CallForAction.objects.all()),
-                Prefetch("goal_frameworks", queryset=CallForAction.objects.all()),
             )
         )
 
@@ -151,7 +149,10 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
         preview = can_preview(self.request.user) and self.request.GET.get("translation") == "draft"
         translated = page_translation(meeting, reading_language(), draft=preview)
         _link_footnotes_back(meeting)
+        frameworks_adopted, frameworks_goals_set = meeting.calls_for_action()
         return super().get_context_data(
+            frameworks_adopted=frameworks_adopted,
+            frameworks_goals_set=frameworks_goals_set,
             translated=translated,
             chairs=by_role[Participation.Role.CHAIR],
             co_chairs=by_role[Participation.Role.CO_CHAIR],

@@ -73,6 +73,27 @@ def _uses_database(request) -> bool:
     )
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrations' rows (``serialized_rollback=True``), or none may.
+
+    The flush that ends a transactional test without it runs post_migrate: content types and permissions
+    come back under new ids, and the migrations' Editors and Publishers groups do not come back at all.
+    The next test that restores the migrations' rows then clashes with those ids (IntegrityError), and
+    an officer of the editorial browser tests is refused the admin.
+    """
+    plain = [
+        item.nodeid
+        for item in items
+        if (marker := item.get_closest_marker("django_db")) is not None
+        and marker.kwargs.get("transaction")
+        and not marker.kwargs.get("serialized_rollback")
+    ]
+    if plain:
+        raise pytest.UsageError(
+            "Transactional tests without serialized_rollback=True (see tests/conftest.py): " + ", ".join(plain)
+        )
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item):
     """After a transactional test emptied the database, the 2020 meeting goes back in before the next test."""
@@ -143,6 +164,12 @@ def _exports_of_this_test_only(settings, tmp_path):
     settings.EXPORT_ROOT = tmp_path / "exports"
     # Documents (an import keeps its summary file) go to the test's own folder, never the worktree's media/.
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run writes as if their transaction committed: the site's generation (budapest.cache) is renewed then."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

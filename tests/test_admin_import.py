@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from meetings.admin import importer
 from meetings.models import Meeting, Passage
-from meetings.services import meeting_import
+from meetings.services.importing import meeting_import
 
 from . import factories as f
 from .test_importer_command import build_docx

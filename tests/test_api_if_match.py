@@ -37,7 +37,7 @@ def test_writes_with_one_etag_one_after_another(client):
     assert meeting.participant_count == 11
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's test database serves one thread at a time")
 def test_five_simultaneous_writes_with_one_etag_give_one_200_and_four_412():
     meeting, headers, url, etag = _setup()

@@ -16,7 +16,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 import rispy
-from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import expect
 
 from .conftest import SOM_2020_SLUG
@@ -68,7 +68,14 @@ def launch_chromium(*, axe: bool = True):
     # synchronous all the same.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Starting it leaves this thread in another context (Playwright's event loop), where Django's connection
+    # handler would give the tests a new DatabaseWrapper: one without the state the test runner keeps on it
+    # (the serialized contents that serialized_rollback restores, so every flush after it would run
+    # post_migrate again and the migrations' groups would be lost). The tests keep the wrapper they had.
+    wrappers = {alias: connections[alias] for alias in connections}
     playwright = sync_playwright().start()
+    for alias, wrapper in wrappers.items():
+        connections[alias] = wrapper
     chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield chromium
     chromium.close()
@@ -85,9 +92,8 @@ def browser():
 
 
 @pytest.fixture
-def site(browser, live_server):
-    """The live server with the 2020 meeting loaded."""
-    call_command("loaddata", "som-2020", verbosity=0)
+def site(browser, live_server, som_2020):
+    """The live server with the 2020 meeting (loaded again by tests/conftest.py after each flush)."""
     return live_server.url
 
 
@@ -98,8 +104,12 @@ class Reader:
         self.context = browser.new_context(base_url=base_url, **options)
         self.page = self.context.new_page()
         self.errors: list[str] = []
-        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
 
     def close(self):
         self.context.close()

@@ -31,7 +31,8 @@ from budapest import cache as cache_module
 from budapest.cache import clear_page_cache, content_tables, has_uncommitted_changes, new_generation
 from meetings.history import history_baseline
 from meetings.models import Meeting, Passage, PriorityGoal
-from meetings.services import meeting_make_draft, meeting_publish, meeting_restore, meeting_withdraw
+from meetings.services.publishing import meeting_make_draft, meeting_publish, meeting_withdraw
+from meetings.services.restoring import meeting_restore
 
 from . import factories as f
 from .scale import read
@@ -81,12 +82,6 @@ def page_cache(request):
         keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
         if keys:
             client.delete(*keys)
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run writes as if their transaction committed: the pages they affect are marked stale then."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def text(response) -> str:

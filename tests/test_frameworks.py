@@ -9,7 +9,7 @@ from django.core.management import call_command
 from meetings.goals import goals_in_force
 from meetings.importer import summary_from_text
 from meetings.models import CallForAction, GoalCorrespondence, Meeting, PassageGoal, PriorityGoal
-from meetings.services import meeting_import
+from meetings.services.importing import meeting_import
 
 from .api_client import get_json
 from .conftest import SOM_2020_SLUG
@@ -129,7 +129,10 @@ def test_the_ministerial_conferences_are_linked_to_what_they_adopted(client, som
         (3, "1997-10-14", "Prague"),
         (4, "2003-06-25", "Rhodes"),
         (5, "2013-04-19", "Istanbul"),
-        (6, "2019-02-20", "Istanbul"),
+        # 19–20 February 2019: budapestprocess.org, "The Istanbul Commitments on the Silk Routes Partnership
+        # for Migration" ("held its 6th Ministerial Conference in Istanbul on 19-20 February 2019"); the UN
+        # Secretary-General's message to it is dated 19 February 2019 (SG/SM/19464).
+        (6, "2019-02-19", "Istanbul"),
         (7, "2024-11-12", "Budapest"),
     ]
     assert not any(m.paragraphs.exists() for m in conferences)
@@ -139,6 +142,9 @@ def test_the_ministerial_conferences_are_linked_to_what_they_adopted(client, som
     page = page_text(client.get(conferences.get(number=7).get_absolute_url()).content.decode())
     assert "7th Ministerial Conference" in page
     assert "Call for Action adoptedCall for Action 2025–2030" in page
+    fifth = page_text(client.get(conferences.get(number=5).get_absolute_url()).content.decode())
+    assert "Priority goals setthe goals of the Call for Action – a five-year plan (2019–2024)" in fifth
+    assert "Call for Action adopted" not in fifth
     assert "No summary of this meeting is recorded." in page
     series = page_text(client.get("/series/ministerial-conferences/").content.decode())
     assert series.index("7th Ministerial Conference") < series.index("1st Ministerial Conference")

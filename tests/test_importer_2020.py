@@ -27,8 +27,7 @@ ICMPD = "International Centre for Migration Policy Development"
 
 
 @pytest.fixture
-def fixture_and_import():
-    call_command("loaddata", "som-2020", verbosity=0)
+def fixture_and_import(som_2020):
     counts = {model: model.objects.count() for model in (Actor, Person, Position)}
     # --new: the fixture holds this very meeting, published; without it the import would be refused.
     call_command("import_summary", str(SOURCE), slug=IMPORTED_SLUG, new=True, stdout=io.StringIO())
@@ -102,8 +101,7 @@ def test_footnotes(fixture_and_import):
     )
 
 
-def test_json_of_a_dry_run():
-    call_command("loaddata", "som-2020", verbosity=0)
+def test_json_of_a_dry_run(som_2020):
     out = io.StringIO()
     call_command("import_summary", str(SOURCE), dry_run=True, as_json=True, stdout=out, stderr=io.StringIO())
     data = json.loads(out.getvalue())

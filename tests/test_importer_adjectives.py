@@ -17,7 +17,7 @@ from meetings.importer.docx import docx_to_text
 from meetings.importer.reference import demonyms
 from meetings.importer.roles import HOST
 from meetings.models import Passage
-from meetings.services import meeting_import
+from meetings.services.importing import meeting_import
 from tests.test_importer_recognise import make_actors
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,10 @@ reference list of organisations) or be reported, never be matched to something e
 """
 
 import pytest
-from django.core.management import call_command
 
 from actors.models import Actor, Position
 from meetings.models import Footnote, Passage
-from meetings.services import meeting_import
+from meetings.services.importing import meeting_import
 
 from .corpus import NAMES, expected, key, passage_starting, read, score
 
@@ -18,8 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def archive(db):
-    call_command("loaddata", "som-2020", verbosity=0)
+def archive(som_2020):
+    """The 2020 meeting (in the test database already, tests/conftest.py), which the summaries name."""
+    return som_2020
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -15,7 +15,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from meetings.importer import summary_from_upload
 from meetings.importer.docx import docx_to_text
 from meetings.markup import render_inline, strip_markup
-from meetings.services import meeting_import, meeting_publish
+from meetings.services.importing import meeting_import
+from meetings.services.publishing import meeting_publish
 from tests.corpus_docx import NS, _part, _runs
 from tests.test_importer_recognise import make_actors
 

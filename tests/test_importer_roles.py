@@ -11,7 +11,7 @@ from actors.models import Actor
 from meetings.importer import summary_from_text
 from meetings.importer.roles import declared_roles, meeting_kind, ordinal_value
 from meetings.models import MeetingSeries, Participation
-from meetings.services import meeting_import
+from meetings.services.importing import meeting_import
 from tests.test_importer_recognise import make_actors
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from actors.models import Actor, Person, Position
 from meetings.importer import summary_from_text
 from meetings.models import Participation, Passage
-from meetings.services import meeting_import
+from meetings.services.importing import meeting_import
 from tests.test_importer_recognise import make_actors
 
 pytestmark = pytest.mark.django_db

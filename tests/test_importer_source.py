@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from meetings.models import Document, Meeting
-from meetings.services import meeting_publish
+from meetings.services.publishing import meeting_publish
 from tests.test_importer_recognise import make_actors
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,7 @@ def sitemap_urls(client) -> dict[str, ET.Element]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
     root = ET.fromstring(response.content)
-    return {url.findtext(f"{SITEMAP}loc"): url for url in root.iter(f"{SITEMAP}url")}
+    return {url.findtext(f"{SITEMAP}loc", ""): url for url in root.iter(f"{SITEMAP}url")}
 
 
 def test_sitemap_names_every_public_page(client, som_2020):

@@ -15,7 +15,8 @@ from django.utils import timezone
 from actors.models import Actor
 from meetings.importer import summary_from_text
 from meetings.models import Meeting
-from meetings.services import meeting_import, meeting_publish
+from meetings.services.importing import meeting_import
+from meetings.services.publishing import meeting_publish
 
 from . import factories as f
 from .api_client import get_json, results

@@ -6,7 +6,7 @@ import pytest
 
 from meetings.importer import summary_from_text
 from meetings.models import GoalSuggestion, Passage, PassageGoal, PriorityGoal
-from meetings.services import meeting_import
+from meetings.services.importing import meeting_import
 from meetings.subjects import suggest_goals
 
 from .admin_forms import change_form_data

@@ -12,7 +12,7 @@ from django.test import Client
 
 # Outside a test transaction, as a request runs in production: the limit is not set inside a
 # transaction (a rollback would undo it).
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.slow_urls")]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.urls("tests.slow_urls")]
 
 
 @pytest.fixture(autouse=True)

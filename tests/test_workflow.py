@@ -11,7 +11,8 @@ from django.utils.formats import date_format
 
 from meetings.history import history_baseline, meeting_changes, meeting_history
 from meetings.models import Meeting, Paragraph, Passage
-from meetings.services import meeting_publish, meeting_restore, meeting_withdraw
+from meetings.services.publishing import meeting_publish, meeting_withdraw
+from meetings.services.restoring import meeting_restore
 
 from . import factories as f
 from .admin_forms import change_form_data

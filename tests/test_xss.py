@@ -279,7 +279,7 @@ def world(db) -> World:
     so that short fields meet every payload too.
     """
     world = World()
-    published_at = timezone.now() - timezone.timedelta(days=1)
+    published_at = timezone.now() - datetime.timedelta(days=1)
     number = 0
     for i, (_name, payloads) in enumerate(CLASSES):
         joined = " ".join(payloads)
@@ -316,7 +316,7 @@ def world(db) -> World:
             series=series,
             title=v("mt", 300),
             slug=f"xss-meeting-{i}",
-            start_date=timezone.localdate() - timezone.timedelta(days=30 + i),
+            start_date=timezone.localdate() - datetime.timedelta(days=30 + i),
             location=v("lo", 200),
             status=Meeting.Status.PUBLISHED,
             published_at=published_at,

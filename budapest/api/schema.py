@@ -220,3 +220,19 @@ def operations(**docs: tuple[str, str]):
     return extend_schema_view(
         **{action: extend_schema(summary=summary, description=text) for action, (summary, text) in docs.items()}
     )
+
+
+def record_operations(record: str, records: str, *, listed: str, read: str):
+    """The summaries and descriptions of a viewset of records that staff may add and change.
+
+    ``record_operations("a country", "countries", listed="…", read="…")``: "List countries", "Read one
+    country", "Add a country", "Replace a country's fields", "Change some fields of a country".
+    """
+    noun = record.split(" ", 1)[1]
+    return operations(
+        list=(f"List {records}", listed),
+        retrieve=(f"Read one {noun}", read),
+        create=(f"Add {record}", f"Staff with the permission to add {records} only."),
+        update=(f"Replace {record}'s fields", "Staff only; send `If-Match` with the ETag of your last read."),
+        partial_update=(f"Change some fields of {record}", "As `PUT`, with only the fields to change."),
+    )

@@ -35,7 +35,8 @@ class PageURLField(serializers.ReadOnlyField):
 
 def api_address(request, view_name: str, **kwargs) -> str:
     """The absolute API address of a record; unlike DRF's reverse(), it never carries ?format= along."""
-    return absolute(request, reverse(f"api:{view_name}", kwargs=kwargs))
+    path = reverse(f"api:{view_name}", kwargs=kwargs)
+    return request.build_absolute_uri(path) if request is not None else path
 
 
 @extend_schema_field({"type": "string", "format": "uri"})

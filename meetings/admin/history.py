@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ..history import meeting_history
 from ..models import Meeting
 from ..revisions import meeting_restore_as_changes, needs_working_copy
-from ..services import meeting_restore
+from ..services.restoring import meeting_restore
 
 
 class MeetingHistoryAdminMixin:

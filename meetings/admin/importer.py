@@ -43,7 +43,13 @@ from ..importer.review import (
     summary_with,
 )
 from ..models import Meeting, Participation
-from ..services import editable_draft_for, meeting_changes, meeting_for_summary, meeting_import, meeting_slug_for
+from ..services.importing import (
+    editable_draft_for,
+    meeting_changes,
+    meeting_for_summary,
+    meeting_import,
+    meeting_slug_for,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from ..models import Footnote, Meeting, Paragraph, Participation
 from ..revisions import is_working_copy, meeting_changes_publish, needs_working_copy
-from ..services import meeting_make_draft, meeting_publish, meeting_withdraw
+from ..services.publishing import meeting_make_draft, meeting_publish, meeting_withdraw
 from .documents import DocumentInline
 from .history import MeetingHistoryAdminMixin
 from .importer import ImportSummaryAdminMixin

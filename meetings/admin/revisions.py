@@ -32,6 +32,7 @@ from ..revisions import (
     needs_working_copy,
     working_copy_of,
 )
+from ..services.publishing import meeting_publish
 
 _INLINE_ROW = re.compile(
     r"^(?P<prefix>participations|paragraphs|footnotes|passages)-(?P<index>\d+)-(?P<name>id|meeting|paragraph)$"
@@ -196,8 +197,6 @@ class MeetingRevisionsAdminMixin:
                 request, _("The changes are published: the public site shows them now."), messages.SUCCESS
             )
         else:
-            from ..services import meeting_publish
-
             live = meeting_publish(meeting=meeting)
             self.message_user(request, _("The meeting is published."), messages.SUCCESS)
         return redirect(reverse("admin:meetings_meeting_change", args=[live.pk]))

@@ -2,7 +2,7 @@
 
     summary = summary_from_file(path)      # or summary_from_upload(name=…, data=…) in a form
     summary.to_dict(), summary.unrecognised  # what to show before saving
-    meetings.services.meeting_import(summary=summary)
+    meetings.services.importing.meeting_import(summary=summary)
 
 `parse` reads the text without the database; `recognise` matches its names to actors; neither saves.
 """

@@ -22,10 +22,9 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
-from ..markup import MARK
+from ..markup import MARK, superscript
 from .limits import MAX_TEXT_CHARS, MAX_XML_BYTES, SummaryError, check_time
 
-SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALSE = {"0", "false", "off", "none"}
 _PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml", "word/numbering.xml", "word/styles.xml")
@@ -59,10 +58,6 @@ def _children(element: ET.Element, name: str = "") -> list[ET.Element]:
         elif not name or child.tag == f"{_W}{name}":
             found.append(child)
     return found
-
-
-def superscript(number: int) -> str:
-    return "".join(SUPERSCRIPT_DIGITS[int(digit)] for digit in str(number))
 
 
 def _on(element: ET.Element | None) -> bool:

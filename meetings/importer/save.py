@@ -1,6 +1,6 @@
 """The actors, people and positions an import creates, written in bulk: a few queries for the whole summary.
 
-`meetings.services.meeting_import` saves the meeting; what it names for the first time is made here first,
+`meetings.services.importing.meeting_import` saves the meeting; what it names for the first time is made here first,
 so that a summary with ten new countries and ten new officials costs the same handful of queries as one
 with none (each `full_clean()` and `save()` with its history row is a round of queries per row).
 

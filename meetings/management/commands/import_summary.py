@@ -10,7 +10,8 @@ from django.db import DatabaseError, transaction
 
 from meetings.documents import document_attach_source
 from meetings.importer import SummaryError, summary_from_file
-from meetings.services import editable_draft_for, meeting_for_summary, meeting_import, meeting_publish, meeting_reimport
+from meetings.services.importing import editable_draft_for, meeting_for_summary, meeting_import, meeting_reimport
+from meetings.services.publishing import meeting_publish
 
 
 class Command(BaseCommand):
