@@ -151,17 +151,7 @@ def search_passages(passages: QuerySet, query: Query, language: str | None = Non
             passages.filter(search_vector=search_query)
             .annotate(
                 rank=SearchRank(F("search_vector"), search_query),
-                headline=SearchHeadline(
-                    "text",
-                    search_query,
-                    config=SEARCH_CONFIG,
-                    start_sel=MARK_START,
-                    stop_sel=MARK_END,
-                    max_words=45,
-                    min_words=20,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
+                headline=_headline("text", search_query, SEARCH_CONFIG),
             )
             .order_by("-rank", "-paragraph__meeting__start_date", "paragraph__number", "order")
         )

@@ -41,10 +41,7 @@ class Translation(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
-    class ReviewStatus(models.TextChoices):
-        NONE = "", _("Not asked")
-        SUBMITTED = "submitted", _("Awaiting review")
-        RETURNED = "returned", _("Sent back")
+    ReviewStatus = Meeting.ReviewStatus  # a translation's review goes as a change's does
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="translations"

@@ -11,7 +11,6 @@ with none (each `full_clean()` and `save()` with its history row is a round of q
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
@@ -22,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from actors.models import Actor, Person, Position
 from meetings.models import Meeting, MeetingSeries
 
+from ..slugs import FreeSlugs
 from .limits import SummaryError
 from .recognise import ActorMatch, PersonEntry, Summary
 
@@ -50,31 +50,6 @@ def checked(objects: list, *, relations: tuple[str, ...] = ()) -> list:
         obj.clean_fields(exclude=list(relations))
         obj.clean()
     return objects
-
-
-class FreeSlugs:
-    """Free slugs for many new rows of one model, found with one query: "croatia", else "croatia-2", …"""
-
-    def __init__(self, model: Any, bases: Iterable[str], *, max_length: int = 200) -> None:
-        self.max_length = max_length
-        self.bases = {self._base(base) for base in bases}
-        query = Q(pk__in=[])
-        for base in self.bases:
-            query |= Q(slug=base) | Q(slug__startswith=f"{base}-")
-        self.taken: set[str] = set(model.objects.filter(query).values_list("slug", flat=True)) if self.bases else set()
-
-    def _base(self, base: str) -> str:
-        return base[: self.max_length].strip("-") or "item"
-
-    def take(self, base: str) -> str:
-        base = self._base(base)
-        slug, number = base, 2
-        while slug in self.taken:
-            suffix = f"-{number}"
-            slug = base[: self.max_length - len(suffix)].rstrip("-") + suffix
-            number += 1
-        self.taken.add(slug)
-        return slug
 
 
 def _slug_base(match: ActorMatch, parent_slug: str = "") -> str:

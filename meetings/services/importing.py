@@ -13,6 +13,7 @@ from meetings.importer.save import ImportActors, bulk_with_history, checked, imp
 from meetings.kinds import propose_kind
 from meetings.models import Footnote, GoalSuggestion, Meeting, Paragraph, Participation, Passage
 from meetings.revisions import meeting_changes_draft
+from meetings.slugs import unique_slug
 from meetings.subjects import suggestions_for
 from meetings.versions import version_bump
 
@@ -20,7 +21,6 @@ from .publishing import meeting_publish
 from .records import (
     series_get_or_create,
     series_name_for,
-    unique_slug,
 )
 
 

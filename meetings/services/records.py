@@ -8,22 +8,12 @@ from django.utils.text import slugify
 
 from actors.models import Actor, Person, Position
 from meetings.models import MeetingSeries
+from meetings.slugs import unique_slug
 
 SOM_SERIES = "Senior Officials Meetings"
 _MEETING_NOUNS = r"(?:Meeting|Conference|Workshop|Seminar|Forum|Session|Visit|Dialogue|Round ?table|Webinar)"
 _NOT_A_KIND = re.compile(r"^(?:\d+(?:st|nd|rd|th)?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
                          r"annual|\d{4}|budapest|process|bp)$", re.IGNORECASE)  # fmt: skip
-
-
-def unique_slug(model, base: str, *, max_length: int = 200) -> str:
-    """`base`, or `base-2`, `base-3`, … : the first slug no row of `model` has."""
-    base = base[:max_length].strip("-") or "item"
-    slug, number = base, 2
-    while model.objects.filter(slug=slug).exists():
-        suffix = f"-{number}"
-        slug = base[: max_length - len(suffix)].rstrip("-") + suffix
-        number += 1
-    return slug
 
 
 def series_name_for(title: str) -> str:
