@@ -15,7 +15,7 @@ from django.utils import translation
 from actors.models import Actor
 from budapest.languages import page_in
 from meetings.markup import strip_markup
-from meetings.models import Passage, TranslatedText, Translation
+from meetings.models import Passage, PriorityGoal, TranslatedText, Translation
 from meetings.revisions import meeting_changes_draft, meeting_changes_publish
 from meetings.search import stem
 from meetings.translations import note_written, progress, search_config, translation_for, translation_publish
@@ -378,3 +378,19 @@ def test_an_organisations_russian_name_is_entered_once_in_the_admin(client, db):
     turkey = CountryFactory(name="Turkey", iso_code="TR")
     help_text = client.get(f"/admin/actors/actor/{turkey.pk}/change/").context["adminform"].form.fields["name_ru"]
     assert "Турция" in str(help_text.help_text)  # what an empty field gives: the ISO 3166 name
+
+
+# --- Words of the record with no translation ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/", "/priority-goals/", "/priority-goals/matrix/", "/series/"])
+def test_words_with_no_translation_are_marked_english_and_only_on_a_translated_page(client, som_2020, url):
+    """A goal's title, a series' and a Call for Action's name have no Russian version: they stay as entered,
+    marked lang="en" on a Russian page (a screen reader reads them in English), unmarked on an English one."""
+    goal = PriorityGoal.objects.get(framework__slug="2019-2024", number=1)
+    series = som_2020.series
+    wanted = {"/series/": series.name, "/priority-goals/matrix/": goal.title}.get(url, goal.title)
+    russian = get(client, url)
+    assert f'<span lang="en">{wanted}</span>' in russian
+    english = client.get(url).content.decode()
+    assert wanted in english and f'<span lang="en">{wanted}</span>' not in english

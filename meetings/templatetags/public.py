@@ -92,6 +92,18 @@ def _named(name) -> str:
 
 
 @register.filter
+def as_entered(value) -> str:
+    """Words of the record that have no translation (a goal's title, a series' or a Call for Action's name):
+    as entered, in English, marked `lang="en"` on a page in another language so that none is read as that
+    language's words."""
+    if value in (None, ""):
+        return ""
+    if reading_language() == settings.LANGUAGE_CODE:
+        return conditional_escape(value)
+    return _named(Name(str(value), lang=settings.LANGUAGE_CODE))
+
+
+@register.filter
 def local_name(actor) -> str:
     """A country's or organisation's name in the reader's language (actors.languages), e.g. «Турция»."""
     return _named(actor.name_in()) if actor else ""
