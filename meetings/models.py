@@ -818,13 +818,15 @@ class PassageQuerySet(models.QuerySet):
     def for_listing(self):
         """With all that a list of interventions shows, in a fixed number of queries, newest meeting first.
 
-        In the reader's language, each carries its public translation there (`translated`, or None).
+        In the reader's language, each carries its public translation there (`translated`, or None) and its
+        meeting's public title there (`meeting_translated_title`, or None).
         """
         from actors.languages import reading_language
 
-        from .translations import with_translated_words
+        from .translations import with_translated_meeting_title, with_translated_words
 
-        return with_translated_words(self._for_listing(), "passage", reading_language())
+        language = reading_language()
+        return with_translated_meeting_title(with_translated_words(self._for_listing(), "passage", language), language)
 
     def _for_listing(self):
         return (

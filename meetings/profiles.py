@@ -14,9 +14,11 @@ from django.db.models.functions import ExtractYear, RowNumber
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from actors.languages import reading_language
 from actors.models import COUNTED_VOICES, Actor, Region, Voice, VoiceKind
 
 from .models import CallForAction, Meeting, Participation, Passage, PassageGoal, PriorityGoal
+from .translations import with_translated_meeting_title
 
 PassageSpeaker = Passage.speakers.through
 # What a profile lists of an actor's meetings; the rest is one link away, in the meetings list.
@@ -38,11 +40,13 @@ def attendance(actor: Actor) -> dict:
     The latest meetings of any role, and how many in all; for each role other than participant, the
     latest meetings in that role and how many. Each list links to the meetings list for the rest.
     """
-    attended = (
+    attended = with_translated_meeting_title(
         Participation.objects.published()
         .filter(actor=actor)
         .select_related("meeting", "represented_by")
-        .order_by(F("meeting__start_date").desc(), F("meeting_id").desc())
+        .order_by(F("meeting__start_date").desc(), F("meeting_id").desc()),
+        reading_language(),
+        meeting="meeting",
     )
     latest = list(attended.annotate(total=Window(Count("pk")))[:LATEST_MEETINGS])
     in_roles = (

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -348,6 +348,15 @@ def with_translated_title(meetings: QuerySet, language: str) -> QuerySet:
         return meetings
     titles = Translation.objects.public().filter(meeting=OuterRef("pk"), language=language).exclude(title="")
     return meetings.annotate(translated_title=Subquery(titles.values("title")[:1]))
+
+
+def with_translated_meeting_title(rows: QuerySet, language: str, meeting: str = "paragraph__meeting") -> QuerySet:
+    """Rows (passages; participations with `meeting="meeting"`) with `meeting_translated_title`: their meeting's
+    public title in a language (None where there is none)."""
+    if language == ENGLISH:
+        return rows.annotate(meeting_translated_title=Value(None, output_field=CharField()))
+    titles = Translation.objects.public().filter(meeting=OuterRef(meeting), language=language)
+    return rows.annotate(meeting_translated_title=Subquery(titles.exclude(title="").values("title")[:1]))
 
 
 def words_in(row: Model, english: str, language: str, attribute: str = "translated") -> tuple[str, str]:

@@ -394,3 +394,13 @@ def test_words_with_no_translation_are_marked_english_and_only_on_a_translated_p
     assert f'<span lang="en">{wanted}</span>' in russian
     english = client.get(url).content.decode()
     assert wanted in english and f'<span lang="en">{wanted}</span>' not in english
+
+
+def test_a_profile_in_russian_names_the_country_its_speakers_and_its_meetings_in_russian(client, som_2020):
+    html = get(client, "/countries/spain/")
+    assert "Испания</h1>" in html and "<title>Испания –" in html
+    assert ">Чешская Республика</a>" in html  # a speaker chip: the name entered for it
+    assert "Ежегодное совещание старших должностных лиц, 2 декабря 2020 г." in html  # its meeting, translated
+    assert "Annual Senior Officials Meeting" not in page_text(html)
+    english = client.get("/countries/spain/").content.decode()
+    assert "Spain</h1>" in english and ">Czech Republic</a>" in english

@@ -116,12 +116,13 @@ def local_label(actor) -> str:
 
 
 @register.filter
-def local_title(meeting) -> str:
-    """A meeting's title in the reader's language where its translation is public (the queryset's
-    `translated_title`, meetings.translations.with_translated_title), else its English title marked as English."""
+def local_title(meeting, translated: str | None = None) -> str:
+    """A meeting's title in the reader's language where its translation is public (`translated`, or the
+    queryset's `translated_title`: meetings.translations.with_translated_title), else its English title marked
+    as English. A list of passages gives it their `meeting_translated_title` (PassageQuerySet.for_listing)."""
     if reading_language() == settings.LANGUAGE_CODE:
         return conditional_escape(meeting.title)
-    words = getattr(meeting, "translated_title", None)
+    words = translated or getattr(meeting, "translated_title", None)
     return conditional_escape(words) if words else _named(Name(meeting.title, lang=settings.LANGUAGE_CODE))
 
 
