@@ -264,10 +264,18 @@ def test_the_api_answers_in_the_language_asked(client, som_2020, small_meeting):
     assert spain["language"] == "ru" and spain["text"].startswith("**Испания**")
 
 
-def test_an_unknown_language_is_a_400_with_a_message(client, db):
-    response = client.get("/api/v1/meetings/?lang=xx")
+@pytest.mark.parametrize("asked", ["xx", "", "r", "xx-RU", "ruRU"])
+def test_an_unknown_language_is_a_400_with_a_message(client, db, asked):
+    response = client.get("/api/v1/meetings/", {"lang": asked})
     assert response.status_code == 400
     assert "Unknown language" in response.json()["lang"][0] and "en, ru" in response.json()["lang"][0]
+
+
+@pytest.mark.parametrize("asked", ["ru", "RU", "ru-RU", "ru_ru", " ru "])
+def test_a_language_tag_is_read_in_any_case_and_with_its_region(client, som_2020, asked):
+    response = client.get(f"/api/v1/meetings/{som_2020.slug}/", {"lang": asked})
+    assert response.status_code == 200 and response["Content-Language"] == "ru"
+    assert response.json()["language"] == "ru"
 
 
 # --- Names in Russian ----------------------------------------------------------------------------------------------

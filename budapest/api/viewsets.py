@@ -54,8 +54,13 @@ class PartnerAPIMixin:
         asked = request.query_params.get("lang")
         if asked is not None:
             codes = [code for code, _name in settings.LANGUAGES]
-            if asked not in codes:
+            # A language tag in any case, with or without its region: "ru", "RU", "ru-RU", "ru_RU".
+            wanted = asked.strip().lower().replace("_", "-")
+            if wanted not in codes:
+                wanted = wanted.split("-")[0]
+            if wanted not in codes:
                 raise ValidationError({"lang": [f"Unknown language “{asked[:20]}”: give one of {', '.join(codes)}."]})
+            asked = wanted
         else:
             asked = translation.get_language_from_request(request._request)
         translation.activate(asked)
