@@ -5,6 +5,7 @@ The review is a plain form: each test posts what a browser without JavaScript wo
 """
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,15 @@ def test_an_official_whose_workplace_is_unknown_gets_a_post_once_the_officer_ans
     opening = Passage.objects.get(paragraph__meeting=meeting, paragraph__number=2)
     assert (opening.official.title, opening.official.actor.short_name) == ("Head of Office", "NRO")
     assert list(opening.speakers.values_list("short_name", flat=True)) == ["NRO"]
+
+
+def test_footnotes_with_marks_of_their_own_are_listed_by_their_marks(admin_client, som_2020, tmp_path):
+    path = build(tmp_path / "tbilisi.docx", photo_bytes=1000)
+    review = upload(admin_client, path.name, path.read_bytes())
+    html = review.content.decode()
+    table = html[html.index('id="import-footnotes"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r'<tr><th scope="row">(.*?)</th><td>(.*?)</td></tr>', table, re.S)
+    marks = [re.sub(r"<[^>]+>", "", mark) for mark, _text in rows]
+    assert marks == ["1", "2", "*", "**"]  # as the summary marks them: no number beside a mark of its own
+    assert "Kosovo" in rows[2][1] and "The European Border" in rows[3][1]
