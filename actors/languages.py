@@ -63,3 +63,13 @@ class Name:
 
     def __str__(self) -> str:
         return self.text
+
+
+def entered_in(names: dict | None, field: str, english: str, language: str | None = None) -> Name:
+    """A record's words in a language: those entered for it there (`names`: {"ru": {field: "…"}}), else its
+    English words, marked as English."""
+    language = language or reading_language()
+    if language == settings.LANGUAGE_CODE:
+        return Name(english)
+    entered = ((names or {}).get(language) or {}).get(field)
+    return Name(entered) if entered else Name(english, lang=settings.LANGUAGE_CODE)

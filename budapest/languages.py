@@ -44,7 +44,8 @@ def without_language(path: str) -> str:
 def page_in(path_info: str, language: str) -> str | None:
     """The address of the page at `path_info` in `language`, or None where it is no page of the site."""
     try:
-        match = resolve(path_info)
+        with translation.override(translation.get_language_from_path(path_info) or settings.LANGUAGE_CODE):
+            match = resolve(path_info)  # in the language of its own address, whatever is active
     except Resolver404:
         return None
     with translation.override(language):

@@ -391,17 +391,33 @@ def test_an_organisations_russian_name_is_entered_once_in_the_admin(client, db):
 # --- Words of the record with no translation ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/", "/priority-goals/", "/priority-goals/matrix/", "/series/"])
-def test_words_with_no_translation_are_marked_english_and_only_on_a_translated_page(client, som_2020, url):
-    """A goal's title, a series' and a Call for Action's name have no Russian version: they stay as entered,
-    marked lang="en" on a Russian page (a screen reader reads them in English), unmarked on an English one."""
+@pytest.mark.parametrize("url", ["/", "/priority-goals/", "/priority-goals/matrix/", "/priority-goals/1/"])
+def test_goals_are_named_in_russian_where_entered_and_marked_english_where_not(client, som_2020, url):
+    """A goal's title in Russian is the one entered for it (its `names`); a text with none (a goal's full text,
+    a Call for Action's description) stays English, marked lang="en" on a Russian page and only there."""
     goal = PriorityGoal.objects.get(framework__slug="2019-2024", number=1)
-    series = som_2020.series
-    wanted = {"/series/": series.name, "/priority-goals/matrix/": goal.title}.get(url, goal.title)
+    assert goal.names == {"ru": {"title": "Нерегулярная миграция"}}
     russian = get(client, url)
-    assert f'<span lang="en">{wanted}</span>' in russian
+    assert "Нерегулярная миграция" in russian and f">{goal.title}<" not in russian
     english = client.get(url).content.decode()
-    assert wanted in english and f'<span lang="en">{wanted}</span>' not in english
+    assert goal.title in english and "Нерегулярная миграция" not in english
+    if url.startswith("/priority-goals/") and "matrix" not in url:
+        assert f'<span lang="en">{goal.text}</span>' in russian and f'<span lang="en">{goal.text}</span>' not in english
+
+
+def test_series_and_calls_for_action_are_named_in_russian(client, som_2020):
+    assert "Совещания старших должностных лиц" in get(client, "/series/")
+    assert "Совещания старших должностных лиц" in get(client, "/meetings/")  # each meeting's series
+    assert "Призыв к действию – пятилетний план (2019–2024)" in get(client, "/priority-goals/")
+    assert "Senior Officials Meetings" in client.get("/series/").content.decode()
+
+
+def test_a_record_without_words_in_a_language_is_marked_english(client, som_2020):
+    goal = PriorityGoal.objects.get(framework__slug="2025-2030", number=3)
+    goal.names = None
+    goal.save()
+    assert f'<span lang="en">{goal.title}</span>' in get(client, "/priority-goals/")
+    assert f'<span lang="en">{goal.title}</span>' not in client.get("/priority-goals/").content.decode()
 
 
 def test_a_profile_in_russian_names_the_country_its_speakers_and_its_meetings_in_russian(client, som_2020):

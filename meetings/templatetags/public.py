@@ -10,7 +10,7 @@ from django.templatetags.static import static
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from actors.languages import Name, reading_language
+from actors.languages import Name, entered_in, reading_language
 from budapest import languages
 
 register = template.Library()
@@ -101,6 +101,19 @@ def as_entered(value) -> str:
     if reading_language() == settings.LANGUAGE_CODE:
         return conditional_escape(value)
     return _named(Name(str(value), lang=settings.LANGUAGE_CODE))
+
+
+@register.filter
+def local(record, field: str) -> str:
+    """A record's words in the reader's language (a goal's "title" or "text", a series' or a Call for Action's
+    "name"): those entered for it in that language (its `names`), else its English words marked lang="en"."""
+    return _named(entered_in(record.names, field, getattr(record, field)))
+
+
+@register.filter
+def local_text(record, field: str) -> str:
+    """The same as plain text, for a page's title or an attribute."""
+    return entered_in(record.names, field, getattr(record, field)).text
 
 
 @register.filter
