@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .languages import Name, iso_country_name, reading_language
+from .languages import Name, entered_in, iso_country_name, reading_language
 
 
 class Region(models.Model):
@@ -206,14 +206,10 @@ class Actor(models.Model):
     def name_in(self, language: str | None = None) -> Name:
         """Its name in a language (the reader's by default); see actors.languages for where it comes from."""
         language = language or reading_language()
-        if language == settings.LANGUAGE_CODE:
-            return Name(self.name)
-        entered = (self.names or {}).get(language) or {}
-        if entered.get("name"):
-            return Name(entered["name"])
-        if self.kind == self.Kind.COUNTRY and (iso_name := iso_country_name(self.iso_code, language)):
+        name = entered_in(self.names, "name", self.name, language)
+        if name.lang and self.kind == self.Kind.COUNTRY and (iso_name := iso_country_name(self.iso_code, language)):
             return Name(iso_name)
-        return Name(self.name, lang=settings.LANGUAGE_CODE)
+        return name
 
     def label_in(self, language: str | None = None) -> Name:
         """`label` in a language: its short name there (or the English acronym, which reads the same), else its name."""
