@@ -62,8 +62,12 @@ def page_languages(request: HttpRequest) -> list[PageLanguage]:
     cache), not the whole address: a stored page links to no parameter another reader added.
     """
     current = translation.get_language()
+    # Asked for twice a page (the hreflang links, the switch): worked out once per request and language.
+    known = request.__dict__.setdefault("_page_languages", {})
+    if current in known:
+        return known[current]
     query = request.GET.urlencode()
-    languages = []
+    languages = known[current] = []
     for code, _name in settings.LANGUAGES:
         path = page_in(request.path_info, code)
         if path is None:

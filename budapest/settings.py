@@ -222,6 +222,10 @@ else:
 # seen by one worker would leave the others serving stale pages. DJANGO_PAGE_CACHE=on|off decides.
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", bool(os.environ.get("REDIS_URL")) or DEBUG)
 PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", str(24 * 3600)))
+# The costly parts of a page (a meeting's summary) are rendered once per change of the content and kept in
+# the default cache under the page cache's generation (budapest/fragments.py): on where that generation
+# is shared, as for the page cache; DJANGO_FRAGMENT_CACHE=on|off decides.
+FRAGMENT_CACHE_ENABLED = env_bool("DJANGO_FRAGMENT_CACHE", bool(os.environ.get("REDIS_URL")) or DEBUG)
 # Pages rendered by another release are never served; set it (a commit id) or it is computed at start.
 PAGE_CACHE_RELEASE = os.environ.get("DJANGO_PAGE_CACHE_RELEASE", "")
 # With Redis, each worker learns of changes from a channel and serves a fresh page without asking

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 
 from actors.languages import reading_language
 from actors.models import Actor
+from budapest.fragments import fragment_generation, once
 
 from . import profiles, search
 from .charts import counts_chart
@@ -119,62 +120,70 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
             return TemplateResponse(request, "meetings/meeting_withdrawn.html", {"meeting": withdrawn}, status=410)
 
     def get_queryset(self):
+        return Meeting.objects.visible_to(self.request.user).with_publicity().select_related("series")
+
+    def get_context_data(self, **kwargs):
+        meeting = self.object
+        page_url = self.request.build_absolute_uri(meeting.get_absolute_url())
+        preview = can_preview(self.request.user) and self.request.GET.get("translation") == "draft"
+        # The page's costly parts are rendered once per change (budapest.fragments); a draft, a scheduled
+        # meeting and a draft translation's preview are rendered afresh at every request, and never stored.
+        return super().get_context_data(
+            is_public=meeting.public_now,
+            page_url=page_url,
+            fragment_generation=fragment_generation() if meeting.public_now and not preview else None,
+            fragment_context=once(lambda: self.parts(meeting, page_url, preview=preview)),
+            **kwargs,
+        )
+
+    def parts(self, meeting: Meeting, page_url: str, *, preview: bool) -> dict:
+        """What the page's parts show: the meeting's summary, participants and documents, prefetched."""
         passages = Passage.objects.select_related("official__person", "official__actor__parent").prefetch_related(
             Prefetch("speakers", queryset=Actor.objects.select_related("parent")),
             Prefetch("goal_links", queryset=PassageGoal.objects.select_related("prioritygoal__framework")),
         )
-        return (
-            Meeting.objects.visible_to(self.request.user)
-            .with_publicity()
-            .select_related("series")
-            .prefetch_related(
-                Prefetch(
-                    "participations",
-                    queryset=Participation.objects.select_related("actor", "represented_by").order_by("actor__name"),
-                ),
-                Prefetch(
-                    "paragraphs", queryset=Paragraph.objects.prefetch_related(Prefetch("passages", queryset=passages))
-                ),
-                "footnotes",
-                Prefetch("documents", queryset=Document.objects.order_by("kind", "title")),
-            )
+        prefetch_related_objects(
+            [meeting],
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("actor", "represented_by").order_by("actor__name"),
+            ),
+            Prefetch(
+                "paragraphs", queryset=Paragraph.objects.prefetch_related(Prefetch("passages", queryset=passages))
+            ),
+            "footnotes",
+            Prefetch("documents", queryset=Document.objects.order_by("kind", "title")),
         )
-
-    def get_context_data(self, **kwargs):
-        meeting, absolute = self.object, self.request.build_absolute_uri
+        absolute = self.request.build_absolute_uri
         by_role = meeting.participations_by_role()
-        page_url, description = absolute(meeting.get_absolute_url()), meeting.description()
+        description = meeting.description()
         meeting_citation = annotate_meeting_page(meeting, page_url)
         speakers = speaker_index(meeting)
-        preview = can_preview(self.request.user) and self.request.GET.get("translation") == "draft"
         translated = page_translation(meeting, reading_language(), draft=preview)
         _link_footnotes_back(meeting)
         frameworks_adopted, frameworks_goals_set = meeting.calls_for_action()
-        return super().get_context_data(
-            frameworks_adopted=frameworks_adopted,
-            frameworks_goals_set=frameworks_goals_set,
-            translated=translated,
-            chairs=by_role[Participation.Role.CHAIR],
-            co_chairs=by_role[Participation.Role.CO_CHAIR],
-            secretariat=by_role[Participation.Role.SECRETARIAT],
-            other_roles=meeting.participations_in_other_roles(),
-            documents=list(meeting.documents.all()),
-            countries=meeting.participations_of(Actor.Kind.COUNTRY),
-            organisations=meeting.participations_of(Actor.Kind.ORGANISATION),
-            officials=meeting.officials(),
-            speakers=speakers,
-            meeting_citation=meeting_citation,
-            publisher=meeting_citation["publisher"],
-            corrected_at=corrected_at(meeting),
-            spoke_at=first_interventions(speakers),
-            is_public=meeting.public_now,
-            page_url=page_url,
-            description=description,
-            event=meeting_event(
+        return {
+            "frameworks_adopted": frameworks_adopted,
+            "frameworks_goals_set": frameworks_goals_set,
+            "translated": translated,
+            "chairs": by_role[Participation.Role.CHAIR],
+            "co_chairs": by_role[Participation.Role.CO_CHAIR],
+            "secretariat": by_role[Participation.Role.SECRETARIAT],
+            "other_roles": meeting.participations_in_other_roles(),
+            "documents": list(meeting.documents.all()),
+            "countries": meeting.participations_of(Actor.Kind.COUNTRY),
+            "organisations": meeting.participations_of(Actor.Kind.ORGANISATION),
+            "officials": meeting.officials(),
+            "speakers": speakers,
+            "meeting_citation": meeting_citation,
+            "publisher": meeting_citation["publisher"],
+            "corrected_at": corrected_at(meeting),
+            "spoke_at": first_interventions(speakers),
+            "description": description,
+            "event": meeting_event(
                 meeting, url=page_url, description=description, organisers=meeting.organisers(), absolute=absolute
             ),
-            **kwargs,
-        )
+        }
 
 
 def corrected_at(meeting: Meeting):

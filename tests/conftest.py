@@ -120,9 +120,16 @@ def _the_2020_meeting_only_where_asked_for(request):
 @pytest.fixture(autouse=True, scope="session")
 def _page_cache_off():
     """The page cache is tested in test_cache.py (its `page_cache` fixture turns it on); elsewhere a test reads
-    what its view renders, as it did when every test wrote its data inside its own transaction."""
-    with override_settings(PAGE_CACHE_ENABLED=False):
+    what its view renders, as it did when every test wrote its data inside its own transaction. Stored page
+    parts (budapest.fragments) are on, as in production: every test of a page also tests that they are fresh."""
+    with override_settings(PAGE_CACHE_ENABLED=False, FRAGMENT_CACHE_ENABLED=True):
         yield
+
+
+@pytest.fixture
+def rendered_afresh(settings):
+    """No stored page parts (budapest.fragments): a query budget counts what a page costs when it is rendered."""
+    settings.FRAGMENT_CACHE_ENABLED = False
 
 
 @pytest.fixture(autouse=True)

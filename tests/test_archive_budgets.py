@@ -3,7 +3,7 @@ of queries with the 2020 meeting alone and with a generated archive a hundred ti
 
 The archive is made once per module (``generate_archive(meetings=100)``, about a second on SQLite) in
 a transaction that is rolled back at the end of the module; each test runs in a savepoint within it.
-The page cache is off here: these count what a page costs when it is rendered.
+The page cache and stored page parts are off here: these count what a page costs when it is rendered.
 """
 
 import re
@@ -25,7 +25,11 @@ from .routes import site_routes
 from .scale import read
 
 # The module's archive is built on the 2020 meeting: every test here keeps it (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("archive-budgets"), pytest.mark.usefixtures("som_2020")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.xdist_group("archive-budgets"),
+    pytest.mark.usefixtures("som_2020", "rendered_afresh"),
+]
 
 GENERATED = 100
 # The most queries each address may run; {names} are filled in from the 2020 meeting's records.

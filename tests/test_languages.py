@@ -89,7 +89,7 @@ def interface(monkeypatch):
     class Interface:
         def read(self, client, url):
             calls.clear()
-            with override_settings(PAGE_CACHE_ENABLED=False):
+            with override_settings(PAGE_CACHE_ENABLED=False, FRAGMENT_CACHE_ENABLED=False):  # every string rendered
                 response = client.get(url)
             return response, list(calls)
 

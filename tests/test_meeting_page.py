@@ -106,7 +106,9 @@ def test_unknown_meeting_gives_a_helpful_404(client):
 MEETING_PAGE_BUDGET = 11
 
 
-def test_meeting_page_query_count_does_not_grow_with_the_archive(client, som_2020, django_assert_max_num_queries):
+def test_meeting_page_query_count_does_not_grow_with_the_archive(
+    client, som_2020, django_assert_max_num_queries, rendered_afresh
+):
     url = som_2020.get_absolute_url()
     before = count_queries(client, url)
     large = large_meeting(turkey=som_2020.participants.get(iso_code="TR"))

@@ -1,0 +1,72 @@
+"""Parts of a page rendered once per change of the content, then served from the cache until the next.
+
+A page too costly to render at every request (a meeting's: some 50 paragraphs and passages, each with
+its citations) marks its costly parts with ``{% fragment "name" value… %}…{% endfragment %}``
+(``budapest.templatetags.fragments``). One rule decides when a stored part may be served, the page
+cache's (``budapest.cache``): it is kept under the site's generation, so any committed change to the
+content, or a scheduled publication becoming due, or midnight, makes every stored part stale on every
+server at once. The key holds the generation, the release, the language and the values the template
+names (the page's address, for one); nothing else needs declaring.
+
+What a part needs that only it needs (the meeting's paragraphs, prefetched) is computed only when it is
+rendered: the view gives ``fragment_context``, a function of no arguments returning those values, and
+a page served from stored parts never calls it.
+
+A view turns it on for a request with ``fragment_generation(request)``: never for a request whose
+connection holds uncommitted writes, never where the cache is unreachable, and not at all unless
+``FRAGMENT_CACHE_ENABLED`` (on where the generation is shared: with Redis, or in one process).
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
+from django.utils import timezone
+
+from .cache import current_generation, has_uncommitted_changes, release
+
+log = logging.getLogger(__name__)
+
+
+def fragment_generation() -> str | None:
+    """The generation a stored fragment must carry now, or None: render every fragment afresh."""
+    if not getattr(settings, "FRAGMENT_CACHE_ENABLED", False) or has_uncommitted_changes():
+        return None
+    try:
+        return current_generation(timezone.now().timestamp()).token
+    except Exception:  # the cache is down: the page is rendered from the database
+        log.warning("fragments: no generation", exc_info=True)
+        return None
+
+
+def fragment_key(name: str, generation: str, language: str, values: list) -> str:
+    return make_template_fragment_key(f"{name}:{release()}:{generation}:{language}", values)
+
+
+def stored(key: str) -> str | None:
+    try:
+        return caches["default"].get(key)
+    except Exception:
+        log.warning("fragments: lookup failed", exc_info=True)
+        return None
+
+
+def store(key: str, content: str) -> None:
+    try:
+        caches["default"].set(key, content, timeout=settings.PAGE_CACHE_TIMEOUT)
+    except Exception:
+        log.warning("fragments: store failed", exc_info=True)
+
+
+def once(function: Callable[[], dict]) -> Callable[[], dict]:
+    """`function` called at most once: the costly context of a page's fragments, shared by all of them."""
+    result: list[dict] = []
+
+    def call() -> dict:
+        if not result:
+            result.append(function())
+        return result[0]
+
+    return call

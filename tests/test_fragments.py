@@ -1,0 +1,182 @@
+"""A meeting's page rendered once per change (budapest.fragments): fast, and never stale, never a draft's.
+
+The page cache is off here, as for a reader it cannot serve (staff, a query string, the first reader in a
+process that has not stored the page): what is measured is the view with its stored parts. Each test runs
+over local memory and, when Redis answers, over Redis (test_cache's `page_cache` fixture's databases).
+Writes run inside ``committed()``: their on-commit callbacks, which start a new generation, run as at a commit.
+"""
+
+import datetime
+import re
+import secrets
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import caches
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from meetings.models import Meeting
+from meetings.services.publishing import meeting_publish
+
+from . import factories as f
+from .scale import read
+from .test_cache import REDIS_URL, _redis_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def fragments(request):
+    """Stored page parts on, over local memory or a real Redis (skipped only when Redis does not answer)."""
+    if request.param == "locmem":
+        local = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}}
+        with override_settings(CACHES=local, FRAGMENT_CACHE_ENABLED=True, PAGE_CACHE_ENABLED=False):
+            caches["default"].clear()
+            yield request.param
+        return
+    client = _redis_client()
+    if client is None:
+        pytest.skip(f"Redis does not answer at {REDIS_URL}")
+    prefix = f"test-fragments-{secrets.token_hex(6)}"
+    shared = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    try:
+        with override_settings(CACHES=shared, FRAGMENT_CACHE_ENABLED=True, PAGE_CACHE_ENABLED=False):
+            yield request.param
+    finally:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+
+
+def body(response) -> str:
+    """The page without what differs at each request (the CSP nonce)."""
+    return re.sub(r'nonce="[^"]*"', 'nonce=""', response.content.decode())
+
+
+@pytest.fixture
+def meeting(committed):
+    with committed():
+        atlantis = f.CountryFactory(name="Atlantis", slug="atlantis")
+        meeting = f.MeetingFactory(
+            title="Lighthouse Conference", slug="lighthouse", start_date=datetime.date(2019, 3, 1)
+        )
+        f.ParticipationFactory(meeting=meeting, actor=atlantis)
+        passage = f.PassageFactory(
+            paragraph=f.ParagraphFactory(meeting=meeting, number=1, subject="Lighthouses"),
+            text="**Atlantis** spoke of lighthouses.",
+            speakers=[atlantis],
+        )
+    return meeting, passage
+
+
+def test_a_second_reader_gets_the_same_page_from_stored_parts_with_one_query(client, fragments, meeting):
+    url = meeting[0].get_absolute_url()
+    first, rendered = read(client, url)
+    second, served = read(client, url)
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert body(second) == body(first)
+    assert "spoke of lighthouses" in body(second)
+    # The meeting's own row (its publicity with it) is all a page from stored parts asks the database for.
+    assert (served, rendered > served) == (1, True)
+
+
+def test_a_signed_in_reader_gets_stored_parts_too(client, fragments, meeting):
+    """Staff carry a session, so the page cache never serves them; the stored parts do."""
+    url = meeting[0].get_absolute_url()
+    read(client, url)
+    client.force_login(User.objects.create_user("reader", is_staff=True))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert "spoke of lighthouses" in body(response)
+    # Its session and its user are read; the summary is not.
+    assert not [query for query in queries if '"meetings_paragraph"' in query["sql"]]
+
+
+def test_a_committed_change_is_on_the_page_at_once(client, fragments, meeting, committed):
+    meeting_row, passage = meeting
+    url = meeting_row.get_absolute_url()
+    read(client, url)
+    with committed():
+        passage.text = "**Atlantis** spoke of harbours."
+        passage.save()
+    response, _ = read(client, url)
+    assert "spoke of harbours" in body(response) and "lighthouses." not in body(response)
+
+
+def test_a_change_to_a_name_the_page_shows_is_on_it_at_once(client, fragments, meeting, committed):
+    """Not only the meeting's rows: any content the parts show (here a country's name) makes them stale."""
+    url = meeting[0].get_absolute_url()
+    read(client, url)
+    with committed():
+        meeting[1].speakers.update(name="New Atlantis")
+    assert "New Atlantis" in body(read(client, url)[0])
+
+
+def test_an_uncommitted_change_is_seen_by_its_own_connection_and_stored_nowhere(client, fragments, meeting, committed):
+    meeting_row, passage = meeting
+    url = meeting_row.get_absolute_url()
+    read(client, url)
+    passage.text = "**Atlantis** spoke of a storm."
+    passage.save()  # not committed: this connection's view of the data is its own
+    assert "spoke of a storm" in body(read(client, url)[0])
+    passage.text = "**Atlantis** spoke of lighthouses."
+    passage.save()
+    assert "spoke of a storm" not in body(read(client, url)[0])
+
+
+def test_a_draft_is_never_stored_and_its_publication_shows_it(client, fragments, committed):
+    """A draft's preview is rendered at every request and never stored: nothing of it can reach a reader."""
+    with committed():
+        draft = f.MeetingFactory(title="Quiet Conference", slug="quiet", status=Meeting.Status.DRAFT, published_at=None)
+        f.PassageFactory(paragraph=f.ParagraphFactory(meeting=draft, number=1), text="Draft words only.")
+    staff = User.objects.create_superuser("publisher", "publisher@example.org", "a-long-password")
+    client.force_login(staff)
+    _, first = read(client, draft.get_absolute_url())
+    preview, again = read(client, draft.get_absolute_url())
+    assert "Draft words only." in body(preview)
+    assert again == first  # rendered afresh, not served from a stored part
+    client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    with committed():
+        meeting_publish(meeting=draft)
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200 and "Draft words only." in body(response)
+
+
+def test_what_depends_on_the_day_is_not_served_the_next(client, fragments, committed, monkeypatch):
+    """The parts are stored under the page cache's generation, which ends at midnight (and when a scheduled
+    publication is due): a meeting shown as upcoming is not shown so once it has started."""
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with committed():
+        soon = f.MeetingFactory(title="Soon Conference", slug="soon", start_date=tomorrow, end_date=tomorrow)
+    assert "upcoming-badge" in body(client.get(soon.get_absolute_url()))
+    later = timezone.now() + datetime.timedelta(days=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "upcoming-badge" not in body(client.get(soon.get_absolute_url()))
+
+
+def test_each_language_and_each_host_has_parts_of_its_own(client, fragments, meeting):
+    url = meeting[0].get_absolute_url()
+    english = body(read(client, url)[0])
+    russian = body(read(client, "/ru" + url)[0])
+    assert 'lang="ru"' in russian and "Резюме" in russian and "Резюме" not in english
+    with override_settings(ALLOWED_HOSTS=["testserver", "records.example.org"]):
+        other = body(client.get(url, HTTP_HOST="records.example.org"))
+    assert "http://records.example.org/meetings/lighthouse/" in other
+    assert "records.example.org" not in english
+
+
+def test_with_the_cache_unreachable_the_page_is_rendered_from_the_database(client, meeting):
+    gone = {"default": {"BACKEND": "budapest.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    with override_settings(CACHES=gone, FRAGMENT_CACHE_ENABLED=True, PAGE_CACHE_ENABLED=False):
+        response = client.get(meeting[0].get_absolute_url())
+    assert response.status_code == 200 and "spoke of lighthouses" in body(response)
