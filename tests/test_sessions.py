@@ -52,8 +52,9 @@ def test_a_fresh_session_is_stamped_and_works(officer):
 
 def test_59_minutes_idle_is_still_signed_in_and_counts_as_activity(officer):
     age(officer, signed_in=3540, last_seen=3540)
+    before = int(time.time())
     assert signed_in(officer)
-    assert time.time() - officer.session[LAST_SEEN_AT] < 5
+    assert officer.session[LAST_SEEN_AT] >= before
 
 
 def test_an_hour_idle_signs_out(officer):
