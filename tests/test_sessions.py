@@ -18,8 +18,7 @@ ADMIN = "/admin/"
 
 
 @pytest.fixture
-def officer(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def officer(client):
     User.objects.create_superuser("officer", password="the-right-password-1")
     response = client.post("/admin/login/?next=/admin/", {"username": "officer", "password": "the-right-password-1"})
     assert response.status_code == 302
