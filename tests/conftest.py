@@ -57,7 +57,7 @@ def _rows_of_2020() -> tuple[tuple[str, str, tuple], ...]:
     return tuple(rows)
 
 
-def _delete_2020() -> None:
+def delete_2020() -> None:
     """Delete the fixture's rows; for the page cache, the database a test starts with counts as committed."""
     quote = connection.ops.quote_name
     with TestCase.captureOnCommitCallbacks(execute=True), transaction.atomic(), connection.cursor() as cursor:
@@ -114,7 +114,15 @@ def _the_2020_meeting_only_where_asked_for(request):
     if not connection.in_atomic_block:
         _state["loaded"] = False  # Django empties the database after a transactional test
     if "som_2020" not in request.fixturenames:
-        _delete_2020()
+        delete_2020()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _quick_password_hashing():
+    """Passwords hashed with MD5, not the production hasher (PBKDF2, 1.5 million rounds: 0.7 s of CPU a hash,
+    paid by every user a test makes with a password and by every sign-in). No test is about the hasher."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -23,8 +23,7 @@ FORGED = (f"198.51.100.{n}" for n in itertools.count(1))
 
 
 @pytest.fixture(autouse=True)
-def fresh_counts(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def fresh_counts():
     cache.clear()
 
 

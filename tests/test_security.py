@@ -286,12 +286,6 @@ def test_the_check_itself_catches_inline_script(client):
     assert _runs_without_unsafe_inline(response) == ["b onclick=", "<script> without the nonce"]
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    """Sign-in tests hash many passwords; the production hasher would make them slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _sign_in(client, password: str, address: str):
     return client.post(
         "/admin/login/?next=/admin/",

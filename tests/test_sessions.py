@@ -18,8 +18,7 @@ ADMIN = "/admin/"
 
 
 @pytest.fixture
-def officer(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def officer(client):
     User.objects.create_superuser("officer", password="the-right-password-1")
     response = client.post("/admin/login/?next=/admin/", {"username": "officer", "password": "the-right-password-1"})
     assert response.status_code == 302
@@ -52,8 +51,9 @@ def test_a_fresh_session_is_stamped_and_works(officer):
 
 def test_59_minutes_idle_is_still_signed_in_and_counts_as_activity(officer):
     age(officer, signed_in=3540, last_seen=3540)
+    before = int(time.time())
     assert signed_in(officer)
-    assert time.time() - officer.session[LAST_SEEN_AT] < 5
+    assert officer.session[LAST_SEEN_AT] >= before
 
 
 def test_an_hour_idle_signs_out(officer):

@@ -3,8 +3,6 @@
 On PostgreSQL only (statement_timeout is PostgreSQL's): elsewhere the tests are skipped.
 """
 
-import time
-
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
@@ -33,9 +31,8 @@ def reader() -> Client:
 
 
 def test_a_readers_slow_statement_is_cut_off_with_a_503():
-    started = time.monotonic()
+    # Not cut off, the statement would end after its 5 s and the page be a 200.
     response = reader().get("/slow/?seconds=5")
-    assert time.monotonic() - started < 2
     assert response.status_code == 503
     assert response["Retry-After"]
 
