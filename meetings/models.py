@@ -550,6 +550,8 @@ class Meeting(models.Model):
     )
 
     objects = MeetingQuerySet.as_manager()
+    # Set for one save that simple-history is to leave unrecorded (meetings.revisions records it with its parts).
+    skip_history_when_saving: bool
     # Why a save is made, for its row of history (simple-history reads it when set before save()).
     _change_reason: str
     history = HistoricalRecords(
