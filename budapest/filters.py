@@ -10,7 +10,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
@@ -25,6 +25,7 @@ class ReferenceField(forms.ModelChoiceField):
 
     default_error_messages = {NOT_FOUND: _("No %(model)s matches “%(value)s”.")}
     format_validators: tuple = ()
+    queryset: QuerySet  # a filter's field always has one: the records it names
 
     def normalise(self, value: str):
         return value

@@ -178,7 +178,7 @@ def human_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def stored_name(name: str, kind: FileKind) -> str:
+def stored_name(name: str | None, kind: FileKind) -> str:
     """A safe file name with the extension of what the file is, not of what it was called."""
     stem = get_valid_filename((name or "document").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).rsplit(".", 1)[0]
     return f"{stem[:120] or 'document'}.{kind.extension}"
@@ -196,7 +196,7 @@ def document_fill(document: Document, uploaded: UploadedFile, *, summary_text: b
 @transaction.atomic
 def document_attach(*, meeting: Meeting, uploaded: UploadedFile, kind: str, title: str = "") -> Document:
     """Attach a file to a meeting; a ValidationError with a message when the file is refused."""
-    document = Document(meeting=meeting, kind=kind, title=title or Document.Kind(kind).label)
+    document = Document(meeting=meeting, kind=kind, title=title or str(Document.Kind(kind).label))
     document_fill(document, uploaded)
     document.full_clean()
     document.save()

@@ -8,17 +8,22 @@ Records that changed nothing make no entry.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
 
 from actors.models import Actor, Position, Region
 
 from .models import Footnote, Meeting, Paragraph, Participation, Passage, PriorityGoal
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 KIND_LABELS = {"+": _("added"), "~": _("changed"), "-": _("deleted")}
 # Records of one save are written within a moment of each other, by one person, for one reason.
@@ -30,6 +35,20 @@ _LABEL_QUERYSETS = {
     PriorityGoal: lambda: PriorityGoal.objects.all(),
     Region: lambda: Region.objects.all(),
 }
+
+# The models whose rows make up a meeting, each with its history (`history`, simple-history's manager).
+RecordedModel = type[Meeting] | type[Participation] | type[Paragraph] | type[Footnote] | type[Passage]
+
+
+class HistoricalRecord(Protocol):
+    """A record of simple-history, whose historical models are made at run time: the fields it tracks, and these."""
+
+    id: Any  # the recorded object's pk
+    pk: Any  # the record's own
+    history_date: datetime.datetime
+    history_type: str  # "+", "~" or "-"
+    history_user: AbstractBaseUser | None
+    instance_type: type[Model]
 
 
 @dataclass
@@ -43,7 +62,7 @@ class FieldChange:
 class Change:
     """What one save did to one object of a meeting."""
 
-    record: Model  # the object's last record in the save
+    record: HistoricalRecord  # the object's last record in the save
     model_label: str
     object_label: str
     kind: str
@@ -58,7 +77,7 @@ class Change:
         return self.record.history_user
 
     @property
-    def kind_label(self) -> str:
+    def kind_label(self) -> "StrOrPromise":
         return KIND_LABELS[self.kind]
 
 
@@ -190,7 +209,7 @@ def _saves(records) -> list[list]:
     record simple-history writes after a list of speakers or goals is set); otherwise it is a new save.
     """
     groups: list[list] = []
-    last: dict[tuple, Model] = {}
+    last: dict[tuple, HistoricalRecord] = {}
     for record in records:
         key = (record.instance_type, record.id)
         if groups:
@@ -214,11 +233,11 @@ def meeting_history(meeting: Meeting, *, limit: int = 500) -> list[Entry]:
     records = _history_of_parts(meeting.pk)
     labels = _related_labels(records)
     paragraph_numbers = {r.id: r.number for r in records if r.instance_type is Paragraph}
-    last_state: dict[tuple, Model] = {}  # each object's newest record so far
+    last_state: dict[tuple, HistoricalRecord] = {}  # each object's newest record so far
     entries = []
     for group in _saves(records):
-        before: dict[tuple, Model | None] = {}
-        after: dict[tuple, Model] = {}
+        before: dict[tuple, HistoricalRecord | None] = {}
+        after: dict[tuple, HistoricalRecord] = {}
         for record in group:
             key = (record.instance_type, record.id)
             before.setdefault(key, last_state.get(key))
@@ -263,7 +282,7 @@ def _counted_additions(changes: list[Change]) -> list[Change]:
     for model, group in by_model.items():
         label = model._meta.verbose_name if len(group) == 1 else model._meta.verbose_name_plural
         object_label = group[0].object_label if len(group) == 1 else str(len(group))
-        kept.append(Change(record=group[-1], model_label=str(label), object_label=object_label, kind="+"))
+        kept.append(Change(record=group[-1].record, model_label=str(label), object_label=object_label, kind="+"))
     return kept
 
 
@@ -289,7 +308,7 @@ def history_baseline(*, meeting: Meeting, reason: str = "State when the history 
     if Meeting.history.filter(id=meeting.pk).exists():
         return 0  # recorded already: its parts were recorded with it, or by their own saves since
     when = meeting.created_at or datetime.datetime.now(tz=datetime.UTC)
-    groups = [(Meeting, Meeting.objects.filter(pk=meeting.pk))]
+    groups: list[tuple[RecordedModel, QuerySet]] = [(Meeting, Meeting.objects.filter(pk=meeting.pk))]
     groups += [(Participation, meeting.participations.all()), (Paragraph, meeting.paragraphs.all())]
     groups += [(Footnote, meeting.footnotes.all()), (Passage, Passage.objects.filter(paragraph__meeting=meeting))]
     made = 0
@@ -307,7 +326,7 @@ def history_baseline(*, meeting: Meeting, reason: str = "State when the history 
     return made
 
 
-def _baseline_m2m(model: type[Model], objs: list[Model], records: list[Model]) -> None:
+def _baseline_m2m(model: RecordedModel, objs: Sequence[Model], records: Sequence[HistoricalRecord]) -> None:
     history_model = model.history.model
     if not getattr(history_model, "_history_m2m_fields", None):
         return

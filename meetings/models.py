@@ -18,7 +18,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from actors.models import ALL_VOICES, Actor, Person, Position
+from actors.models import ALL_VOICES, Actor, ActorQuerySet, Person, Position
 
 from .markup import MARK, footnote_anchor
 
@@ -200,6 +200,11 @@ class PriorityGoal(models.Model):
 
     objects = PriorityGoalQuerySet.as_manager()
 
+    # Set by profiles.goal_counts on the goals it returns: how many of some passages name it, tag it, in all.
+    named: int
+    tagged: int
+    count: int
+
     class Meta:
         ordering = ["framework__start_date", "number"]
         verbose_name = _("priority goal")
@@ -371,7 +376,7 @@ class MeetingQuerySet(models.QuerySet):
     def passages(self) -> "PassageQuerySet":
         return Passage.objects.filter(paragraph__meeting__in=self._ids())
 
-    def actors(self, model: type[Actor] = Actor) -> QuerySet:
+    def actors(self, model: type[Actor] = Actor) -> ActorQuerySet:
         """The actors these meetings show: who took part, held a role for a participant, spoke or was named.
 
         An institution that any of these is brings its country or organisation (its page is theirs), and
@@ -545,6 +550,8 @@ class Meeting(models.Model):
     )
 
     objects = MeetingQuerySet.as_manager()
+    # Set for one save that simple-history is to leave unrecorded (meetings.revisions records it with its parts).
+    skip_history_when_saving: bool
     # Why a save is made, for its row of history (simple-history reads it when set before save()).
     _change_reason: str
     history = HistoricalRecords(
@@ -638,9 +645,9 @@ class Meeting(models.Model):
 
     def officials(self) -> list[Position]:
         """The named officials who spoke, each once, in the order they first speak."""
-        officials = {}
+        officials: dict[int, Position] = {}
         for passage in self.passages_in_order():
-            if passage.official_id:
+            if passage.official_id and passage.official is not None:
                 officials.setdefault(passage.official_id, passage.official)
         return list(officials.values())
 
@@ -735,6 +742,9 @@ class Paragraph(models.Model):
     changes_of = changes_of_field("self")
 
     history = HistoricalRecords(excluded_fields=["version", "changes_of"])
+
+    # Set on the paragraphs of a meeting page by citations.annotate_meeting_page: its citation in each style.
+    citation: dict[str, str]
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -956,6 +966,9 @@ class Passage(models.Model):
         m2m_fields=[speakers, goals, mentions, regions], excluded_fields=["search_vector", "changes_of"]
     )
 
+    # Set on the interventions of a meeting page by citations.annotate_meeting_page: its citation in each style.
+    citation: dict[str, str]
+
     class Meta:
         ordering = ["paragraph", "order"]
         verbose_name = _("passage")
@@ -1103,7 +1116,7 @@ class Document(models.Model):
 
     @property
     def filename(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1]
+        return str(self.file).rsplit("/", 1)[-1]
 
 
 # Translations of summaries, in a module of their own; imported here so that Django finds their models.

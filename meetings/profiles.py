@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from actors.languages import reading_language
 from actors.models import COUNTED_VOICES, Actor, Region, Voice, VoiceKind
 
-from .models import CallForAction, Meeting, Participation, Passage, PassageGoal, PriorityGoal
+from .models import CallForAction, Meeting, Participation, Passage, PassageGoal, PassageQuerySet, PriorityGoal
 from .translations import with_translated_meeting_title
 
 PassageSpeaker = Passage.speakers.through
@@ -40,11 +40,12 @@ def attendance(actor: Actor) -> dict:
     The latest meetings of any role, and how many in all; for each role other than participant, the
     latest meetings in that role and how many. Each list links to the meetings list for the rest.
     """
+    newest_first = [F("meeting__start_date").desc(), F("meeting_id").desc()]
     attended = with_translated_meeting_title(
         Participation.objects.published()
         .filter(actor=actor)
         .select_related("meeting", "represented_by")
-        .order_by(F("meeting__start_date").desc(), F("meeting_id").desc()),
+        .order_by(*newest_first),
         reading_language(),
         meeting="meeting",
     )
@@ -52,7 +53,7 @@ def attendance(actor: Actor) -> dict:
     in_roles = (
         attended.exclude(role=Participation.Role.PARTICIPANT)
         .annotate(
-            rank=Window(RowNumber(), partition_by=F("role"), order_by=attended.query.order_by),
+            rank=Window(RowNumber(), partition_by=F("role"), order_by=newest_first),
             in_role=Window(Count("pk"), partition_by=F("role")),
         )
         .filter(rank__lte=LATEST_PER_ROLE)
@@ -93,7 +94,7 @@ def by_region(countries: list[Actor]) -> dict:
     }
 
 
-def interventions_of(actor, voices: list[Actor] | None = None, *, voice_kinds=COUNTED_VOICES) -> QuerySet:
+def interventions_of(actor, voices: list[Actor] | None = None, *, voice_kinds=COUNTED_VOICES) -> PassageQuerySet:
     """Published statements the actor made (one row each): by default its own and its institutions'.
 
     `voices`, where the caller has them already: the actors to count (the actor, its institutions…);

@@ -13,7 +13,7 @@ the API, the Popolo export and the choices the filters offer.
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from actors.models import Actor, Person, Position
+from actors.models import Actor, ActorQuerySet, Person, Position
 
 from .models import Meeting, MeetingSeries, can_preview
 
@@ -27,7 +27,7 @@ def visible_meetings(request: HttpRequest | None) -> QuerySet[Meeting]:
     return Meeting.objects.visible_to(_user(request))
 
 
-def visible_actors(request: HttpRequest | None, model: type[Actor] = Actor) -> QuerySet:
+def visible_actors(request: HttpRequest | None, model: type[Actor] = Actor) -> ActorQuerySet:
     """The actors a request may read: those a public meeting refers to, or every one for staff who preview."""
     if can_preview(_user(request)):
         return model.objects.all()

@@ -16,10 +16,12 @@ back with a comment; each step e-mails whom it concerns (through Django's e-mail
 import datetime
 import logging
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
@@ -35,7 +37,7 @@ from .models import Document, Footnote, Meeting, Paragraph, Participation, Passa
 from .services.restoring import meeting_restore
 from .versions import version_bump
 
-User = AbstractBaseUser | AnonymousUser | None
+User = AuthUser | AnonymousUser | None
 logger = logging.getLogger(__name__)
 
 # Fields of a meeting that are the publication's own and never part of its changes.
@@ -191,7 +193,7 @@ def meeting_changes_draft(meeting: Meeting, *, user: User = None) -> Meeting:
         # One INSERT per table: a copy is made in a moment however long the summary.
         model._default_manager.bulk_create(new_rows)
         if model is Paragraph:
-            copies = {row.changes_of_id: row.pk for row in new_rows}
+            copies = {row.pk: copy.pk for row, copy in zip(live_rows, new_rows, strict=True)}
         for m2m in _m2m_fields(model):
             m2m.remote_field.through.objects.bulk_create(
                 link
@@ -204,7 +206,8 @@ def meeting_changes_draft(meeting: Meeting, *, user: User = None) -> Meeting:
 
 def _draft_slug(live: Meeting) -> str:
     suffix = f"-changes-{live.pk}"
-    return live.slug[: Meeting._meta.get_field("slug").max_length - len(suffix)] + suffix
+    length = cast(int, Meeting._meta.get_field("slug").max_length)  # a slug field has one
+    return live.slug[: length - len(suffix)] + suffix
 
 
 # --- What the working copy changes --------------------------------------------------------------------------
@@ -324,9 +327,10 @@ def meeting_changes_compare(draft: Meeting) -> list[PartChange]:
 
 
 def _as_user(row: models.Model, user: User, reason: str) -> None:
-    row._change_reason = reason
+    # simple-history reads these off any row it records, at its next save.
+    setattr(row, "_change_reason", reason)  # noqa: B010
     if user is not None and user.is_authenticated:
-        row._history_user = user
+        setattr(row, "_history_user", user)  # noqa: B010
 
 
 def _same(row: models.Model, values: dict, relations: dict[str, set]) -> bool:
@@ -418,7 +422,7 @@ def _apply(source: Meeting, snapshot: dict, target: Meeting, *, key, user: User,
             if current is None:
                 current = model(**values)
                 if links_live and row.key in live_pks:
-                    current.changes_of_id = row.key
+                    setattr(current, "changes_of_id", row.key)  # noqa: B010 - every part has it
             else:
                 current.refresh_from_db()  # its number may be parked above
                 for name, value in values.items():
@@ -429,7 +433,7 @@ def _apply(source: Meeting, snapshot: dict, target: Meeting, *, key, user: User,
             for name, links in row.relations.items():
                 _set_links(current, model._meta.get_field(name), links)
             copies[row.pk] = current.pk
-        parent_of[model._meta.model_name] = copies
+        parent_of[str(model._meta.model_name)] = copies
 
 
 def _live_key(row: models.Model) -> int:
@@ -437,7 +441,7 @@ def _live_key(row: models.Model) -> int:
 
 
 def _copy_key(row: models.Model) -> int | None:
-    return row.changes_of_id
+    return getattr(row, "changes_of_id")  # noqa: B009 - every part has it (models.changes_of_field)
 
 
 @transaction.atomic
@@ -448,7 +452,7 @@ def meeting_changes_publish(draft: Meeting, *, user: User = None) -> Meeting:
     """
     if not is_working_copy(draft):
         raise ValueError("Only a working copy's changes are published this way.")
-    live = Meeting.objects.select_for_update().get(pk=draft.changes_of_id)
+    live = Meeting.objects.select_for_update().get(pk=cast(int, draft.changes_of_id))  # a working copy's
     draft = Meeting.objects.select_for_update().get(pk=draft.pk)
     editors = ", ".join(sorted({u.get_username() for u in meeting_editors(draft)})) or _("nobody")
     reason = _("Published the unpublished changes of %(editors)s") % {"editors": editors}
@@ -489,7 +493,7 @@ def meeting_changes_discard(draft: Meeting) -> Meeting:
     """Throw a working copy away: the live meeting stays as it is published."""
     if not is_working_copy(draft):
         raise ValueError("Only a working copy is discarded this way.")
-    live = draft.changes_of
+    live = cast(Meeting, draft.changes_of)  # a working copy's
     draft.delete()
     return live
 
@@ -565,11 +569,12 @@ def meeting_review_return(meeting: Meeting, *, user: User, comment: str) -> Meet
     return meeting
 
 
-def waiting_for(user: User) -> dict[str, models.QuerySet]:
+def waiting_for(user: User) -> dict[str, models.QuerySet[Meeting]]:
     """What waits for this person in the admin: meetings to review (Publishers), meetings sent back to them."""
     if user is None or not user.is_authenticated:
         return {}
-    waiting = {"returned": Meeting.objects.filter(review_status=Meeting.ReviewStatus.RETURNED, review_by=user)}
+    returned = Meeting.objects.filter(review_status=Meeting.ReviewStatus.RETURNED, review_by=user)
+    waiting: dict[str, models.QuerySet[Meeting]] = {"returned": returned}
     if user.has_perm("meetings.publish_meeting"):
         waiting["to_review"] = Meeting.objects.filter(review_status=Meeting.ReviewStatus.SUBMITTED)
     return waiting

@@ -269,6 +269,7 @@ def snippet(passage, query: Query, width: int = 280) -> SafeString:
     own = getattr(passage, "translated_text", None)
     text = strip_markup(own or passage.text).replace(MARK_START, "").replace(MARK_END, "")
     headline = getattr(passage, "translated_headline", None) if own else getattr(passage, "headline", None)
+    html: str  # escaped text; marked safe once whole
     if headline is not None:
         marked = strip_markup(headline).replace("**", "")
         extract = marked.replace(MARK_START, "").replace(MARK_END, "")
@@ -306,6 +307,7 @@ class CappedPaginator(Paginator):
     """
 
     cap = 1000
+    object_list: QuerySet  # the passages found (views.search): counted in the database
 
     @cached_property
     def count(self) -> int:

@@ -20,7 +20,7 @@ def _add_value(data: dict, key: str, field, value) -> None:
     widget = getattr(field.widget, "widget", field.widget)  # inside the admin's related-widget wrapper
     if isinstance(widget, MultiWidget):
         parts = value if isinstance(value, list | tuple) else widget.decompress(value)
-        for index, part in enumerate(parts):
+        for index, part in enumerate(parts or ()):  # decompress() gives a list (None in django-stubs' word)
             data[f"{key}_{index}"] = "" if part is None else str(part)
     elif value is None:
         return

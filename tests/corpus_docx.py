@@ -294,5 +294,5 @@ def build(path: Path, *, photo_bytes: int = 6 * 1024 * 1024) -> Path:
         RELATIONSHIP_TYPE.COMMENTS,
         COMMENTS,
     )
-    document.save(path)
+    document.save(str(path))
     return path

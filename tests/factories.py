@@ -18,7 +18,7 @@ from meetings.models import (
 )
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
     class Meta:
         model = Region
 
@@ -33,7 +33,7 @@ def _iso_code(n: int) -> str:
     return first + letters[n % 26]
 
 
-class CountryFactory(factory.django.DjangoModelFactory):
+class CountryFactory(factory.django.DjangoModelFactory[Actor]):
     class Meta:
         model = Actor
         django_get_or_create = ("iso_code",)
@@ -44,7 +44,7 @@ class CountryFactory(factory.django.DjangoModelFactory):
     iso_code = factory.Sequence(_iso_code)
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Actor]):
     class Meta:
         model = Actor
 
@@ -55,7 +55,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     organisation_kind = Actor.OrganisationKind.INTERNATIONAL
 
 
-class InstitutionFactory(factory.django.DjangoModelFactory):
+class InstitutionFactory(factory.django.DjangoModelFactory[Actor]):
     class Meta:
         model = Actor
 
@@ -65,7 +65,7 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     parent = factory.SubFactory(CountryFactory)
 
 
-class GroupFactory(factory.django.DjangoModelFactory):
+class GroupFactory(factory.django.DjangoModelFactory[Actor]):
     class Meta:
         model = Actor
 
@@ -74,7 +74,7 @@ class GroupFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"group-{n}")
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -83,7 +83,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"official-{n}")
 
 
-class PositionFactory(factory.django.DjangoModelFactory):
+class PositionFactory(factory.django.DjangoModelFactory[Position]):
     class Meta:
         model = Position
 
@@ -92,7 +92,7 @@ class PositionFactory(factory.django.DjangoModelFactory):
     actor = factory.SubFactory(InstitutionFactory)
 
 
-class CallForActionFactory(factory.django.DjangoModelFactory):
+class CallForActionFactory(factory.django.DjangoModelFactory[CallForAction]):
     """By default the Call for Action 2019–2024, whose goal numbers summaries cite from 2013 to 2024."""
 
     class Meta:
@@ -106,7 +106,7 @@ class CallForActionFactory(factory.django.DjangoModelFactory):
     end_date = datetime.date(2024, 12, 31)
 
 
-class PriorityGoalFactory(factory.django.DjangoModelFactory):
+class PriorityGoalFactory(factory.django.DjangoModelFactory[PriorityGoal]):
     class Meta:
         model = PriorityGoal
         django_get_or_create = ("framework", "number")
@@ -118,7 +118,7 @@ class PriorityGoalFactory(factory.django.DjangoModelFactory):
     text = factory.LazyAttribute(lambda o: f"The full text of priority goal {o.number}.")
 
 
-class MeetingSeriesFactory(factory.django.DjangoModelFactory):
+class MeetingSeriesFactory(factory.django.DjangoModelFactory[MeetingSeries]):
     class Meta:
         model = MeetingSeries
         django_get_or_create = ("slug",)
@@ -127,7 +127,7 @@ class MeetingSeriesFactory(factory.django.DjangoModelFactory):
     slug = "senior-officials-meetings"
 
 
-class MeetingFactory(factory.django.DjangoModelFactory):
+class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
     class Meta:
         model = Meeting
 
@@ -142,7 +142,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
 
 
-class ParticipationFactory(factory.django.DjangoModelFactory):
+class ParticipationFactory(factory.django.DjangoModelFactory[Participation]):
     class Meta:
         model = Participation
 
@@ -151,7 +151,7 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     role = Participation.Role.PARTICIPANT
 
 
-class ParagraphFactory(factory.django.DjangoModelFactory):
+class ParagraphFactory(factory.django.DjangoModelFactory[Paragraph]):
     class Meta:
         model = Paragraph
 
@@ -160,7 +160,7 @@ class ParagraphFactory(factory.django.DjangoModelFactory):
     subject = "Interventions"
 
 
-class PassageFactory(factory.django.DjangoModelFactory):
+class PassageFactory(factory.django.DjangoModelFactory[Passage]):
     class Meta:
         model = Passage
         skip_postgeneration_save = True
@@ -180,7 +180,7 @@ class PassageFactory(factory.django.DjangoModelFactory):
             self.goals.add(*extracted)
 
 
-class FootnoteFactory(factory.django.DjangoModelFactory):
+class FootnoteFactory(factory.django.DjangoModelFactory[Footnote]):
     class Meta:
         model = Footnote
 

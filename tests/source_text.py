@@ -19,7 +19,9 @@ def source_text() -> str:
 
 def source_footnotes() -> list[str]:
     """The footnote block of the source, one entry per line."""
-    block = _FOOTNOTE_BLOCK.search(source_text()).group(0)
+    found = _FOOTNOTE_BLOCK.search(source_text())
+    assert found is not None, "the source has a footnote block"
+    block = found.group(0)
     return [line.strip() for line in block.splitlines() if line.strip()]
 
 
@@ -29,7 +31,8 @@ def source_paragraphs() -> dict[int, str]:
     body = " " + collapse(body[body.index("1. The Annual") :])
     # Each paragraph starts at the first " N. " after the start of paragraph N-1; numbers inside
     # the text ("priority goals 1 and 2. Albania") come only after the real start.
-    starts, number = [], 1
+    starts: list[int] = []
+    number = 1
     while (found := body.find(f" {number}. ", starts[-1] if starts else 0)) != -1:
         starts.append(found)
         number += 1

@@ -65,20 +65,22 @@ OBJECT_MAKERS = {
     "meetings.Footnote": f.FootnoteFactory,
     "meetings.CallForAction": f.CallForActionFactory,
     "meetings.GoalCorrespondence": lambda: GoalCorrespondence.objects.create(
-        earlier=f.PriorityGoalFactory(number=next(_numbers) + 1),
-        later=f.PriorityGoalFactory(
+        earlier=f.PriorityGoalFactory.create(number=next(_numbers) + 1),
+        later=f.PriorityGoalFactory.create(
             number=next(_numbers) + 1,
-            framework=f.CallForActionFactory(slug="2025-2030", start_date=datetime.date(2025, 1, 1), end_date=None),
+            framework=f.CallForActionFactory.create(
+                slug="2025-2030", start_date=datetime.date(2025, 1, 1), end_date=None
+            ),
         ),
     ),
     "meetings.PassageGoal": lambda: _passage().goal_links.get(),
     "meetings.Translation": lambda: translation_for(_passage().paragraph.meeting, "ru"),
     "meetings.TranslatedText": lambda: translation_for(_passage().paragraph.meeting, "ru").texts.first(),
     "meetings.GoalSuggestion": lambda: GoalSuggestion.objects.create(
-        passage=_passage(), goal=f.PriorityGoalFactory(number=2), words="mobility"
+        passage=_passage(), goal=f.PriorityGoalFactory.create(number=2), words="mobility"
     ),
     "meetings.Document": lambda: Document.objects.create(
-        meeting=f.MeetingFactory(),
+        meeting=f.MeetingFactory.create(),
         kind="agenda",
         title="Agenda",
         file="documents/agenda.pdf",

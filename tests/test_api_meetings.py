@@ -39,22 +39,24 @@ def names(actors) -> set[str]:
 
 def large_meeting(*, countries: int = 8, passages: int = 10) -> Meeting:
     """A published meeting larger than the 2020 one in every list the API nests or pages."""
-    meeting = MeetingFactory(slug="2021-06-01-large-meeting", start_date=datetime.date(2021, 6, 1))
-    goals = [PriorityGoalFactory(number=number) for number in range(1, 7)]
-    region = RegionFactory()
+    meeting = MeetingFactory.create(slug="2021-06-01-large-meeting", start_date=datetime.date(2021, 6, 1))
+    goals = [PriorityGoalFactory.create(number=number) for number in range(1, 7)]
+    region = RegionFactory.create()
     attending = CountryFactory.create_batch(countries)
     for country in attending:
-        ParticipationFactory(meeting=meeting, actor=country)
+        ParticipationFactory.create(meeting=meeting, actor=country)
         country.regions.add(region)
-    ministry = InstitutionFactory(parent=attending[0])
-    ParticipationFactory(meeting=meeting, actor=OrganisationFactory(), role=Participation.Role.SECRETARIAT)
+    ministry = InstitutionFactory.create(parent=attending[0])
+    ParticipationFactory.create(
+        meeting=meeting, actor=OrganisationFactory.create(), role=Participation.Role.SECRETARIAT
+    )
     chair = Participation.objects.get(meeting=meeting, actor=attending[0])
     chair.role, chair.represented_by = Participation.Role.CHAIR, ministry
     chair.save()
-    paragraphs = [ParagraphFactory(meeting=meeting, number=number) for number in (1, 2)]
-    officials = [PositionFactory(actor=InstitutionFactory(parent=country)) for country in attending[:3]]
+    paragraphs = [ParagraphFactory.create(meeting=meeting, number=number) for number in (1, 2)]
+    officials = [PositionFactory.create(actor=InstitutionFactory.create(parent=country)) for country in attending[:3]]
     for index in range(passages):
-        passage = PassageFactory(
+        passage = PassageFactory.create(
             paragraph=paragraphs[index % 2],
             order=index + 1,
             speakers=[attending[index % countries], attending[(index + 1) % countries]],
@@ -63,8 +65,8 @@ def large_meeting(*, countries: int = 8, passages: int = 10) -> Meeting:
         )
         passage.mentions.add(attending[(index + 3) % countries])
         passage.regions.add(region)
-    FootnoteFactory(meeting=meeting, number=1)
-    FootnoteFactory(meeting=meeting, number=2)
+    FootnoteFactory.create(meeting=meeting, number=1)
+    FootnoteFactory.create(meeting=meeting, number=2)
     return meeting
 
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.db.models import Model, QuerySet
 from rest_framework import mixins
 from rest_framework.authtoken.models import Token
 
@@ -40,15 +41,21 @@ def concrete(route: str, value_of) -> str:
     return "/" + path.replace("[\\s\\S]*", "anything")
 
 
+def _first[M: Model](rows: QuerySet[M]) -> M:
+    row = rows.first()
+    assert row is not None, f"the 2020 meeting has a {rows.model._meta.verbose_name}"
+    return row
+
+
 def real_values(route: str):
     """A parameter's value that names a record of the 2020 meeting, so that query probes reach the view."""
     tables = {
         "meetings": lambda: "2020-12-02-annual-senior-officials-meeting",
         "countries": lambda: Actor.objects.get(iso_code="TR").slug,
         "organisations": lambda: Actor.objects.get(slug="icmpd").slug,
-        "people": lambda: Person.objects.filter(positions__isnull=False).first().slug,
-        "interventions": lambda: str(Passage.objects.filter(speakers__isnull=False).first().pk),
-        "participations": lambda: str(Participation.objects.first().pk),
+        "people": lambda: _first(Person.objects.filter(positions__isnull=False)).slug,
+        "interventions": lambda: str(_first(Passage.objects.filter(speakers__isnull=False)).pk),
+        "participations": lambda: str(_first(Participation.objects.all()).pk),
     }
 
     def value_of(name: str) -> str:

@@ -253,7 +253,7 @@ def build_docx(path: Path) -> Path:
         document.part.package,
     )
     document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
-    document.save(path)
+    document.save(str(path))
     return path
 
 

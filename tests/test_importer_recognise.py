@@ -40,20 +40,20 @@ def make_actors() -> dict[str, Actor]:
     """Real countries and organisations, with only Turkey knowing another name (“Türkiye”)."""
     actors = {}
     for name, code in COUNTRIES.items():
-        actors[name] = CountryFactory(name=name, slug=name.lower().replace(" ", "-"), iso_code=code)
+        actors[name] = CountryFactory.create(name=name, slug=name.lower().replace(" ", "-"), iso_code=code)
     actors["Turkey"].other_names = "Türkiye\nRepublic of Türkiye"
     actors["Turkey"].save()
     for acronym, name in ORGANISATIONS.items():
-        actors[acronym] = OrganisationFactory(name=name, short_name=acronym, slug=acronym.lower())
-    group = GroupFactory(name="EU Member States", slug="eu-member-states")
+        actors[acronym] = OrganisationFactory.create(name=name, short_name=acronym, slug=acronym.lower())
+    group = GroupFactory.create(name="EU Member States", slug="eu-member-states")
     group.members.set([actors["Austria"], actors["Bulgaria"], actors["Germany"], actors["Hungary"]])
     actors["EU Member States"] = group
-    actors["Ministry of Interior"] = InstitutionFactory(
+    actors["Ministry of Interior"] = InstitutionFactory.create(
         name="Ministry of Interior", slug="hungary-ministry-of-interior", parent=actors["Hungary"]
     )
     for number in range(1, 7):
-        PriorityGoalFactory(number=number)
-    RegionFactory(name="Silk Routes Region", slug="silk-routes-region")
+        PriorityGoalFactory.create(number=number)
+    RegionFactory.create(name="Silk Routes Region", slug="silk-routes-region")
     return actors
 
 

@@ -260,3 +260,15 @@ def test_a_save_that_adds_many_rows_reads_as_a_count():
     lines = {(c.model_label, c.object_label) for entry in meeting_history(meeting) for c in entry.changes}
     assert ("passages", "10") in lines
     assert not any(label == "passage" for label, _object in lines)
+
+
+def test_a_count_of_added_rows_is_dated_and_signed_by_its_save():
+    # The count stood on one of the changes it counts, not on a record: its date and user raised AttributeError.
+    meeting = _draft()
+    paragraph = f.ParagraphFactory(meeting=meeting, number=1)
+    for order in range(1, 11):
+        f.PassageFactory(paragraph=paragraph, order=order)
+    counted = next(c for entry in meeting_history(meeting) for c in entry.changes if c.model_label == "passages")
+    assert counted.record.instance_type is Passage
+    assert counted.date == Passage.history.filter(order=10).latest("history_id").history_date
+    assert counted.user is None

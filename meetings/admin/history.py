@@ -17,9 +17,10 @@ from ..history import meeting_history
 from ..models import Meeting
 from ..revisions import meeting_restore_as_changes, needs_working_copy
 from ..services.restoring import meeting_restore
+from .bases import MeetingAdminBase
 
 
-class MeetingHistoryAdminMixin:
+class MeetingHistoryAdminMixin(MeetingAdminBase):
     """Replaces the admin's “History” page of a meeting with the history of the meeting and all its parts."""
 
     def get_urls(self):

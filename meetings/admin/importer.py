@@ -13,6 +13,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
@@ -50,6 +51,10 @@ from ..services.importing import (
     meeting_import,
     meeting_slug_for,
 )
+from .bases import MeetingAdminBase
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -134,11 +139,11 @@ class ImportSummaryForm(forms.Form):
 @dataclass
 class ParticipantRow:
     match: ActorMatch
-    role: str
+    role: "StrOrPromise"  # the role's label, translated when shown
     represented_by: ActorMatch | None = None
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> "StrOrPromise":
         return Actor.Kind(self.match.kind).label
 
 
@@ -302,7 +307,7 @@ def meeting_slug(summary: Summary, chosen: str) -> str:
 # --- The views -------------------------------------------------------------------------------------------------
 
 
-class ImportSummaryAdminMixin:
+class ImportSummaryAdminMixin(MeetingAdminBase):
     """Adds “Import a summary” (upload, review and correct, save as draft) to the meeting admin."""
 
     import_form_template = "admin/meetings/meeting/import_form.html"
@@ -445,8 +450,8 @@ class ImportSummaryAdminMixin:
         if "_apply" in request.POST or problems:
             return self._review(request, summary, entry["name"], slug=entry["slug"], token=token, problems=problems)
         if not (summary.title and summary.start_date):
-            error = _("A meeting needs a title and a date: give them under “The meeting”.")
-            return self._review(request, summary, entry["name"], slug=entry["slug"], token=token, error=error)
+            missing = _("A meeting needs a title and a date: give them under “The meeting”.")
+            return self._review(request, summary, entry["name"], slug=entry["slug"], token=token, error=missing)
 
         # The same review saved before: by a first click, or by one a moment ago that took the slug.
         identical = Meeting.objects.filter(slug=entry["slug"], start_date=summary.start_date)

@@ -150,9 +150,6 @@ class MeetingAdmin(
         # Staff see drafts on the public page too, as a preview.
         return obj.get_absolute_url()
 
-    def has_publish_permission(self, request):
-        return request.user.has_perm(f"{self.opts.app_label}.publish_meeting")
-
     @admin.display(description=_("review"), ordering="review_status")
     def review(self, obj):
         if is_working_copy(obj):

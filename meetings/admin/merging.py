@@ -14,11 +14,14 @@ rows whose fields equal their base), so a colleague's change to another row surv
 rather than taken from django-concurrency, which refuses a stale save whole instead of merging it.
 """
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.forms.utils import ErrorDict
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -37,7 +40,8 @@ def _shown(field: forms.Field, value) -> str:
     if isinstance(field, forms.ModelChoiceField):
         return field.label_from_instance(value)
     if isinstance(field, forms.ChoiceField):
-        return str(dict(field.choices).get(value, value))
+        # django-stubs types the getter as anything choices= takes; it gives them normalised, as pairs.
+        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
     return str(value)
 
 
@@ -72,20 +76,22 @@ class MergingForm(forms.ModelForm):
 
     def _base(self, name: str):
         bound = self[name]
-        return self._widget_data_value(bound.field.hidden_widget(), bound.html_initial_name)
+        return bound.field.hidden_widget().value_from_datadict(self.data, self.files, bound.html_initial_name)
 
     @cached_property
     def changed_data(self) -> list[str]:
         """What the person changed, against the values the page was opened with (no query per related field)."""
         changed = []
-        for name, bound in self._bound_items():
+        for name in self.fields:
+            bound = self[name]
             field = bound.field
             if field.show_hidden_initial and isinstance(field, forms.ModelChoiceField):
                 base = self._base(name)
                 # Compared as the ids they are, where Django would load the object of the old value first.
                 if field.has_changed(base if base is not None else "", bound.data):
                     changed.append(name)
-            elif bound._has_changed():
+            # Django's own changed_data asks this of each field; django-stubs leaves the private method out.
+            elif bound._has_changed():  # type: ignore[attr-defined]
                 changed.append(name)
         return changed
 
@@ -137,7 +143,8 @@ class MergingForm(forms.ModelForm):
 
     def _move_base(self, name: str, value) -> None:
         """The base of a clashing field becomes their value: the next save is the person's choice between them."""
-        self.data = self.data.copy()
+        # The admin binds its forms to the request's POST (or the copy revisions.post_for_copy makes): a QueryDict.
+        self.data = cast(QueryDict, self.data).copy()
         key = self[name].html_initial_name
         prepared = self.fields[name].prepare_value(value)
         if isinstance(prepared, list | tuple):

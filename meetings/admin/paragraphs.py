@@ -19,6 +19,17 @@ PASSAGE_TEXT_WIDGET = forms.Textarea(attrs={"rows": 8, "cols": 100})
 class PassageInlineForm(PassageSubjectsForm, MergingInlineForm):
     """A passage row of the paragraph page: its subjects (named and tagged goals), merged with a colleague's save."""
 
+    # `goals` is merged as the goals the summary names: the model's `goals` holds every linked goal, named
+    # and tagged, so a merge read the tagged ones into "the goals the summary names" and refused the save.
+    def current_values(self, obj, names: list[str]) -> dict:
+        values = super().current_values(obj, names)
+        if "goals" in values:
+            values["goals"] = self._named_now(obj)
+        return values
+
+    def current_value(self, obj, name: str, field):
+        return self._named_now(obj) if name == "goals" else super().current_value(obj, name, field)
+
 
 class PassageInline(SubjectFieldsMixin, CheapInlineMixin, admin.StackedInline):
     model = Passage

@@ -33,6 +33,7 @@ from ..revisions import (
     working_copy_of,
 )
 from ..services.publishing import meeting_publish
+from .bases import MeetingAdminBase
 
 _INLINE_ROW = re.compile(
     r"^(?P<prefix>participations|paragraphs|footnotes|passages)-(?P<index>\d+)-(?P<name>id|meeting|paragraph)$"
@@ -61,13 +62,15 @@ def post_for_copy(post: QueryDict, *, live: Meeting, copy: Meeting) -> QueryDict
     ids = copy_ids(copy)
     data = post.copy()
     for key in list(data.keys()):
-        if key == "meeting" and data[key] == str(live.pk):
+        value = data[key]  # the last of the key's values
+        if not isinstance(value, str):  # none at all (only a QueryDict built in code can have that)
+            continue
+        if key == "meeting" and value == str(live.pk):
             data[key] = str(copy.pk)
             continue
         match = _INLINE_ROW.match(key)
         if not match:
             continue
-        value = data[key]
         if match["name"] == "meeting":
             data[key] = str(copy.pk) if value == str(live.pk) else value
         elif match["name"] == "paragraph":
@@ -114,8 +117,11 @@ class ParagraphRevisionsAdminMixin:
         return super().changeform_view(request, object_id, form_url, extra_context)
 
 
-class MeetingRevisionsAdminMixin:
+class MeetingRevisionsAdminMixin(MeetingAdminBase):
     """Working copies, their comparison with the live meeting, their review and their publication."""
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(f"{self.opts.app_label}.publish_meeting")
 
     def get_urls(self):
         view = self.admin_site.admin_view

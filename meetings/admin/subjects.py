@@ -69,17 +69,6 @@ class PassageSubjectsForm(forms.ModelForm):
             self.fields["confirm_suggestions"].disabled = True
             self.fields["confirm_suggestions"].help_text = _("No suggestion.")
 
-    # `goals` is merged as the goals the summary names: the model's `goals` holds every linked goal, named
-    # and tagged, so a merge read the tagged ones into "the goals the summary names" and refused the save.
-    def current_values(self, obj, names: list[str]) -> dict:
-        values = super().current_values(obj, names)
-        if "goals" in values:
-            values["goals"] = self._named_now(obj)
-        return values
-
-    def current_value(self, obj, name: str, field):
-        return self._named_now(obj) if name == "goals" else super().current_value(obj, name, field)
-
     @staticmethod
     def _named_now(obj) -> list:
         links = obj.goal_links.select_related("prioritygoal")

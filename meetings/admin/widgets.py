@@ -3,6 +3,8 @@
 Inlines load their rows' related objects with the rows, so that no row runs queries of its own.
 """
 
+from collections.abc import Sequence
+
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.forms.models import BaseInlineFormSet
@@ -98,8 +100,8 @@ class CheapInlineFormSet(BaseInlineFormSet):
 class CheapInlineMixin:
     """Use with an inline whose `get_queryset` selects and prefetches what its autocomplete fields show."""
 
-    formset = CheapInlineFormSet
-    checkbox_fields = ()
+    formset: type[BaseInlineFormSet] = CheapInlineFormSet
+    checkbox_fields: Sequence[str] = ()  # many-to-many fields shown as checkboxes
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:

@@ -782,9 +782,9 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
     if bold:
         names = [collapse(name) for name in re.findall(r"\*\*([^*]+)\*\*", bold["bolds"])]
         if names and names[0][:1].isupper():
-            roles = {_CHAIR_WORD.match(name) for name in names}
-            if len(names) == 1 and None not in roles:
-                return _Lead("co_chair" if roles.pop()["co"] else "chair", speakers=names)
+            role = _CHAIR_WORD.match(names[0]) if len(names) == 1 else None
+            if role is not None:
+                return _Lead("co_chair" if role["co"] else "chair", speakers=names)
             return _Lead("intervention", speakers=names)
     for kind, pattern in _ROLE_WORDS:
         if pattern.match(sentence):
@@ -796,12 +796,12 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
         # Plain text names its speakers without bold: "The representative of Serbia noted …", "Iraq stated …".
         # A name that is no known actor opens a passage only with a verb of speaking, and is then reported.
         delegation = _DELEGATION_LEAD.match(strip_bold(sentence))
-        names, verb = name_run(delegation["names"] if delegation else strip_bold(sentence))
-        if names.split(" ", 1)[0].strip(",") in _NOT_NAMES:
-            names = ""
-        if names and (delegation is not None or verb in SPEECH_VERBS or is_speaker(names)):
+        run, verb = name_run(delegation["names"] if delegation else strip_bold(sentence))
+        if run.split(" ", 1)[0].strip(",") in _NOT_NAMES:
+            run = ""
+        if run and (delegation is not None or verb in SPEECH_VERBS or is_speaker(run)):
             if delegation is not None or not _NARRATION.match(sentence):
-                return _Lead("intervention", speakers=[names])
+                return _Lead("intervention", speakers=[run])
     if _NARRATION.match(sentence):
         return _Lead("narration")
     return _Lead("continue")
@@ -940,7 +940,7 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
     if not secretariat and re.search(r"\bSecretariat\b", plain):
         secretariat = DEFAULT_SECRETARIAT
 
-    paragraphs = []
+    paragraphs: list[ParsedParagraph] = []
     for number, paragraph_text in paragraph_texts:
         topic = next(
             (bold for bold in re.findall(r"\*\*([^*]+)\*\*", paragraph_text) if bold[:1].islower()),

@@ -396,7 +396,8 @@ class Recogniser:
 
     def for_actor(self, actor: Actor, written: str) -> ActorMatch:
         if actor.pk not in self._matches:
-            parent = self.for_actor(actor.parent, actor.parent.name) if actor.parent_id else None
+            parent_actor = actor.parent if actor.parent_id else None
+            parent = self.for_actor(parent_actor, parent_actor.name) if parent_actor is not None else None
             code = actor.iso_code if actor.kind == COUNTRY else (actor.short_name or None)
             self._matches[actor.pk] = ActorMatch(actor.name, actor.kind, code, written, actor=actor, parent=parent)
         return self._matches[actor.pk]
@@ -421,9 +422,9 @@ class Recogniser:
             found = [actor for actor in self.by_key.get(norm(key), []) if actor.kind == ORGANISATION] if key else []
             if len(found) == 1:
                 return self.for_actor(found[0], written)
-        key = ("organisation", norm(known.name))
-        if key not in self._matches:
-            self._matches[key] = ActorMatch(
+        new_key = ("organisation", norm(known.name))
+        if new_key not in self._matches:
+            self._matches[new_key] = ActorMatch(
                 known.name,
                 ORGANISATION,
                 known.acronym or None,
@@ -432,7 +433,7 @@ class Recogniser:
                 other_names=list(known.other_names),
                 organisation_kind=known.kind,
             )
-        return self._matches[key]
+        return self._matches[new_key]
 
     def is_speaker(self, written: str) -> bool:
         """Whether every name of a list ("Bulgaria, Romania and Moldova") is a known actor; nothing is reported."""
@@ -479,7 +480,7 @@ class Recogniser:
                 country, country_name = iso_country(candidate), name
                 if country is None:
                     country = demonym_country(candidate)  # a new country is named by its name, not "Turkish"
-                    country_name = getattr(country, "common_name", None) or getattr(country, "name", "")
+                    country_name = getattr(country, "common_name", "") or getattr(country, "name", "")
                 if country is not None:
                     existing = self.by_iso.get(country.alpha_2)
                     if existing is not None:
@@ -753,19 +754,19 @@ def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = Non
         for passage in paragraph.passages:
             check_time()
             speakers = speakers_of(passage)
-            person = people_by_parsed.get(id(passage.person)) if passage.person else None
+            person_entry = people_by_parsed.get(id(passage.person)) if passage.person else None
             goals = [number for number in passage.goals if number in recogniser.goal_numbers]
             for number in passage.goals:
                 if number not in recogniser.goal_numbers:
                     recogniser.report(f"priority goal {number}")
             is_participant_list = index == 0 and parsed.participant_lists
-            exclude = speakers + ([person.affiliation] if person and person.affiliation else [])
+            exclude = speakers + ([person_entry.affiliation] if person_entry and person_entry.affiliation else [])
             entries.append(
                 PassageEntry(
                     text=passage.text,
                     kind=passage.kind,
                     speakers=speakers,
-                    person=person,
+                    person=person_entry,
                     goals=goals,
                     mentions=[] if is_participant_list else recogniser.mentions(passage.text, exclude),
                     regions=[] if is_participant_list else recogniser.regions_in(passage.text),
@@ -779,8 +780,8 @@ def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = Non
 
     warnings = list(parsed.warnings)
     spoken = {passage.kind for paragraph in parsed.paragraphs for passage in paragraph.passages}
-    for kind, match, words in (("chair", chair, "Chair"), ("co_chair", co_chair, "Co-Chair")):
-        if kind in spoken and match is None:
+    for kind, named, words in (("chair", chair, "Chair"), ("co_chair", co_chair, "Co-Chair")):
+        if kind in spoken and named is None:
             warnings.append(f"The {words} speaks but is not named (e.g. “representing Türkiye as {words}”).")
     listed_countries = sum(1 for match in participants if match.kind == COUNTRY)
     if parsed.country_count is not None and parsed.country_count != listed_countries:

@@ -11,7 +11,7 @@ with none (each `full_clean()` and `save()` with its history row is a round of q
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Q
 from django.utils.text import slugify
@@ -66,6 +66,10 @@ class ImportActors:
     def __init__(self, saved: dict[int, Actor]) -> None:
         self._saved = saved
 
+    @overload
+    def __call__(self, match: ActorMatch) -> Actor: ...
+    @overload
+    def __call__(self, match: ActorMatch | None) -> Actor | None: ...
     def __call__(self, match: ActorMatch | None) -> Actor | None:
         if match is None:
             return None

@@ -1,9 +1,11 @@
 """A recognised summary (meetings.importer) saved as a meeting, or put again over its meeting's draft."""
 
-from typing import Any
+import datetime
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import ManyToManyField
 from django.utils.text import slugify
 
 from actors.models import Actor
@@ -108,6 +110,15 @@ def _texts_by_paragraph(meeting: Meeting) -> dict[int, list[str]]:
     return texts
 
 
+def _start_date_to_save(summary: Summary) -> datetime.date:
+    """The first day of the meeting a summary is saved as; a SummaryError where it lacks what a meeting needs."""
+    if not summary.title:
+        raise SummaryError("The summary has no title above paragraph 1, so the meeting cannot be saved.")
+    if summary.start_date is None:
+        raise SummaryError("The summary gives no date (e.g. “Online, 2 December 2020”), so it cannot be saved.")
+    return summary.start_date
+
+
 @transaction.atomic
 def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "", as_new: bool = False) -> Meeting:
     """Save a recognised summary as a meeting: a draft, unless `publish` makes it public now.
@@ -117,10 +128,7 @@ def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "", a
     importing). The same summary imported again (same series, same first day) updates that meeting's
     draft instead (`meeting_reimport`): never a second meeting, unless `as_new` asks for one.
     """
-    if not summary.title:
-        raise SummaryError("The summary has no title above paragraph 1, so the meeting cannot be saved.")
-    if summary.start_date is None:
-        raise SummaryError("The summary gives no date (e.g. “Online, 2 December 2020”), so it cannot be saved.")
+    start_date = _start_date_to_save(summary)
     existing = None if as_new else meeting_for_summary(summary)
     if existing is not None:
         meeting_reimport(meeting=existing, summary=summary)
@@ -132,7 +140,7 @@ def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "", a
         series=series,
         title=summary.title,
         slug=slug or meeting_slug_for(summary),
-        start_date=summary.start_date,
+        start_date=start_date,
         end_date=summary.end_date,
         format=summary.format,
         location=summary.location,
@@ -151,13 +159,14 @@ def meeting_import(*, summary: Summary, publish: bool = False, slug: str = "", a
 @transaction.atomic
 def meeting_reimport(*, meeting: Meeting, summary: Summary, user: Any = None) -> list[str]:
     """Put a summary imported again over the draft of its meeting; returns what changed, in words."""
+    start_date = _start_date_to_save(summary)
     draft = editable_draft_for(meeting=meeting, user=user)
     changes = meeting_changes(meeting=draft, summary=summary)
     Passage.objects.filter(paragraph__meeting=draft).delete()
     draft.paragraphs.all().delete()
     draft.participations.all().delete()
     draft.footnotes.all().delete()
-    draft.title, draft.start_date, draft.end_date = summary.title, summary.start_date, summary.end_date
+    draft.title, draft.start_date, draft.end_date = summary.title, start_date, summary.end_date
     draft.format, draft.location = summary.format, summary.location
     draft.participant_count = summary.participant_count
     version_bump(draft)  # an editor's form opened before the import is now stale
@@ -177,8 +186,9 @@ def _bulk_relations(passages: list[Passage], relations: dict[str, list[tuple[int
         for record in Passage.history.filter(id__in=[passage.pk for passage in passages], history_type="+")
     }
     for name, pairs in relations.items():
-        field = Passage._meta.get_field(name)
-        through = field.remote_field.through
+        field = cast(ManyToManyField, Passage._meta.get_field(name))  # `relations` names many-to-many fields
+        # Its through model, resolved when the apps loaded: one for each relation, `passage` and its target.
+        through = cast(type[Any], field.remote_field.through)
         target = field.m2m_reverse_field_name()
         rows = through.objects.bulk_create(
             [through(**{"passage_id": passage_pk, f"{target}_id": pk}) for passage_pk, pks in pairs for pk in pks]
@@ -212,14 +222,14 @@ def _meeting_fill(meeting: Meeting, summary: Summary) -> None:
         roles[actors(match).pk] = (Participation.Role.PARTICIPANT, None)
     for role_name, match in reversed(summary.roles):  # host, rapporteur …: the first said for an actor wins
         roles[actors(match).pk] = (Participation.Role(role_name), None)
-    for role, match in (
+    for role, role_match in (
         (Participation.Role.SECRETARIAT, summary.secretariat),
         (Participation.Role.CO_CHAIR, summary.co_chair),
         (Participation.Role.CHAIR, summary.chair),
     ):
-        if match is not None:
+        if role_match is not None:
             represented_by = actors(summary.chair_represented_by) if role == Participation.Role.CHAIR else None
-            roles[actors(match).pk] = (role, represented_by)
+            roles[actors(role_match).pk] = (role, represented_by)
     participations = [
         Participation(meeting=meeting, actor_id=actor_pk, role=role, represented_by=represented_by)
         for actor_pk, (role, represented_by) in roles.items()
