@@ -35,53 +35,19 @@ from meetings.services.publishing import meeting_make_draft, meeting_publish, me
 from meetings.services.restoring import meeting_restore
 
 from . import factories as f
+from .caches import REDIS_URL, default_cache
 from .scale import read
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = "redis://127.0.0.1:6379/5"
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def _redis_client():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5, socket_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError:
-        return None
-    return client
 
 
 @pytest.fixture(params=["locmem", "redis"])
 def page_cache(request):
     """The page cache on, over local memory or over a real Redis (skipped only when Redis does not answer)."""
-    if request.param == "locmem":
-        local = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "page-cache"}}
-        with override_settings(CACHES=local, PAGE_CACHE_ENABLED=True):
-            caches["default"].clear()  # local memory of that name is shared with earlier tests
-            yield request.param
-        return
-    client = _redis_client()
-    if client is None:
-        pytest.skip(f"Redis does not answer at {REDIS_URL}")
-    # A prefix of its own rather than FLUSHDB: tests in other xdist workers may use the database at the same time.
-    prefix = f"test-page-cache-{secrets.token_hex(6)}"
-    shared = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    try:
-        with override_settings(CACHES=shared, PAGE_CACHE_ENABLED=True):
-            yield request.param
-    finally:
-        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-        if keys:
-            client.delete(*keys)
+    with default_cache(request.param, PAGE_CACHE_ENABLED=True):
+        yield request.param
 
 
 def text(response) -> str:

@@ -8,11 +8,9 @@ Writes run inside ``committed()``: their on-commit callbacks, which start a new 
 
 import datetime
 import re
-import secrets
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import caches
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -22,8 +20,8 @@ from meetings.models import Meeting
 from meetings.services.publishing import meeting_publish
 
 from . import factories as f
+from .caches import default_cache
 from .scale import read
-from .test_cache import REDIS_URL, _redis_client
 
 pytestmark = pytest.mark.django_db
 
@@ -31,30 +29,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(params=["locmem", "redis"])
 def fragments(request):
     """Stored page parts on, over local memory or a real Redis (skipped only when Redis does not answer)."""
-    if request.param == "locmem":
-        local = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}}
-        with override_settings(CACHES=local, FRAGMENT_CACHE_ENABLED=True, PAGE_CACHE_ENABLED=False):
-            caches["default"].clear()
-            yield request.param
-        return
-    client = _redis_client()
-    if client is None:
-        pytest.skip(f"Redis does not answer at {REDIS_URL}")
-    prefix = f"test-fragments-{secrets.token_hex(6)}"
-    shared = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    try:
-        with override_settings(CACHES=shared, FRAGMENT_CACHE_ENABLED=True, PAGE_CACHE_ENABLED=False):
-            yield request.param
-    finally:
-        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-        if keys:
-            client.delete(*keys)
+    with default_cache(request.param, FRAGMENT_CACHE_ENABLED=True, PAGE_CACHE_ENABLED=False):
+        yield request.param
 
 
 def body(response) -> str:
