@@ -609,7 +609,7 @@ class ParticipationViewSet(
 
     def with_related(self, queryset):
         return queryset.select_related("meeting", "actor__parent", "represented_by__parent").order_by(
-            "-meeting__start_date", "meeting_id", "actor__name", "pk"
+            "-meeting_date", "meeting_id", "actor__name", "pk"
         )
 
 
@@ -644,7 +644,7 @@ class PriorityGoalViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
         return goals_named(self.request.query_params.get("framework"))
 
     def with_related(self, queryset):
-        published = published_meeting("passages__paragraph__meeting__")
+        published = published_meeting("passages__")
         named = published & Q(passage_links__provenance=PassageGoal.Provenance.NAMED)
         correspondences = GoalCorrespondence.objects.select_related("earlier__framework", "later__framework")
         return (

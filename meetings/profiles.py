@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from actors.languages import reading_language
 from actors.models import COUNTED_VOICES, Actor, Region, Voice, VoiceKind
 
-from .models import CallForAction, Meeting, Participation, Passage, PassageGoal, PriorityGoal
+from .models import CallForAction, Participation, Passage, PassageGoal, PriorityGoal
 from .translations import with_translated_meeting_title
 
 PassageSpeaker = Passage.speakers.through
@@ -44,7 +44,7 @@ def attendance(actor: Actor) -> dict:
         Participation.objects.published()
         .filter(actor=actor)
         .select_related("meeting", "represented_by")
-        .order_by(F("meeting__start_date").desc(), F("meeting_id").desc()),
+        .order_by(F("meeting_date").desc(), F("meeting_id").desc()),
         reading_language(),
         meeting="meeting",
     )
@@ -155,7 +155,7 @@ def year_counts(passages: QuerySet) -> list[dict]:
     """[{"year": 2020, "count": 24}, …] for these passages, oldest year first."""
     return list(
         passages.order_by()
-        .annotate(year=ExtractYear("paragraph__meeting__start_date"))
+        .annotate(year=ExtractYear("meeting_date"))
         .values("year")
         .annotate(count=Count("pk"))
         .order_by("year")
@@ -230,7 +230,7 @@ def goal_matrix(
     statements = Passage.objects.published().statements()
     counts = defaultdict(int, _counts_by_actor(statements, by_goal=True, goals=goals, named_only=named_only))
     # EXISTS stops at a country's first published meeting; IN would read every participation.
-    attended = Participation.objects.filter(actor=OuterRef("pk"), meeting__in=Meeting.objects.published())
+    attended = Participation.objects.published().filter(actor=OuterRef("pk"))
     countries = Actor.objects.countries().filter(Exists(attended)).order_by("name")
     return [
         (country, [(goal, counts[country.pk, goal.pk]) for goal in goals], counts[country.pk, None])

@@ -153,7 +153,7 @@ def search_passages(passages: QuerySet, query: Query, language: str | None = Non
                 rank=SearchRank(F("search_vector"), search_query),
                 headline=_headline("text", search_query, SEARCH_CONFIG),
             )
-            .order_by("-rank", "-paragraph__meeting__start_date", "paragraph__number", "order")
+            .order_by("-rank", "-meeting_date", "paragraph__number", "order")
         )
     return passages.filter(_contains_all(query, ["text"]))
 
@@ -187,7 +187,7 @@ def _search_passages_translated(passages: QuerySet, query: Query, language: str,
             headline=_headline("text", english, SEARCH_CONFIG),
             translated_headline=Subquery(translated.annotate(h=_headline("text", own, config)).values("h")[:1]),
         )
-        .order_by("-rank", "-paragraph__meeting__start_date", "paragraph__number", "order")
+        .order_by("-rank", "-meeting_date", "paragraph__number", "order")
     )
 
 
