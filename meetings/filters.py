@@ -125,12 +125,8 @@ class InterventionFilter(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=Passage.Kind.choices, label=_("Kind of passage"))
     year = YearFilter(field_name="meeting_date")
-    date_from = django_filters.DateFilter(
-        field_name="meeting_date", lookup_expr="gte", label=_("Meeting on or after")
-    )
-    date_to = django_filters.DateFilter(
-        field_name="meeting_date", lookup_expr="lte", label=_("Meeting on or before")
-    )
+    date_from = django_filters.DateFilter(field_name="meeting_date", lookup_expr="gte", label=_("Meeting on or after"))
+    date_to = django_filters.DateFilter(field_name="meeting_date", lookup_expr="lte", label=_("Meeting on or before"))
     search = django_filters.CharFilter(field_name="text", lookup_expr="icontains", label=_("Words in the text"))
     ordering = OrderingFilter(fields=(("meeting_date", "date"),), label=_("Order by"))
 

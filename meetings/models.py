@@ -167,9 +167,7 @@ class PriorityGoalQuerySet(models.QuerySet):
             .annotate(count=models.Count("*"))
             .values("count")
         )
-        return self.annotate(
-            intervention_count=Coalesce(models.Subquery(links, output_field=models.IntegerField()), 0)
-        )
+        return self.annotate(intervention_count=Coalesce(models.Subquery(links, output_field=models.IntegerField()), 0))
 
 
 class PriorityGoal(models.Model):
