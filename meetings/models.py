@@ -386,9 +386,20 @@ class MeetingCopy:
         )
 
 
-def published_meeting_count() -> models.Count:
-    """An annotation of actors: how many published meetings each took part in (once each, a unique constraint)."""
-    return models.Count("participations", filter=published_meeting("participations__"))
+def published_meeting_count() -> Coalesce:
+    """An annotation of actors: how many published meetings each took part in (once each, a unique constraint).
+
+    Counted for the actors shown only, each from its participations' index (a subquery, not a join and
+    GROUP BY of every participation, which a pager's count repeated: the API's countries 0.4 s → …).
+    """
+    meetings = (
+        Participation.objects.filter(published_meeting(), actor=OuterRef("pk"))
+        .order_by()
+        .values("actor")
+        .annotate(count=models.Count("*"))
+        .values("count")
+    )
+    return Coalesce(models.Subquery(meetings, output_field=models.IntegerField()), 0)
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -736,6 +747,10 @@ class ParticipationQuerySet(models.QuerySet):
     def published(self):
         """Participations in published meetings."""
         return self.filter(published_meeting())
+
+    def visible_to(self, user):
+        """Participations in the meetings this user may read (see `can_preview`)."""
+        return self.all() if can_preview(user) else self.published()
 
 
 class Participation(models.Model):
