@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from meetings.models import Meeting, Paragraph, Participation, Passage, PassageGoal, PriorityGoal
+from meetings.revisions import meeting_changes_compare, meeting_changes_draft, meeting_changes_publish
 from meetings.services.publishing import meeting_publish, meeting_withdraw
 
 from . import factories as f
@@ -148,3 +149,16 @@ def test_the_2020_meeting_loaded_by_loaddata_carries_its_publication(som_2020):
     assert Passage.objects.exists()
     assert_copies_right()
     assert not Passage.objects.filter(public_from__isnull=True).exists()
+
+
+def test_a_working_copy_is_never_counted_and_its_publication_keeps_the_copies(goal):
+    live = meeting_with(goal)
+    copy = meeting_changes_draft(live, user=None)
+    assert_copies_right()
+    assert goal_count(goal) == 1  # the working copy's passage (a draft's) is not counted
+    assert meeting_changes_compare(copy) == []  # the copies are the database's, never a change
+    f.PassageFactory(paragraph=Paragraph.objects.get(meeting=copy), goals=[goal])
+    assert goal_count(goal) == 1
+    meeting_changes_publish(copy, user=None)
+    assert_copies_right()
+    assert goal_count(goal) == 2
