@@ -168,7 +168,8 @@ def _candidates(matches: QuerySet) -> QuerySet:
     a rare word, from the text index), a few milliseconds. As many as the pager counts (CappedPaginator):
     past that many, the reader is asked for more words or filters anyway.
     """
-    return matches.order_by("-meeting_date", "-pk").values("pk")[:RANKED]
+    # One more than are shown: the pager's count then sees that there are more (CappedPaginator.capped).
+    return matches.order_by("-meeting_date", "-pk").values("pk")[: RANKED + 1]
 
 
 def _headline(expression, search_query: SearchQuery, config: str) -> SearchHeadline:
