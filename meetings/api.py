@@ -559,10 +559,10 @@ class InterventionViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
     lookup_example = 615  # Spain's intervention in the 2020 meeting (fixtures/som-2020.json)
 
     def base_queryset(self):
-        passages = visible_passages(self.request).with_speakers()
+        passages = visible_passages(self.request)
         if self.action == "list" and not self.request.query_params.get("kind"):
-            return passages.statements()
-        return passages
+            return passages.statements()  # with a speaker: not joined with the speakers a second time
+        return passages.with_speakers()
 
     def with_related(self, queryset):
         # for_listing carries each passage's translation into the language asked (activated by ?lang=).
@@ -599,7 +599,7 @@ class ParticipationViewSet(
     lookup_example = 38  # Turkey, chair of the 2020 meeting (fixtures/som-2020.json)
 
     def base_queryset(self):
-        return Participation.objects.filter(meeting__in=visible_meetings(self.request))
+        return Participation.objects.visible_to(self.request.user)
 
     def check_writable(self, instance):
         refuse_published(instance.meeting)
@@ -609,7 +609,7 @@ class ParticipationViewSet(
 
     def with_related(self, queryset):
         return queryset.select_related("meeting", "actor__parent", "represented_by__parent").order_by(
-            "-meeting__start_date", "meeting_id", "actor__name", "pk"
+            "-meeting_date", "meeting_id", "actor__name", "pk"
         )
 
 
@@ -644,7 +644,7 @@ class PriorityGoalViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
         return goals_named(self.request.query_params.get("framework"))
 
     def with_related(self, queryset):
-        published = published_meeting("passages__paragraph__meeting__")
+        published = published_meeting("passages__")
         named = published & Q(passage_links__provenance=PassageGoal.Provenance.NAMED)
         correspondences = GoalCorrespondence.objects.select_related("earlier__framework", "later__framework")
         return (

@@ -124,15 +124,11 @@ class InterventionFilter(django_filters.FilterSet):
         help_text=_("With goal or framework: only goals the summary names, not those the Secretariat tagged."),
     )
     kind = django_filters.ChoiceFilter(choices=Passage.Kind.choices, label=_("Kind of passage"))
-    year = YearFilter(field_name="paragraph__meeting__start_date")
-    date_from = django_filters.DateFilter(
-        field_name="paragraph__meeting__start_date", lookup_expr="gte", label=_("Meeting on or after")
-    )
-    date_to = django_filters.DateFilter(
-        field_name="paragraph__meeting__start_date", lookup_expr="lte", label=_("Meeting on or before")
-    )
+    year = YearFilter(field_name="meeting_date")
+    date_from = django_filters.DateFilter(field_name="meeting_date", lookup_expr="gte", label=_("Meeting on or after"))
+    date_to = django_filters.DateFilter(field_name="meeting_date", lookup_expr="lte", label=_("Meeting on or before"))
     search = django_filters.CharFilter(field_name="text", lookup_expr="icontains", label=_("Words in the text"))
-    ordering = OrderingFilter(fields=(("paragraph__meeting__start_date", "date"),), label=_("Order by"))
+    ordering = OrderingFilter(fields=(("meeting_date", "date"),), label=_("Order by"))
 
     class Meta:
         model = Passage
@@ -169,8 +165,8 @@ class ParticipationFilter(django_filters.FilterSet):
     country = CountryCodeFilter(queryset=visible_countries, field_name="actor")
     organisation = OrganisationReferenceFilter(queryset=visible_organisations, field_name="actor")
     role = django_filters.ChoiceFilter(choices=Participation.Role.choices, label=_("Role held"))
-    year = YearFilter(field_name="meeting__start_date")
-    ordering = OrderingFilter(fields=(("meeting__start_date", "date"), ("actor__name", "actor")), label=_("Order by"))
+    year = YearFilter(field_name="meeting_date")
+    ordering = OrderingFilter(fields=(("meeting_date", "date"), ("actor__name", "actor")), label=_("Order by"))
 
     class Meta:
         model = Participation

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from actors.languages import reading_language
 from actors.models import COUNTED_VOICES, Actor, Region, Voice, VoiceKind
 
-from .models import CallForAction, Meeting, Participation, Passage, PassageGoal, PassageQuerySet, PriorityGoal
+from .models import CallForAction, Participation, Passage, PassageGoal, PassageQuerySet, PriorityGoal
 from .translations import with_translated_meeting_title
 
 PassageSpeaker = Passage.speakers.through
@@ -40,7 +40,7 @@ def attendance(actor: Actor) -> dict:
     The latest meetings of any role, and how many in all; for each role other than participant, the
     latest meetings in that role and how many. Each list links to the meetings list for the rest.
     """
-    newest_first = [F("meeting__start_date").desc(), F("meeting_id").desc()]
+    newest_first = [F("meeting_date").desc(), F("meeting_id").desc()]
     attended = with_translated_meeting_title(
         Participation.objects.published()
         .filter(actor=actor)
@@ -156,7 +156,7 @@ def year_counts(passages: QuerySet) -> list[dict]:
     """[{"year": 2020, "count": 24}, …] for these passages, oldest year first."""
     return list(
         passages.order_by()
-        .annotate(year=ExtractYear("paragraph__meeting__start_date"))
+        .annotate(year=ExtractYear("meeting_date"))
         .values("year")
         .annotate(count=Count("pk"))
         .order_by("year")
@@ -231,7 +231,7 @@ def goal_matrix(
     statements = Passage.objects.published().statements()
     counts = defaultdict(int, _counts_by_actor(statements, by_goal=True, goals=goals, named_only=named_only))
     # EXISTS stops at a country's first published meeting; IN would read every participation.
-    attended = Participation.objects.filter(actor=OuterRef("pk"), meeting__in=Meeting.objects.published())
+    attended = Participation.objects.published().filter(actor=OuterRef("pk"))
     countries = Actor.objects.countries().filter(Exists(attended)).order_by("name")
     return [
         (country, [(goal, counts[country.pk, goal.pk]) for goal in goals], counts[country.pk, None])

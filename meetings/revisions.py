@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from actors.models import Actor
 
 from .history import FieldChange, history_baseline, meeting_editors
-from .models import Document, Footnote, Meeting, Paragraph, Participation, Passage
+from .models import Document, Footnote, Meeting, MeetingCopy, Paragraph, Participation, Passage
 from .services.restoring import meeting_restore
 from .versions import version_bump
 
@@ -56,7 +56,8 @@ _MEETING_OWN = {
     "review_by",
     "review_at",
 }
-_PART_OWN = {"id", "changes_of", "search_vector", "version", "meeting", "paragraph"}
+# A part's copy of its meeting's publication is the database's to keep (MeetingCopy), never a change.
+_PART_OWN = {"id", "changes_of", "search_vector", "version", "meeting", "paragraph", *MeetingCopy.FIELDS}
 # Parts of a meeting, parents first; the field by which a row is numbered within its parent.
 _PARTS: list[tuple[type[models.Model], str, str | None]] = [
     (Participation, "meeting", None),
@@ -91,7 +92,8 @@ def _link_fields(m2m) -> tuple[str, str, list[str]]:
     """
     through = m2m.remote_field.through
     source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
-    own = [f.attname for f in through._meta.concrete_fields if f.name not in ("id", source, target)]
+    skipped = ("id", source, target, MeetingCopy.LINK_FIELD)
+    own = [f.attname for f in through._meta.concrete_fields if f.name not in skipped]
     return source, target, own
 
 

@@ -224,7 +224,7 @@ def test_a_common_word_counts_up_to_the_cap_and_says_so(client, db):
         Passage.speakers.through(passage=passage, actor=country) for passage in passages
     )
     text = page_text(search(client, q="cooperation"))
-    assert "More than 1,000 passages found: the best 1,000 are shown." in text and "Page 1 of 50" in text
+    assert "More than 1,000 passages found: the latest 1,000 are shown, best first." in text and "Page 1 of 50" in text
     assert "passages found" not in text.replace("More than 1,000 passages found", "")
     # A search with filters only lists the latest, not the best.
     text = page_text(search(client, country=country.iso_code))

@@ -196,7 +196,7 @@ def popolo_document(request) -> dict:
             Prefetch("speakers", queryset=Actor.objects.only("slug", "name")),
             Prefetch("goal_links", queryset=PassageGoal.objects.select_related("prioritygoal")),
         )
-        .order_by("paragraph__meeting__start_date", "paragraph__meeting_id", "paragraph__number", "order")
+        .order_by("meeting_date", "paragraph__meeting_id", "paragraph__number", "order")
     )
     speeches = []
     positions_in_meeting: dict = {}
