@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import pycountry
 from django.conf import settings
+from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 
 def content_languages() -> list[tuple[str, str]]:
@@ -73,3 +75,11 @@ def entered_in(names: dict | None, field: str, english: str, language: str | Non
         return Name(english)
     entered = ((names or {}).get(language) or {}).get(field)
     return Name(entered) if entered else Name(english, lang=settings.LANGUAGE_CODE)
+
+
+def names_field(help_text) -> models.JSONField:
+    """A record's words in other languages, by language code (`entered_in` reads them).
+
+    Nullable with no default: SQLite adds the column without rebuilding its table (and the views on it).
+    """
+    return models.JSONField(_("names in other languages"), null=True, blank=True, help_text=help_text)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .languages import Name, entered_in, iso_country_name, reading_language
+from .languages import Name, entered_in, iso_country_name, names_field, reading_language
 
 
 class Region(models.Model):
@@ -128,12 +128,7 @@ class Actor(models.Model):
     )
     regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True, related_name="actors")
     website = models.URLField(_("website"), blank=True)
-    names = models.JSONField(
-        _("names in other languages"),
-        null=True,  # no default: SQLite adds the column without rebuilding the table (and the voice view on it)
-        blank=True,
-        help_text=_('By language code: its name and short name there, e.g. {"ru": {"name": "…"}}.'),
-    )
+    names = names_field(_('By language code: its name and short name there, e.g. {"ru": {"name": "…"}}.'))
 
     objects = ActorQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[members, regions])

@@ -10,7 +10,8 @@ names (the page's address, for one); nothing else needs declaring.
 
 What a part needs that only it needs (the meeting's paragraphs, prefetched) is computed only when it is
 rendered: the view gives ``fragment_context``, a function of no arguments returning those values, and
-a page served from stored parts never calls it.
+a page served from stored parts never calls it (``functools.cache`` makes it run once for all the
+parts of a request).
 
 A view turns it on for a request with ``fragment_generation(request)``: never for a request whose
 connection holds uncommitted writes, never where the cache is unreachable, and not at all unless
@@ -18,7 +19,6 @@ connection holds uncommitted writes, never where the cache is unreachable, and n
 """
 
 import logging
-from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
@@ -58,15 +58,3 @@ def store(key: str, content: str) -> None:
         caches["default"].set(key, content, timeout=settings.PAGE_CACHE_TIMEOUT)
     except Exception:
         log.warning("fragments: store failed", exc_info=True)
-
-
-def once(function: Callable[[], dict]) -> Callable[[], dict]:
-    """`function` called at most once: the costly context of a page's fragments, shared by all of them."""
-    result: list[dict] = []
-
-    def call() -> dict:
-        if not result:
-            result.append(function())
-        return result[0]
-
-    return call

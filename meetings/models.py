@@ -18,6 +18,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from actors.languages import names_field
 from actors.models import ALL_VOICES, Actor, ActorQuerySet, Person, Position
 
 from .markup import MARK, footnote_anchor
@@ -68,13 +69,8 @@ class CallForAction(models.Model):
     """A versioned set of numbered priority goals, such as the Call for Action 2025–2030."""
 
     name = models.CharField(_("name"), max_length=200, unique=True, help_text=_("e.g. “Call for Action 2025–2030”."))
-    names = models.JSONField(
-        _("names in other languages"),
-        null=True,  # no default: SQLite adds the column without rebuilding the table
-        blank=True,
-        help_text=_(
-            'By language code, e.g. {"ru": {"name": "…"}}: its name there; else the English, marked as English.'
-        ),
+    names = names_field(
+        _('By language code, e.g. {"ru": {"name": "…"}}: its name there; else the English, marked as English.')
     )
     slug = models.SlugField(
         _("slug"), max_length=50, unique=True, help_text=_("The part of the goal pages' address, e.g. “2025-2030”.")
@@ -179,14 +175,11 @@ class PriorityGoal(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("short title"), max_length=100, help_text=_("e.g. “Irregular migration”."))
     text = models.TextField(_("full text"), help_text=_("The goal as the Call for Action words it."))
-    names = models.JSONField(
-        _("names in other languages"),
-        null=True,  # no default: SQLite adds the column without rebuilding the table
-        blank=True,
-        help_text=_(
+    names = names_field(
+        _(
             'By language code, e.g. {"ru": {"title": "…", "text": "…"}}: its title and text there; else the English, '
             "marked as English."
-        ),
+        )
     )
     vocabulary = models.TextField(
         _("subject words"),
@@ -289,13 +282,8 @@ class MeetingSeries(models.Model):
         OTHER = "other", _("Other meeting")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    names = models.JSONField(
-        _("names in other languages"),
-        null=True,  # no default: SQLite adds the column without rebuilding the table
-        blank=True,
-        help_text=_(
-            'By language code, e.g. {"ru": {"name": "…"}}: its name there; else the English, marked as English.'
-        ),
+    names = names_field(
+        _('By language code, e.g. {"ru": {"name": "…"}}: its name there; else the English, marked as English.')
     )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind of meeting"), max_length=30, choices=Kind.choices, default=Kind.OTHER)

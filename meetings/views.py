@@ -1,5 +1,7 @@
 """Public pages of meetings and priority goals, and search; everything reads published meetings only."""
 
+import functools
+
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Prefetch, prefetch_related_objects
@@ -14,7 +16,7 @@ from django_filters.views import FilterView
 
 from actors.languages import reading_language
 from actors.models import Actor
-from budapest.fragments import fragment_generation, once
+from budapest.fragments import fragment_generation
 
 from . import profiles, search
 from .charts import counts_chart
@@ -132,7 +134,7 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
             is_public=meeting.public_now,
             page_url=page_url,
             fragment_generation=fragment_generation() if meeting.public_now and not preview else None,
-            fragment_context=once(lambda: self.parts(meeting, page_url, preview=preview)),
+            fragment_context=functools.cache(lambda: self.parts(meeting, page_url, preview=preview)),
             **kwargs,
         )
 
