@@ -4,7 +4,6 @@ import operator
 from datetime import date
 from functools import reduce
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -22,6 +21,7 @@ from actors.languages import names_field
 from actors.models import ALL_VOICES, Actor, ActorQuerySet, Person, Position
 
 from .markup import MARK, footnote_anchor
+from .reviews import Reviewed
 
 SEARCH_CONFIG = "english"
 
@@ -492,7 +492,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.annotate(country_count=Coalesce(models.Subquery(countries, output_field=models.IntegerField()), 0))
 
 
-class Meeting(models.Model):
+class Meeting(Reviewed):
     """One event of the dialogue, with its summary."""
 
     class Status(models.TextChoices):
@@ -504,11 +504,6 @@ class Meeting(models.Model):
         IN_PERSON = "in_person", _("In person")
         ONLINE = "online", _("Online")
         HYBRID = "hybrid", _("Hybrid")
-
-    class ReviewStatus(models.TextChoices):
-        NONE = "", _("Not asked")
-        SUBMITTED = "submitted", _("Awaiting review")
-        RETURNED = "returned", _("Sent back")
 
     series = models.ForeignKey(
         MeetingSeries, verbose_name=_("series"), on_delete=models.PROTECT, related_name="meetings"
@@ -567,20 +562,6 @@ class Meeting(models.Model):
         related_name="working_copy",
         help_text=_("Set on a working copy: the published meeting whose unpublished changes it holds."),
     )
-    review_status = models.CharField(
-        _("review"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.NONE, blank=True
-    )
-    review_comment = models.TextField(_("review comment"), blank=True)
-    review_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("review asked or answered by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    review_at = models.DateTimeField(_("review time"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     version = models.PositiveIntegerField(

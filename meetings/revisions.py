@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 # Fields of a meeting that are the publication's own and never part of its changes.
 _MEETING_OWN = {
+    *Meeting.REVIEW_FIELDS,
     "id",
     "slug",
     "status",
@@ -51,10 +52,6 @@ _MEETING_OWN = {
     "version",
     "search_vector",
     "changes_of",
-    "review_status",
-    "review_comment",
-    "review_by",
-    "review_at",
 }
 # A part's copy of its meeting's publication is the database's to keep (MeetingCopy), never a change.
 _PART_OWN = {"id", "changes_of", "search_vector", "version", "meeting", "paragraph", *MeetingCopy.FIELDS}
@@ -458,7 +455,7 @@ def meeting_changes_publish(draft: Meeting, *, user: User = None) -> Meeting:
     draft = Meeting.objects.select_for_update().get(pk=draft.pk)
     editors = ", ".join(sorted({u.get_username() for u in meeting_editors(draft)})) or _("nobody")
     reason = _("Published the unpublished changes of %(editors)s") % {"editors": editors}
-    live.review_status, live.review_comment = Meeting.ReviewStatus.NONE, ""
+    live.clear_review()
     _apply(draft, _snapshot(draft, key=_copy_key), live, key=_live_key, user=user, reason=reason)
     draft.delete()
     return live
@@ -530,18 +527,10 @@ def _admin_url(meeting: Meeting) -> str:
     return reverse("admin:meetings_meeting_change", args=[meeting.pk])
 
 
-def _set_review(meeting: Meeting, *, status: str, user: User, comment: str) -> Meeting:
-    meeting.review_status, meeting.review_comment = status, comment
-    meeting.review_by = user if user is not None and user.is_authenticated else None
-    meeting.review_at = timezone.now()
-    meeting.save(update_fields=["review_status", "review_comment", "review_by", "review_at", "updated_at"])
-    return meeting
-
-
 @transaction.atomic
 def meeting_review_submit(meeting: Meeting, *, user: User) -> Meeting:
     """An Editor asks the Publishers to review a draft or a working copy; they are told by e-mail."""
-    _set_review(meeting, status=Meeting.ReviewStatus.SUBMITTED, user=user, comment="")
+    meeting.set_review(Meeting.ReviewStatus.SUBMITTED, user=user)
     who = user.get_username() if user is not None and user.is_authenticated else _("someone")
     _mail(
         publishers(),
@@ -560,7 +549,7 @@ def meeting_review_return(meeting: Meeting, *, user: User, comment: str) -> Meet
     """
     submitter = meeting.review_by
     who = user.get_username() if user is not None and user.is_authenticated else _("someone")
-    _set_review(meeting, status=Meeting.ReviewStatus.RETURNED, user=submitter, comment=f"{who}: {comment}")
+    meeting.set_review(Meeting.ReviewStatus.RETURNED, user=submitter, comment=f"{who}: {comment}")
     if submitter is not None:
         _mail(
             [submitter],

@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 from actors.languages import content_languages
 
 from .models import Footnote, Meeting, Paragraph, Passage, published_meeting
+from .reviews import Reviewed
 
 
 class TranslationQuerySet(models.QuerySet):
@@ -33,15 +34,13 @@ class TranslationQuerySet(models.QuerySet):
         return self.filter(status=Translation.Status.PUBLISHED).filter(published_meeting("meeting__"))
 
 
-class Translation(models.Model):
+class Translation(Reviewed):
     """A meeting's summary in one language other than English."""
 
     class Status(models.TextChoices):
         NOT_TRANSLATED = "not_translated", _("Not translated")
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
-
-    ReviewStatus = Meeting.ReviewStatus  # a translation's review goes as a change's does
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="translations"
@@ -52,19 +51,6 @@ class Translation(models.Model):
     )
     title = models.CharField(_("published title"), max_length=300, blank=True, editable=False)
     draft_title = models.CharField(_("title"), max_length=300, blank=True)
-    review_status = models.CharField(
-        _("review"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.NONE, blank=True, editable=False
-    )
-    review_comment = models.TextField(_("review comment"), blank=True, editable=False)
-    review_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("review asked or answered by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("published by"),
@@ -79,7 +65,7 @@ class Translation(models.Model):
     search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
     objects = TranslationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector", "review_by"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector", "review_by", "review_at"])
 
     class Meta:
         ordering = ["meeting", "language"]

@@ -267,7 +267,7 @@ def translation_publish(translation: Translation, *, user: User) -> Translation:
     translation.status = Translation.Status.PUBLISHED
     translation.published_at = timezone.now()
     translation.published_by = user if user is not None and user.is_authenticated else None
-    translation.review_status, translation.review_comment = Translation.ReviewStatus.NONE, ""
+    translation.clear_review()
     translation.save()
     index_for_search(translation.language, Translation.objects.filter(pk=translation.pk), translation.texts.all())
     return translation
@@ -309,9 +309,7 @@ def translation_unpublish(translation: Translation) -> Translation:
 
 def translation_review(translation: Translation, *, status: str, user: User, comment: str = "") -> Translation:
     """A translator asks for review (status submitted), or a Publisher sends it back with a comment."""
-    translation.review_status, translation.review_comment = status, comment
-    translation.review_by = user if user is not None and user.is_authenticated else None
-    translation.save(update_fields=["review_status", "review_comment", "review_by", "updated_at"])
+    translation.set_review(status, user=user, comment=comment)
     return translation
 
 

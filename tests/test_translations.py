@@ -340,6 +340,31 @@ def test_a_translator_writes_side_by_side_and_only_a_publisher_publishes(client,
     assert "left to translate" in listing.lower()
 
 
+def test_a_translation_is_asked_for_review_sent_back_and_cleared_as_a_meetings_change_is(client, small_meeting):
+    """The review's steps, on a translation: who asked or answered, when, the comment; publishing clears it."""
+    ru = translation_for(small_meeting, "ru")
+    url = f"/admin/meetings/translation/{ru.pk}/change/"
+    translator = _staff(client, "translator", "Translators")
+    _, data = _form(client, url)
+    assert client.post(url, {**data, "draft_title": "Заголовок", "_submit": "1"}).status_code == 302
+    ru.refresh_from_db()
+    assert (ru.review_status, ru.review_by, ru.review_comment) == (Translation.ReviewStatus.SUBMITTED, translator, "")
+    asked_at = ru.review_at
+    assert asked_at is not None
+    client.logout()
+    publisher = _staff(client, "publisher", "Publishers")
+    _, data = _form(client, url)
+    response = client.post(url, {**data, "_return": "1", "review_comment": "Пункт 1: не тот термин."})
+    assert response.status_code == 302
+    ru.refresh_from_db()
+    assert (ru.review_status, ru.review_by) == (Translation.ReviewStatus.RETURNED, publisher)
+    assert ru.review_comment == "Пункт 1: не тот термин." and ru.review_at >= asked_at
+    assert "Sent back: Пункт 1: не тот термин." in client.get(url).content.decode()
+    translation_publish(ru, user=publisher)
+    ru.refresh_from_db()
+    assert (ru.review_status, ru.review_comment) == (Translation.ReviewStatus.NONE, "")
+
+
 def test_what_is_left_to_translate_at_a_glance(client, small_meeting):
     ru = translation_for(small_meeting, "ru")
     ru.texts.filter(passage__order=1).update(draft="Председатель открыл совещание.")
