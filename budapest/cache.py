@@ -460,10 +460,14 @@ class _Route:
 
 
 @functools.lru_cache(maxsize=4096)
-def _route(path: str, urlconf) -> _Route | None:
-    """The route of a path, if its answers may be stored (resolving costs as much as the rest of a hit)."""
+def _route(language: str, path: str, urlconf) -> _Route | None:
+    """The route of a path, if its answers may be stored (resolving costs as much as the rest of a hit).
+
+    Resolved in the address's language: "/ru/…" is a page only while Russian is active (i18n_patterns).
+    """
     try:
-        match = resolve(path, urlconf)
+        with translation.override(language):
+            match = resolve(path, urlconf)
     except Resolver404:
         return None
     from rest_framework.views import APIView
@@ -539,9 +543,7 @@ class PageCacheMiddleware:
             return None
         if has_uncommitted_changes():
             return None
-        # Resolved in the address's language: "/ru/…" is a page only while Russian is active (i18n_patterns).
-        with translation.override(request_language(request)):
-            return _route(request.path_info, getattr(request, "urlconf", None) or get_urlconf())
+        return _route(request_language(request), request.path_info, getattr(request, "urlconf", None) or get_urlconf())
 
     @staticmethod
     def _key(request: HttpRequest, names: frozenset[str]) -> str:
