@@ -3,7 +3,7 @@
 from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from meetings.actor_api import CountryViewSet, OrganisationViewSet, PersonViewSet
@@ -16,6 +16,7 @@ from meetings.api import (
 )
 
 from .popolo import PopoloExportView
+from .schema_view import SchemaView
 
 router = DefaultRouter()
 router.include_format_suffixes = False  # ?format=csv is the one way to ask for a format in the address
@@ -42,7 +43,7 @@ api_v1 = [
 
 urlpatterns = [
     path("v1/", include((api_v1, "api"))),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Only addresses ending in a slash, so that CommonMiddleware still adds a forgotten one.
     re_path(r"^[\s\S]*/$", not_found),
