@@ -222,3 +222,10 @@ def test_the_example_of_a_filter_finds_something(client, som_2020):
     # The documented examples are real values: "Try it out" in the documentation answers with records.
     response = client.get("/api/v1/interventions/", {"organisation": "UNODC"})
     assert response.status_code == 200 and response.json()["count"] >= 1
+
+
+@pytest.mark.parametrize("method", ["get", "head", "options"])
+def test_the_docs_page_answers_every_read_method_without_a_server_error(client, method):
+    # OPTIONS rendered DRF's metadata with the page's template renderer and no template: a 500.
+    response = getattr(client, method)("/api/docs/")
+    assert response.status_code in (200, 405), response.status_code

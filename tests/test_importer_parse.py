@@ -38,6 +38,8 @@ def som_2020():
         ("Baku, 30 December 2021 – 2 January 2022", "2021-12-30", "2022-01-02"),
         ("Budapest, March 14–15, 2022", "2022-03-14", "2022-03-15"),
         ("Wednesday, 2nd December 2020", "2020-12-02", None),
+        ("The meeting took place on 5th of April 2024.", "2024-04-05", None),
+        ("Tirana, 12th–13th of October 2021", "2021-10-12", "2021-10-13"),
     ],
 )
 def test_dates(text, start, end):
@@ -175,6 +177,8 @@ def test_a_new_passage_starts_at_each_speaker_and_keeps_following_sentences():
         ("covers priority goals 1 to 3.", [1, 2, 3]),
         ("priority goal 1 in 2020 and priority goal 5", [1, 5]),
         ("the six priority areas", []),
+        ("in line with PG 2 and PGs 4 and 5", [2, 4, 5]),
+        ("see pg 2 of the report", []),
     ],
 )
 def test_goal_numbers(text, numbers):
@@ -263,3 +267,49 @@ def test_title_below_the_date_and_a_count_of_countries_only():
     assert parsed.title == "Regional Meeting"
     assert (parsed.participant_count, parsed.country_count) == (None, 3)
     assert parsed.participant_lists == ["Austria, Serbia and Türkiye"]
+
+
+@pytest.mark.parametrize("number", ["1)", "(1)"])
+def test_paragraphs_numbered_with_brackets(number):
+    second = number.replace("1", "2")
+    parsed = parse_summary(f"A Meeting\n\n2 May 2021\n\n{number} The meeting opened.\n\n{second} It closed.")
+    assert [(p.number, p.text) for p in parsed.paragraphs] == [(1, "The meeting opened."), (2, "It closed.")]
+
+
+ANNEX = """Budapest Process
+
+Thematic Meeting
+
+Baku, 8–9 April 2025
+
+1. The meeting gathered 30 participants from 3 countries in Baku on 8 April 2025, hosted by Azerbaijan.
+
+2. The Chair closed the meeting.
+
+## Annex I: List of participants
+
+| Country | Organisation |
+| Armenia | ICMPD |
+| Azerbaijan | |
+| Georgia | |
+"""
+
+
+def test_an_annex_of_participants_is_their_list_and_no_paragraph():
+    parsed = parse_summary(ANNEX)
+    assert [(p.number, p.text) for p in parsed.paragraphs][-1] == (2, "The Chair closed the meeting.")
+    assert parsed.participant_lists == ["Armenia", "Azerbaijan", "Georgia", "ICMPD"]
+    assert parsed.warnings == [
+        "“Annex I: List of participants” follows the last paragraph: its table or list was read as the list of "
+        "participants."
+    ]
+
+
+def test_an_annex_of_another_kind_is_said_to_be_left_out():
+    parsed = parse_summary(
+        ANNEX.replace("List of participants", "Agenda").replace("Country | Organisation", "Day | Session")
+    )
+    assert parsed.paragraphs[-1].text == "The Chair closed the meeting."
+    assert parsed.participant_lists == []  # not "in Baku on 8 April 2025, hosted by Azerbaijan" either
+    assert parsed.warnings[0].startswith("“Annex I: Agenda” follows the last paragraph: it is not part of any")
+    assert "left out (“Day; Armenia; Azerbaijan; Georgia; Session; ICMPD”)" in parsed.warnings[0]

@@ -44,7 +44,8 @@ api_v1 = [
 urlpatterns = [
     path("v1/", include((api_v1, "api"))),
     path("schema/", SchemaView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # No OPTIONS metadata: the page's renderer has no template for it (405, like any other method but GET).
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", metadata_class=None), name="api-docs"),
     # Only addresses ending in a slash, so that CommonMiddleware still adds a forgotten one.
     re_path(r"^[\s\S]*/$", not_found),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -135,13 +136,25 @@ def strip_bold(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Lines into header, numbered paragraphs and footnotes
 
-_NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
+_NUMBERED = re.compile(r"^(?:\((?P<bracketed>\d{1,3})\)|(?P<number>\d{1,3})[.)])\s+(?P<rest>\S.*)$")  # 1. 1) (1)
 _FOOTNOTE_START = re.compile(rf"^({_SUP}+)\s*(\S.*)$")
 _MARK_FOOTNOTE_START = re.compile(rf"^\[\^({MARK.pattern})\]:\s*(\S.*)$")  # "[^*]: This designation …"
 _PAGE_ARTEFACT = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^[-–—_=*#\s]+$", re.IGNORECASE)
 _HEADING_MARKS = re.compile(r"^#{1,6}\s*|^>\s*")
 _TABLE_RULE = re.compile(r"^\|[\s:|-]*-[\s:|-]*\|?$")
 _BULLET = re.compile(r"^[-*•–]\s+(?=\S)(?!\*)")
+# "Annex", "Annex I: List of participants", "Appendix 2": what follows is not the summary's paragraphs.
+_ANNEX_HEADING = re.compile(
+    r"^(?:annex(?:es)?|appendix|appendices)(?:\s+(?:[ivxlc]+|\d{1,2}|[a-z]))?(?:\s*[:.–—-]\s*[^.]{0,100})?$",
+    re.IGNORECASE,
+)
+# A table's first row that names its columns ("Country | Organisation") when no rule says so.
+_COLUMN_NAME = re.compile(
+    r"^(?:(?:participating\s+)?(?:countries|country|states?)|(?:international\s+)?(?:organi[sz]ations?)|"
+    r"participants?|delegations?|names?|(?:eu\s+)?(?:institutions|bodies|agencies))$",
+    re.IGNORECASE,
+)
+_PARTICIPANT_WORDS = re.compile(r"\b(?:participants?|participating|delegations?|attendance|attendees)\b", re.I)
 _SKIPPED_HEADER = re.compile(
     r"^(?:draft\s+|final\s+)?(?:(?:the\s+)?chair(?:'s|’s)?\s+)?"
     r"(?:summary(?:\s+(?:report|record|of\s+(?:the\s+)?(?:discussions?|meeting)))?|report|minutes|conclusions)$",
@@ -181,18 +194,22 @@ class _Block:
         return " ".join(sentences)
 
 
-def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], list[str]]:
+def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Block | None, list[str]]:
+    """The header, the numbered paragraphs, the footnotes, an annex after the paragraphs and warnings."""
     header: list[str] = []
     paragraphs: list[_Block] = []
     footnotes: list[_Block] = []
     warnings: list[str] = []
     footnote: _Block | None = None
+    annex: _Block | None = None  # after a heading "Annex": its lines, tables and lists, none a paragraph's
     blank_before = True
     heading = ""
     table_rows: list[list[str]] = []  # the rows of the table being read, until its rule or its end
 
     def body_line(line: str) -> None:
-        if paragraphs:
+        if annex is not None:
+            annex.lines.append(line)
+        elif paragraphs:
             paragraphs[-1].lines.append(line)
         else:
             header.append(line)
@@ -205,26 +222,34 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], lis
             )
         stripped = raw.strip()
         line = _HEADING_MARKS.sub("", stripped).strip()
-        if paragraphs and stripped.startswith("|") and stripped.count("|") >= 2:
+        holder = annex or (paragraphs[-1] if paragraphs else None)  # what a table or a list belongs to
+        if holder and stripped.startswith("|") and stripped.count("|") >= 2:
             if _TABLE_RULE.match(stripped):
                 # The row above the rule names the columns.
-                if table_rows and not paragraphs[-1].column_names:
-                    paragraphs[-1].column_names = table_rows.pop()
+                if table_rows and not holder.column_names:
+                    holder.column_names = table_rows.pop()
             else:
                 cells = [cell.strip() for cell in stripped.strip("|").split("|")]
                 table_rows.append(cells)
-                if paragraphs[-1].column_names:
-                    paragraphs[-1].add_row(cells)
+                if holder.column_names:
+                    holder.add_row(cells)
             continue
-        if table_rows and paragraphs:
-            _finish_table(paragraphs[-1], table_rows)
+        if table_rows and holder:
+            _finish_table(holder, table_rows)
             table_rows = []
-        if paragraphs and _BULLET.match(stripped) and footnote is None:
-            paragraphs[-1].add_row([_BULLET.sub("", stripped).strip()])
+        if holder and _BULLET.match(stripped) and footnote is None:
+            holder.add_row([_BULLET.sub("", stripped).strip()])
             blank_before = False
             continue
+        if paragraphs and annex is None and _ANNEX_HEADING.match(strip_bold(line)):
+            annex, footnote, blank_before = _Block(number=0, heading=strip_bold(line)), None, True
+            continue
         if paragraphs and stripped.startswith("#") and line:
-            heading, footnote, blank_before = line, None, True  # a heading: the subject of the next paragraph
+            if annex is not None:
+                annex.lines.append(line)
+            else:
+                heading = line  # a heading: the subject of the next paragraph
+            footnote, blank_before = None, True
             continue
         if not line or _PAGE_ARTEFACT.match(line):
             blank_before = True
@@ -245,6 +270,11 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], lis
             footnotes.append(footnote)
             blank_before = False
             continue
+        if annex is not None and (footnote is None or blank_before):
+            footnote = None
+            annex.lines.append(line)  # numbered lines too: an annex's list is no paragraph of the summary
+            blank_before = False
+            continue
 
         sub = _SUB_NUMBERED.match(line) if footnote is None else None
         if sub and (paragraphs and paragraphs[-1].number == int(sub[1]) or int(sub[1]) == expected):
@@ -258,7 +288,7 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], lis
 
         numbered = _NUMBERED.match(line)
         if numbered:
-            number, rest = int(numbered[1]), numbered[2]
+            number, rest = int(numbered["number"] or numbered["bracketed"]), numbered["rest"]
             if footnote is not None:
                 # The list of a footnote ("1. Prevent …") runs until a paragraph number that comes after a blank
                 # line; a number that merely continues the footnote's own list stays in the footnote.
@@ -298,14 +328,17 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], lis
         footnote = None  # after a blank line, the text of the interrupted paragraph goes on
         body_line(line)
         blank_before = False
-    if table_rows and paragraphs:
-        _finish_table(paragraphs[-1], table_rows)
-    return header, paragraphs, footnotes, warnings
+    if table_rows and (annex or paragraphs):
+        _finish_table(annex or paragraphs[-1], table_rows)
+    return header, paragraphs, footnotes, annex, warnings
 
 
 def _finish_table(block: _Block, rows: list[list[str]]) -> None:
-    """A table without a header rule: every row is names (rows already added were after a rule)."""
+    """A table without a header rule: every row is names (rows already added were after a rule), but for a
+    first row that only names columns ("Country | Organisation")."""
     if not block.column_names:
+        if rows and all(_COLUMN_NAME.match(cell) for cell in rows[0] if cell) and any(rows[0]):
+            block.column_names, rows = rows[0], rows[1:]
         for cells in rows:
             block.add_row(cells)
 
@@ -338,6 +371,7 @@ _M = r"(?P<{}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _D = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th)?"
 _Y = r"(?P<{}>\d{{4}})"
 _TO = r"(?:\s*[-–—]\s*|\s+(?:to|until|till|and|-)\s+)"
+_OF = r"\s+(?:of\s+)?"  # "5th of April 2024"
 _D1, _D2, _M1, _M2, _Y1, _Y2 = (
     _D.format("d1"),
     _D.format("d2"),
@@ -349,10 +383,10 @@ _D1, _D2, _M1, _M2, _Y1, _Y2 = (
 _DATE_PATTERNS = [
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
-        rf"\b{_D1}\s+{_M1}\s+{_Y1}{_TO}{_D2}\s+{_M2}\s+{_Y2}\b",  # 30 December 2021 – 2 January 2022
-        rf"\b{_D1}\s+{_M1}{_TO}{_D2}\s+{_M2},?\s+{_Y2}\b",  # 30 November – 1 December 2021
-        rf"\b{_D1}{_TO}{_D2}\s+{_M2},?\s+{_Y2}\b",  # 14–15 March 2022, 3 to 4 May 2021
-        rf"\b{_D1}\s+{_M1},?\s+{_Y1}\b",  # 2 December 2020
+        rf"\b{_D1}{_OF}{_M1}\s+{_Y1}{_TO}{_D2}{_OF}{_M2}\s+{_Y2}\b",  # 30 December 2021 – 2 January 2022
+        rf"\b{_D1}{_OF}{_M1}{_TO}{_D2}{_OF}{_M2},?\s+{_Y2}\b",  # 30 November – 1 December 2021
+        rf"\b{_D1}{_TO}{_D2}{_OF}{_M2},?\s+{_Y2}\b",  # 14–15 March 2022, 3 to 4 May 2021
+        rf"\b{_D1}{_OF}{_M1},?\s+{_Y1}\b",  # 2 December 2020
         rf"\b{_M1}\s+{_D1}{_TO}{_D2},?\s+{_Y2}\b",  # March 14–15, 2022
         rf"\b{_M1}\s+{_D1},?\s+{_Y1}\b",  # December 2, 2020
     )
@@ -636,7 +670,7 @@ _SECRETARIAT_DECLARATIONS = [
     re.compile(r"\bSecretariat\s+\((?P<name>[A-Z]{2,10})\)"),  # "the Secretariat (ICMPD)"
 ]
 _GOALS = re.compile(
-    rf"\b(?:priority\s+)?goals?\s+(?:no\.?\s*|number\s+|#)?"
+    rf"\b(?:(?:priority\s+)?goals?\s+|(?-i:PGs?)\s*)(?:no\.?\s*|number\s+|#)?"  # "PG 2", never "pg 2"
     rf"(?P<numbers>\d{{1,2}}{_SUP}*(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+to\s+|\s*[–-]\s*)\d{{1,2}}{_SUP}*)*)"
     r"(?![\d.,]\d)",
     re.IGNORECASE,
@@ -651,8 +685,8 @@ _CONNECTORS = {"of", "for", "and", "the", "on", "in", "to", "de", "du", "des", "
 
 
 def goal_numbers(text: str) -> list[int]:
-    """Numbers of the goals a text names: "priority goals 1, 2 and 5¹", "goal 2", "goals 3 to 5", "the second
-    priority goal" → their numbers; "the six priority goals" names none."""
+    """Numbers of the goals a text names: "priority goals 1, 2 and 5¹", "goal 2", "goals 3 to 5", "PG 2", "the
+    second priority goal" → their numbers; "the six priority goals" names none."""
     numbers: list[int] = []
     for match in _GOALS.finditer(text):
         spec = re.sub(_SUP, "", match["numbers"])
@@ -859,6 +893,9 @@ _COUNTRY_COUNT = re.compile(
 )
 
 
+_NOT_A_LIST = re.compile(r"^(?!the\b)[a-z]")
+
+
 def _count_only(text: str) -> int | None:
     match = _COUNT.search(text)
     return int(match["people"].replace(",", "")) if match else None
@@ -884,7 +921,34 @@ def participants(text: str) -> tuple[int | None, int | None, list[str]]:
         re.split(r"\s*[–—]\s*|\s+-\s+", part.strip(" ,;:–—-"), maxsplit=1)[0]
         for part in re.split(r"\s*[–—-]?\s*\bas well as\b\s*", sentence)
     ]
-    return people, countries, [part.strip(" ,;:") for part in lists if part.strip(" ,;:")]
+    # A list starts with a name ("Afghanistan", "the European Commission"); words that go on with the sentence
+    # ("in Baku on 8 April, hosted by …", "and six organisations") name no one.
+    lists = [part.strip(" ,;:") for part in lists]
+    return people, countries, [part for part in lists if part and not _NOT_A_LIST.match(part)]
+
+
+def annex_participants(annex: _Block) -> list[str]:
+    """The names an annex's table or list gives, when the annex is about participants ("List of participants",
+    a column "Country"); none from an annex of another kind (an agenda)."""
+    words = " ".join([annex.heading, *annex.lines, *annex.column_names])
+    if _PARTICIPANT_WORDS.search(words) or any(_COLUMN_NAME.match(name) for name in annex.column_names):
+        return annex.listed
+    return []
+
+
+def annex_warning(annex: _Block, *, used: bool) -> str:
+    """What became of an annex: it is not a paragraph of the summary, so its text is not on the meeting's page."""
+    said = f"“{annex.heading}” follows the last paragraph: "
+    said += "its table or list was read as the list of participants" if used else "it is not part of any paragraph"
+    left = [collapse(line) for line in annex.lines]
+    if not used and annex.listed:
+        left.append("; ".join(annex.listed))
+    if left:
+        quoted = "; ".join(f"“{textwrap.shorten(line, 80, placeholder=' …')}”" for line in left[:5]) + (
+            " …" if len(left) > 5 else ""
+        )
+        said += f", and its text is left out ({quoted}): attach the annex as a document if readers need it"
+    return said + "."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -896,7 +960,7 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
     text = normalise(text)
     if not text.strip():
         raise SummaryError("The summary is empty.")
-    header, blocks, footnote_blocks, warnings = _split_blocks(text)
+    header, blocks, footnote_blocks, annex, warnings = _split_blocks(text)
     if not blocks:
         raise SummaryError(
             "No numbered paragraphs were found. A summary's paragraphs start with their number, "
@@ -958,10 +1022,13 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
         )
 
     count, country_count, lists = participants(paragraph_texts[0][1])
-    if blocks[0].listed:
-        # A table or a bullet list in paragraph 1 names the participants, one a cell.
-        lists = blocks[0].listed
+    annex_names = annex_participants(annex) if annex and not blocks[0].listed else []
+    if blocks[0].listed or annex_names:
+        # A table or a bullet list in paragraph 1, or else in an annex of participants, names them, one a cell.
+        lists = blocks[0].listed or annex_names
         count = count if count is not None else _count_only(paragraph_texts[0][1])
+    if annex is not None:
+        warnings.append(annex_warning(annex, used=bool(annex_names)))
     people = [passage.person for paragraph in paragraphs for passage in paragraph.passages if passage.person]
     footnotes, marks_seen = [], set()
     for block in footnote_blocks:

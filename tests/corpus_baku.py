@@ -1,0 +1,121 @@
+"""A Word summary in a style the other corpus files do not use (its records: tests/data/corpus/baku-2025.yaml).
+
+Word's automatic numbering with "1)" as its text, speakers named by their delegation ("The representative of
+the Republic of Moldova", "the delegation of Türkiye", "EU Delegation", "Mr. X (UNHCR)"), officials with
+"H.E." before their name, goals as "Priority Goal 4", "PG 2", "goals 1 and 3", a date "on 5th of April 2025"
+style, real footnotes, a table of participants, an "Annex" heading, smart quotes, non-breaking spaces, soft
+hyphens and tabs.
+"""
+
+from pathlib import Path
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import parse_xml
+
+from .corpus_docx import NS, _part, _runs
+
+LIST = "921"
+NBSP, SHY = "\u00a0", "\u00ad"
+
+
+def _numbering(document) -> None:
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {NS} w:abstractNumId="92"><w:multiLevelType w:val="singleLevel"/>'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1)"/></w:lvl>'
+            "</w:abstractNum>"
+        ),
+    )
+    numbering.append(parse_xml(f'<w:num {NS} w:numId="{LIST}"><w:abstractNumId w:val="92"/></w:num>'))
+
+
+FOOTNOTES = (
+    f"<w:footnotes {NS}>"
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> The Call for Action '
+    "2025–2030, adopted at the 7th Ministerial Conference in Budapest on 12 November 2024.</w:t></w:r></w:p>"
+    "</w:footnote>"
+    '<w:footnote w:id="2"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> See the Annex for '
+    "the list of participants.</w:t></w:r></w:p></w:footnote>"
+    "</w:footnotes>"
+)
+
+
+def build(path: Path) -> Path:
+    document = docx.Document()
+    _numbering(document)
+    document.add_paragraph("Budapest Process")
+    document.add_heading("Thematic Meeting on Labour Migration and Skills Partnerships", level=1)
+    document.add_paragraph(f"Baku, Azerbaijan, 8–9{NBSP}April{NBSP}2025")
+    document.add_paragraph("Summary")
+
+    def item(*pieces):
+        paragraph = document.add_paragraph()
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {NS}><w:ilvl w:val="0"/><w:numId w:val="{LIST}"/></w:numPr>')
+        )
+        return _runs(paragraph, *pieces)
+
+    item(
+        f"The Thematic Meeting gathered 44{NBSP}participants from 14 countries and six organisations in Baku"
+        " on 8 and 9 April 2025, hosted by Azerbaijan",
+        ("note", 2),
+        ".",
+    )
+    item(
+        ("bold", "H.E. Mr. Rashad Aliyev"),
+        ", Deputy Minister of Labour and Social Protection of Azerbaijan, opened the meeting. ",
+        ("bold", "Ms. Ayşe Demir"),
+        ", Head of Department at the Presidency of Migration Management of Türkiye, spoke for the Chair and "
+        "recalled the Call for Action 2025–2030",
+        ("note", 1),
+        ".",
+    )
+    item(
+        "The representative of the Republic of Moldova presented the \u201cdiaspora skills\u201d pro"
+        f"{SHY}gramme under Priority Goal 2. "
+        "The delegation of Türkiye described its seasonal work scheme, in line with PG\u00a02. "
+        "The Kyrgyz Republic shared its pre-departure training, serving goals 1 and 3. "
+        "The EU Delegation stressed the Talent Partnerships under the second priority goal.\t"
+    )
+    item(
+        "Mr. Jonas Berg (UNHCR) recalled that refugees, too, hold skills, under Priority Goal 5. "
+        "The representative of Georgia noted its circular migration agreements with EU Member States. "
+        "The representative of Zembla described its labour attaché network."
+    )
+    item("The Chair thanked Azerbaijan for hosting the meeting and closed it.")
+    document.add_heading("Annex", level=2)
+    document.add_paragraph("List of participants")
+    rows = [
+        ("Country", "Organisation"),
+        ("Armenia", "European Commission"),
+        ("Azerbaijan", "ICMPD"),
+        ("Bulgaria", "IOM"),
+        ("Georgia", "ILO"),
+        ("Germany", "UNHCR"),
+        ("Hungary", "European Training Foundation (ETF)"),
+        ("Kyrgyz Republic", ""),
+        ("Republic of Moldova", ""),
+        ("Pakistan", ""),
+        ("Serbia", ""),
+        ("Tajikistan", ""),
+        ("Türkiye", ""),
+        ("Ukraine", ""),
+        ("Uzbekistan", ""),
+    ]
+    table = document.add_table(rows=len(rows), cols=2)
+    for row, (state, organisation) in zip(table.rows, rows, strict=True):
+        row.cells[0].text = state
+        row.cells[1].text = organisation
+    _part(
+        document,
+        "footnotes.xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+        RELATIONSHIP_TYPE.FOOTNOTES,
+        FOOTNOTES,
+    )
+    document.save(str(path))
+    return path
