@@ -3,7 +3,8 @@
 The rule itself lives in the models: a meeting is public when published and due
 (``models.published_meeting``, read through ``Meeting.objects.published()``), and a country,
 organisation, institution, group, person, title or series is public when a public meeting refers to
-it (``MeetingQuerySet.actors()``, ``.people()``, ``.positions()``, ``.series()``). Staff who preview
+it (``MeetingReferences.public()``'s ``actors()``, ``people()``, ``positions()``, read from the rows' copy
+of the rule; ``MeetingQuerySet.series()``). Staff who preview
 (``models.can_preview``) read everything, drafts and the records only drafts name included.
 
 Every public read starts here or at ``published()``: pages, feeds, calendars, the sitemap, search,
@@ -15,7 +16,7 @@ from django.http import HttpRequest
 
 from actors.models import Actor, ActorQuerySet, Person, Position
 
-from .models import Meeting, MeetingSeries, can_preview
+from .models import Meeting, MeetingReferences, MeetingSeries, can_preview
 
 
 def _user(request: HttpRequest | None):
@@ -31,7 +32,7 @@ def visible_actors(request: HttpRequest | None, model: type[Actor] = Actor) -> A
     """The actors a request may read: those a public meeting refers to, or every one for staff who preview."""
     if can_preview(_user(request)):
         return model.objects.all()
-    return Meeting.objects.published().actors(model)
+    return MeetingReferences.public().actors(model)
 
 
 def visible_countries(request: HttpRequest | None) -> QuerySet[Actor]:
@@ -44,12 +45,12 @@ def visible_organisations(request: HttpRequest | None) -> QuerySet[Actor]:
 
 def visible_people(request: HttpRequest | None) -> QuerySet[Person]:
     """The officials a request may read: those who spoke at a public meeting, or every one for staff."""
-    return Person.objects.all() if can_preview(_user(request)) else Meeting.objects.published().people()
+    return Person.objects.all() if can_preview(_user(request)) else MeetingReferences.public().people()
 
 
 def visible_positions(request: HttpRequest | None) -> QuerySet[Position]:
     """The titles a request may read: those held when speaking at a public meeting, or every one for staff."""
-    return Position.objects.all() if can_preview(_user(request)) else Meeting.objects.published().positions()
+    return Position.objects.all() if can_preview(_user(request)) else MeetingReferences.public().positions()
 
 
 def visible_series(request: HttpRequest | None) -> QuerySet[MeetingSeries]:

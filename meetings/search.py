@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from actors.models import Actor
 
 from .markup import strip_markup
-from .models import SEARCH_CONFIG, Meeting
+from .models import SEARCH_CONFIG, MeetingReferences
 from .translation_models import Translation
 from .translations import public_texts, search_config
 
@@ -253,13 +253,13 @@ def search_actors(query: Query) -> QuerySet:
     for word in query.words:
         named |= Q(name__iexact=word) | Q(short_name__iexact=word)
     kinds = [Actor.Kind.COUNTRY, Actor.Kind.ORGANISATION, Actor.Kind.INSTITUTION]
-    actors = Meeting.objects.published().actors()
+    actors = MeetingReferences.public().actors()
     return actors.filter(named, kind__in=kinds).select_related("parent").order_by("kind", "name")
 
 
 def spoken_positions() -> QuerySet:
     """Titles held by officials who spoke at a published meeting: a draft names nobody in public."""
-    return Meeting.objects.published().positions()
+    return MeetingReferences.public().positions()
 
 
 def search_people(query: Query) -> QuerySet:
@@ -268,7 +268,7 @@ def search_people(query: Query) -> QuerySet:
     every_word = Q()
     for word in query.words:
         every_word &= Q(name__icontains=word)
-    return Meeting.objects.published().people().filter(Q(name__icontains=whole) | every_word).order_by("name")
+    return MeetingReferences.public().people().filter(Q(name__icontains=whole) | every_word).order_by("name")
 
 
 def _mark(html: str, words: list[str], ending: str = "") -> str:

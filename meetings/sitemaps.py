@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from actors.models import Actor
 
-from .models import Meeting, PriorityGoal
+from .models import Meeting, MeetingReferences, PriorityGoal
 
 
 def _published(prefix: str) -> Q:
@@ -62,7 +62,7 @@ class ActorSitemap(_Sitemap):
 
     def items(self):
         return list(
-            Meeting.objects.published()
+            MeetingReferences.public()
             .actors()
             .filter(kind=self.kind)
             .only("kind", "slug")

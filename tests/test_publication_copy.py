@@ -10,7 +10,16 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
-from meetings.models import Meeting, Paragraph, Participation, Passage, PassageGoal, PriorityGoal
+from actors.models import Actor
+from meetings.models import (
+    Meeting,
+    MeetingReferences,
+    Paragraph,
+    Participation,
+    Passage,
+    PassageGoal,
+    PriorityGoal,
+)
 from meetings.revisions import meeting_changes_compare, meeting_changes_draft, meeting_changes_publish
 from meetings.services.publishing import meeting_publish, meeting_withdraw
 
@@ -162,3 +171,82 @@ def test_a_working_copy_is_never_counted_and_its_publication_keeps_the_copies(go
     meeting_changes_publish(copy, user=None)
     assert_copies_right()
     assert goal_count(goal) == 2
+
+
+def meeting_naming_in_every_way(**fields) -> dict:
+    """A meeting that names an actor in each way `MeetingReferences.actors` reads, and an official; what it names."""
+    meeting = f.MeetingFactory.create(**fields)
+    named: dict[str, Actor] = {
+        "participant": f.CountryFactory.create(),
+        "participant's country": f.CountryFactory.create(),
+        "represented": f.CountryFactory.create(),
+        "representing institution's country": f.CountryFactory.create(),
+        "speaker": f.CountryFactory.create(),
+        "speaking institution's country": f.CountryFactory.create(),
+        "speaking group's member": f.CountryFactory.create(),
+        "mentioned": f.OrganisationFactory.create(),
+        "mentioned institution's country": f.CountryFactory.create(),
+        "official's institution's country": f.CountryFactory.create(),
+    }
+    f.ParticipationFactory.create(meeting=meeting, actor=named["participant"])
+    f.ParticipationFactory.create(
+        meeting=meeting, actor=f.InstitutionFactory.create(parent=named["participant's country"])
+    )
+    f.ParticipationFactory.create(
+        meeting=meeting,
+        actor=named["represented"],
+        represented_by=f.InstitutionFactory.create(parent=named["representing institution's country"]),
+    )
+    group = f.GroupFactory.create()
+    group.members.add(named["speaking group's member"])
+    official = f.PositionFactory.create(
+        actor=f.InstitutionFactory.create(parent=named["official's institution's country"])
+    )
+    passage = f.PassageFactory.create(
+        paragraph=f.ParagraphFactory.create(meeting=meeting),
+        official=official,
+        speakers=[named["speaker"], f.InstitutionFactory.create(parent=named["speaking institution's country"]), group],
+    )
+    passage.mentions.add(
+        named["mentioned"], f.InstitutionFactory.create(parent=named["mentioned institution's country"])
+    )
+    return {"meeting": meeting, "actors": {actor.pk for actor in named.values()}, "position": official}
+
+
+def public_records() -> tuple[set, set, set]:
+    public = MeetingReferences.public()
+    return (
+        set(public.actors().values_list("pk", flat=True)),
+        set(public.positions().values_list("pk", flat=True)),
+        set(public.people().values_list("pk", flat=True)),
+    )
+
+
+def records_of(*meetings: dict) -> tuple[set, set, set]:
+    """What these meetings name, found through their ids (`MeetingQuerySet.references`)."""
+    references = Meeting.objects.filter(pk__in=[each["meeting"].pk for each in meetings]).references()
+    return (
+        set(references.actors().values_list("pk", flat=True)),
+        set(references.positions().values_list("pk", flat=True)),
+        set(references.people().values_list("pk", flat=True)),
+    )
+
+
+def test_the_publics_records_read_from_the_copy_are_those_public_meetings_name_in_every_way(monkeypatch):
+    public = meeting_naming_in_every_way()
+    draft = meeting_naming_in_every_way(status=Meeting.Status.DRAFT, published_at=None)
+    scheduled = meeting_naming_in_every_way(published_at=timezone.now() + LATER)
+    withdrawn = meeting_naming_in_every_way(status=Meeting.Status.WITHDRAWN)
+    actors, positions, people = public_records()
+    assert public["actors"] <= actors
+    assert not actors & (draft["actors"] | scheduled["actors"] | withdrawn["actors"])
+    assert positions == {public["position"].pk}
+    assert people == {public["position"].person_id}
+    assert public_records() == records_of(public)
+
+    monkeypatch.setattr(timezone, "now", lambda: scheduled["meeting"].published_at + datetime.timedelta(seconds=1))
+    actors, positions, people = public_records()  # due: public from its time on, with nothing written
+    assert scheduled["actors"] <= actors
+    assert not actors & (draft["actors"] | withdrawn["actors"])
+    assert positions == {public["position"].pk, scheduled["position"].pk}
+    assert public_records() == records_of(public, scheduled)
