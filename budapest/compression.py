@@ -13,7 +13,7 @@ own CSP nonce, and compressed on the way out.
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.middleware.gzip import GZipMiddleware
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 
 CSRF_FIELD = b'name="csrfmiddlewaretoken"'
 
@@ -29,6 +29,9 @@ class PublicGZipMiddleware(GZipMiddleware):
     """Django's gzip, for responses that carry no secret."""
 
     def process_response(self, request, response):
-        if carries_secret(request, response):
+        # Only what is compressed can leak: a client that takes no gzip gets no body searched for a secret
+        # (GZipMiddleware still says Vary: Accept-Encoding, and compresses nothing for it).
+        accepts_gzip = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        if accepts_gzip and carries_secret(request, response):
             return response
         return super().process_response(request, response)
