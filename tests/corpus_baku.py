@@ -13,7 +13,7 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import parse_xml
 
-from .corpus_docx import NS, _part, _runs
+from .corpus_docx import NS, _part, _runs, participants_table
 
 LIST = "921"
 NBSP, SHY = "\u00a0", "\u00ad"
@@ -106,10 +106,7 @@ def build(path: Path) -> Path:
         ("Ukraine", ""),
         ("Uzbekistan", ""),
     ]
-    table = document.add_table(rows=len(rows), cols=2)
-    for row, (state, organisation) in zip(table.rows, rows, strict=True):
-        row.cells[0].text = state
-        row.cells[1].text = organisation
+    participants_table(document, rows)
     _part(
         document,
         "footnotes.xml",

@@ -108,6 +108,15 @@ def _photo(path: Path, size: int) -> Path:
     return path
 
 
+def participants_table(document, rows: list[tuple[str, str]]):
+    """A table of two columns, a state and its organisation (or none), a row each."""
+    table = document.add_table(rows=len(rows), cols=2)
+    for row, (state, organisation) in zip(table.rows, rows, strict=True):
+        row.cells[0].text = state
+        row.cells[1].text = organisation
+    return table
+
+
 def _part(document, name: str, content_type: str, relationship: str, xml: str) -> None:
     part = Part(PackURI(f"/word/{name}"), content_type, xml.encode(), document.part.package)
     document.part.relate_to(part, relationship)
@@ -180,10 +189,7 @@ def build(path: Path, *, photo_bytes: int = 6 * 1024 * 1024) -> Path:
         ("Türkiye", ""),
         ("Uzbekistan", ""),
     ]
-    table = document.add_table(rows=len(rows), cols=2)
-    for row, (state, organisation) in zip(table.rows, rows, strict=True):
-        row.cells[0].text = state
-        row.cells[1].text = organisation
+    table = participants_table(document, rows)
     table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {NS}/>"))
     kosovo = table.rows[11].cells[0].paragraphs[0]
     _runs(kosovo, ("mark", 2, "*"))
