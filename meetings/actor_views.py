@@ -58,8 +58,9 @@ class ActorDetailView(ActorKindMixin, DetailView):
         # and counted apart; the Chair's procedure is not an intervention.
         interventions = profiles.interventions_of(actor, voices=[actor, *institutions])
         group_statements = profiles.interventions_of(actor, voices=groups) if groups else None
-        years = profiles.year_counts(interventions)
-        frameworks = profiles.goal_counts_by_framework(interventions)
+        counted = profiles.spoken_counts([actor, *institutions])
+        years = counted["years"]
+        frameworks = profiles.goal_counts_by_framework(counted["goals"])
         goals = next((goals for framework, goals in frameworks if framework.is_legacy), [])
         # Every intervention has a year: the pager's count is the sum of the years', not another query.
         page = paginate_interventions(self.request, interventions.for_listing(), count=sum(r["count"] for r in years))
@@ -72,7 +73,7 @@ class ActorDetailView(ActorKindMixin, DetailView):
             groups=groups,
             group_interventions=list(group_statements.for_listing()[:20]) if group_statements is not None else [],
             group_intervention_count=group_statements.count() if group_statements is not None else 0,
-            procedure_count=profiles.procedure_of(actor, voices=[actor, *institutions]).count(),
+            procedure_count=counted["procedure"],
             goal_counts=goals,
             goal_frameworks=frameworks,
             goal_chart=counts_chart(

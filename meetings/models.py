@@ -815,6 +815,15 @@ class Participation(models.Model):
             models.Index(
                 "actor", F("meeting_date").desc(), F("meeting").desc(), "public_from", name="participation_actor_idx"
             ),
+            # The roles it held other than participant (profiles.attendance): a few rows among its thousands.
+            models.Index(
+                "actor",
+                F("meeting_date").desc(),
+                F("meeting").desc(),
+                "public_from",
+                condition=~Q(role="participant"),
+                name="participation_actor_role_idx",
+            ),
         ]
 
     def __str__(self):

@@ -1,14 +1,16 @@
 """Country profiles, CSV downloads, goal pages by country and year, and the country × goal matrix."""
 
 import csv
+import datetime
 import io
 import re
 
 import pytest
+from django.utils import timezone
 
 from actors.models import ALL_VOICES, VoiceKind
 from meetings import profiles
-from meetings.models import Meeting, Participation, Passage
+from meetings.models import Meeting, Participation, Passage, PassageGoal
 
 from .factories import (
     CountryFactory,
@@ -287,3 +289,57 @@ def test_one_rule_for_a_page_that_is_not_there(client, som_2020, address, page):
     response = client.get(f"{address}{joiner}page={page}")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_a_profiles_counts_in_one_pass_are_those_of_its_interventions_and_procedure(monkeypatch):
+    """`spoken_counts` counts, in one query, what `interventions_of` and `procedure_of` name: the
+    statements by year and by goal (named, tagged) and the procedure, of public meetings only; a meeting
+    published for later counts from its time on, with nothing written."""
+    land = CountryFactory(name="Countland")
+    ministry = InstitutionFactory(parent=land)
+    one, two = PriorityGoalFactory(number=1), PriorityGoalFactory(number=2)
+    later = timezone.now() + datetime.timedelta(days=30)
+    meetings = {
+        "2019": MeetingFactory(start_date=datetime.date(2019, 6, 1)),
+        "2021": MeetingFactory(start_date=datetime.date(2021, 3, 1)),
+        "draft": MeetingFactory(status=Meeting.Status.DRAFT, published_at=None),
+        "scheduled": MeetingFactory(start_date=datetime.date(2022, 1, 1), published_at=later),
+        "withdrawn": MeetingFactory(status=Meeting.Status.WITHDRAWN),
+    }
+    paragraphs = {name: ParagraphFactory(meeting=meeting) for name, meeting in meetings.items()}
+    for paragraph in paragraphs.values():
+        PassageFactory(paragraph=paragraph, speakers=[land], goals=[one])
+        PassageFactory(paragraph=paragraph, speakers=[land], kind=Passage.Kind.PROCEDURE, goals=[two])
+    PassageFactory(paragraph=paragraphs["2021"], speakers=[ministry], goals=[one, two])
+    tagged = PassageFactory(paragraph=paragraphs["2021"], speakers=[land, ministry])
+    tagged.goal_links.create(prioritygoal=two, provenance=PassageGoal.Provenance.TAGGED)
+    PassageFactory(paragraph=paragraphs["2021"], speakers=[CountryFactory()], goals=[one])  # another's
+
+    def by_the_rules():
+        mine = profiles.interventions_of(land, voices=[land, ministry])
+        return {
+            "years": profiles.year_counts(mine),
+            "goals": {
+                (goal.pk, provenance): n
+                for goal in profiles.goal_counts(mine)
+                for provenance, n in (
+                    (PassageGoal.Provenance.NAMED, goal.named),
+                    (PassageGoal.Provenance.TAGGED, goal.tagged),
+                )
+                if n
+            },
+            "procedure": profiles.procedure_of(land, voices=[land, ministry]).count(),
+        }
+
+    counted = profiles.spoken_counts([land, ministry])
+    assert counted == by_the_rules()
+    assert counted == {
+        "years": [{"year": 2019, "count": 1}, {"year": 2021, "count": 3}],
+        "goals": {(one.pk, "named"): 3, (two.pk, "named"): 1, (two.pk, "tagged"): 1},
+        "procedure": 2,
+    }
+    monkeypatch.setattr(timezone, "now", lambda: later + datetime.timedelta(seconds=1))
+    counted = profiles.spoken_counts([land, ministry])
+    assert counted == by_the_rules()
+    assert counted["years"][-1] == {"year": 2022, "count": 1}
+    assert counted["procedure"] == 3
