@@ -13,12 +13,15 @@ rendered: the view gives ``fragment_context``, a function of no arguments return
 a page served from stored parts never calls it (``functools.cache`` makes it run once for all the
 parts of a request).
 
-A view turns it on for a request with ``fragment_generation(request)``: never for a request whose
-connection holds uncommitted writes, never where the cache is unreachable, and not at all unless
-``FRAGMENT_CACHE_ENABLED`` (on where the generation is shared: with Redis, or in one process).
+A view gives both with ``stored_parts(parts, storable=…)``: ``storable`` false (a preview, a draft) renders
+every part afresh; so does ``fragment_generation()`` for a request whose connection holds uncommitted
+writes, where the cache is unreachable, and everywhere unless ``FRAGMENT_CACHE_ENABLED`` (on where the
+generation is shared: with Redis, or in one process).
 """
 
+import functools
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
@@ -39,6 +42,16 @@ def fragment_generation() -> str | None:
     except Exception:  # the cache is down: the page is rendered from the database
         log.warning("fragments: no generation", exc_info=True)
         return None
+
+
+def stored_parts(parts: Callable[[], dict], *, storable: bool = True) -> dict:
+    """The context a view gives a template with stored parts: the generation they carry (None: render
+    them afresh, store nothing) and `fragment_context`, the parts' own values, computed at most once and
+    only if a part is rendered."""
+    return {
+        "fragment_generation": fragment_generation() if storable else None,
+        "fragment_context": functools.cache(parts),
+    }
 
 
 def fragment_key(name: str, generation: str, language: str, values: list) -> str:

@@ -4,6 +4,9 @@ One set of views serves both kinds; the URLs give the kind (``actor_urls``). Wha
 from ``profiles`` (attendance, voices, counts) and ``charts``; a view selects and hands over.
 """
 
+import re
+
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,15 +15,18 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from actors.models import Actor
+from budapest.fragments import stored_parts
 from budapest.spreadsheets import csv_response
 
 from . import profiles
 from .charts import counts_chart
 from .markup import strip_markup
-from .models import published_meeting_count
+from .models import can_preview, published_meeting_count
 from .publication import visible_actors
 from .views import paginate_interventions
 
+# A page of interventions a stored part may be kept for: "3", not "03" or "3&page=4" (each its own part).
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 # The list a page of each kind belongs to, for its breadcrumbs.
 LISTS = {
     Actor.Kind.COUNTRY: ("actors:country-list", gettext_lazy("Countries")),
@@ -43,16 +49,40 @@ class ActorListMixin(ActorKindMixin):
 
 
 class ActorDetailView(ActorKindMixin, DetailView):
-    """A profile: attendance, roles held, interventions over time and by priority goal, and every intervention."""
+    """A profile: attendance, roles held, interventions over time and by priority goal, and every intervention.
+
+    Its content is a stored part (budapest.fragments), kept per page address and page of interventions
+    (`?page=`); what it shows is built only when it is rendered (`parts`). A page past the end is a 404
+    raised there: never stored, so a stored part is always a page that exists in its generation.
+    """
 
     context_object_name = "actor"
     template_name = "actors/actor_detail.html"
 
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("regions")
-
     def get_context_data(self, **kwargs):
         actor = self.object
+        page_url = self.request.build_absolute_uri(actor.get_absolute_url())
+        list_url, list_label = LISTS[actor.kind]
+        return super().get_context_data(
+            page_url=page_url,
+            page_number=self.request.GET.get("page"),
+            # Staff who preview may read a profile only drafts name: rendered afresh, stored nowhere. The
+            # pager's links carry the whole query string: a page with any other parameter is not stored.
+            **stored_parts(lambda: self.parts(actor), storable=self._storable()),
+            list_url=reverse(list_url),
+            list_label=list_label,
+            **kwargs,
+        )
+
+    def _storable(self) -> bool:
+        query = self.request.GET
+        pages = query.getlist("page")
+        canonical = not pages or (len(pages) == 1 and PAGE_NUMBER.fullmatch(pages[0]) is not None)
+        return not can_preview(self.request.user) and set(query) <= {"page"} and canonical
+
+    def parts(self, actor: Actor) -> dict:
+        """What the profile's content shows: its voices, meetings, counts, charts and page of interventions."""
+        prefetch_related_objects([actor], "regions")
         institutions, groups = profiles.voices(actor)
         # Its interventions: statements in its own voice or its institutions'. A group's line is shown
         # and counted apart; the Chair's procedure is not an intervention.
@@ -64,31 +94,27 @@ class ActorDetailView(ActorKindMixin, DetailView):
         goals = next((goals for framework, goals in frameworks if framework.is_legacy), [])
         # Every intervention has a year: the pager's count is the sum of the years', not another query.
         page = paginate_interventions(self.request, interventions.for_listing(), count=sum(r["count"] for r in years))
-        list_url, list_label = LISTS[actor.kind]
-        return super().get_context_data(
+        return {
             **profiles.attendance(actor),
-            page_obj=page,
-            interventions=page.object_list,
-            institutions=institutions,
-            groups=groups,
-            group_interventions=list(group_statements.for_listing()[:20]) if group_statements is not None else [],
-            group_intervention_count=group_statements.count() if group_statements is not None else 0,
-            procedure_count=counted["procedure"],
-            goal_counts=goals,
-            goal_frameworks=frameworks,
-            goal_chart=counts_chart(
+            "page_obj": page,
+            "interventions": page.object_list,
+            "institutions": institutions,
+            "groups": groups,
+            "group_interventions": list(group_statements.for_listing()[:20]) if group_statements is not None else [],
+            "group_intervention_count": group_statements.count() if group_statements is not None else 0,
+            "procedure_count": counted["procedure"],
+            "goal_counts": goals,
+            "goal_frameworks": frameworks,
+            "goal_chart": counts_chart(
                 _("Interventions of %(name)s by priority goal") % {"name": actor.name},
                 [(_("Goal %(number)d") % {"number": goal.number}, goal.count) for goal in goals],
             ),
-            year_counts=years,
-            year_chart=counts_chart(
+            "year_counts": years,
+            "year_chart": counts_chart(
                 _("Interventions of %(name)s by year") % {"name": actor.name},
                 [(str(row["year"]), row["count"]) for row in years],
             ),
-            list_url=reverse(list_url),
-            list_label=list_label,
-            **kwargs,
-        )
+        }
 
 
 class CountryListView(ActorListMixin, ListView):

@@ -1,7 +1,5 @@
 """Public pages of meetings and priority goals, and search; everything reads published meetings only."""
 
-import functools
-
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Prefetch, prefetch_related_objects
@@ -16,7 +14,7 @@ from django_filters.views import FilterView
 
 from actors.languages import reading_language
 from actors.models import Actor
-from budapest.fragments import fragment_generation
+from budapest.fragments import stored_parts
 
 from . import profiles, search
 from .charts import counts_chart
@@ -133,8 +131,9 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
         return super().get_context_data(
             is_public=meeting.public_now,
             page_url=page_url,
-            fragment_generation=fragment_generation() if meeting.public_now and not preview else None,
-            fragment_context=functools.cache(lambda: self.parts(meeting, page_url, preview=preview)),
+            **stored_parts(
+                lambda: self.parts(meeting, page_url, preview=preview), storable=meeting.public_now and not preview
+            ),
             **kwargs,
         )
 

@@ -156,3 +156,109 @@ def test_with_the_cache_unreachable_the_page_is_rendered_from_the_database(clien
     with override_settings(CACHES=gone, FRAGMENT_CACHE_ENABLED=True, PAGE_CACHE_ENABLED=False):
         response = client.get(meeting[0].get_absolute_url())
     assert response.status_code == 200 and "spoke of lighthouses" in body(response)
+
+
+# A profile (meetings.actor_views.ActorDetailView): its content is one stored part per address and page.
+
+PROFILE = "/countries/atlantis/"
+
+
+def article(response) -> str:
+    """The profile's content, its stored part (the language switcher around it carries the query string)."""
+    found = re.search(r'<article class="actor">.*</article>', body(response), re.DOTALL)
+    assert found is not None
+    return found.group()
+
+
+def test_a_profile_from_stored_parts_is_the_page_rendered_afresh_in_one_query(client, fragments, meeting):
+    articles = {}
+    for url in (PROFILE, "/ru" + PROFILE):
+        with override_settings(FRAGMENT_CACHE_ENABLED=False):
+            afresh, full = read(client, url)
+        first, rendered = read(client, url)
+        second, served = read(client, url)
+        assert (afresh.status_code, first.status_code, second.status_code) == (200, 200, 200)
+        assert body(first) == body(afresh) and body(second) == body(afresh), url
+        assert "spoke of lighthouses" in body(second)
+        # The actor's row, found among the public ones, is all a profile from stored parts asks for.
+        assert (served, rendered >= full > served) == (1, True), url
+        articles[url] = article(second)
+    assert '<html lang="ru">' in body(second) and articles[PROFILE] != articles["/ru" + PROFILE]
+
+
+def test_a_new_intervention_published_is_on_the_profile_at_once(client, fragments, meeting, committed):
+    with committed():
+        later = f.MeetingFactory(
+            title="Harbour Conference",
+            slug="harbour",
+            start_date=datetime.date(2020, 3, 1),
+            status=Meeting.Status.DRAFT,
+            published_at=None,
+        )
+        f.ParticipationFactory(meeting=later, actor=meeting[1].speakers.get())
+        f.PassageFactory(
+            paragraph=f.ParagraphFactory(meeting=later, number=1),
+            text="Draft harbour words.",
+            speakers=[meeting[1].speakers.get()],
+        )
+    assert "Draft harbour words." not in body(read(client, PROFILE)[0])
+    with committed():
+        meeting_publish(meeting=later)
+    response, _ = read(client, PROFILE)
+    assert "Draft harbour words." in body(response) and "spoke of lighthouses" in body(response)
+
+
+def test_a_rename_is_on_the_profile_at_once(client, fragments, meeting, committed):
+    read(client, PROFILE)
+    with committed():
+        meeting[1].speakers.update(name="New Atlantis")
+    assert "New Atlantis" in article(read(client, PROFILE)[0])  # in the stored part, not only the title
+
+
+def test_staff_who_preview_get_profiles_rendered_afresh_without_drafts_words(client, fragments, meeting, committed):
+    """Staff who preview read profiles only drafts name: never stored; and a profile shows published words only."""
+    with committed():
+        draft = f.MeetingFactory(title="Quiet Conference", slug="quiet", status=Meeting.Status.DRAFT, published_at=None)
+        hidden = f.CountryFactory(name="Lemuria", slug="lemuria")
+        f.ParticipationFactory(meeting=draft, actor=hidden)
+        atlantis = meeting[1].speakers.get()
+        f.PassageFactory(
+            paragraph=f.ParagraphFactory(meeting=draft, number=1), text="Draft words only.", speakers=[atlantis, hidden]
+        )
+    client.force_login(User.objects.create_superuser("publisher", "publisher@example.org", "a-long-password"))
+    for url in (PROFILE, "/countries/lemuria/"):
+        first, rendered = read(client, url)
+        again, queries = read(client, url)
+        assert (first.status_code, again.status_code) == (200, 200)
+        assert queries == rendered, url  # rendered afresh, not served from a stored part
+        assert "Draft words only." not in body(again)
+    client.logout()
+    assert client.get("/countries/lemuria/").status_code == 404
+    assert "Draft words only." not in body(client.get(PROFILE))
+
+
+def test_each_page_of_interventions_is_a_part_of_its_own(client, fragments, meeting, committed, monkeypatch):
+    monkeypatch.setattr("meetings.views.INTERVENTIONS_PER_PAGE", 1)
+    with committed():
+        f.PassageFactory(
+            paragraph=f.ParagraphFactory(meeting=meeting[0], number=2),
+            text="**Atlantis** spoke of tides.",
+            speakers=[meeting[1].speakers.get()],
+        )
+    pages = {}
+    for query in ("", "?page=1", "?page=2"):
+        read(client, PROFILE + query)
+        response, served = read(client, PROFILE + query)
+        assert (response.status_code, served) == (200, 1), query
+        pages[query] = article(response)
+    assert pages[""] == pages["?page=1"] != pages["?page=2"]
+    said = [
+        [words in pages[query] for words in ("spoke of lighthouses", "spoke of tides")] for query in ("", "?page=2")
+    ]
+    assert sorted(said) == [[False, True], [True, False]]  # one intervention on each page, not the same one
+    # A page past the end stays a 404, and is stored for no one.
+    assert [client.get(PROFILE + "?page=3").status_code for _ in range(2)] == [404, 404]
+    # The pager's links carry every parameter of the address: a page with another is rendered afresh.
+    other, rendered = read(client, PROFILE + "?page=2&utm_source=feed")
+    assert rendered > 1 and "utm_source=feed" in body(other)
+    assert "utm_source" not in body(read(client, PROFILE + "?page=2")[0])

@@ -255,7 +255,9 @@ def test_counts_through_every_voice_count_each_intervention_once(db):
 PROFILE_BUDGET = 16
 
 
-def test_profile_pages_query_count_does_not_grow_with_the_archive(client, som_2020, django_assert_max_num_queries):
+def test_profile_pages_query_count_does_not_grow_with_the_archive(
+    client, som_2020, django_assert_max_num_queries, rendered_afresh
+):
     urls = [
         "/countries/turkey/",
         "/countries/turkey/interventions.csv",
