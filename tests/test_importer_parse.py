@@ -363,3 +363,24 @@ def test_a_date_in_figures_is_read_only_when_day_and_month_cannot_be_mistaken(wr
 def test_bracketed_numbers_without_notes_stay_as_written():
     parsed = parse_summary("Meeting\nVienna, 2 December 2020\n\n1. See the list [3] of the agenda.\n")
     assert parsed.paragraphs[0].text == "See the list [3] of the agenda." and not parsed.footnotes
+
+
+def test_markdown_of_another_office_bold_numbers_lists_in_place_and_links():
+    text = (
+        "# Budapest Process – Thematic Meeting\n\n*Belgrade, 14–15 May 2025*\n\n"
+        "**1.** The meeting took place.\n\n"
+        "**2.** **Germany** outlined its [programmes](https://example.org/p):\n\n- counselling;\n- support.\n\n"
+        "**Pakistan** described its centres. **IOM and UNHCR jointly** presented a study.\n"
+    )
+    parsed = parse_summary(text)
+    assert parsed.title == "Thematic Meeting" and [paragraph.number for paragraph in parsed.paragraphs] == [1, 2]
+    second = parsed.paragraphs[1]
+    assert [(passage.speakers, passage.text) for passage in second.passages] == [
+        (["Germany"], "**Germany** outlined its programmes: counselling; support."),
+        (["Pakistan"], "**Pakistan** described its centres."),
+        (["IOM and UNHCR"], "**IOM and UNHCR jointly** presented a study."),
+    ]
+    assert parsed.warnings == [
+        "Links are not kept, only their words: “programmes” (https://example.org/p). "
+        "Attach what they point to as a document if readers need it."
+    ]

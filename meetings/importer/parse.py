@@ -113,10 +113,16 @@ _MD_FOOTNOTE_DEF = re.compile(r"^\[\^(\d+)\]:\s*", re.MULTILINE)
 # end. A bracketed number is a note's only where such a line defines it ("see [3]" in a text without notes stays).
 _BRACKET_NOTE_DEF = re.compile(r"^\[(\d{1,3})\][ \t]+(?=\S)", re.MULTILINE)
 _BRACKET_NOTE_REF = re.compile(r"(?<=\S) ?\[(\d{1,3})\](?![(:\[])")
+# A Markdown link "[joint guidance](https://…)": the page shows no links of a summary's, so its words stay and its
+# address is said in the review (_link_warnings).
+_MD_LINK = re.compile(
+    r"(?<!!)\[(?P<words>[^\[\]\n]{1,300})\]\((?P<address>[^()\s]{1,2000})(?:\s+\"[^\"\n]{0,300}\")?\)"
+)
 _LOOSE_BOLD = re.compile(r"\*\*( ?)([^*\n]*?\S)( ?)\*\*")
 # A paragraph's number as an e-mail writes it: alone on its line above the text ("1." then "The meeting …"), or
 # "Para 3:" / "Paragraph 3." opening the paragraph after a blank line. Both become "1. The meeting …".
 _NUMBER_ALONE = re.compile(r"^[ \t]*(\(\d{1,3}\)|\d{1,3}[.)])[ \t]*\n(?:[ \t]*\n)?(?=[ \t]*[^\s\d(])", re.MULTILINE)
+_BOLD_NUMBER = re.compile(r"^([ \t]*)\*\*[ \t]*(\(\d{1,3}\)|\d{1,3}[.)])[ \t]*\*\*[ \t]*", re.MULTILINE)  # "**3.** …"
 _PARA_NUMBER = re.compile(r"(?:\A|(?<=\n\n))[ \t]*(?:Para(?:graph)?|§)\.?[ \t]*(\d{1,3})[ \t]*[:.)–-][ \t]*", re.I)
 
 
@@ -128,8 +134,10 @@ def normalise(text: str) -> str:
     text = _PARA_NUMBER.sub(r"\1. ", text)
     text = _SPACE_RUN.sub(" ", text)  # tabs and no-break spaces too
     text = _UNDERSCORE_BOLD.sub(r"**\1**", text)
+    text = _BOLD_NUMBER.sub(r"\1\2 ", text)
     text = _MD_FOOTNOTE_DEF.sub(lambda m: superscript(int(m[1])) + " ", text)
     text = _MD_FOOTNOTE_REF.sub(lambda m: superscript(int(m[1])), text)
+    text = _MD_LINK.sub(r"\g<words>", text)
     defined = {match[1] for match in _BRACKET_NOTE_DEF.finditer(text)}
     if defined:
         text = _BRACKET_NOTE_DEF.sub(lambda m: superscript(int(m[1])) + " ", text)
@@ -252,7 +260,11 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             _finish_table(holder, table_rows)
             table_rows = []
         if holder and _BULLET.match(stripped) and footnote is None:
-            holder.add_row([_BULLET.sub("", stripped).strip()])
+            item = _BULLET.sub("", stripped).strip()
+            if holder is annex or holder is paragraphs[0]:
+                holder.add_row([item.rstrip(";,")])  # a list of names: the participants, or an annex's
+            else:
+                holder.lines.append(item)  # a list inside a later paragraph stays where it is in the text
             blank_before = False
             continue
         if paragraphs and annex is None and _ANNEX_HEADING.match(strip_bold(line)):
@@ -510,6 +522,11 @@ _MAIL_HEADER = re.compile(
 )
 
 
+_DIALOGUE_PREFIX = re.compile(
+    rf"^{DIALOGUE_NAME}\s*(?:[–—:|-]|\s-\s)\s*(?=\S)", re.IGNORECASE
+)  # "Budapest Process – X"
+
+
 def _read_header(lines: list[str]) -> tuple[str, DateMatch | None, str, str, list[str]]:
     cleaned = [collapse(strip_bold(line)).strip(" *_") for line in lines]
     cleaned = [line for line in cleaned if line]
@@ -538,7 +555,7 @@ def _read_header(lines: list[str]) -> tuple[str, DateMatch | None, str, str, lis
             title_lines.append(line)
         else:
             after_date.append(line)
-    title = " – ".join(title_lines or after_date)
+    title = _DIALOGUE_PREFIX.sub("", " – ".join(title_lines or after_date))
     return title, dates, location, meeting_format, warnings
 
 
@@ -867,13 +884,26 @@ def _role_name_lead(name: str) -> re.Pattern:
     return re.compile(rf"^{_INTRO}{re.escape(name)}(?:['’]s)?\s+[a-z]")
 
 
+# Words around a bold speaker's name that are not the name: "**Representatives of the Western Balkans**",
+# "**IOM and UNHCR jointly**".
+_SPEAKER_BEFORE = re.compile(
+    r"^(?:[Tt]he\s+)?(?:[Hh]eads?\s+of\s+(?:the\s+)?)?(?:[Rr]epresentatives?|[Dd]elegations?|[Dd]elegates?)\s+"
+    r"(?:of|from)\s+(?:the\s+)?(?=\S)"
+)
+_SPEAKER_AFTER = re.compile(r",?\s+(?:jointly|together|both|alike)$")
+
+
+def _speaker_name(bold: str) -> str:
+    return _SPEAKER_AFTER.sub("", _SPEAKER_BEFORE.sub("", collapse(bold)))
+
+
 def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None = None) -> _Lead:
     person = _PERSON_LEAD.match(sentence) or (_PLAIN_PERSON_LEAD.match(sentence) if "**" not in sentence else None)
     if person:
         return _Lead("person", person=_person(person))
     bold = _BOLD_LEAD.match(sentence)
     if bold:
-        names = [collapse(name) for name in re.findall(r"\*\*([^*]+)\*\*", bold["bolds"])]
+        names = [_speaker_name(name) for name in re.findall(r"\*\*([^*]+)\*\*", bold["bolds"])]
         if names and names[0][:1].isupper():
             role = _CHAIR_WORD.match(names[0]) if len(names) == 1 else None
             if role is not None:
@@ -1026,10 +1056,18 @@ def annex_warning(annex: _Block, *, used: bool) -> str:
 
 def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> ParsedSummary:
     """Read a summary's text (plain text or Markdown) into a ParsedSummary; SummaryError if it has no paragraphs."""
+    links = [f"“{collapse(match['words'])}” ({match['address']})" for match in _MD_LINK.finditer(text)]
     text = normalise(text)
     if not text.strip():
         raise SummaryError("The summary is empty.")
     header, blocks, footnote_blocks, annex, warnings = _split_blocks(text)
+    if links:
+        warnings.append(
+            "Links are not kept, only their words: "
+            + "; ".join(links[:5])
+            + (" …" if len(links) > 5 else "")
+            + ". Attach what they point to as a document if readers need it."
+        )
     if not blocks:
         raise SummaryError(
             "No numbered paragraphs were found. A summary's paragraphs start with their number, "
