@@ -350,6 +350,8 @@ def test_a_summary_pasted_from_an_e_mail():
         ("11/25/2025", datetime.date(2025, 11, 25), ""),
         ("3.3.2021", datetime.date(2021, 3, 3), ""),
         ("31/31/2021", None, "not a date in the calendar"),
+        ("2/12/0000", None, "not a date in the calendar"),  # no year 0: a ValueError out of the importer before
+        ("30/2/2021", None, "not a date in the calendar"),
     ],
 )
 def test_a_date_in_figures_is_read_only_when_day_and_month_cannot_be_mistaken(written, start, said):

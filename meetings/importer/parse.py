@@ -467,17 +467,20 @@ def numeric_date(text: str) -> tuple[DateMatch | None, tuple[int, int] | None, s
     if match is None:
         return None, None, ""
     first, second, year = int(match["a"]), int(match["b"]), int(match["y"])
-    if first != second and first <= 12 and second <= 12:
-        as_day_month = datetime.date(year, second, first).strftime("%-d %B %Y")
-        as_month_day = datetime.date(year, first, second).strftime("%-d %B %Y")
-        said = f"The date “{match[0]}” may be {as_day_month} or {as_month_day}: it was not read."
-        return None, match.span(), said + " Set the meeting's date by hand."
-    day, month = (first, second) if first > 12 or first == second else (second, first)
-    try:
-        return DateMatch(datetime.date(year, month, day), None, match.span()), match.span(), ""
-    except ValueError:
-        said = f"“{match[0]}” is not a date in the calendar: it was not read. Set the meeting's date by hand."
-        return None, match.span(), said
+    readings = []
+    for day, month in {(first, second), (second, first)}:
+        try:
+            readings.append(datetime.date(year, month, day))
+        except ValueError:
+            pass
+    if len(readings) == 1:
+        return DateMatch(readings[0], None, match.span()), match.span(), ""
+    if readings:
+        one, other = (f"{date.day} {date:%B %Y}" for date in sorted(readings, key=lambda date: date.month != second))
+        said = f"The date “{match[0]}” may be {one} or {other}: it was not read."
+    else:
+        said = f"“{match[0]}” is not a date in the calendar: it was not read."
+    return None, match.span(), said + " Set the meeting's date by hand."
 
 
 _ONLINE_WORDS = re.compile(
