@@ -369,13 +369,14 @@ def test_bracketed_numbers_without_notes_stay_as_written():
 
 def test_markdown_of_another_office_bold_numbers_lists_in_place_and_links():
     text = (
-        "# Budapest Process – Thematic Meeting\n\n*Belgrade, 14–15 May 2025*\n\n"
+        "# Budapest Process – Thematic Meeting\n\n*Belgrade, 14–15 May 2025*\n\n## Session 1: Opening\n\n"
         "**1.** The meeting took place.\n\n"
         "**2.** **Germany** outlined its [programmes](https://example.org/p):\n\n- counselling;\n- support.\n\n"
         "**Pakistan** described its centres. **IOM and UNHCR jointly** presented a study.\n"
     )
     parsed = parse_summary(text)
     assert parsed.title == "Thematic Meeting" and [paragraph.number for paragraph in parsed.paragraphs] == [1, 2]
+    assert parsed.paragraphs[0].heading == "Session 1: Opening"  # below the date: paragraph 1's, not the title's
     second = parsed.paragraphs[1]
     assert [(passage.speakers, passage.text) for passage in second.passages] == [
         (["Germany"], "**Germany** outlined its programmes: counselling; support."),

@@ -228,6 +228,8 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
     heading = ""
     table_rows: list[list[str]] = []  # the rows of the table being read, until its rule or its end
 
+    dated = [False]  # the header has had its date line: a heading after it is paragraph 1's
+
     def body_line(line: str) -> None:
         if annex is not None:
             annex.lines.append(line)
@@ -235,6 +237,7 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             paragraphs[-1].lines.append(line)
         else:
             header.append(line)
+            dated[0] = dated[0] or _has_date(line)
 
     for raw in text.split("\n"):
         check_time()
@@ -269,6 +272,16 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             continue
         if paragraphs and annex is None and _ANNEX_HEADING.match(strip_bold(line)):
             annex, footnote, blank_before = _Block(number=0, heading=strip_bold(line)), None, True
+            continue
+        if (
+            not paragraphs
+            and stripped.startswith("#")
+            and line
+            and dated[0]
+            and not _SKIPPED_HEADER.match(strip_bold(line).strip(" *_"))
+        ):
+            heading = line  # "## Session 1: Opening" below the title and date: the subject of paragraph 1
+            blank_before = True
             continue
         if paragraphs and stripped.startswith("#") and line:
             if annex is not None:
@@ -459,6 +472,10 @@ def find_dates(text: str) -> DateMatch | None:
 # "2/12/2020", "25.11.2025": a date in figures. Its day and month can be told apart only when one of them is above 12
 # (or both are the same); "2/12/2020" is 2 December in Vienna and 12 February in Washington, and is never guessed.
 _NUMERIC_DATE = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?![\d/]|\.\d)")
+
+
+def _has_date(line: str) -> bool:
+    return bool(_NUMERIC_DATE.search(line)) or any(pattern.search(line) for pattern in _DATE_PATTERNS)
 
 
 def numeric_date(text: str) -> tuple[DateMatch | None, tuple[int, int] | None, str]:
@@ -660,6 +677,13 @@ _DELEGATION_LEAD = re.compile(
 # "TURKEY: The Chair opened …", "Germany (Federal Ministry of the Interior): Germany presented …": a speaker as
 # minutes write one, before a colon; the words in brackets are theirs (an institution) and stay in the text.
 _COLON_LEAD = re.compile(r"^(?P<name>[A-Z][\w'’.-]*(?: [\w'’.-]+){0,6}?)(?: \([^()]{2,150}\))?: (?=\S)")
+_CAPITALS = re.compile(r"[A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]*){0,4}")  # "NORLANDIA", "BOSNIA AND HERZEGOVINA"
+# Words before a colon in minutes that name no speaker: "NOTE: …", "Conclusions: …".
+_NOT_COLON_SPEAKERS = {
+    "note", "nb", "n.b.", "ps", "p.s.", "subject", "re", "fw", "fwd", "agenda", "item", "session", "summary",
+    "conclusions", "conclusion", "action", "actions", "decision", "decisions", "outcome", "next steps", "follow-up",
+    "participants", "present", "attendance", "date", "venue", "place", "title",
+}  # fmt: skip
 _NAME_WORDS = re.compile(r"[\w'’().-]+,?|,|&")
 _LIST_CONNECTORS = {"and", "of", "the", "for", "on", "in", "to", "de", "&", "co-operation", "cooperation"}
 # Verbs with which a plain-text summary gives a speaker the floor.
@@ -922,8 +946,14 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
         # Plain text names its speakers without bold: "The representative of Serbia noted …", "Iraq stated …".
         # A name that is no known actor opens a passage only with a verb of speaking, and is then reported.
         colon = _COLON_LEAD.match(strip_bold(sentence))
-        if colon and is_speaker(colon["name"]):
-            return _Lead("intervention", speakers=[colon["name"]])
+        roles = {"chair": "chair", "co-chair": "co_chair", "cochair": "co_chair", "secretariat": "secretariat"}
+        if colon and colon["name"].casefold() in roles:
+            return _Lead(roles[colon["name"].casefold()])  # "CHAIR: …"
+        if colon and colon["name"].casefold() not in _NOT_COLON_SPEAKERS:
+            capitals = _CAPITALS.fullmatch(colon["name"])
+            name = re.sub(r"\bAND\b", "and", colon["name"]) if capitals else colon["name"]  # "ALBANIA AND SERBIA"
+            if capitals or is_speaker(name):
+                return _Lead("intervention", speakers=[name])  # a name in capitals that is no actor is reported
         delegation = _DELEGATION_LEAD.match(strip_bold(sentence))
         run, verb = name_run(delegation["names"] if delegation else strip_bold(sentence))
         if run.split(" ", 1)[0].strip(",") in _NOT_NAMES:
