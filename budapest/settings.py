@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "budapest.security.PermissionsPolicyMiddleware",
     # NUL and other control characters in an address or a parameter: 404 or 400, never a 500.
     "budapest.security.ControlCharacterMiddleware",
+    # Under /api/, an error that is not JSON (the OpenAPI description's YAML, the docs page's HTML, Django's 404
+    # page) is answered again in JSON with its "detail" (budapest.api.errors).
+    "budapest.api.errors.JsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and 304 for pages the page cache does not keep (it answers 304 for those it keeps).
     "django.middleware.http.ConditionalGetMiddleware",

@@ -418,6 +418,14 @@ def _broken_docx():
     return buffer.getvalue()
 
 
+def _zip_of(files: dict) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
 BAD_FILES = {
     "empty": ("summary.txt", b"", "The file is empty."),
     "blank": ("summary.txt", b"  \n\n ", "The file is empty."),
@@ -429,6 +437,10 @@ BAD_FILES = {
     "pdf": ("summary.pdf", b"%PDF-1.7 something", "is not a summary file: import a .txt, .md or .docx file"),
     "no extension": ("summary", SMALL_SUMMARY.encode(), "is not a summary file"),
     "latin-1": ("summary.txt", "1. Tóthi".encode("latin-1"), "This file is not UTF-8 text"),
+    # A byte order mark of UTF-16 and then an odd byte or half a character: it was said not to be UTF-8.
+    "broken UTF-16": ("summary.txt", b"\xff\xfe" + "1. Tóthi".encode("utf-16-le") + b"\x00", "not UTF-16 text"),
+    "3 MB of Markdown": ("summary.md", SMALL_SUMMARY.encode() + b"word " * (600 * 1024), "longer than 1 MB"),
+    "junk in a zip": ("summary.docx", _zip_of({"junk.bin": bytes(range(256)), "a/b.txt": "x"}), "no document in it"),
 }
 
 
@@ -441,6 +453,13 @@ def test_a_bad_file_is_refused_with_a_message(admin_client, name, data, message)
     assert message in _text(errors)
     assert not Meeting.objects.exists()
     assert importer.SESSION_KEY not in admin_client.session
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf_16_text_with_its_byte_order_mark_is_read(editor_client, encoding):
+    review = _upload(editor_client, "summary.txt", ("\ufeff" + SMALL_SUMMARY).encode(encoding))
+    assert review.templates[0].name == REVIEW_TEMPLATE
+    assert review.context["summary"].title == "Thematic Meeting on Return"
 
 
 def test_a_missing_file_or_a_taken_slug_is_refused(admin_client):

@@ -326,6 +326,14 @@ def test_anonymous_clients_are_throttled_with_retry_after(client, db, low_rates)
     assert client.get("/api/v1/priority-goals/", REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
+def test_the_openapi_description_is_throttled_in_json(client, db, low_rates):
+    statuses = [client.get("/api/schema/").status_code for _ in range(4)]
+    throttled = client.get("/api/schema/")
+    assert statuses == [200, 200, 200, 429] and throttled.status_code == 429
+    assert throttled["Content-Type"] == "application/json" and "throttled" in throttled.json()["detail"]  # was YAML
+    assert 0 < int(throttled["Retry-After"]) <= 60
+
+
 def test_partners_have_a_higher_rate(client, db, low_rates, partner):
     statuses = [client.get("/api/v1/priority-goals/", headers=partner).status_code for _ in range(7)]
     assert statuses == [200] * 6 + [429]

@@ -94,6 +94,30 @@ def test_errors_are_json_even_when_csv_was_asked_for(client, som_2020):
     assert "year" in response.json()
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "status", "detail"),
+    [
+        # The OpenAPI description answered these in YAML, the docs page in plain HTML, /api and /api/ with the
+        # site's HTML 404 page.
+        ("get", "/api/schema/", {"Accept": "text/csv"}, 406, "Could not satisfy the request Accept header."),
+        ("get", "/api/schema/?format=xml", {}, 404, "Not found."),
+        ("post", "/api/schema/", {}, 405, 'Method "POST" not allowed.'),
+        ("delete", "/api/schema/", {}, 405, 'Method "DELETE" not allowed.'),
+        ("get", "/api/docs/", {"Accept": "application/xml"}, 406, "Could not satisfy the request Accept header."),
+        ("put", "/api/docs/", {}, 405, 'Method "PUT" not allowed.'),
+        ("get", "/api/docs/?format=json", {}, 404, "Not found."),
+        ("get", "/api/", {}, 404, "Not found."),
+        ("get", "/api", {}, 404, "Not found."),
+    ],
+)
+def test_every_error_under_api_is_json_with_a_detail(client, db, method, path, headers, status, detail):
+    response = getattr(client, method)(path, headers=headers)
+    assert (response.status_code, response["Content-Type"]) == (status, "application/json")
+    assert response.json() == {"detail": detail}
+    if status == 405:
+        assert response["Allow"]  # the headers of the error stay
+
+
 # Popolo
 
 

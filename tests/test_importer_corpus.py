@@ -61,8 +61,12 @@ def test_the_meeting_itself(archive, tmp_path, name):
 @pytest.mark.parametrize("name", NAMES)
 def test_saved_every_official_has_a_post_and_speaks_for_it(archive, tmp_path, name):
     summary = read(name, tmp_path)
-    meeting = meeting_import(summary=summary)
     record = expected(name)
+    if summary.start_date is None:
+        summary.start_date = record[
+            "date_set_by_hand"
+        ]  # a date the importer could not read surely, as the officer sets it
+    meeting = meeting_import(summary=summary)
     for official in record["officials"]:
         position = Position.objects.select_related("actor__parent").get(person__name=official["name"])
         assert (position.title, position.actor.name) == (official["title"], official["institution"])

@@ -313,3 +313,77 @@ def test_an_annex_of_another_kind_is_said_to_be_left_out():
     assert parsed.participant_lists == []  # not "in Baku on 8 April 2025, hosted by Azerbaijan" either
     assert parsed.warnings[0].startswith("“Annex I: Agenda” follows the last paragraph: it is not part of any")
     assert "left out (“Day; Armenia; Azerbaijan; Georgia; Session; ICMPD”)" in parsed.warnings[0]
+
+
+def test_a_summary_pasted_from_an_e_mail():
+    """Hard-wrapped lines, a number alone on its line or "Para 5:", "[1]" notes, the mail's own header lines."""
+    text = (
+        "Subject: FW: Summary\n-----Original Message-----\nThematic Meeting\nSkopje, 25.11.2020\n\n1.\n"
+        "The meeting took place in Skopje. It was opened by\nthe Chair (Turkey) and the Co-Chair (Hungary)[1].\n\n"
+        "Para 2: The Chair closed the meeting [2].\n\n[1] The first note, broken\nin two.\n[2] The second note.\n"
+    )
+    parsed = parse_summary(text)
+    assert (parsed.title, parsed.location, parsed.start_date) == (
+        "Thematic Meeting",
+        "Skopje",
+        datetime.date(2020, 11, 25),
+    )
+    assert [paragraph.number for paragraph in parsed.paragraphs] == [1, 2]
+    assert parsed.paragraphs[0].text == (
+        "The meeting took place in Skopje. It was opened by the Chair (Turkey) and the Co-Chair (Hungary)¹."
+    )
+    assert parsed.paragraphs[1].text == "The Chair closed the meeting²."
+    assert [(note.number, note.text) for note in parsed.footnotes] == [
+        (1, "The first note, broken in two."),
+        (2, "The second note."),
+    ]
+    assert (parsed.chair, parsed.co_chair) == ("Turkey", "Hungary")
+    assert not parsed.warnings
+
+
+@pytest.mark.parametrize(
+    ("written", "start", "said"),
+    [
+        ("2/12/2020", None, "may be 2 December 2020 or 12 February 2020"),
+        ("12/2/2020", None, "may be 12 February 2020 or 2 December 2020"),
+        ("25/11/2025", datetime.date(2025, 11, 25), ""),
+        ("11/25/2025", datetime.date(2025, 11, 25), ""),
+        ("3.3.2021", datetime.date(2021, 3, 3), ""),
+        ("31/31/2021", None, "not a date in the calendar"),
+        ("2/12/0000", None, "not a date in the calendar"),  # no year 0: a ValueError out of the importer before
+        ("30/2/2021", None, "not a date in the calendar"),
+    ],
+)
+def test_a_date_in_figures_is_read_only_when_day_and_month_cannot_be_mistaken(written, start, said):
+    parsed = parse_summary(f"Thematic Meeting\nVienna, {written}\n\n1. The meeting took place.\n")
+    assert parsed.start_date == start and parsed.location == "Vienna"
+    assert [warning for warning in parsed.warnings if "date" in warning.lower()] == (
+        [next(warning for warning in parsed.warnings if said in warning)] if said else []
+    )
+
+
+def test_bracketed_numbers_without_notes_stay_as_written():
+    parsed = parse_summary("Meeting\nVienna, 2 December 2020\n\n1. See the list [3] of the agenda.\n")
+    assert parsed.paragraphs[0].text == "See the list [3] of the agenda." and not parsed.footnotes
+
+
+def test_markdown_of_another_office_bold_numbers_lists_in_place_and_links():
+    text = (
+        "# Budapest Process – Thematic Meeting\n\n*Belgrade, 14–15 May 2025*\n\n## Session 1: Opening\n\n"
+        "**1.** The meeting took place.\n\n"
+        "**2.** **Germany** outlined its [programmes](https://example.org/p):\n\n- counselling;\n- support.\n\n"
+        "**Pakistan** described its centres. **IOM and UNHCR jointly** presented a study.\n"
+    )
+    parsed = parse_summary(text)
+    assert parsed.title == "Thematic Meeting" and [paragraph.number for paragraph in parsed.paragraphs] == [1, 2]
+    assert parsed.paragraphs[0].heading == "Session 1: Opening"  # below the date: paragraph 1's, not the title's
+    second = parsed.paragraphs[1]
+    assert [(passage.speakers, passage.text) for passage in second.passages] == [
+        (["Germany"], "**Germany** outlined its programmes: counselling; support."),
+        (["Pakistan"], "**Pakistan** described its centres."),
+        (["IOM and UNHCR"], "**IOM and UNHCR jointly** presented a study."),
+    ]
+    assert parsed.warnings == [
+        "Links are not kept, only their words: “programmes” (https://example.org/p). "
+        "Attach what they point to as a document if readers need it."
+    ]

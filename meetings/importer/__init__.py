@@ -55,8 +55,9 @@ def _decode(data: bytes) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
+        said = "UTF-16 text, as its first bytes say," if encoding == "utf-16" else "UTF-8 text"
         raise SummaryError(
-            "This file is not UTF-8 text (is it a binary file?). Save the summary as UTF-8 text or as .docx."
+            f"This file is not {said} (is it a binary file?). Save the summary as UTF-8 text or as .docx."
         ) from error
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(3, len(text) // 1000):

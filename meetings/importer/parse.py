@@ -109,17 +109,39 @@ _SPACE_RUN = re.compile(r"[^\S\n]+")
 _UNDERSCORE_BOLD = re.compile(r"(?<![\w_])__(?=\S)([^\n]{1,300}?)(?<=\S)__(?![\w_])")
 _MD_FOOTNOTE_REF = re.compile(r"\[\^(\d+)\](?!:)")
 _MD_FOOTNOTE_DEF = re.compile(r"^\[\^(\d+)\]:\s*", re.MULTILINE)
+# Notes as an e-mail writes them: "[1]" after a word, and "[1] The Call for Action …" on a line of its own at the
+# end. A bracketed number is a note's only where such a line defines it ("see [3]" in a text without notes stays).
+_BRACKET_NOTE_DEF = re.compile(r"^\[(\d{1,3})\][ \t]+(?=\S)", re.MULTILINE)
+_BRACKET_NOTE_REF = re.compile(r"(?<=\S) ?\[(\d{1,3})\](?![(:\[])")
+# A Markdown link "[joint guidance](https://…)": the page shows no links of a summary's, so its words stay and its
+# address is said in the review (_link_warnings).
+_MD_LINK = re.compile(
+    r"(?<!!)\[(?P<words>[^\[\]\n]{1,300})\]\((?P<address>[^()\s]{1,2000})(?:\s+\"[^\"\n]{0,300}\")?\)"
+)
 _LOOSE_BOLD = re.compile(r"\*\*( ?)([^*\n]*?\S)( ?)\*\*")
+# A paragraph's number as an e-mail writes it: alone on its line above the text ("1." then "The meeting …"), or
+# "Para 3:" / "Paragraph 3." opening the paragraph after a blank line. Both become "1. The meeting …".
+_NUMBER_ALONE = re.compile(r"^[ \t]*(\(\d{1,3}\)|\d{1,3}[.)])[ \t]*\n(?:[ \t]*\n)?(?=[ \t]*[^\s\d(])", re.MULTILINE)
+_BOLD_NUMBER = re.compile(r"^([ \t]*)\*\*[ \t]*(\(\d{1,3}\)|\d{1,3}[.)])[ \t]*\*\*[ \t]*", re.MULTILINE)  # "**3.** …"
+_PARA_NUMBER = re.compile(r"(?:\A|(?<=\n\n))[ \t]*(?:Para(?:graph)?|§)\.?[ \t]*(\d{1,3})[ \t]*[:.)–-][ \t]*", re.I)
 
 
 def normalise(text: str) -> str:
     """One way of writing what editors and converters write in many: newlines, spaces, bold, footnotes."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     text = _ZERO_WIDTH.sub("", text)
+    text = _NUMBER_ALONE.sub(r"\1 ", text)
+    text = _PARA_NUMBER.sub(r"\1. ", text)
     text = _SPACE_RUN.sub(" ", text)  # tabs and no-break spaces too
     text = _UNDERSCORE_BOLD.sub(r"**\1**", text)
+    text = _BOLD_NUMBER.sub(r"\1\2 ", text)
     text = _MD_FOOTNOTE_DEF.sub(lambda m: superscript(int(m[1])) + " ", text)
     text = _MD_FOOTNOTE_REF.sub(lambda m: superscript(int(m[1])), text)
+    text = _MD_LINK.sub(r"\g<words>", text)
+    defined = {match[1] for match in _BRACKET_NOTE_DEF.finditer(text)}
+    if defined:
+        text = _BRACKET_NOTE_DEF.sub(lambda m: superscript(int(m[1])) + " ", text)
+        text = _BRACKET_NOTE_REF.sub(lambda m: superscript(int(m[1])) if m[1] in defined else m[0], text)
     # "** Austria **" and "**Austria **" as Word runs leave them: the spaces go outside the stars.
     text = _LOOSE_BOLD.sub(lambda m: f"{m[1]}**{m[2]}**{m[3]}", text)
     return text
@@ -206,6 +228,8 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
     heading = ""
     table_rows: list[list[str]] = []  # the rows of the table being read, until its rule or its end
 
+    dated = [False]  # the header has had its date line: a heading after it is paragraph 1's
+
     def body_line(line: str) -> None:
         if annex is not None:
             annex.lines.append(line)
@@ -213,6 +237,7 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             paragraphs[-1].lines.append(line)
         else:
             header.append(line)
+            dated[0] = dated[0] or _has_date(line)
 
     for raw in text.split("\n"):
         check_time()
@@ -238,11 +263,25 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             _finish_table(holder, table_rows)
             table_rows = []
         if holder and _BULLET.match(stripped) and footnote is None:
-            holder.add_row([_BULLET.sub("", stripped).strip()])
+            item = _BULLET.sub("", stripped).strip()
+            if holder is annex or holder is paragraphs[0]:
+                holder.add_row([item.rstrip(";,")])  # a list of names: the participants, or an annex's
+            else:
+                holder.lines.append(item)  # a list inside a later paragraph stays where it is in the text
             blank_before = False
             continue
         if paragraphs and annex is None and _ANNEX_HEADING.match(strip_bold(line)):
             annex, footnote, blank_before = _Block(number=0, heading=strip_bold(line)), None, True
+            continue
+        if (
+            not paragraphs
+            and stripped.startswith("#")
+            and line
+            and dated[0]
+            and not _SKIPPED_HEADER.match(strip_bold(line).strip(" *_"))
+        ):
+            heading = line  # "## Session 1: Opening" below the title and date: the subject of paragraph 1
+            blank_before = True
             continue
         if paragraphs and stripped.startswith("#") and line:
             if annex is not None:
@@ -265,7 +304,7 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             blank_before = False
             continue
         start = _FOOTNOTE_START.match(line)
-        if start and blank_before and paragraphs:
+        if start and (blank_before or footnote is not None) and paragraphs:  # a note, or the next note
             footnote = _Block(number=superscript_value(start[1]), lines=[start[2]])
             footnotes.append(footnote)
             blank_before = False
@@ -430,6 +469,37 @@ def find_dates(text: str) -> DateMatch | None:
     return DateMatch(start, end, match.span())
 
 
+# "2/12/2020", "25.11.2025": a date in figures. Its day and month can be told apart only when one of them is above 12
+# (or both are the same); "2/12/2020" is 2 December in Vienna and 12 February in Washington, and is never guessed.
+_NUMERIC_DATE = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?![\d/]|\.\d)")
+
+
+def _has_date(line: str) -> bool:
+    return bool(_NUMERIC_DATE.search(line)) or any(pattern.search(line) for pattern in _DATE_PATTERNS)
+
+
+def numeric_date(text: str) -> tuple[DateMatch | None, tuple[int, int] | None, str]:
+    """A date written in figures, where it is, and what to tell the reader: "" when it was read, else why not."""
+    match = _NUMERIC_DATE.search(text)
+    if match is None:
+        return None, None, ""
+    first, second, year = int(match["a"]), int(match["b"]), int(match["y"])
+    readings = []
+    for day, month in {(first, second), (second, first)}:
+        try:
+            readings.append(datetime.date(year, month, day))
+        except ValueError:
+            pass
+    if len(readings) == 1:
+        return DateMatch(readings[0], None, match.span()), match.span(), ""
+    if readings:
+        one, other = (f"{date.day} {date:%B %Y}" for date in sorted(readings, key=lambda date: date.month != second))
+        said = f"The date “{match[0]}” may be {one} or {other}: it was not read."
+    else:
+        said = f"“{match[0]}” is not a date in the calendar: it was not read."
+    return None, match.span(), said + " Set the meeting's date by hand."
+
+
 _ONLINE_WORDS = re.compile(
     r"\b(?:online|virtual(?:ly)?|videoconference|video conference|webinar|remote(?:ly)?)\b", re.I
 )
@@ -465,29 +535,48 @@ def place_and_format(place: str) -> tuple[str, str]:
     return location, IN_PERSON
 
 
-def _read_header(lines: list[str]) -> tuple[str, DateMatch | None, str, str]:
+# What an e-mail puts above the text it forwards: none of it is the meeting's title.
+_MAIL_HEADER = re.compile(
+    r"^(?:(?:subject|from|to|cc|bcc|sent|date|re|fw|fwd|attachments?)\s*:|-{2,}\s*(?:original|forwarded)\s+message)",
+    re.IGNORECASE,
+)
+
+
+_DIALOGUE_PREFIX = re.compile(
+    rf"^{DIALOGUE_NAME}\s*(?:[–—:|-]|\s-\s)\s*(?=\S)", re.IGNORECASE
+)  # "Budapest Process – X"
+
+
+def _read_header(lines: list[str]) -> tuple[str, DateMatch | None, str, str, list[str]]:
     cleaned = [collapse(strip_bold(line)).strip(" *_") for line in lines]
     cleaned = [line for line in cleaned if line]
     title_lines: list[str] = []
     after_date: list[str] = []
+    warnings: list[str] = []
     dates, location, meeting_format = None, "", IN_PERSON
+    dated = False  # the line with the date (or a date that could not be read) was seen
     for line in cleaned:
-        if line.casefold() == DIALOGUE_NAME.casefold() or _SKIPPED_HEADER.match(line):
+        if line.casefold() == DIALOGUE_NAME.casefold() or _SKIPPED_HEADER.match(line) or _MAIL_HEADER.match(line):
             continue
-        if dates is None:
-            found = find_dates(line)
-            if found:
-                dates = found
-                place = (line[: found.span[0]] + " " + line[found.span[1] :]).strip()
+        if not dated:
+            dates = find_dates(line)
+            span = dates.span if dates else None
+            if dates is None:
+                dates, span, said = numeric_date(line)
+                if said:
+                    warnings.append(said)
+            if span is not None:
+                dated = True
+                place = (line[: span[0]] + " " + line[span[1] :]).strip()
                 place = re.sub(r"^(?:on\s+)?|,?\s*(?:on)?$", "", place).strip(" ,;–—-")
                 location, meeting_format = place_and_format(place)
                 continue
-        if dates is None:
+        if not dated:
             title_lines.append(line)
         else:
             after_date.append(line)
-    title = " – ".join(title_lines or after_date)
-    return title, dates, location, meeting_format
+    title = _DIALOGUE_PREFIX.sub("", " – ".join(title_lines or after_date))
+    return title, dates, location, meeting_format, warnings
 
 
 # ---------------------------------------------------------------------------------------------
@@ -585,6 +674,16 @@ _DELEGATION_LEAD = re.compile(
     r"\s+(?:of|from)\s+(?:the\s+)?(?P<names>[A-Z].*)$",
     re.S,
 )
+# "TURKEY: The Chair opened …", "Germany (Federal Ministry of the Interior): Germany presented …": a speaker as
+# minutes write one, before a colon; the words in brackets are theirs (an institution) and stay in the text.
+_COLON_LEAD = re.compile(r"^(?P<name>[A-Z][\w'’.-]*(?: [\w'’.-]+){0,6}?)(?: \([^()]{2,150}\))?: (?=\S)")
+_CAPITALS = re.compile(r"[A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]*){0,4}")  # "NORLANDIA", "BOSNIA AND HERZEGOVINA"
+# Words before a colon in minutes that name no speaker: "NOTE: …", "Conclusions: …".
+_NOT_COLON_SPEAKERS = {
+    "note", "nb", "n.b.", "ps", "p.s.", "subject", "re", "fw", "fwd", "agenda", "item", "session", "summary",
+    "conclusions", "conclusion", "action", "actions", "decision", "decisions", "outcome", "next steps", "follow-up",
+    "participants", "present", "attendance", "date", "venue", "place", "title",
+}  # fmt: skip
 _NAME_WORDS = re.compile(r"[\w'’().-]+,?|,|&")
 _LIST_CONNECTORS = {"and", "of", "the", "for", "on", "in", "to", "de", "&", "co-operation", "cooperation"}
 # Verbs with which a plain-text summary gives a speaker the floor.
@@ -657,7 +756,11 @@ _ROLE_DECLARATION = re.compile(
     r"(?P<co>Co-?)?[Cc]hair\b(?![-\w])(?!\s+of\b(?!\s+the\s+Budapest\s+Process))"
 )
 _CHAIRED_BY = re.compile(
-    r"\b(?P<co>[Cc]o-)?[Cc]haired\s+by\s+(?:the\s+)?(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3})"
+    r"\b(?P<co>[Cc]o-)?[Cc]haired\s+by\s+(?:the\s+)?(?!(?:Co-?)?[Cc]hair\b)(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3})"
+)
+# "the Chair (Türkiye)", "the Co-Chair (Hungary)": the role with its holder in brackets.
+_BRACKETED_CHAIR = re.compile(
+    r"\b(?P<co>Co-?)?[Cc]hair(?:manship|person)?\s+\((?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3})\)"
 )
 # "the Hungarian Chair", "the Turkish Co-Chairmanship": the Chair named by its country's adjective (reference.py).
 _ADJECTIVE_CHAIR = re.compile(r"\b[Tt]he\s+(?P<name>[A-Z][\w-]+)\s+(?P<co>Co-?)?[Cc]hair(?:manship|person)?\b(?!-)")
@@ -808,13 +911,26 @@ def _role_name_lead(name: str) -> re.Pattern:
     return re.compile(rf"^{_INTRO}{re.escape(name)}(?:['’]s)?\s+[a-z]")
 
 
+# Words around a bold speaker's name that are not the name: "**Representatives of the Western Balkans**",
+# "**IOM and UNHCR jointly**".
+_SPEAKER_BEFORE = re.compile(
+    r"^(?:[Tt]he\s+)?(?:[Hh]eads?\s+of\s+(?:the\s+)?)?(?:[Rr]epresentatives?|[Dd]elegations?|[Dd]elegates?)\s+"
+    r"(?:of|from)\s+(?:the\s+)?(?=\S)"
+)
+_SPEAKER_AFTER = re.compile(r",?\s+(?:jointly|together|both|alike)$")
+
+
+def _speaker_name(bold: str) -> str:
+    return _SPEAKER_AFTER.sub("", _SPEAKER_BEFORE.sub("", collapse(bold)))
+
+
 def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None = None) -> _Lead:
     person = _PERSON_LEAD.match(sentence) or (_PLAIN_PERSON_LEAD.match(sentence) if "**" not in sentence else None)
     if person:
         return _Lead("person", person=_person(person))
     bold = _BOLD_LEAD.match(sentence)
     if bold:
-        names = [collapse(name) for name in re.findall(r"\*\*([^*]+)\*\*", bold["bolds"])]
+        names = [_speaker_name(name) for name in re.findall(r"\*\*([^*]+)\*\*", bold["bolds"])]
         if names and names[0][:1].isupper():
             role = _CHAIR_WORD.match(names[0]) if len(names) == 1 else None
             if role is not None:
@@ -829,6 +945,15 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
     if is_speaker is not None and not sentence.startswith("**"):
         # Plain text names its speakers without bold: "The representative of Serbia noted …", "Iraq stated …".
         # A name that is no known actor opens a passage only with a verb of speaking, and is then reported.
+        colon = _COLON_LEAD.match(strip_bold(sentence))
+        roles = {"chair": "chair", "co-chair": "co_chair", "cochair": "co_chair", "secretariat": "secretariat"}
+        if colon and colon["name"].casefold() in roles:
+            return _Lead(roles[colon["name"].casefold()])  # "CHAIR: …"
+        if colon and colon["name"].casefold() not in _NOT_COLON_SPEAKERS:
+            capitals = _CAPITALS.fullmatch(colon["name"])
+            name = re.sub(r"\bAND\b", "and", colon["name"]) if capitals else colon["name"]  # "ALBANIA AND SERBIA"
+            if capitals or is_speaker(name):
+                return _Lead("intervention", speakers=[name])  # a name in capitals that is no actor is reported
         delegation = _DELEGATION_LEAD.match(strip_bold(sentence))
         run, verb = name_run(delegation["names"] if delegation else strip_bold(sentence))
         if run.split(" ", 1)[0].strip(",") in _NOT_NAMES:
@@ -893,6 +1018,12 @@ _COUNTRY_COUNT = re.compile(
 )
 
 
+# "Participants: Albania, Armenia, … and the Russian Federation": the list under a label, with no count before it.
+_LIST_LABEL = re.compile(
+    r"\b(?:[Pp]articipants|[Pp]articipating\s+(?:[Ss]tates|[Cc]ountries)|[Dd]elegations|[Aa]ttendance|[Pp]resent)\s*:\s+(?=\**[A-Z])"
+)
+
+
 _NOT_A_LIST = re.compile(r"^(?!the\b)[a-z]")
 
 
@@ -903,11 +1034,12 @@ def _count_only(text: str) -> int | None:
 
 def participants(text: str) -> tuple[int | None, int | None, list[str]]:
     """The number of participants and countries and the lists that name them, from the first paragraph."""
-    match = _COUNT.search(text) or _COUNTRY_COUNT.search(text)
+    match = _COUNT.search(text) or _COUNTRY_COUNT.search(text) or _LIST_LABEL.search(text)
     if not match:
         return None, None, []
-    people = int(match["people"].replace(",", "")) if "people" in match.groupdict() else None
-    countries = int(match["countries"]) if match["countries"] else None
+    found = match.groupdict()
+    people = int(found["people"].replace(",", "")) if found.get("people") else None
+    countries = int(found["countries"]) if found.get("countries") else None
     rest = strip_bold(text[match.end() :])
     sentence = split_sentences(rest.strip())[0] if rest.strip() else ""
     sentence = re.sub(r"^[\s:;,–—-]*(?:namely\s+|including\s+|i\.e\.\s+|from\s+|representing\s+)?", "", sentence)
@@ -957,16 +1089,25 @@ def annex_warning(annex: _Block, *, used: bool) -> str:
 
 def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> ParsedSummary:
     """Read a summary's text (plain text or Markdown) into a ParsedSummary; SummaryError if it has no paragraphs."""
+    links = [f"“{collapse(match['words'])}” ({match['address']})" for match in _MD_LINK.finditer(text)]
     text = normalise(text)
     if not text.strip():
         raise SummaryError("The summary is empty.")
     header, blocks, footnote_blocks, annex, warnings = _split_blocks(text)
+    if links:
+        warnings.append(
+            "Links are not kept, only their words: "
+            + "; ".join(links[:5])
+            + (" …" if len(links) > 5 else "")
+            + ". Attach what they point to as a document if readers need it."
+        )
     if not blocks:
         raise SummaryError(
             "No numbered paragraphs were found. A summary's paragraphs start with their number, "
             "e.g. “1. The Annual Senior Officials Meeting gathered …”."
         )
-    title, dates, location, meeting_format = _read_header(header)
+    title, dates, location, meeting_format, header_warnings = _read_header(header)
+    warnings = header_warnings + warnings
     paragraph_texts = [(block.number, collapse(" ".join([*block.lines, block.listed_text()]))) for block in blocks]
     for number, paragraph_text in paragraph_texts:
         if len(paragraph_text) > MAX_PARAGRAPH_CHARS:
@@ -975,20 +1116,21 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
                 f"thousand at most (up to {MAX_PARAGRAPH_CHARS:,} are read). Are its paragraphs numbered "
                 "(“1. …”, “2. …”)?"
             )
-    if dates is None:
+    if dates is None and not header_warnings:
         dates = find_dates(paragraph_texts[0][1])
         if dates is not None:
             warnings.append("The date was taken from paragraph 1: the header gives none.")
     if not title:
         warnings.append("No title was found above paragraph 1.")
-    if dates is None:
+    if dates is None and not header_warnings:
         warnings.append("No date was found (e.g. “Online, 2 December 2020”).")
 
     plain = strip_bold(" ".join(text for _, text in paragraph_texts))
     kind, ordinal_number = meeting_kind(title, strip_bold(paragraph_texts[0][1]))
     chair = co_chair = ""
     adjectives = [match for match in _ADJECTIVE_CHAIR.finditer(plain) if match["name"].casefold() in demonyms()]
-    for declaration in [*_ROLE_DECLARATION.finditer(plain), *_CHAIRED_BY.finditer(plain), *adjectives]:
+    declared = [*_ROLE_DECLARATION.finditer(plain), *_CHAIRED_BY.finditer(plain), *_BRACKETED_CHAIR.finditer(plain)]
+    for declaration in [*declared, *adjectives]:
         name = re.sub(r"['’]s$", "", declaration["name"])
         if declaration["co"]:
             co_chair = co_chair or name
