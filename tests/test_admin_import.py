@@ -295,12 +295,26 @@ def test_the_review_reads_the_database_a_few_times_only(admin_client, som_2020, 
         assert _upload_2020(admin_client).status_code == 200
 
 
-def test_a_summary_without_a_date_is_shown_but_cannot_be_saved(admin_client):
-    review = _upload(admin_client, "undated.txt", b"Budapest Process\n\nA meeting\n\n1. Something was said.\n")
+def test_a_summary_without_a_date_is_given_one_on_the_review_and_saved(admin_client):
+    """A date the file does not give surely ("2/12/2020": December or February?) is the officer's to give."""
+    undated = b"Budapest Process\n\nThematic Meeting on Return\n\nSkopje, 2/12/2020\n\n1. Something was said.\n"
+    review = _upload(admin_client, "undated.txt", undated)
     assert review.status_code == 200
     assert "Cannot be saved" in _text(_by_id(review, "import-cannot-save"))
-    assert b'id="import_save_form"' not in review.content
-    assert importer.SESSION_KEY not in admin_client.session
+    assert "may be 2 December 2020 or 12 February 2020" in review.content.decode()
+    assert b'name="_save"' not in review.content and b'name="_apply"' in review.content
+    token = review.context["token"]
+    assert admin_client.session[importer.SESSION_KEY][token]["slug"] == ""  # no date, no slug yet
+    saving = {"token": token, "meeting-start_date": "2020-12-02", "meeting-start_date-shown": ""}
+    applied = admin_client.post(reverse(SAVE_URL), {**saving, "_apply": "1"})
+    assert applied.status_code == 200 and b'name="_save"' in applied.content
+    slug = admin_client.session[importer.SESSION_KEY][token]["slug"]
+    assert slug == "2020-12-02-thematic-meeting-on-return"
+    assert not Meeting.objects.filter(slug=slug).exists()  # applied, not saved
+    response = admin_client.post(reverse(SAVE_URL), {**saving, "_save": "1"})
+    meeting = Meeting.objects.get(slug=slug)
+    assert response.status_code == 302 and response["Location"] == _change_url(meeting)
+    assert (meeting.start_date.isoformat(), meeting.status) == ("2020-12-02", Meeting.Status.DRAFT)
 
 
 # --- Step 3: saving -------------------------------------------------------------------------------------------

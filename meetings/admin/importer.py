@@ -349,9 +349,10 @@ class ImportSummaryAdminMixin(MeetingAdminBase):
 
     def _review_upload(self, request: HttpRequest, form: ImportSummaryForm) -> HttpResponse:
         summary, name = form.summary, form.cleaned_data["file"].name
-        if not (summary.title and summary.start_date):
-            return self._review(request, summary, name)  # shown, but with nothing to save
-        slug = meeting_slug(summary, form.cleaned_data["slug"])
+        # A summary without a title or a date that can be read ("2/12/2020": which month?) is kept for the
+        # review too: the officer gives them under "The meeting", and the slug is fixed once they are there.
+        chosen = form.cleaned_data["slug"]
+        slug = meeting_slug(summary, chosen) if summary.title and summary.start_date else chosen
         token = secrets.token_urlsafe(16)
         pending = dict(request.session.get(SESSION_KEY, {}))
         while len(pending) >= MAX_PENDING:
@@ -384,7 +385,7 @@ class ImportSummaryAdminMixin(MeetingAdminBase):
             footnote_rows=[
                 (number, summary.footnote_marks.get(number, ""), text) for number, text in summary.footnotes
             ],
-            can_save=bool(token and summary.title and summary.start_date),
+            can_save=bool(summary.title and summary.start_date),
             slug=slug,
             token=token,
             error=error,
@@ -447,6 +448,9 @@ class ImportSummaryAdminMixin(MeetingAdminBase):
         except SummaryError as error:
             messages.error(request, str(error))
             return HttpResponseRedirect(upload_url)
+        if not entry["slug"] and summary.title and summary.start_date:
+            entry = pending[token] = {**entry, "slug": meeting_slug(summary, "")}  # the title and date just given
+            request.session[SESSION_KEY] = pending
         if "_apply" in request.POST or problems:
             return self._review(request, summary, entry["name"], slug=entry["slug"], token=token, problems=problems)
         if not (summary.title and summary.start_date):
