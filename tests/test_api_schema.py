@@ -114,6 +114,10 @@ def test_the_description_is_made_once_per_language_and_format_and_echoes_nothing
     as_json = client.get("/api/schema/?format=json")
     assert as_json["Content-Type"].startswith("application/vnd.oai.openapi+json") and len(made) == 2
     assert json.loads(as_json.content)["paths"] == yaml.safe_load(first.content)["paths"]
+    for number in range(3):  # parameters of the Accept header are the client's: they make no other copy
+        varied = client.get("/api/schema/", headers={"Accept": f"application/vnd.oai.openapi; x={number}"})
+        assert varied.status_code == 200 and varied.content == first.content
+    assert len(made) == 2 and len(SchemaView._rendered) == 2
     russian = client.get("/api/schema/?lang=ru")
     assert russian["Content-Language"] == "ru" and len(made) == 3
     etag = first["ETag"]

@@ -26,12 +26,15 @@ class SchemaView(SpectacularAPIView):
     @extend_schema(**SCHEMA_KWARGS)  # as drf-spectacular's: the description leaves itself out
     def get(self, request, *args, **kwargs):
         language = _site_language(request.GET.get("lang") or translation.get_language())
-        key = (language, request.accepted_media_type)
+        # Keyed by the renderer's own media type, never the client's Accept (its parameters are the client's
+        # to vary): one copy per language and renderer, four renderers.
+        media_type = request.accepted_renderer.media_type
+        key = (language, media_type)
         if key not in self._rendered:
             with translation.override(language):
                 response = self._get_schema_response(request)
                 response.accepted_renderer = request.accepted_renderer
-                response.accepted_media_type = request.accepted_media_type
+                response.accepted_media_type = media_type
                 response.renderer_context = self.get_renderer_context()
                 response.render()
             headers = {name: response[name] for name in ("Content-Type", "Content-Disposition")}
