@@ -15,6 +15,8 @@ from django.views.decorators.csrf import requires_csrf_token
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from .api.errors import in_api
+
 OUTAGES = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
 RETRY_AFTER_SECONDS = 30
 
@@ -34,7 +36,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: 503 when the database or the cache is down, 500 otherwise."""
     outage = is_outage(sys.exc_info()[1])
     response: HttpResponse
-    if request.path_info.startswith("/api/"):  # the API answers in JSON, failures too
+    if in_api(request):  # the API answers in JSON, failures too
         detail = "Temporarily unavailable: try again later." if outage else "Server error."
         response = JsonResponse({"detail": detail}, status=503 if outage else 500)
     elif outage:

@@ -13,6 +13,7 @@ from django.contrib.auth import logout
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
+from .api.errors import in_api
 from .languages import without_language
 
 audit_log = logging.getLogger("budapest.audit")
@@ -64,15 +65,15 @@ class ControlCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        in_api = request.path_info.startswith("/api/")
+        api = in_api(request)
         if CONTROL_CHARACTERS.search(request.path_info):
-            if in_api:
+            if api:
                 return JsonResponse({"detail": "Not found."}, status=404)
             raise Http404("A control character in the address.")
         for key, values in request.GET.lists():
             if CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(value) for value in values):
                 message = "A control character (such as NUL) is not allowed in a parameter."
-                if in_api:
+                if api:
                     return JsonResponse({CONTROL_CHARACTERS.sub("", key) or "query": [message]}, status=400)
                 raise BadRequest(message)
         return self.get_response(request)

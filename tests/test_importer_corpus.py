@@ -62,10 +62,8 @@ def test_the_meeting_itself(archive, tmp_path, name):
 def test_saved_every_official_has_a_post_and_speaks_for_it(archive, tmp_path, name):
     summary = read(name, tmp_path)
     record = expected(name)
-    if summary.start_date is None:
-        summary.start_date = record[
-            "date_set_by_hand"
-        ]  # a date the importer could not read surely, as the officer sets it
+    if summary.start_date is None:  # a date the importer could not read surely, set by hand as the officer does
+        summary.start_date = record["date_set_by_hand"]
     meeting = meeting_import(summary=summary)
     for official in record["officials"]:
         position = Position.objects.select_related("actor__parent").get(person__name=official["name"])

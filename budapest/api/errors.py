@@ -23,6 +23,7 @@ _BODY_HEADERS = {"content-type", "content-length", "content-disposition", "conte
 
 
 def in_api(request: HttpRequest) -> bool:
+    """Whether a request is the API's (its answers are JSON, errors and failures included): the one rule."""
     return request.path_info == "/api" or request.path_info.startswith("/api/")
 
 

@@ -678,6 +678,8 @@ _DELEGATION_LEAD = re.compile(
 # minutes write one, before a colon; the words in brackets are theirs (an institution) and stay in the text.
 _COLON_LEAD = re.compile(r"^(?P<name>[A-Z][\w'’.-]*(?: [\w'’.-]+){0,6}?)(?: \([^()]{2,150}\))?: (?=\S)")
 _CAPITALS = re.compile(r"[A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]*){0,4}")  # "NORLANDIA", "BOSNIA AND HERZEGOVINA"
+# A role before the colon ("CHAIR: …"), and the lead it gives.
+_COLON_ROLES = {"chair": "chair", "co-chair": "co_chair", "cochair": "co_chair", "secretariat": "secretariat"}
 # Words before a colon in minutes that name no speaker: "NOTE: …", "Conclusions: …".
 _NOT_COLON_SPEAKERS = {
     "note", "nb", "n.b.", "ps", "p.s.", "subject", "re", "fw", "fwd", "agenda", "item", "session", "summary",
@@ -946,9 +948,8 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
         # Plain text names its speakers without bold: "The representative of Serbia noted …", "Iraq stated …".
         # A name that is no known actor opens a passage only with a verb of speaking, and is then reported.
         colon = _COLON_LEAD.match(strip_bold(sentence))
-        roles = {"chair": "chair", "co-chair": "co_chair", "cochair": "co_chair", "secretariat": "secretariat"}
-        if colon and colon["name"].casefold() in roles:
-            return _Lead(roles[colon["name"].casefold()])  # "CHAIR: …"
+        if colon and colon["name"].casefold() in _COLON_ROLES:
+            return _Lead(_COLON_ROLES[colon["name"].casefold()])  # "CHAIR: …"
         if colon and colon["name"].casefold() not in _NOT_COLON_SPEAKERS:
             capitals = _CAPITALS.fullmatch(colon["name"])
             name = re.sub(r"\bAND\b", "and", colon["name"]) if capitals else colon["name"]  # "ALBANIA AND SERBIA"
