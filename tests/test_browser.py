@@ -209,6 +209,7 @@ PAGES = {
     "meeting": MEETING,
     "countries": "/countries/",
     "country": "/countries/spain/",
+    "country-ru": "/ru/countries/spain/",  # Russian words are longer: its tables too must keep to the screen
     "organisations": "/organisations/",
     "organisation": "/organisations/icmpd/",
     "goals": "/priority-goals/",
