@@ -23,7 +23,7 @@ from .test_browser import DESKTOP, PHONE, Reader, _artifacts, launch_chromium
 site = test_browser.site  # the live server with the 2020 meeting, as the reader's tests have it
 
 # serialized_rollback: the Editors and Publishers groups, made by a migration, come back after each test's flush.
-pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 ADMIN_MEETING = "/admin/meetings/meeting/{pk}/change/"
 
 

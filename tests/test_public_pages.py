@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -142,3 +143,19 @@ def test_every_interface_string_is_marked_for_translation(client, db, monkeypatc
         and not text.endswith("(descending)")
     ]
     assert unmarked == []
+
+
+STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "site.css"
+
+
+def test_the_dark_scheme_sets_colours_only():
+    """What the dark scheme changes is the colour variables of :root, so that axe's colour rules are all the
+    browser tests check in dark (tests/test_browser.py: COLOUR_RULES)."""
+    css = STYLESHEET.read_text(encoding="utf-8")
+    blocks = re.findall(r"@media \(prefers-color-scheme: dark\) \{(.*?\})\s*\}", css, re.DOTALL)
+    assert blocks, "no dark scheme found in site.css"
+    for block in blocks:
+        rules = re.findall(r"([^{}]+)\{([^{}]*)\}", block)
+        assert [selector.strip() for selector, _ in rules] == [":root"] * len(rules), block
+        declarations = [d.strip() for _, body in rules for d in body.split(";") if d.strip()]
+        assert declarations and all(d.startswith("--") for d in declarations), declarations
