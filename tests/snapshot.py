@@ -11,6 +11,7 @@ rows included: nothing is deserialized, no signal runs.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.core.management.color import no_style
@@ -24,7 +25,8 @@ def _tables() -> list[tuple[type[models.Model], str, list[str]]]:
         meta = model._meta
         if not meta.managed or meta.proxy or meta.swapped:
             continue
-        columns = [f.column for f in meta.local_concrete_fields if not isinstance(f, models.GeneratedField)]
+        fields = meta.local_concrete_fields
+        columns = [f.column for f in fields if f.column and not isinstance(f, models.GeneratedField)]
         found.append((model, meta.db_table, columns))
     return found
 
@@ -60,7 +62,7 @@ class Rows:
     added: list[tuple[type[models.Model], str, list[str], list]]
 
     @classmethod
-    def taken(cls, load: Callable[[], None]) -> "Rows":
+    def taken(cls, load: Callable[[], Any]) -> "Rows":
         tables = _tables()
         before = {table: set(_read(table, columns)) for _, table, columns in tables}
         load()
