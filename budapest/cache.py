@@ -21,19 +21,21 @@ One rule, with nothing for a page to declare (docs/performance.md tells why this
   (``get_token`` was not called), ``Cache-Control: private/no-cache/no-store`` (``@never_cache``
   opts a page out), or a ``Vary`` on anything but the language. The API is never stored.
 - **Per reader.** The CSP nonce is stored as a placeholder and each reader gets their own.
+- **Compressed once.** A page is stored gzipped; a reader whose browser accepts gzip gets those bytes,
+  not a compression of their own (budapest.compression), and a client that asks for none the page.
 - **No round trip for a fresh page.** With Redis, a new generation is published on a channel that
   every process listens to; a process that knows the current generation serves the copy it keeps
   of a page without asking Redis.
 """
 
 import functools
+import gzip
 import hashlib
 import logging
 import re
 import secrets
 import threading
 import time
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +57,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.csp import generate_nonce
 from django.utils.datastructures import MultiValueDict
 
+from .compression import accepts_gzip
 from .languages import request_language
 
 log = logging.getLogger(__name__)
@@ -72,6 +75,7 @@ _VARY_ALLOWED = {"accept-language", "cookie"}
 # Headers a stored page does not keep: its own validators replace the render's, and it sets no cookie.
 _NOT_STORED_HEADERS = {"content-length", "set-cookie", "etag", "last-modified", "x-page-cache"}
 _COMPRESS_FROM = 2048  # smaller pages are stored as they are: compressing them saves little
+_GZIP_LEVEL = 6  # as Django's GZipMiddleware compresses
 _GENERATION = "pc:generation"
 _CHANNEL = "pc:generations"
 _PAGE = "pc:page:"
@@ -382,13 +386,13 @@ class _Entry:
     etag: str
     status: int
     headers: list[tuple[str, str]]
-    body: bytes
+    body: bytes  # gzipped when `compressed`: what a reader who accepts gzip is sent
     compressed: bool
     nonce: bool
 
 
 class _LocalPages:
-    """The pages this process served lately, decompressed; served only in the generation they belong to."""
+    """The pages this process served lately, gzipped and not; served only in the generation they belong to."""
 
     def __init__(self):
         self.pages: OrderedDict[str, tuple[_Entry, bytes]] = OrderedDict()
@@ -405,14 +409,19 @@ class _LocalPages:
 
     def put(self, key: str, entry: _Entry, body: bytes) -> tuple[_Entry, bytes]:
         limit = getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
-        if len(body) <= limit // 4:
+        size = _size(entry, body)
+        if size <= limit // 4:
             with self.lock:
                 old = self.pages.pop(key, None)
-                self.size += len(body) - (len(old[1]) if old else 0)
+                self.size += size - (_size(*old) if old else 0)
                 self.pages[key] = (entry, body)
                 while self.size > limit:
-                    self.size -= len(self.pages.popitem(last=False)[1][1])
+                    self.size -= _size(*self.pages.popitem(last=False)[1])
         return entry, body
+
+
+def _size(entry: _Entry, body: bytes) -> int:
+    return len(body) + (len(entry.body) if entry.compressed else 0)
 
 
 _local = _LocalPages()
@@ -497,7 +506,9 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        route = self._route(request)
+        # The language LocaleMiddleware (further in) will choose: the same rule, from the same request.
+        language = request_language(request)
+        route = self._route(request, language)
         if route is None:
             response = self.get_response(request)
             if any(name in request.COOKIES for name in PRIVATE_COOKIES) and "Cache-Control" not in response:
@@ -506,7 +517,7 @@ class PageCacheMiddleware:
             return response
         now = timezone.now().timestamp()
         names = route.names
-        key = self._key(request, names)
+        key = self._key(request, language, names)
         try:
             generation = current_generation(now)
             stored = _local.get(key, generation.token, now) or self._fetch(key, generation.token)
@@ -514,7 +525,7 @@ class PageCacheMiddleware:
             log.warning("page cache: lookup failed", exc_info=True)
             return self.get_response(request)
         if stored is not None:
-            response = self._from_entry(*stored)
+            response = self._from_entry(*stored, gzipped=accepts_gzip(request))
             if "HTTP_IF_NONE_MATCH" in request.META:
                 return get_conditional_response(request, etag=stored[0].etag, response=response) or response
             return response
@@ -525,7 +536,7 @@ class PageCacheMiddleware:
         if self._storable(request, response):
             route.names = route.names | parameters.read
             try:
-                entry = self._store(self._key(request, route.names), generation, request, response, now)
+                entry = self._store(self._key(request, language, route.names), generation, request, response, now)
             except Exception:
                 log.warning("page cache: store failed", exc_info=True)
             else:
@@ -536,20 +547,18 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
-    def _route(request: HttpRequest) -> _Route | None:
+    def _route(request: HttpRequest, language: str) -> _Route | None:
         if not getattr(settings, "PAGE_CACHE_ENABLED", False) or request.method not in ("GET", "HEAD"):
             return None
         if "HTTP_AUTHORIZATION" in request.META or any(name in request.COOKIES for name in PRIVATE_COOKIES):
             return None
         if has_uncommitted_changes():
             return None
-        return _route(request_language(request), request.path_info, getattr(request, "urlconf", None) or get_urlconf())
+        return _route(language, request.path_info, getattr(request, "urlconf", None) or get_urlconf())
 
     @staticmethod
-    def _key(request: HttpRequest, names: frozenset[str]) -> str:
+    def _key(request: HttpRequest, language: str, names: frozenset[str]) -> str:
         """The page's key: release, language, scheme, host (an unknown one is refused: 400), path, parameters."""
-        # The language LocaleMiddleware (further in) will choose: the same rule, from the same request.
-        language = request_language(request)
         query = cast(QueryDict, getattr(request.GET, "address", request.GET))
         parameters = _key_values(query, names) if names else []
         address = repr((request.scheme, request.get_host(), request.path, parameters))
@@ -560,7 +569,7 @@ class PageCacheMiddleware:
         entry = _cache().get(key)
         if entry is None or entry.generation != generation:
             return None
-        return _local.put(key, entry, zlib.decompress(entry.body) if entry.compressed else entry.body)
+        return _local.put(key, entry, gzip.decompress(entry.body) if entry.compressed else entry.body)
 
     @staticmethod
     def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -596,7 +605,7 @@ class PageCacheMiddleware:
             etag=f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',
             status=response.status_code,
             headers=headers,
-            body=zlib.compress(body, 6) if compressed else body,
+            body=gzip.compress(body, _GZIP_LEVEL, mtime=0) if compressed else body,
             compressed=compressed,
             nonce=has_nonce,
         )
@@ -610,9 +619,13 @@ class PageCacheMiddleware:
         return entry
 
     @staticmethod
-    def _from_entry(entry: _Entry, body: bytes) -> HttpResponse:
+    def _from_entry(entry: _Entry, body: bytes, *, gzipped: bool) -> HttpResponse:
+        """A reader's copy: the stored gzip bytes as they are for one who accepts them, else the page itself."""
         headers = entry.headers
-        if entry.nonce:
+        gzipped = gzipped and entry.compressed and not entry.nonce
+        if gzipped:
+            body = entry.body
+        elif entry.nonce:
             # The reader's own nonce, in the page and in its policy, as CSP middleware would give it.
             nonce = generate_nonce()
             body = body.replace(NONCE_PLACEHOLDER, nonce.encode())
@@ -621,6 +634,11 @@ class PageCacheMiddleware:
         response = HttpResponse(body, status=entry.status)
         for name, value in headers:
             response.headers[name] = value
+        response["Content-Length"] = str(len(body))
+        if gzipped:
+            # As GZipMiddleware would have answered; it leaves a response with a Content-Encoding alone.
+            response["Content-Encoding"] = "gzip"
+            patch_vary_headers(response, ("Accept-Encoding",))
         return response
 
 

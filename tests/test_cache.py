@@ -6,6 +6,7 @@ Each test runs over Django's local-memory cache and, when Redis answers at 127.0
 """
 
 import datetime
+import gzip
 import json
 import re
 import secrets
@@ -55,7 +56,11 @@ def text(response) -> str:
 
 
 def assert_from_cache(client, url):
-    response, queries = read(client, url)
+    return assert_from_cache_as(client, url, {})
+
+
+def assert_from_cache_as(client, url, headers: dict):
+    response, queries = read(client, url, **headers)
     assert (response.status_code, queries, response["X-Page-Cache"]) == (200, 0, "hit"), url
     return response
 
@@ -622,8 +627,9 @@ def test_a_stored_page_sets_no_cookie_and_its_language_switch_works(page_cache, 
 
 
 def _page_with_a_script(request):
-    template = engines["django"].from_string('<script nonce="{{ csp_nonce }}">let a = 1;</script>')
-    return TemplateResponse(request, template, {})
+    # Long enough to be stored gzipped (budapest.cache._COMPRESS_FROM).
+    template = engines["django"].from_string('<script nonce="{{ csp_nonce }}">let a = 1;</script><p>{{ text }}</p>')
+    return TemplateResponse(request, template, {"text": "A reef, a lighthouse, a harbour. " * 100})
 
 
 def _page_with_a_form(request):
@@ -668,6 +674,36 @@ def test_each_reader_of_a_stored_page_gets_a_nonce_of_their_own(page_cache):
         assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
         nonces.append(nonce)
     assert nonces[0] != nonces[1]
+
+
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def test_a_reader_who_accepts_gzip_gets_the_bytes_stored_not_a_compression_of_their_own(client, page_cache, archive):
+    rendered = client.get("/meetings/first/", headers=GZIP)
+    assert rendered["X-Page-Cache"] == "miss" and rendered["Content-Encoding"] == "gzip"
+    hits = [assert_from_cache_as(client, "/meetings/first/", GZIP) for _ in range(2)]
+    plain = assert_from_cache(client, "/meetings/first/")
+    # The same bytes twice: compressed once, when stored (GZipMiddleware pads each compression of its own).
+    assert hits[0].content == hits[1].content and hits[0]["ETag"] == plain["ETag"]
+    for hit in hits:
+        assert hit["Content-Encoding"] == "gzip" and hit["Content-Length"] == str(len(hit.content))
+        assert {"Accept-Encoding", "Cookie"} <= {part.strip() for part in hit["Vary"].split(",")}
+        assert gzip.decompress(hit.content) == plain.content and len(hit.content) < len(plain.content) / 3
+    assert "Content-Encoding" not in plain and plain["Content-Length"] == str(len(plain.content))
+    assert "Accept-Encoding" in plain["Vary"]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_stored_page_with_a_nonce_is_compressed_for_each_reader_with_their_own(page_cache):
+    nonces = []
+    for expected in ("miss", "hit", "hit"):
+        response = Client().get("/with-a-script/", headers=GZIP)
+        assert response["X-Page-Cache"] == expected and response["Content-Encoding"] == "gzip"
+        nonce = re.search(r'nonce="([^"]+)"', gzip.decompress(response.content).decode())[1]
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+        nonces.append(nonce)
+    assert len(set(nonces)) == 3
 
 
 def test_a_page_rendered_again_unchanged_is_still_a_304(client, page_cache, archive):

@@ -17,7 +17,8 @@ BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 ROWS = [
     ("floor", "`/healthz`: the floor, a view that does no work"),
     ("static", "a static file (WhiteNoise, hashed name)"),
-    ("meeting_cached", "the 2020 meeting's page, **cached**, first visit"),
+    ("meeting_cached", "the 2020 meeting's page, **cached**, first visit, uncompressed (wrk asks for no gzip)"),
+    ("meeting_cached_gzip", "the 2020 meeting's page, **cached**, first visit, as a browser asks (gzip)"),
     ("meeting_cached_returning", "the 2020 meeting's page, **cached**, returning reader (language cookie)"),
     ("meeting_uncached", "the 2020 meeting's page, uncached"),
     ("wagtail_peer", "the same summary as one Wagtail page (`bench/perf/wagtail_peer.sh`), no cache"),
@@ -86,10 +87,12 @@ def targets(runs: dict, memory: dict | None) -> tuple[str, list[str]]:
 
     lines, missed = [], []
     checks = [
-        ("cached meeting page ≥ 70% of the floor (first visit)", ratio("meeting_cached") >= 0.70,
+        ("cached meeting page ≥ 80% of the floor (as a browser asks: gzip)", ratio("meeting_cached_gzip") >= 0.80,
+         f"{ratio('meeting_cached_gzip'):.0%}"),
+        ("cached meeting page ≥ 80% of the floor (uncompressed, first visit)", ratio("meeting_cached") >= 0.80,
          f"{ratio('meeting_cached'):.0%}"),
-        ("cached meeting page ≥ 70% of the floor (returning reader)", ratio("meeting_cached_returning") >= 0.70,
-         f"{ratio('meeting_cached_returning'):.0%}"),
+        ("cached meeting page ≥ 80% of the floor (uncompressed, returning reader)",
+         ratio("meeting_cached_returning") >= 0.80, f"{ratio('meeting_cached_returning'):.0%}"),
         ("uncached meeting page ≥ 25% of the floor", ratio("meeting_uncached") >= 0.25,
          f"{ratio('meeting_uncached'):.0%}"),
         ("uncached meeting page ≥ 4 × the same summary served by Wagtail",

@@ -118,13 +118,15 @@ GENERATED=$(target generated_meeting) API_LIST=$(target api_list) STATIC=$(targe
 # A returning reader who chose a language sends the site's language cookie; pages set no other.
 LANGUAGE_COOKIE="django_language=en"
 
-# name, port, address [returning|single]: what wrk measures, in this order: the floor first, the fast
+# name, port, address [returning|gzip|single]: what wrk measures, in this order: the floor first, the fast
 # addresses before the slow ones. A first visit sends no cookie (as wrk does); "returning" sends the
-# language cookie; "single" is one connection, for the time a request takes when it does not wait.
+# language cookie; "gzip" asks for compression, as every browser does (wrk asks for none); "single" is
+# one connection, for the time a request takes when it does not wait.
 RUNS=(
   "floor $CACHED /healthz"
   "static $CACHED $STATIC"
   "meeting_cached $CACHED $MEETING"
+  "meeting_cached_gzip $CACHED $MEETING gzip"
   "meeting_cached_returning $CACHED $MEETING returning"
   "country_cached $CACHED $COUNTRY"
   "meeting_uncached $UNCACHED $MEETING"
@@ -159,6 +161,7 @@ for run in "${RUNS[@]}"; do
   read -r name port address option <<<"$run"
   options=(-t2 -c"$CONNECTIONS")
   [ "$option" = returning ] && options+=(-H "Cookie: $LANGUAGE_COOKIE")
+  [ "$option" = gzip ] && options+=(-H "Accept-Encoding: gzip, deflate, br")
   [ "$option" = single ] && options=(-t1 -c1)
   drain "$CACHED"; drain "$UNCACHED"
   log "$name: wrk ${options[*]} -d${DURATION}s http://127.0.0.1:$port$address"
