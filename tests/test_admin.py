@@ -743,3 +743,36 @@ def test_query_counts_do_not_grow_with_rows(admin_client):
     assert count_queries(_url(Paragraph, "change", small_paragraph.pk)) == count_queries(
         _url(Paragraph, "change", large_paragraph.pk)
     )
+
+
+@pytest.mark.parametrize(
+    "value, attrs",
+    [
+        ("42", {"id": "initial-id_participations-0-actor"}),
+        (None, {}),
+        (7, {"id": "x", "data-n": 3}),
+        ('Vienna "old" <town> & co', {"id": "initial-id_location"}),
+        ("", {"required": True, "disabled": False, "class": 'a"b'}),
+        (datetime.date(2020, 12, 2), {"id": "initial-id_start_date"}),
+    ],
+)
+def test_the_quick_hidden_input_draws_what_djangos_templates_draw(value, attrs):
+    from django import forms
+
+    from meetings.admin.widgets import QuickHiddenInput
+
+    for name in ("initial-location", 'odd"name'):
+        assert QuickHiddenInput().render(name, value, attrs) == forms.HiddenInput().render(name, value, attrs)
+
+
+def test_the_merges_base_values_are_quick_hidden_inputs_and_lists_stay_lists(som_2020):
+    from django import forms
+
+    from meetings.admin.meetings import MeetingForm
+    from meetings.admin.widgets import QuickHiddenInput
+
+    form = MeetingForm(instance=som_2020)
+    assert form.fields["title"].show_hidden_initial and form.fields["title"].hidden_widget is QuickHiddenInput
+    assert form.fields["add_participants"].hidden_widget is forms.MultipleHiddenInput
+    html = str(form["title"])
+    assert f'<input type="hidden" name="initial-title" value="{som_2020.title}" aria-describedby="id_title_helptext"' in html

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from ..history import history_baseline
 from ..versions import version_bump
+from .widgets import QuickHiddenInput
 
 
 def _shown(field: forms.Field, value) -> str:
@@ -53,7 +54,10 @@ class MergingForm(forms.ModelForm):
         self.merged: list[str] = []  # what was kept of someone else's save, in words
         self.conflicts: dict[str, tuple[str, str]] = {}  # field name -> (theirs, mine) as shown
         for name in self.merged_fields():
-            self.fields[name].show_hidden_initial = True
+            field = self.fields[name]
+            field.show_hidden_initial = True
+            if field.hidden_widget is forms.HiddenInput:  # not a list of them (MultipleHiddenInput)
+                field.hidden_widget = QuickHiddenInput
 
     def merged_fields(self) -> list[str]:
         """The fields a person edits here (not hidden ones, not split date-times, not extra form fields)."""
