@@ -170,7 +170,7 @@ Measured on {date.today().isoformat()} by `make bench` (`bench/perf/run.sh`; raw
 
 **Machine.** {cpu_model()}, {cores} cores, {memory_total_gib():.0f} GiB of memory, Linux {platform.release()},
 Python {platform.python_version()}, PostgreSQL {machine.get("postgresql", "?")}, Redis {machine.get("redis", "?")}.
-The app servers are `make serve` (gunicorn, {2 * cores + 1} sync workers = 2 × cores + 1, production
+The app servers are `make serve` (gunicorn, {2 * cores + 1} gthread workers of 4 threads = 2 × cores + 1, production
 settings); wrk runs on the same machine (2 threads, {os.environ.get("BENCH_CONNECTIONS", "16")} connections,
 {os.environ.get("BENCH_DURATION", "15")} s per address), so it takes its share of the same cores.{load_text}
 
