@@ -13,6 +13,9 @@ rendered: the view gives ``fragment_context``, a function of no arguments return
 a page served from stored parts never calls it (``functools.cache`` makes it run once for all the
 parts of a request).
 
+A value that many requests compute alike (which actors the public may read) is kept the same way by
+``per_generation(name, compute)``: computed once per change, where the generation is known.
+
 A view gives both with ``stored_parts(parts, storable=…)``: ``storable`` false (a preview, a draft) renders
 every part afresh; so does ``fragment_generation()`` for a request whose connection holds uncommitted
 writes, where the cache is unreachable, and everywhere unless ``FRAGMENT_CACHE_ENABLED`` (on where the
@@ -22,6 +25,7 @@ generation is shared: with Redis, or in one process).
 import functools
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -54,11 +58,26 @@ def stored_parts(parts: Callable[[], dict], *, storable: bool = True) -> dict:
     }
 
 
+def per_generation[T](name: str, compute: Callable[[], T], otherwise: Callable[[], T] | None = None) -> T:
+    """`compute()`, kept under the site's generation: computed again only after a change. Where there is no
+    generation to keep it under (uncommitted writes, no shared cache, the cache down), `otherwise()` if
+    given (the same value in a form that costs nothing to keep: a subquery), else `compute()`."""
+    generation = fragment_generation()
+    if generation is None:
+        return (otherwise or compute)()
+    key = f"value:{name}:{release()}:{generation}"
+    found = stored(key)
+    if found is None:
+        found = compute()
+        store(key, found)
+    return found
+
+
 def fragment_key(name: str, generation: str, language: str, values: list) -> str:
     return make_template_fragment_key(f"{name}:{release()}:{generation}:{language}", values)
 
 
-def stored(key: str) -> str | None:
+def stored(key: str) -> Any:
     try:
         return caches["default"].get(key)
     except Exception:
@@ -66,7 +85,7 @@ def stored(key: str) -> str | None:
         return None
 
 
-def store(key: str, content: str) -> None:
+def store(key: str, content: Any) -> None:
     try:
         caches["default"].set(key, content, timeout=settings.PAGE_CACHE_TIMEOUT)
     except Exception:

@@ -1,6 +1,7 @@
 """The partner API for countries, organisations and people."""
 
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 
@@ -10,8 +11,7 @@ from budapest.api.serializers import URL_OR_NULL, APIURLField, FullCleanMixin, P
 from budapest.api.viewsets import WritableMixin
 
 from .filters import CountryFilter, OrganisationFilter, PersonFilter
-from .models import published_meeting_count
-from .publication import visible_actors, visible_people, visible_positions
+from .publication import published_meeting_counts, visible_actors, visible_people, visible_positions
 
 
 def actor_api_url(actor: Actor, request) -> str | None:
@@ -61,6 +61,18 @@ class ActorSummarySerializer(serializers.ModelSerializer):
         return actor.parent.name if actor.parent_id else None
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class MeetingCountField(serializers.ReadOnlyField):
+    """How many published meetings the actor took part in: from the counts the view read once for all."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Published meetings it took part in.")
+        super().__init__(source="pk", **kwargs)
+
+    def to_representation(self, pk) -> int:
+        return self.context["meeting_counts"].get(pk, 0)
+
+
 class ActorSerializer(FullCleanMixin, serializers.ModelSerializer):
     api_url = ActorAPIURLField()
     url = PageURLField()
@@ -68,7 +80,7 @@ class ActorSerializer(FullCleanMixin, serializers.ModelSerializer):
     regions = serializers.SlugRelatedField(
         slug_field="slug", many=True, required=False, queryset=Region.objects.all(), help_text="Slugs of regions."
     )
-    meeting_count = serializers.IntegerField(read_only=True, help_text="Published meetings it took part in.")
+    meeting_count = MeetingCountField()
 
     kind: str
 
@@ -155,11 +167,10 @@ class ActorViewSet(WritableMixin, mixins.CreateModelMixin, mixins.UpdateModelMix
         return visible_actors(self.request).filter(kind=self.kind)
 
     def with_related(self, queryset):
-        return (
-            queryset.annotate(meeting_count=published_meeting_count())
-            .prefetch_related("regions")
-            .order_by("name", "pk")
-        )
+        return queryset.prefetch_related("regions").order_by("name", "pk")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "meeting_counts": published_meeting_counts()}
 
 
 @record_operations(

@@ -21,8 +21,8 @@ from budapest.spreadsheets import csv_response
 from . import profiles
 from .charts import counts_chart
 from .markup import strip_markup
-from .models import can_preview, published_meeting_count
-from .publication import visible_actors
+from .models import can_preview
+from .publication import published_meeting_counts, visible_actors
 from .views import paginate_interventions
 
 # A page of interventions a stored part may be kept for: "3", not "03" or "3&page=4" (each its own part).
@@ -42,10 +42,13 @@ class ActorKindMixin:
 
 
 class ActorListMixin(ActorKindMixin):
-    """A list of countries or organisations, each with its number of published meetings."""
+    """A list of countries or organisations, each with its number of published meetings (`meeting_count`)."""
 
-    def get_queryset(self):
-        return super().get_queryset().annotate(meeting_count=published_meeting_count())
+    def get_context_data(self, **kwargs):
+        counts = published_meeting_counts()
+        for actor in self.object_list:  # the list the page shows: its queryset's own results
+            actor.meeting_count = counts.get(actor.pk, 0)
+        return super().get_context_data(**kwargs)
 
 
 class ActorDetailView(ActorKindMixin, DetailView):

@@ -379,22 +379,6 @@ class MeetingCopy:
         )
 
 
-def published_meeting_count() -> Coalesce:
-    """An annotation of actors: how many published meetings each took part in (once each, a unique constraint).
-
-    Counted for the actors shown only, each from its participations' index (a subquery, not a join and
-    GROUP BY of every participation, which a pager's count repeated: the API's countries 0.4 s → …).
-    """
-    meetings = (
-        Participation.objects.filter(published_meeting(), actor=OuterRef("pk"))
-        .order_by()
-        .values("actor")
-        .annotate(count=models.Count("*"))
-        .values("count")
-    )
-    return Coalesce(models.Subquery(meetings, output_field=models.IntegerField()), 0)
-
-
 class MeetingReferences:
     """What a set of meetings refers to, read through their participations and passages.
 
@@ -811,7 +795,7 @@ class Participation(models.Model):
         ]
         indexes = [
             models.Index(F("meeting_date").desc(), "meeting", name="participation_newest_idx"),
-            # An actor's meetings, newest first (profiles.attendance), and its count of them (published_meeting_count).
+            # An actor's meetings, newest first (profiles.attendance).
             models.Index(
                 "actor", F("meeting_date").desc(), F("meeting").desc(), "public_from", name="participation_actor_idx"
             ),

@@ -11,12 +11,13 @@ Every public read starts here or at ``published()``: pages, feeds, calendars, th
 the API, the Popolo export and the choices the filters offer.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from actors.models import Actor, ActorQuerySet, Person, Position
+from budapest.fragments import per_generation
 
-from .models import Meeting, MeetingReferences, MeetingSeries, can_preview
+from .models import Meeting, MeetingReferences, MeetingSeries, Participation, can_preview
 
 
 def _user(request: HttpRequest | None):
@@ -29,10 +30,36 @@ def visible_meetings(request: HttpRequest | None) -> QuerySet[Meeting]:
 
 
 def visible_actors(request: HttpRequest | None, model: type[Actor] = Actor) -> ActorQuerySet:
-    """The actors a request may read: those a public meeting refers to, or every one for staff who preview."""
+    """The actors a request may read: those a public meeting refers to, or every one for staff who preview.
+
+    Which those are is read once per change of the content (``per_generation``): the rule asks, for each
+    actor, a dozen ways of being referred to (its planning alone took 8 ms a list on 10,000 meetings).
+    """
     if can_preview(_user(request)):
         return model.objects.all()
-    return MeetingReferences.public().actors(model)
+    return model.objects.filter(pk__in=per_generation("public-actors", _public_actor_ids, _public_actors))
+
+
+def _public_actors() -> QuerySet:
+    return MeetingReferences.public().actors().values("pk")
+
+
+def _public_actor_ids() -> list[int]:
+    return list(_public_actors().values_list("pk", flat=True))
+
+
+def published_meeting_counts() -> dict[int, int]:
+    """How many published meetings each actor took part in (once each: a unique constraint), by actor id.
+
+    Counted for every actor at once, once per change of the content (``per_generation``): counted for the
+    actors of a page at each request, it read some 5,000 participations of each (30 ms a page of twenty).
+    """
+    return per_generation("published-meeting-counts", _published_meeting_counts)
+
+
+def _published_meeting_counts() -> dict[int, int]:
+    counts = Participation.objects.published().order_by().values("actor").annotate(count=Count("*"))
+    return {row["actor"]: row["count"] for row in counts}
 
 
 def visible_countries(request: HttpRequest | None) -> QuerySet[Actor]:

@@ -50,7 +50,7 @@ BUDGETS = {
     "/countries/turkey/feed.atom": 4,
     "/countries/turkey/calendar.ics": 2,
     "/countries/turkey/interventions.csv": 4,
-    "/organisations/": 1,
+    "/organisations/": 2,  # + every actor's count of meetings, once per change (each time here)
     "/organisations/icmpd/": 14,  # as for a country: correspondences, their Calls for Action, goals by provenance
     "/organisations/icmpd/feed.atom": 4,
     "/organisations/icmpd/calendar.ics": 2,
@@ -81,10 +81,10 @@ BUDGETS = {
     "/api/v1/interventions/{intervention}/": 6,
     "/api/v1/participations/": 2,
     "/api/v1/participations/{participation}/": 1,
-    "/api/v1/countries/": 3,
-    "/api/v1/countries/TR/": 2,
-    "/api/v1/organisations/": 3,
-    "/api/v1/organisations/icmpd/": 2,
+    "/api/v1/countries/": 4,  # + every actor's count of meetings, once per change (each time here)
+    "/api/v1/countries/TR/": 3,
+    "/api/v1/organisations/": 4,
+    "/api/v1/organisations/icmpd/": 3,
     "/api/v1/people/": 3,
     "/api/v1/people/{person}/": 3,
     "/api/v1/priority-goals/": 4,  # + a goal's correspondences, earlier and later

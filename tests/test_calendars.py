@@ -95,7 +95,8 @@ CALENDAR_BUDGET = 2
 
 def test_calendar_query_count_does_not_grow_with_the_archive(client, som_2020, django_assert_max_num_queries):
     urls = ["/meetings/calendar.ics", f"{som_2020.get_absolute_url()}calendar.ics", "/countries/turkey/calendar.ics"]
-    before = [count_queries(client, url) for url in urls]
+    # The first read after a change also works out what is kept per change (budapest.fragments.per_generation).
+    before = [count_queries(client, url) for url in urls for _ in range(2)][1::2]
     turkey = som_2020.participants.get(iso_code="TR")
     large_meeting(turkey=turkey)
     for _ in range(10):

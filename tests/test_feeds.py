@@ -100,7 +100,8 @@ FEED_BUDGET = 5
 
 def test_feed_query_count_does_not_grow_with_the_archive(client, som_2020, django_assert_max_num_queries):
     urls = ["/meetings/feed.atom", "/countries/turkey/feed.atom"]
-    before = [count_queries(client, url) for url in urls]
+    # The first read after a change also works out what is kept per change (budapest.fragments.per_generation).
+    before = [count_queries(client, url) for url in urls for _ in range(2)][1::2]
     turkey = som_2020.participants.get(iso_code="TR")
     large_meeting(turkey=turkey)
     for number in range(5):

@@ -169,3 +169,26 @@ def test_an_imported_draft_creates_countries_that_only_its_publication_makes_pub
     for slug in slugs:
         assert client.get(f"/countries/{slug}/").status_code == 200
     assert {"NR", "TV"} <= {c["iso_code"] for c in results(client, "/api/v1/countries/")}
+
+
+def test_what_is_kept_per_change_is_read_again_at_the_change_that_publishes(
+    client, committed, django_assert_num_queries
+):
+    """The public's actors and their counts are read once per change (budapest.fragments.per_generation): a
+    second reader runs no query for them, and publishing the meeting that names Nauru shows it at once."""
+    with committed():
+        known = f.CountryFactory(name="Knownland", slug="knownland", iso_code="KL")
+        f.ParticipationFactory(meeting=f.MeetingFactory(title="Public meeting"), actor=known)
+        draft = f.MeetingFactory(title="Pacific meeting", status=Meeting.Status.DRAFT, published_at=None)
+        f.ParticipationFactory(meeting=draft, actor=f.CountryFactory(name="Nauru", slug="nauru", iso_code="NR"))
+    counts = [(row["iso_code"], row["meeting_count"]) for row in results(client, "/api/v1/countries/")]
+    assert counts == [("KL", 1)]
+    assert client.get("/api/v1/countries/NR/").status_code == 404
+    with django_assert_num_queries(3):  # the page's count, its countries, their regions: nothing kept is read again
+        get_json(client, "/api/v1/countries/")
+
+    with committed():
+        meeting_publish(meeting=draft)
+    counts = [(row["iso_code"], row["meeting_count"]) for row in results(client, "/api/v1/countries/")]
+    assert counts == [("KL", 1), ("NR", 1)]
+    assert client.get("/api/v1/countries/NR/").status_code == 200

@@ -275,7 +275,8 @@ def test_search_query_count_does_not_grow_with_the_archive(client, som_2020, dja
         "/search/?q=trafficking+or+number&country=TR&year=2020&goal=1",
         "/search/?country=TR",
     ]
-    before = [count_queries(client, url) for url in urls]
+    # The first read after a change also works out what is kept per change (budapest.fragments.per_generation).
+    before = [count_queries(client, url) for url in urls for _ in range(2)][1::2]
     large = large_meeting(turkey=som_2020.participants.get(iso_code="TR"))
     large.start_date = datetime.date(2020, 6, 1)
     large.save()
