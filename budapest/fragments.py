@@ -24,6 +24,8 @@ generation is shared: with Redis, or in one process).
 
 import functools
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -61,16 +63,36 @@ def stored_parts(parts: Callable[[], dict], *, storable: bool = True) -> dict:
 def per_generation[T](name: str, compute: Callable[[], T], otherwise: Callable[[], T] | None = None) -> T:
     """`compute()`, kept under the site's generation: computed again only after a change. Where there is no
     generation to keep it under (uncommitted writes, no shared cache, the cache down), `otherwise()` if
-    given (the same value in a form that costs nothing to keep: a subquery), else `compute()`."""
+    given (the same value in a form that costs nothing to keep: a subquery), else `compute()`.
+
+    This process keeps its own copy of the value too, for as long as the generation lasts: a request that
+    reads it twice (the API's filters of countries and of organisations) asks the cache at most once.
+    """
     generation = fragment_generation()
     if generation is None:
         return (otherwise or compute)()
+    with _values_lock:
+        held = _values.get(name)
+    if held is not None and held[0] == generation:
+        return held[1]
     key = f"value:{name}:{release()}:{generation}"
     found = stored(key)
     if found is None:
         found = compute()
         store(key, found)
+    with _values_lock:
+        _values[name] = (generation, found)
+        _values.move_to_end(name)
+        while len(_values) > VALUES_KEPT:
+            _values.popitem(last=False)
     return found
+
+
+# name → (generation, value), the latest used last: one entry per name, at most VALUES_KEPT of them (names can
+# come from a request: the API's count of a filtered list).
+VALUES_KEPT = 1024
+_values: OrderedDict[str, tuple[str, Any]] = OrderedDict()
+_values_lock = threading.Lock()
 
 
 def fragment_key(name: str, generation: str, language: str, values: list) -> str:

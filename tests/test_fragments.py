@@ -262,3 +262,27 @@ def test_each_page_of_interventions_is_a_part_of_its_own(client, fragments, meet
     other, rendered = read(client, PROFILE + "?page=2&utm_source=feed")
     assert rendered > 1 and "utm_source=feed" in body(other)
     assert "utm_source" not in body(read(client, PROFILE + "?page=2")[0])
+
+
+def test_a_value_kept_per_change_is_computed_once_per_generation_and_this_process_keeps_a_bounded_copy(
+    fragments, monkeypatch
+):
+    from budapest import fragments as module
+    from budapest.cache import clear_page_cache
+
+    computed = []
+
+    def compute(name):
+        computed.append(name)
+        return len(computed)
+
+    assert [module.per_generation("one", lambda: compute("one")) for _ in range(3)] == [1, 1, 1]
+    module._values.clear()  # another process: the shared cache has it
+    assert module.per_generation("one", lambda: compute("one")) == 1 and computed == ["one"]
+    clear_page_cache()  # a change
+    assert module.per_generation("one", lambda: compute("one")) == 2
+
+    monkeypatch.setattr(module, "VALUES_KEPT", 5)
+    for number in range(20):
+        module.per_generation(f"name-{number}", lambda number=number: number)
+    assert len(module._values) == 5 and list(module._values)[-1] == "name-19"

@@ -184,7 +184,7 @@ def test_what_is_kept_per_change_is_read_again_at_the_change_that_publishes(
     counts = [(row["iso_code"], row["meeting_count"]) for row in results(client, "/api/v1/countries/")]
     assert counts == [("KL", 1)]
     assert client.get("/api/v1/countries/NR/").status_code == 404
-    with django_assert_num_queries(3):  # the page's count, its countries, their regions: nothing kept is read again
+    with django_assert_num_queries(2):  # its countries and their regions: nothing kept (the count too) is read again
         get_json(client, "/api/v1/countries/")
 
     with committed():
@@ -192,3 +192,39 @@ def test_what_is_kept_per_change_is_read_again_at_the_change_that_publishes(
     counts = [(row["iso_code"], row["meeting_count"]) for row in results(client, "/api/v1/countries/")]
     assert counts == [("KL", 1), ("NR", 1)]
     assert client.get("/api/v1/countries/NR/").status_code == 200
+
+
+def test_a_lists_total_is_kept_per_change_for_the_public_and_never_mixed_with_staffs(client, committed):
+    from django.contrib.auth.models import Group, User
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def total(reader, url):
+        with CaptureQueriesContext(connection) as queries:
+            response = reader.get(url)
+        assert response.status_code == 200, response.content[:300]
+        counted = sum('COUNT(*) AS "__count"' in query["sql"] for query in queries.captured_queries)
+        return response.json()["count"], int(response["X-Total-Count"]), counted
+
+    with committed():
+        knownland = f.CountryFactory(name="Knownland", slug="knownland", iso_code="KL")
+        for number in range(3):
+            f.ParticipationFactory(meeting=f.MeetingFactory(slug=f"public-{number}"), actor=knownland)
+        draft = f.MeetingFactory(slug="pacific", status=Meeting.Status.DRAFT, published_at=None)
+        f.ParticipationFactory(meeting=draft, actor=knownland)
+    url = "/api/v1/participations/"
+    assert total(client, url) == (3, 3, 1)  # counted, then kept
+    assert total(client, f"{url}?page_size=2") == (3, 3, 0)  # another page of the same list: the same total
+    assert total(client, f"{url}?page=2&page_size=2") == (3, 3, 0)
+    assert total(client, f"{url}?meeting=public-0") == (1, 1, 1)  # another filter is another list
+
+    editor = User.objects.create_user("editor", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    staff = type(client)()
+    staff.force_login(editor)
+    assert total(staff, url)[:2] == (4, 4)  # the draft's too, counted afresh, and kept for no one
+    assert total(client, url) == (3, 3, 0)
+
+    with committed():
+        meeting_publish(meeting=draft)
+    assert total(client, url) == (4, 4, 1)  # seen at the change, counted again once

@@ -2,10 +2,22 @@
 
 Both parameters are whole numbers from 1 written in digits; anything else (empty, negative, a sign,
 a fraction, other scripts' digits) is a 400 that says so. A size above 100 is served as 100.
+
+The total a list reports (``count``, ``X-Total-Count``, the last page) is counted once per change of the
+content for the public (``budapest.fragments.per_generation``, keyed by the address without its page):
+counting 300,000 interventions took 150 ms of every page. Staff who preview count afresh: drafts too.
 """
 
+import functools
+import hashlib
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination as BasePageNumberPagination
+
+from budapest.fragments import per_generation
+from meetings.models import can_preview
 
 # Beyond this many digits a number is only "very large": never handed to int(), which refuses 4,300 digits.
 MAX_DIGITS = 18
@@ -20,6 +32,29 @@ def whole_number(value: str) -> int | None:
     return int(value) or None
 
 
+class KeptCountPaginator(Paginator):
+    """A paginator whose count is kept per change under `count_name` (None: counted at each request)."""
+
+    def __init__(self, object_list, per_page, *, count_name: str | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_name = count_name
+
+    @cached_property
+    def count(self) -> int:
+        counted = Paginator.count.func  # type: ignore[attr-defined]  # Django's own count, uncached
+        if self.count_name is None:
+            return counted(self)
+        return per_generation(self.count_name, lambda: counted(self))
+
+
+def count_name(request) -> str:
+    """What a list's count is kept under: its address and every parameter but the page, its size and format."""
+    ignored = {"page", "page_size", "format"}
+    parameters = sorted((key, request.query_params.getlist(key)) for key in request.query_params if key not in ignored)
+    address = repr((request.path, parameters)).encode()
+    return f"api-count:{hashlib.blake2b(address, digest_size=16).hexdigest()}"
+
+
 class PageNumberPagination(BasePageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
@@ -29,6 +64,11 @@ class PageNumberPagination(BasePageNumberPagination):
         "(a larger number gives 100). An empty or malformed value is a 400."
     )
     page_query_description = "The page number, from 1. A page past the last one answers 404."
+
+    def paginate_queryset(self, queryset, request, view=None):
+        name = None if can_preview(getattr(request, "user", None)) else count_name(request)
+        self.django_paginator_class = functools.partial(KeptCountPaginator, count_name=name)  # type: ignore[assignment]
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_number(self, request, paginator):
         value = request.query_params.get(self.page_query_param)
