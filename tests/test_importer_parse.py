@@ -179,6 +179,7 @@ def test_a_new_passage_starts_at_each_speaker_and_keeps_following_sentences():
         ("the six priority areas", []),
         ("in line with PG 2 and PGs 4 and 5", [2, 4, 5]),
         ("see pg 2 of the report", []),
+        ("focused on the first and the third priority goals.", [1, 3]),
     ],
 )
 def test_goal_numbers(text, numbers):
@@ -267,6 +268,32 @@ def test_title_below_the_date_and_a_count_of_countries_only():
     assert parsed.title == "Regional Meeting"
     assert (parsed.participant_count, parsed.country_count) == (None, 3)
     assert parsed.participant_lists == ["Austria, Serbia and Türkiye"]
+
+
+@pytest.mark.parametrize("joined", [") and", "), and", ") as well as", ") plus"])
+def test_organisations_after_the_bracketed_list_of_countries(joined):
+    parsed = parse_summary(
+        f"A Meeting\n\n2 May 2021\n\n1. The meeting gathered 20 participants from 3 countries (Austria, Serbia"
+        f" and Türkiye{joined} the European Union Agency for Asylum (EUAA) and ICMPD."
+    )
+    assert parsed.participant_lists == [
+        "Austria, Serbia and Türkiye",
+        "the European Union Agency for Asylum (EUAA) and ICMPD",
+    ]
+
+
+def test_a_session_heading_of_plain_text_is_the_next_paragraphs_subject():
+    parsed = parse_summary(
+        "A Meeting\n\n2 May 2021\n\nSession I – Opening\n\n(1) The meeting opened.\n\n"
+        "Session II – Return and readmission\n\n(2) Austria spoke on return.\n\n(3) The page goes on\n\n"
+        "Later in the text\n\nand the sentence ends here.\n\n(4) It closed."
+    )
+    assert [(p.heading, p.text) for p in parsed.paragraphs] == [
+        ("Session I – Opening", "The meeting opened."),
+        ("Session II – Return and readmission", "Austria spoke on return."),
+        ("", "The page goes on Later in the text and the sentence ends here."),
+        ("", "It closed."),
+    ]
 
 
 @pytest.mark.parametrize("number", ["1)", "(1)"])

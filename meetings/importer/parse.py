@@ -239,7 +239,7 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             header.append(line)
             dated[0] = dated[0] or _has_date(line)
 
-    for raw in text.split("\n"):
+    for raw in _mark_loose_headings(text.split("\n")):
         check_time()
         if len(paragraphs) > MAX_PARAGRAPHS:
             raise SummaryError(
@@ -370,6 +370,33 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
     if table_rows and (annex or paragraphs):
         _finish_table(annex or paragraphs[-1], table_rows)
     return header, paragraphs, footnotes, annex, warnings
+
+
+# A line of plain text that is a heading: short, with no sentence's end, a capital first ("Session II – Return").
+_LOOSE_HEADING = re.compile(r"^[A-Z][^.;!?]{0,119}$")
+_LOOSE_HEADING_WORDS = 16
+
+
+def _mark_loose_headings(lines: list[str]) -> list[str]:
+    """Plain text's headings marked as Markdown's ("## Session II – Return"): a short line alone after a blank
+    line whose next line of text starts a numbered paragraph; a line that goes on with a sentence is no heading."""
+    marked = list(lines)
+    following_numbered = False  # the next non-blank line below starts with a paragraph number
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index].strip()
+        if not line:
+            continue
+        blank_above = index == 0 or not lines[index - 1].strip()
+        if (
+            following_numbered
+            and blank_above
+            and _LOOSE_HEADING.match(line)
+            and len(line.split()) <= _LOOSE_HEADING_WORDS
+            and not line.endswith((",", ":"))
+        ):
+            marked[index] = "## " + line
+        following_numbered = bool(_NUMBERED.match(line))
+    return marked
 
 
 def _finish_table(block: _Block, rows: list[list[str]]) -> None:
@@ -783,7 +810,8 @@ _GOALS = re.compile(
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8}
 _ORDINAL = "|".join(_ORDINALS)
 _ORDINAL_GOALS = re.compile(
-    rf"\b(?P<ordinals>(?:{_ORDINAL})(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)(?:{_ORDINAL}))*)\s+(?:priority\s+)?goals?\b",
+    rf"\b(?P<ordinals>(?:{_ORDINAL})(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)(?:the\s+)?(?:{_ORDINAL}))*)"
+    r"\s+(?:priority\s+)?goals?\b",
     re.IGNORECASE,
 )
 _CONNECTORS = {"of", "for", "and", "the", "on", "in", "to", "de", "du", "des", "la", "le", "&"}
@@ -1048,7 +1076,8 @@ def participants(text: str) -> tuple[int | None, int | None, list[str]]:
     if sentence.startswith("(") and sentence.endswith(")") and sentence.count("(") == 1:
         sentence = sentence[1:-1]  # "… from 39 countries (Afghanistan, …, Ukraine)."
     elif sentence.startswith("("):
-        sentence = sentence[1:].replace(")", " –", 1)  # "(Afghanistan, …, Ukraine) as well as …"
+        # "(Afghanistan, …, Ukraine) as well as …", "(…) and the European Commission, …": a second list after it.
+        sentence = re.sub(r"\)\s*,?\s*(?:(?:as\s+well\s+as|and|plus)\b)?\s*", " as well as ", sentence[1:], count=1)
     # "– Afghanistan, …, Ukraine– as well as the European Commission, …": each list ends at a dash.
     lists = [
         re.split(r"\s*[–—]\s*|\s+-\s+", part.strip(" ,;:–—-"), maxsplit=1)[0]
