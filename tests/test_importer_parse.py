@@ -260,6 +260,22 @@ def test_chair_and_secretariat(sentence, chair, secretariat):
     assert (parsed.chair, parsed.secretariat) == (chair, secretariat)
 
 
+def test_a_meeting_opened_by_the_chair_is_the_chairs_passage():
+    passages = split_passages(
+        "The meeting was opened by the Turkish Chairmanship. Austria spoke.", is_speaker=lambda name: True
+    )
+    assert [(p.kind, p.speakers) for p in passages] == [("chair", []), ("intervention", ["Austria"])]
+
+
+def test_a_group_of_countries_named_by_its_region_is_one_speaker():
+    passages = split_passages(
+        "Silk Routes countries shared their experience. Western Balkan states met twice.",
+        is_speaker=lambda name: False,
+    )
+    # "shared" gives the floor: the group speaks (and is reported when no actor is it); "met" does not.
+    assert [(p.kind, p.speakers) for p in passages] == [("intervention", ["Silk Routes countries"])]
+
+
 def test_title_below_the_date_and_a_count_of_countries_only():
     parsed = parse_summary(
         "Budapest Process\n\nOnline, 2 May 2021\n\n**Regional Meeting**\n\n"

@@ -773,6 +773,12 @@ _ROLE_WORDS = [
         re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+|[A-Z]{{2,10}}\s+)?Secretariat\b"),
     ),
 ]
+# "The meeting was opened by the Turkish Chairmanship": the role is in the words after "by".
+_DONE_BY = re.compile(r"^(?:[Tt]he\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+[a-z]+ed\s+by\s+")
+# "Silk Routes countries shared …": a group named by its countries, one speaker (reported when no actor is it).
+_COUNTRIES_LEAD = re.compile(
+    r"^(?:[Tt]he\s+)?(?P<name>(?:[A-Z][\w'’-]*\s+){1,4}(?:countries|states))\s+(?P<verb>[a-z]+)\b"
+)
 _NARRATION = re.compile(
     rf"^{_INTRO}(?:[Tt]he\s+|[Ss]everal\s+|[Mm]any\s+|[Mm]ost\s+|[Aa]ll\s+|[Ss]ome\s+|[Oo]ther\s+|[Nn]umerous\s+"
     r"|[Aa] number of\s+|[Bb]oth\s+)?(?:participating\s+|the\s+|other\s+)?"
@@ -966,8 +972,9 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
             if role is not None:
                 return _Lead("co_chair" if role["co"] else "chair", speakers=names)
             return _Lead("intervention", speakers=names)
+    done_by = _DONE_BY.match(sentence)
     for kind, pattern in _ROLE_WORDS:
-        if pattern.match(sentence):
+        if pattern.match(sentence[done_by.end() :] if done_by else sentence):
             return _Lead(kind)
     for kind, name in (("chair", chair), ("co_chair", co_chair)):
         if name and _role_name_lead(name).match(strip_bold(sentence)):
@@ -983,6 +990,9 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
             name = re.sub(r"\bAND\b", "and", colon["name"]) if capitals else colon["name"]  # "ALBANIA AND SERBIA"
             if capitals or is_speaker(name):
                 return _Lead("intervention", speakers=[name])  # a name in capitals that is no actor is reported
+        group = _COUNTRIES_LEAD.match(strip_bold(sentence))
+        if group and group["verb"] in SPEECH_VERBS:
+            return _Lead("intervention", speakers=[group["name"]])
         delegation = _DELEGATION_LEAD.match(strip_bold(sentence))
         run, verb = name_run(delegation["names"] if delegation else strip_bold(sentence))
         if run.split(" ", 1)[0].strip(",") in _NOT_NAMES:
