@@ -15,11 +15,15 @@ from meetings.importer import Summary, summary_from_file, summary_from_upload
 from meetings.importer.parse import strip_bold
 from meetings.importer.recognise import COUNTRY, ORGANISATION, ActorMatch
 
-from . import corpus_baku, corpus_docx
+from . import corpus_baku, corpus_docx, corpus_sarajevo
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 # The Word summaries, each built by its test module (a .docx is not kept in the repository).
-BUILDERS = {"tbilisi-2023.docx": corpus_docx.build, "baku-2025.docx": corpus_baku.build}
+BUILDERS = {
+    "tbilisi-2023.docx": corpus_docx.build,
+    "baku-2025.docx": corpus_baku.build,
+    "sarajevo-2022.docx": corpus_sarajevo.build,
+}
 NAMES = sorted(path.stem for path in CORPUS.glob("*.yaml"))
 
 

@@ -430,3 +430,17 @@ def test_markdown_of_another_office_bold_numbers_lists_in_place_and_links():
         "Links are not kept, only their words: “programmes” (https://example.org/p). "
         "Attach what they point to as a document if readers need it."
     ]
+
+
+def test_the_points_of_a_list_inside_a_paragraph_each_name_their_speaker():
+    passages = split_passages(
+        "The discussion raised three points: (a) The representative of Hungary said that pressure grew. "
+        "(b) more data is needed; (ii) Serbia stressed training. c) The delegation of Montenegro noted it.",
+        is_speaker=lambda name: True,
+    )
+    assert [(p.text, p.speakers) for p in passages] == [
+        ("The discussion raised three points:", []),
+        ("(a) The representative of Hungary said that pressure grew. (b) more data is needed;", ["Hungary"]),
+        ("(ii) Serbia stressed training.", ["Serbia"]),
+        ("c) The delegation of Montenegro noted it.", ["Montenegro"]),
+    ]

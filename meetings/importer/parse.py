@@ -638,6 +638,9 @@ _SKIPPED_AFTER = set(_OPENERS + "*")
 _SUB_NUMBER = re.compile(r"\d{1,3}\.\d{1,2}")
 _SUB_START = re.compile(r"\d{1,3}\.\d{1,2}\.?\s")
 _SUB_NUMBERED = re.compile(r"^(\d{1,3})\.\d{1,2}\.?\s+\S")
+# A point of a list inside a paragraph, "(a) …", "(iv) …", "b) …" (Word's second level, or typed): a sentence
+# of its own, also after a colon or a semicolon, whose words after the label may name a speaker.
+_ITEM_LABEL = re.compile(r"(?:\((?:[a-z]|[ivx]{1,4})\)|[a-z]\))\s")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -655,12 +658,13 @@ def split_sentences(text: str) -> list[str]:
         end = index  # the end of the word before, past its closing quotes, footnote marks and stars
         while end > 0 and text[end - 1] in _SKIPPED_BEFORE:
             end -= 1
-        if end == 0 or text[end - 1] not in _ENDS:
+        item = _ITEM_LABEL.match(text, index + 1)
+        if end == 0 or text[end - 1] not in (_ENDS + ":;" if item else _ENDS):
             continue
         start = index + 1
         while start < length and text[start] in _SKIPPED_AFTER:
             start += 1
-        if start >= length or not (text[start].isupper() or _SUB_START.match(text, start)):
+        if start >= length or not (item or text[start].isupper() or _SUB_START.match(text, start)):
             continue
         if text[end - 1] == ".":
             word_start = end - 1
@@ -1023,7 +1027,8 @@ def split_passages(
     for sentence in split_sentences(text):
         check_time()
         sub = _SUB_START.match(sentence)
-        lead = _lead(sentence[sub.end() :] if sub else sentence, chair, co_chair, is_speaker)
+        label = sub or _ITEM_LABEL.match(sentence)
+        lead = _lead(sentence[label.end() :] if label else sentence, chair, co_chair, is_speaker)
         current = passages[-1] if passages else None
         if current is None or (sub and lead.kind == "continue"):
             kind = "narration" if lead.kind == "continue" else lead.kind
