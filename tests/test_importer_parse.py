@@ -180,6 +180,9 @@ def test_a_new_passage_starts_at_each_speaker_and_keeps_following_sentences():
         ("in line with PG 2 and PGs 4 and 5", [2, 4, 5]),
         ("see pg 2 of the report", []),
         ("focused on the first and the third priority goals.", [1, 3]),
+        ("under PG1–PG3 and PG 5", [1, 2, 3, 5]),
+        ("priority goals one and two, and priority goal five", [1, 2, 5]),
+        ("the goals two countries share", []),
     ],
 )
 def test_goal_numbers(text, numbers):

@@ -813,7 +813,8 @@ _SECRETARIAT_DECLARATIONS = [
 ]
 _GOALS = re.compile(
     rf"\b(?:(?:priority\s+)?goals?\s+|(?-i:PGs?)\s*)(?:no\.?\s*|number\s+|#)?"  # "PG 2", never "pg 2"
-    rf"(?P<numbers>\d{{1,2}}{_SUP}*(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+to\s+|\s*[–-]\s*)\d{{1,2}}{_SUP}*)*)"
+    rf"(?P<numbers>\d{{1,2}}{_SUP}*(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+to\s+|\s*[–-]\s*)"
+    rf"(?:(?-i:PG)\s*)?\d{{1,2}}{_SUP}*)*)"  # "PG1–PG3": the letters again after the dash
     r"(?![\d.,]\d)",
     re.IGNORECASE,
 )
@@ -824,6 +825,15 @@ _ORDINAL_GOALS = re.compile(
     r"\s+(?:priority\s+)?goals?\b",
     re.IGNORECASE,
 )
+# "priority goals one and two", "priority goal three": numbers in words only after "priority goal", as "the goals
+# two countries share" names none.
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_NUMBER_WORD = "|".join(_NUMBER_WORDS)
+_WORDED_GOALS = re.compile(
+    rf"\bpriority\s+goals?\s+(?:no\.?\s*)?(?P<words>(?:{_NUMBER_WORD})(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)"
+    rf"(?:{_NUMBER_WORD}))*)\b",
+    re.IGNORECASE,
+)
 _CONNECTORS = {"of", "for", "and", "the", "on", "in", "to", "de", "du", "des", "la", "le", "&"}
 
 
@@ -832,7 +842,7 @@ def goal_numbers(text: str) -> list[int]:
     second priority goal" → their numbers; "the six priority goals" names none."""
     numbers: list[int] = []
     for match in _GOALS.finditer(text):
-        spec = re.sub(_SUP, "", match["numbers"])
+        spec = re.sub(r"PG\s*", "", re.sub(_SUP, "", match["numbers"]))
         for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", spec):
             bounds = re.split(r"\s+to\s+|\s*[–-]\s*", part)
             if len(bounds) == 2 and bounds[0] and bounds[1] and int(bounds[0]) < int(bounds[1]):
@@ -841,6 +851,8 @@ def goal_numbers(text: str) -> list[int]:
                 numbers.extend(int(bound) for bound in bounds if bound)
     for match in _ORDINAL_GOALS.finditer(text):
         numbers.extend(_ORDINALS[word.lower()] for word in re.findall(_ORDINAL, match["ordinals"], re.IGNORECASE))
+    for match in _WORDED_GOALS.finditer(text):
+        numbers.extend(_NUMBER_WORDS[word.lower()] for word in re.findall(_NUMBER_WORD, match["words"], re.I))
     return sorted(set(numbers))
 
 
