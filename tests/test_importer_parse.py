@@ -447,3 +447,16 @@ def test_the_points_of_a_list_inside_a_paragraph_each_name_their_speaker():
         ("(ii) Serbia stressed training.", ["Serbia"]),
         ("c) The delegation of Montenegro noted it.", ["Montenegro"]),
     ]
+
+
+def test_a_speaker_after_an_opening_clause_both_or_representatives_without_the():
+    passages = split_passages(
+        "On behalf of the EU Member States, Germany stressed legal pathways. Both Georgia and Serbia stressed data. "
+        "Representatives of Albania and Kosovo described their schemes. In 2024, the talks went on.",
+        is_speaker=lambda name: True,
+    )
+    assert [(p.kind, p.speakers) for p in passages] == [
+        ("intervention", ["Germany"]),
+        ("intervention", ["Georgia and Serbia"]),
+        ("intervention", ["Albania and Kosovo"]),
+    ]

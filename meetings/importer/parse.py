@@ -701,7 +701,8 @@ _PLAIN_PERSON_LEAD = re.compile(
 )
 # "The representative of Bosnia and Herzegovina noted …", "The delegations of Bulgaria and Romania …".
 _DELEGATION_LEAD = re.compile(
-    r"^(?:[Tt]he\s+)?(?:[Hh]eads?\s+of\s+(?:the\s+)?)?(?:representatives?|delegations?|delegates?|delegation\s+members?)"
+    r"^(?:[Tt]he\s+)?(?:[Hh]eads?\s+of\s+(?:the\s+)?)?"
+    r"(?:[Rr]epresentatives?|[Dd]elegations?|[Dd]elegates?|[Dd]elegation\s+members?)"
     r"\s+(?:of|from)\s+(?:the\s+)?(?P<names>[A-Z].*)$",
     re.S,
 )
@@ -730,6 +731,8 @@ SPEECH_VERBS = {
 }  # fmt: skip
 
 
+# Words before the speaker's name: a clause before a comma ("On behalf of the EU Member States, "), or "Both ".
+_OPENING_WORDS = re.compile(r"^(?:[A-Z][^,*.;:]{0,80},\s+|Both\s+)(?=[A-Z])")
 # Capitalised words that open a sentence without naming anyone.
 _NOT_NAMES = {
     "He", "She", "They", "It", "We", "I", "You", "This", "These", "That", "Those", "There", "Its", "Their", "His",
@@ -1011,6 +1014,10 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
             return _Lead("intervention", speakers=[group["name"]])
         delegation = _DELEGATION_LEAD.match(strip_bold(sentence))
         run, verb = name_run(delegation["names"] if delegation else strip_bold(sentence))
+        opening = _OPENING_WORDS.match(strip_bold(sentence)) if delegation is None else None
+        if opening and (not run or run.split(" ", 1)[0].strip(",") in _NOT_NAMES):
+            # "On behalf of the EU Member States, Germany stressed …", "Both Georgia and Germany stressed …"
+            run, verb = name_run(strip_bold(sentence)[opening.end() :])
         if run.split(" ", 1)[0].strip(",") in _NOT_NAMES:
             run = ""
         if run and (delegation is not None or verb in SPEECH_VERBS or is_speaker(run)):
