@@ -198,6 +198,10 @@ def test_affiliation_run():
         affiliation_run("the Ministry of Interior of Hungary reminded countries") == "Ministry of Interior of Hungary"
     )
     assert affiliation_run("ICMPD in charge of the Budapest Process Secretariat") == "ICMPD"
+    assert (
+        affiliation_run("the Agency for External Labour Migration under the Ministry of Employment of Uzbekistan, said")
+        == "Agency for External Labour Migration under the Ministry of Employment of Uzbekistan"
+    )
 
 
 def test_markdown_and_word_conventions_are_normalised():

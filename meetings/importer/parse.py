@@ -837,7 +837,8 @@ _WORDED_GOALS = re.compile(
     rf"(?:{_NUMBER_WORD}))*)\b",
     re.IGNORECASE,
 )
-_CONNECTORS = {"of", "for", "and", "the", "on", "in", "to", "de", "du", "des", "la", "le", "&"}
+# "under": "the Agency for External Labour Migration under the Ministry of Employment of Uzbekistan" is one name.
+_CONNECTORS = {"of", "for", "and", "the", "on", "in", "to", "under", "de", "du", "des", "la", "le", "&"}
 
 
 def goal_numbers(text: str) -> list[int]:
