@@ -457,13 +457,13 @@ def test_a_speaker_after_an_opening_clause_both_or_representatives_without_the()
     passages = split_passages(
         "On behalf of the EU Member States, Germany stressed legal pathways. Both Georgia and Serbia stressed data. "
         "Representatives of Albania and Kosovo described their schemes. In 2024, the talks went on. "
-        "Afterwards, Türkiye thanked all. Albania, Serbia and Montenegro presented a plan.",
-        is_speaker=lambda name: name in {"Türkiye", "Albania", "Albania, Serbia and Montenegro"},
+        "Afterwards, Türkiye thanked all. Norlandia, Serbia and Montenegro presented a plan.",
+        is_speaker=lambda name: name in {"Türkiye", "Serbia and Montenegro"},
     )
     assert [(p.kind, p.speakers) for p in passages] == [
         ("intervention", ["Germany"]),
         ("intervention", ["Georgia and Serbia"]),
         ("intervention", ["Albania and Kosovo"]),
         ("intervention", ["Türkiye"]),
-        ("intervention", ["Albania, Serbia and Montenegro"]),
+        ("intervention", ["Norlandia, Serbia and Montenegro"]),  # the made-up name is reported, not dropped
     ]

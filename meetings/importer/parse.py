@@ -740,6 +740,8 @@ _NOT_NAMES = {
     "Moreover", "Furthermore", "Lastly", "Then", "Both", "All", "Each", "Some", "Many", "Several", "Other", "Others",
     "Most", "One", "A", "An", "Further", "Overall", "Next", "Later", "Here", "When", "While", "Although", "If",
     "Since", "Regarding", "Concerning", "Following", "Speaking", "According", "Among", "Thereafter", "Subsequently",
+    "Afterwards", "Meanwhile", "Additionally", "Likewise", "Similarly", "Accordingly", "Consequently", "Thus",
+    "Nevertheless", "Nonetheless", "Notably", "Firstly", "Secondly", "Thirdly", "Together", "Instead", "Hence",
 }  # fmt: skip
 
 
@@ -1016,10 +1018,10 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
         delegation = _DELEGATION_LEAD.match(strip_bold(sentence))
         run, verb = name_run(delegation["names"] if delegation else strip_bold(sentence))
         opening = _OPENING_WORDS.match(strip_bold(sentence)) if delegation is None else None
-        before = name_run(opening[0])[0] if opening else ""  # "Albania", "Afterwards", "" ("On behalf …")
-        if opening and (not run or not before or before.split(" ", 1)[0] in _NOT_NAMES or not is_speaker(before)):
+        if opening and (not run or run.split(" ", 1)[0].strip(",") in _NOT_NAMES):
             # "On behalf of the EU Member States, Germany stressed …", "Afterwards, Türkiye thanked …", "Both
-            # Georgia and Germany stressed …"; "Albania, Serbia and Montenegro presented …" is one list.
+            # Georgia and Germany stressed …"; "Albania, Serbia and Montenegro presented …" is one list (and a
+            # name before the comma that is no actor, "Norlandia, Austria and …", is reported).
             run, verb = name_run(strip_bold(sentence)[opening.end() :])
         if run.split(" ", 1)[0].strip(",") in _NOT_NAMES:
             run = ""
