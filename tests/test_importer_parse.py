@@ -467,3 +467,12 @@ def test_a_speaker_after_an_opening_clause_both_or_representatives_without_the()
         ("intervention", ["Türkiye"]),
         ("intervention", ["Norlandia, Serbia and Montenegro"]),  # the made-up name is reported, not dropped
     ]
+
+
+def test_the_one_given_the_floor_speaks():
+    passages = split_passages(
+        "The floor was then given to Uzbekistan, which described its centres. The floor was given to the Secretariat.",
+        is_speaker=lambda name: True,
+    )
+    # The Secretariat given the floor is no name to report.
+    assert [(p.kind, p.speakers) for p in passages] == [("intervention", ["Uzbekistan"])]

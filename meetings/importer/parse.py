@@ -706,6 +706,12 @@ _DELEGATION_LEAD = re.compile(
     r"\s+(?:of|from)\s+(?:the\s+)?(?P<names>[A-Z].*)$",
     re.S,
 )
+# "The floor was then given to Uzbekistan, which described …": the speaker is the one given the floor.
+_FLOOR_TO = re.compile(
+    r"^(?:[Tt]he\s+)?floor\s+was\s+(?:then\s+|subsequently\s+|next\s+)?(?:given|passed|handed)\s+to\s+(?:the\s+)?"
+    r"(?!(?:Co-?)?Chair|(?:Budapest Process\s+)?Secretariat)(?P<names>[A-Z].*)$",
+    re.S,
+)
 # "TURKEY: The Chair opened …", "Germany (Federal Ministry of the Interior): Germany presented …": a speaker as
 # minutes write one, before a colon; the words in brackets are theirs (an institution) and stay in the text.
 _COLON_LEAD = re.compile(r"^(?P<name>[A-Z][\w'’.-]*(?: [\w'’.-]+){0,6}?)(?: \([^()]{2,150}\))?: (?=\S)")
@@ -1015,7 +1021,7 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
         group = _COUNTRIES_LEAD.match(strip_bold(sentence))
         if group and group["verb"] in SPEECH_VERBS:
             return _Lead("intervention", speakers=[group["name"]])
-        delegation = _DELEGATION_LEAD.match(strip_bold(sentence))
+        delegation = _DELEGATION_LEAD.match(strip_bold(sentence)) or _FLOOR_TO.match(strip_bold(sentence))
         run, verb = name_run(delegation["names"] if delegation else strip_bold(sentence))
         opening = _OPENING_WORDS.match(strip_bold(sentence)) if delegation is None else None
         if opening and (not run or run.split(" ", 1)[0].strip(",") in _NOT_NAMES):
