@@ -308,7 +308,7 @@ def test_organisations_after_the_bracketed_list_of_countries(joined):
 def test_a_session_heading_of_plain_text_is_the_next_paragraphs_subject():
     parsed = parse_summary(
         "A Meeting\n\n2 May 2021\n\nSession I – Opening\n\n(1) The meeting opened.\n\n"
-        "Session II – Return and readmission\n\n(2) Austria spoke on return.\n\n(3) The page goes on\n\n"
+        "**Session II – Return and readmission**\n\n(2) Austria spoke on return.\n\n(3) The page goes on\n\n"
         "Later in the text\n\nand the sentence ends here.\n\n(4) It closed."
     )
     assert [(p.heading, p.text) for p in parsed.paragraphs] == [

@@ -378,14 +378,19 @@ _LOOSE_HEADING_WORDS = 16
 
 
 def _mark_loose_headings(lines: list[str]) -> list[str]:
-    """Plain text's headings marked as Markdown's ("## Session II – Return"): a short line alone after a blank
-    line whose next line of text starts a numbered paragraph; a line that goes on with a sentence is no heading."""
+    """Plain text's headings marked as Markdown's ("## Session II – Return"): a short line alone (or in bold) after
+    a blank line whose next line of text starts a numbered paragraph; a line that goes on with a sentence is none."""
     marked = list(lines)
+    first = next((index for index, line in enumerate(lines) if _NUMBERED.match(line.strip())), len(lines))
     following_numbered = False  # the next non-blank line below starts with a paragraph number
     for index in range(len(lines) - 1, -1, -1):
         line = lines[index].strip()
         if not line:
             continue
+        if index > first and line.startswith("**") and line.endswith("**") and line.count("**") == 2:
+            # A heading in bold, as Word's bold line gives one ("**Session II: Return**"); above paragraph 1, a
+            # line in bold is the title.
+            line = line[2:-2].strip()
         blank_above = index == 0 or not lines[index - 1].strip()
         if (
             following_numbered
