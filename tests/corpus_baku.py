@@ -10,54 +10,23 @@ hyphens and tabs.
 from pathlib import Path
 
 import docx
-from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import parse_xml
 
-from .corpus_docx import NS, _part, _runs, participants_table
+from .corpus_docx import _numbered, _runs, add_footnotes, add_list, participants_table
 
 LIST = "921"
 NBSP, SHY = "\u00a0", "\u00ad"
 
 
-def _numbering(document) -> None:
-    numbering = document.part.numbering_part.element
-    numbering.insert(
-        0,
-        parse_xml(
-            f'<w:abstractNum {NS} w:abstractNumId="92"><w:multiLevelType w:val="singleLevel"/>'
-            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1)"/></w:lvl>'
-            "</w:abstractNum>"
-        ),
-    )
-    numbering.append(parse_xml(f'<w:num {NS} w:numId="{LIST}"><w:abstractNumId w:val="92"/></w:num>'))
-
-
-FOOTNOTES = (
-    f"<w:footnotes {NS}>"
-    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-    '<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> The Call for Action '
-    "2025–2030, adopted at the 7th Ministerial Conference in Budapest on 12 November 2024.</w:t></w:r></w:p>"
-    "</w:footnote>"
-    '<w:footnote w:id="2"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> See the Annex for '
-    "the list of participants.</w:t></w:r></w:p></w:footnote>"
-    "</w:footnotes>"
-)
-
-
 def build(path: Path) -> Path:
     document = docx.Document()
-    _numbering(document)
+    add_list(document, "92", LIST, [("decimal", "%1)")])
     document.add_paragraph("Budapest Process")
     document.add_heading("Thematic Meeting on Labour Migration and Skills Partnerships", level=1)
     document.add_paragraph(f"Baku, Azerbaijan, 8–9{NBSP}April{NBSP}2025")
     document.add_paragraph("Summary")
 
     def item(*pieces):
-        paragraph = document.add_paragraph()
-        paragraph._p.get_or_add_pPr().append(
-            parse_xml(f'<w:numPr {NS}><w:ilvl w:val="0"/><w:numId w:val="{LIST}"/></w:numPr>')
-        )
-        return _runs(paragraph, *pieces)
+        return _runs(_numbered(document.add_paragraph(), LIST), *pieces)
 
     item(
         f"The Thematic Meeting gathered 44{NBSP}participants from 14 countries and six organisations in Baku"
@@ -107,12 +76,10 @@ def build(path: Path) -> Path:
         ("Uzbekistan", ""),
     ]
     participants_table(document, rows)
-    _part(
+    add_footnotes(
         document,
-        "footnotes.xml",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
-        RELATIONSHIP_TYPE.FOOTNOTES,
-        FOOTNOTES,
+        "The Call for Action 2025–2030, adopted at the 7th Ministerial Conference in Budapest on 12 November 2024.",
+        "See the Annex for the list of participants.",
     )
     document.save(str(path))
     return path

@@ -51,6 +51,41 @@ def _numbering(document) -> None:
         )
 
 
+def add_list(document, abstract_id: str, num_id: str, levels: list[tuple[str, str]]) -> None:
+    """A list of Word's automatic numbering, each level as (number format, text): ("decimal", "%1.")."""
+    kind = "singleLevel" if len(levels) == 1 else "hybridMultilevel"
+    lvls = "".join(
+        f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+        for level, (fmt, text) in enumerate(levels)
+    )
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {NS} w:abstractNumId="{abstract_id}"><w:multiLevelType w:val="{kind}"/>{lvls}'
+            "</w:abstractNum>"
+        ),
+    )
+    numbering.append(parse_xml(f'<w:num {NS} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>'))
+
+
+def add_footnotes(document, *texts: str) -> None:
+    """Real footnotes, numbered 1, 2, … as Word numbers them, each one paragraph of text."""
+    notes = "".join(
+        f'<w:footnote w:id="{number}"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {text}'
+        "</w:t></w:r></w:p></w:footnote>"
+        for number, text in enumerate(texts, start=1)
+    )
+    separator = '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    _part(
+        document,
+        "footnotes.xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+        RELATIONSHIP_TYPE.FOOTNOTES,
+        f"<w:footnotes {NS}>{separator}{notes}</w:footnotes>",
+    )
+
+
 def _numbered(paragraph, num_id: str, level: int = 0):
     properties = paragraph._p.get_or_add_pPr()
     properties.append(parse_xml(f'<w:numPr {NS}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))

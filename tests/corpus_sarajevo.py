@@ -10,52 +10,22 @@ PG2" and "the third priority goal" of the Call for Action of 2019, one real foot
 from pathlib import Path
 
 import docx
-from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import parse_xml
 
-from .corpus_docx import NS, _part, _runs
+from .corpus_docx import _numbered, _runs, add_footnotes, add_list
 
 LIST = "931"
 
 
-def _numbering(document) -> None:
-    numbering = document.part.numbering_part.element
-    numbering.insert(
-        0,
-        parse_xml(
-            f'<w:abstractNum {NS} w:abstractNumId="93"><w:multiLevelType w:val="hybridMultilevel"/>'
-            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
-            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="(%2)"/></w:lvl>'
-            "</w:abstractNum>"
-        ),
-    )
-    numbering.append(parse_xml(f'<w:num {NS} w:numId="{LIST}"><w:abstractNumId w:val="93"/></w:num>'))
-
-
-FOOTNOTES = (
-    f"<w:footnotes {NS}>"
-    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-    '<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> The Call for Action '
-    "– a five-year plan, adopted at the 6th Ministerial Conference in Istanbul on 20 February 2019.</w:t></w:r>"
-    "</w:p></w:footnote>"
-    "</w:footnotes>"
-)
-
-
 def build(path: Path) -> Path:
     document = docx.Document()
-    _numbering(document)
+    add_list(document, "93", LIST, [("decimal", "%1."), ("lowerLetter", "(%2)")])
     document.add_paragraph("Budapest Process")
     document.add_heading("Regional Meeting on Migrant Smuggling in the Western Balkans", level=1)
     document.add_paragraph("Sarajevo, 6–7 October 2022")
     document.add_paragraph("Summary of the meeting")
 
     def item(*pieces, level: int = 0):
-        paragraph = document.add_paragraph()
-        paragraph._p.get_or_add_pPr().append(
-            parse_xml(f'<w:numPr {NS}><w:ilvl w:val="{level}"/><w:numId w:val="{LIST}"/></w:numPr>')
-        )
-        return _runs(paragraph, *pieces)
+        return _runs(_numbered(document.add_paragraph(), LIST, level), *pieces)
 
     document.add_heading("Opening session", level=2)
     item(
@@ -125,12 +95,10 @@ def build(path: Path) -> Path:
     )
     item("The representative of the Republic of Transcarpathia said that it would share its national action plan.")
     item("The Turkish Chairmanship thanked Bosnia and Herzegovina for its hospitality and closed the meeting.")
-    _part(
+    add_footnotes(
         document,
-        "footnotes.xml",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
-        RELATIONSHIP_TYPE.FOOTNOTES,
-        FOOTNOTES,
+        "The Call for Action – a five-year plan, adopted at the 6th Ministerial Conference in Istanbul"
+        " on 20 February 2019.",
     )
     document.save(str(path))
     return path
