@@ -391,40 +391,54 @@ class _Entry:
     nonce: bool
 
 
-class _LocalPages:
-    """The pages this process served lately, gzipped and not; served only in the generation they belong to."""
+class LocalCopies:
+    """What this process served lately (stored pages, stored parts of pages), the latest used last, bounded
+    in bytes (`PAGE_CACHE_LOCAL_BYTES`, 16 MiB, for all of them): a copy is found without a round trip to
+    the shared cache. Its keys hold what makes it current (a part's holds the generation) or the caller
+    checks it (a page's entry carries its generation)."""
 
     def __init__(self):
-        self.pages: OrderedDict[str, tuple[_Entry, bytes]] = OrderedDict()
+        self.copies: OrderedDict[str, tuple[Any, int]] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
 
-    def get(self, key: str, generation: str, now: float) -> tuple[_Entry, bytes] | None:
+    def get(self, key: str) -> Any:
         with self.lock:
-            page = self.pages.get(key)
-            if page is None or page[0].generation != generation or page[0].expires <= now:
+            copy = self.copies.get(key)
+            if copy is None:
                 return None
-            self.pages.move_to_end(key)
-            return page
+            self.copies.move_to_end(key)
+            return copy[0]
 
-    def put(self, key: str, entry: _Entry, body: bytes) -> tuple[_Entry, bytes]:
+    def put(self, key: str, value: Any, size: int) -> None:
         limit = getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
-        size = _size(entry, body)
-        if size <= limit // 4:
-            with self.lock:
-                old = self.pages.pop(key, None)
-                self.size += size - (_size(*old) if old else 0)
-                self.pages[key] = (entry, body)
-                while self.size > limit:
-                    self.size -= _size(*self.pages.popitem(last=False)[1])
-        return entry, body
+        if size > limit // 4:
+            return
+        with self.lock:
+            old = self.copies.pop(key, None)
+            self.size += size - (old[1] if old else 0)
+            self.copies[key] = (value, size)
+            while self.size > limit:
+                self.size -= self.copies.popitem(last=False)[1][1]
 
 
 def _size(entry: _Entry, body: bytes) -> int:
     return len(body) + (len(entry.body) if entry.compressed else 0)
 
 
-_local = _LocalPages()
+local_copies = LocalCopies()
+
+
+def _local_page(key: str, generation: str, now: float) -> tuple[_Entry, bytes] | None:
+    page = local_copies.get(key)
+    if page is None or page[0].generation != generation or page[0].expires <= now:
+        return None
+    return page
+
+
+def _keep_page(key: str, entry: _Entry, body: bytes) -> tuple[_Entry, bytes]:
+    local_copies.put(key, (entry, body), _size(entry, body))
+    return entry, body
 
 
 # --- What renders pages: a page rendered by other templates or code is never served -------------------
@@ -520,7 +534,7 @@ class PageCacheMiddleware:
         key = self._key(request, language, names)
         try:
             generation = current_generation(now)
-            stored = _local.get(key, generation.token, now) or self._fetch(key, generation.token)
+            stored = _local_page(key, generation.token, now) or self._fetch(key, generation.token)
         except Exception:  # the cache is down: serve the page from the database
             log.warning("page cache: lookup failed", exc_info=True)
             return self.get_response(request)
@@ -569,7 +583,7 @@ class PageCacheMiddleware:
         entry = _cache().get(key)
         if entry is None or entry.generation != generation:
             return None
-        return _local.put(key, entry, gzip.decompress(entry.body) if entry.compressed else entry.body)
+        return _keep_page(key, entry, gzip.decompress(entry.body) if entry.compressed else entry.body)
 
     @staticmethod
     def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -615,7 +629,7 @@ class PageCacheMiddleware:
         hit["X-Page-Cache"] = "hit"
         entry.headers = list(hit.headers.items())
         _cache().set(key, entry, timeout=timeout)
-        _local.put(key, entry, body)
+        _keep_page(key, entry, body)
         return entry
 
     @staticmethod

@@ -34,7 +34,7 @@ from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.utils import timezone
 
-from .cache import current_generation, has_uncommitted_changes, release
+from .cache import current_generation, has_uncommitted_changes, local_copies, release
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +97,21 @@ _values_lock = threading.Lock()
 
 def fragment_key(name: str, generation: str, language: str, values: list) -> str:
     return make_template_fragment_key(f"{name}:{release()}:{generation}:{language}", values)
+
+
+def stored_part(key: str) -> str | None:
+    """A stored part: this process's copy (no round trip: its key holds the generation), else the cache's."""
+    content = local_copies.get(key)
+    if content is None:
+        content = stored(key)
+        if content is not None:
+            local_copies.put(key, content, len(content))
+    return content
+
+
+def store_part(key: str, content: str) -> None:
+    store(key, content)
+    local_copies.put(key, content, len(content))
 
 
 def stored(key: str) -> Any:

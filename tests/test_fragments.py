@@ -286,3 +286,47 @@ def test_a_value_kept_per_change_is_computed_once_per_generation_and_this_proces
     for number in range(20):
         module.per_generation(f"name-{number}", lambda number=number: number)
     assert len(module._values) == 5 and list(module._values)[-1] == "name-19"
+
+
+# The chrome of every page (base.html's `{% chrome %}` parts: header, menu, footer, language switch).
+
+
+def nav_current(response) -> list[str]:
+    return re.findall(r'<a href="([^"]+)" aria-current="(?:page|true)">', body(response).split("</header>")[0])
+
+
+def switch(response) -> list[str]:
+    return re.findall(r'<a href="([^"]+)" lang="[^"]+" hreflang', body(response).split('class="language-switcher"')[1])
+
+
+def test_the_chrome_is_stored_once_per_address_and_language_and_is_each_pages_own(client, fragments):
+    from budapest.fragments import fragment_generation, fragment_key, stored_part
+
+    about = client.get("/about/")
+    assert nav_current(about) == ["/about/"] and switch(about) == ["/about/", "/ru/about/"]
+    assert stored_part(fragment_key("chrome-nav", fragment_generation(), "en", ["/about/"])) is not None
+    assert body(client.get("/about/")) == body(about)
+    # Another address: its own menu item marked, its own language switch; the first page's is untouched.
+    countries = client.get("/countries/")
+    assert nav_current(countries) == ["/countries/"] and switch(countries) == ["/countries/", "/ru/countries/"]
+    assert nav_current(client.get("/about/")) == ["/about/"]
+    russian = client.get("/ru/about/")
+    assert 'lang="ru"' in body(russian) and "Budapest Process" not in body(russian).split("</header>")[0]
+
+
+def test_the_language_switch_keeps_each_addresss_own_parameters(client, fragments, meeting):
+    first = client.get("/meetings/?country=atlantis")
+    second = client.get("/meetings/?year=2019")
+    assert switch(first)[1] == "/ru/meetings/?country=atlantis"
+    assert switch(second)[1] == "/ru/meetings/?year=2019"
+    # Another parameter, another switch (the page cache, off here, would keep only those the view read).
+    tagged = client.get("/meetings/?year=2019&utm_source=feed")
+    assert switch(tagged)[1] == "/ru/meetings/?year=2019&amp;utm_source=feed"
+    assert switch(client.get("/meetings/?year=2019"))[1] == "/ru/meetings/?year=2019"
+
+
+def test_a_page_without_the_header_search_never_gets_anothers(client, fragments):
+    assert 'id="site-search-q"' in body(client.get("/about/"))
+    assert 'id="site-search-q"' not in body(client.get("/search/?q=lighthouse"))
+    assert 'id="site-search-q"' not in body(client.get("/"))
+    assert 'id="site-search-q"' in body(client.get("/countries/"))

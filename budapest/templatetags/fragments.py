@@ -1,4 +1,6 @@
 """``{% fragment "name" value… %}…{% endfragment %}``: a part of a page rendered once per change.
+``{% chrome "chrome-name" value… %}…{% endchrome %}``: the same for a part of every page (the header, the menu,
+the footer), which needs nothing of the view's own.
 
 See budapest.fragments for the rule.
 """
@@ -7,39 +9,53 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from budapest.fragments import fragment_key, store, stored
+from budapest.fragments import fragment_generation, fragment_key, store_part, stored_part
 
 register = template.Library()
 
+_UNSET = object()
+
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, values):
-        self.nodelist, self.name, self.values = nodelist, name, values
+    def __init__(self, nodelist, name, values, *, chrome: bool = False):
+        self.nodelist, self.name, self.values, self.chrome = nodelist, name, values, chrome
 
     def render(self, context):
-        generation = context.get("fragment_generation")
+        generation = context.get("fragment_generation", _UNSET)
+        if generation is _UNSET:  # a view with no stored parts of its own (the chrome of any page)
+            generation = fragment_generation()
         if not generation:
             return self._render(context)
         values = [value.resolve(context) for value in self.values]
         key = fragment_key(self.name.resolve(context), generation, get_language(), values)
-        content = stored(key)
+        content = stored_part(key)
         if content is None:
             content = self._render(context)
-            store(key, content)
+            store_part(key, content)
         return mark_safe(content)  # noqa: S308 - rendered by this template, escaped as it was rendered
 
     def _render(self, context):
         """The part itself, with the values only it needs (the view's `fragment_context`, computed once)."""
-        costly = context.get("fragment_context")
+        costly = None if self.chrome else context.get("fragment_context")
         with context.push(**(costly() if costly else {})):
             return self.nodelist.render(context)
 
 
-@register.tag
-def fragment(parser, token):
+def _parse(parser, token, end: str, *, chrome: bool) -> FragmentNode:
     bits = token.split_contents()
     if len(bits) < 2:
-        raise template.TemplateSyntaxError("{% fragment %} takes a name and the values the part varies with")
-    nodelist = parser.parse(("endfragment",))
+        raise template.TemplateSyntaxError(f"{{% {bits[0]} %}} takes a name and the values the part varies with")
+    nodelist = parser.parse((end,))
     parser.delete_first_token()
-    return FragmentNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]])
+    values = [parser.compile_filter(bit) for bit in bits[2:]]
+    return FragmentNode(nodelist, parser.compile_filter(bits[1]), values, chrome=chrome)
+
+
+@register.tag
+def fragment(parser, token):
+    return _parse(parser, token, "endfragment", chrome=False)
+
+
+@register.tag
+def chrome(parser, token):
+    return _parse(parser, token, "endchrome", chrome=True)
