@@ -236,6 +236,14 @@ def test_readyz_answers_while_its_check_waits_for_a_paused_redis_and_starts_no_s
     assert client.get("/readyz").status_code == 200
 
 
+def test_every_cache_call_shares_one_redis_client_of_its_pool():
+    """Django makes a redis-py client per cache call; ours makes one per pool (budapest.redis_cache)."""
+    cache = redis_cache.RedisCache("redis://127.0.0.1:1/0", {})
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client() is client and cache._cache.get_client(write=True) is client
+    assert isinstance(client.connection_pool.connection_class(), redis_cache.CircuitBreakerConnection)
+
+
 def test_the_breaker_opens_on_a_failure_then_lets_one_trial_through():
     breaker = breakers.CircuitBreaker("test", open_seconds=0.2)
     assert breaker.allow() and not breaker.is_open()
