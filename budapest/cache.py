@@ -390,6 +390,22 @@ class _Entry:
     compressed: bool
     nonce: bool
 
+    def __getstate__(self):  # this process's copy of what is sent (`wire`) is not stored with the page
+        return {name: value for name, value in self.__dict__.items() if name != "sent"}
+
+    def wire(self, body: bytes, *, gzipped: bool) -> tuple[str, list[tuple[str, str]], bytes]:
+        """The status line, headers and body a reader is sent, made once per process and way of sending
+        (gzipped or not; never for a page with a nonce, which differs for each reader)."""
+        sent = self.__dict__.setdefault("sent", {})
+        if gzipped not in sent:
+            sent[gzipped] = as_sent(PageCacheMiddleware._from_entry(self, body, gzipped=gzipped))
+        return sent[gzipped]
+
+
+def as_sent(response: HttpResponse) -> tuple[str, list[tuple[str, str]], bytes]:
+    """A response as a WSGI server sends it: its status line, its headers, its body."""
+    return f"{response.status_code} {response.reason_phrase}", list(response.items()), response.content
+
 
 class LocalCopies:
     """What this process served lately (stored pages, stored parts of pages), the latest used last, bounded
@@ -504,6 +520,65 @@ def _route(language: str, path: str, urlconf) -> _Route | None:
 _routes: dict[tuple, _Route] = {}
 
 
+@dataclass
+class Lookup:
+    """What the page cache found for a request it may serve: a stored page (`stored`, and whether the reader
+    takes it gzipped), or what storing the page it renders needs (`generation` None: the cache is unreachable)."""
+
+    language: str
+    route: "_Route"
+    now: float
+    generation: Generation | None = None
+    stored: tuple[_Entry, bytes] | None = None
+    gzipped: bool = False
+
+    def response(self, request: HttpRequest) -> HttpResponse:
+        """The stored page as the reader's response (304 for a reader who has it)."""
+        assert self.stored is not None
+        entry, body = self.stored
+        response = PageCacheMiddleware._from_entry(entry, body, gzipped=self.gzipped)
+        if "HTTP_IF_NONE_MATCH" in request.META:
+            return get_conditional_response(request, etag=entry.etag, response=response) or response
+        return response
+
+
+def lookup(request: HttpRequest) -> Lookup | None:
+    """The stored page for this request, if any; None where the page cache takes no part (staff, the API,
+    a POST, uncommitted writes). One lookup for the middleware and for the front door (budapest.wsgi)."""
+    # The language LocaleMiddleware (further in) will choose: the same rule, from the same request.
+    language = request_language(request)
+    route = PageCacheMiddleware._route(request, language)
+    if route is None:
+        return None
+    now = timezone.now().timestamp()
+    found = Lookup(language, route, now)
+    key = PageCacheMiddleware._key(request, language, route.names)
+    try:
+        generation = current_generation(now)
+        found.stored = _local_page(key, generation.token, now) or PageCacheMiddleware._fetch(key, generation.token)
+    except Exception:
+        log.warning("page cache: lookup failed", exc_info=True)
+        return found
+    found.generation, found.gzipped = generation, accepts_gzip(request)
+    return found
+
+
+def stored_page(request: HttpRequest) -> tuple[str, list[tuple[str, str]], bytes] | None:
+    """The stored page for this request as it is to be sent (status line, headers, body), or None: what
+    budapest.wsgi answers before Django's own handling. Only a page that nothing outside the page cache
+    would change (the gzip middleware compresses one stored uncompressed, or one with a nonce of the
+    reader's own); anything unusual (an unknown host: Django answers 400) is left to Django."""
+    try:
+        found = lookup(request)
+    except Exception:
+        return None
+    if found is None or found.stored is None or not found.stored[0].compressed or found.stored[0].nonce:
+        return None
+    if "HTTP_IF_NONE_MATCH" in request.META:
+        return as_sent(found.response(request))
+    return found.stored[0].wire(found.stored[1], gzipped=found.gzipped)
+
+
 class PageCacheMiddleware:
     """Serve stored pages to anonymous readers and store the pages they get.
 
@@ -520,30 +595,18 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # The language LocaleMiddleware (further in) will choose: the same rule, from the same request.
-        language = request_language(request)
-        route = self._route(request, language)
-        if route is None:
+        found = lookup(request)
+        if found is None:
             response = self.get_response(request)
             if any(name in request.COOKIES for name in PRIVATE_COOKIES) and "Cache-Control" not in response:
                 # A page made for someone signed in (a draft's preview) is kept by no shared cache.
                 patch_cache_control(response, private=True)
             return response
-        now = timezone.now().timestamp()
-        names = route.names
-        key = self._key(request, language, names)
-        try:
-            generation = current_generation(now)
-            stored = _local_page(key, generation.token, now) or self._fetch(key, generation.token)
-        except Exception:  # the cache is down: serve the page from the database
-            log.warning("page cache: lookup failed", exc_info=True)
+        if found.stored is not None:
+            return found.response(request)
+        if found.generation is None:  # the cache is down: serve the page from the database
             return self.get_response(request)
-        if stored is not None:
-            response = self._from_entry(*stored, gzipped=accepts_gzip(request))
-            if "HTTP_IF_NONE_MATCH" in request.META:
-                return get_conditional_response(request, etag=stored[0].etag, response=response) or response
-            return response
-
+        language, route, generation, now = found.language, found.route, found.generation, found.now
         parameters = ReadParameters(request.GET)
         request.GET = parameters  # type: ignore[assignment]  # a QueryDict, immutable as request.GET is
         response = self.get_response(request)
@@ -625,6 +688,8 @@ class PageCacheMiddleware:
         )
         # The headers of a hit, made once: the stack's, the validators, and how it was served.
         hit = HttpResponse(status=entry.status, headers=dict(headers))
+        if compressed:  # as the gzip middleware outside says to either reader, and then leaves the page alone
+            patch_vary_headers(hit, ("Accept-Encoding",))
         _set_validators(hit, entry)
         hit["X-Page-Cache"] = "hit"
         entry.headers = list(hit.headers.items())

@@ -790,3 +790,65 @@ def test_the_page_cache_is_on_only_where_every_worker_shares_it():
     assert _settings_with(**production)[0] is False
     assert _settings_with(**production, REDIS_URL=REDIS_URL, DJANGO_PAGE_CACHE="off")[0] is False
     assert _settings_with()[0] is True  # the development server: one process
+
+
+# The front door (budapest.wsgi): a stored page answered before Django's handler, as gunicorn calls it.
+
+
+def wsgi_get(path: str, **environ) -> tuple[str, dict, bytes, int]:
+    """(status, headers, body, requests Django's handler saw) of one GET through budapest.wsgi.application."""
+    from django.core.signals import request_started
+    from django.test.client import RequestFactory
+
+    from budapest.wsgi import application
+
+    seen = []
+
+    def count(**kwargs):
+        seen.append(1)
+
+    answer: dict[str, Any] = {}
+    request_started.connect(count)
+    try:
+        body = b"".join(
+            application(
+                {**RequestFactory()._base_environ(PATH_INFO=path), **environ},
+                lambda status, headers, exc_info=None: answer.update(status=status, headers=dict(headers)),
+            )
+        )
+    finally:
+        request_started.disconnect(count)
+    return answer["status"], answer["headers"], body, len(seen)
+
+
+@pytest.mark.parametrize("encoding", ["", "gzip, deflate, br"])
+def test_a_stored_page_is_answered_before_djangos_handler_with_the_middlewares_own_bytes(
+    client, page_cache, archive, encoding
+):
+    url = archive["first"].get_absolute_url()
+    status, headers, _, handled = wsgi_get(url, HTTP_ACCEPT_ENCODING=encoding)
+    assert (status, headers["X-Page-Cache"], handled) == ("200 OK", "miss", 1)
+    status, headers, body, handled = wsgi_get(url, HTTP_ACCEPT_ENCODING=encoding)
+    assert (status, headers["X-Page-Cache"], handled) == ("200 OK", "hit", 0)
+    # The same answer the page cache's middleware gives, behind every other middleware that runs outside it.
+    through_django = client.get(url, headers={"accept-encoding": encoding})
+    assert body == through_django.content and headers == dict(through_django.items())
+    assert ("Content-Encoding" in headers) == bool(encoding) and int(headers["Content-Length"]) == len(body)
+    assert "Accept-Encoding" in headers["Vary"] and "Cookie" in headers["Vary"]
+    if encoding:
+        assert "First Conference" in gzip.decompress(body).decode()
+
+
+def test_the_front_door_answers_a_revalidation_and_leaves_a_session_an_unknown_host_and_a_change_to_django(
+    page_cache, archive, committed
+):
+    url = archive["first"].get_absolute_url()
+    _, headers, _, _ = wsgi_get(url)
+    etag = headers["ETag"]
+    assert wsgi_get(url, HTTP_IF_NONE_MATCH=etag)[0::3] == ("304 Not Modified", 0)
+    assert wsgi_get(url, HTTP_COOKIE="sessionid=abc")[0::3] == ("200 OK", 1)
+    assert wsgi_get(url, HTTP_HOST="evil.example")[0::3] == ("400 Bad Request", 1)
+    with committed():
+        Meeting.objects.filter(pk=archive["first"].pk).update(title="First Conference, renamed")
+    status, headers, body, handled = wsgi_get(url)
+    assert (headers["X-Page-Cache"], handled) == ("miss", 1) and b"First Conference, renamed" in body

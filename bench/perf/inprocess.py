@@ -114,9 +114,7 @@ def profile(url: str, repeat: int = 20) -> None:
 
 
 def hits(count: int = 5000) -> None:
-    from django.core.wsgi import get_wsgi_application
-
-    application = get_wsgi_application()
+    from budapest.wsgi import application  # as gunicorn calls it: stored pages answered before Django's handler
 
     def call(path: str, extra: dict) -> tuple[str, dict]:
         environ = {
