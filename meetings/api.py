@@ -31,7 +31,7 @@ from .models import (
     PriorityGoal,
     published_meeting,
 )
-from .publication import visible_meetings
+from .publication import visible_adoption, visible_meetings
 from .translations import ENGLISH, with_translated_title, with_translated_words, words_in
 
 SPEAKERS = Actor.objects.select_related("parent")
@@ -684,6 +684,7 @@ class CallForActionViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
         return CallForAction.objects.all()
 
     def with_related(self, queryset):
-        return queryset.select_related("adopted_at").prefetch_related(
-            Prefetch("goals", queryset=PriorityGoal.objects.select_related("framework").order_by("number"))
+        return queryset.prefetch_related(
+            visible_adoption(self.request),
+            Prefetch("goals", queryset=PriorityGoal.objects.select_related("framework").order_by("number")),
         )

@@ -36,6 +36,7 @@ from .models import (
     can_preview,
     published_meeting,
 )
+from .publication import visible_adoption
 from .speakers import first_interventions, speaker_index
 from .structured_data import meeting_event
 from .translations import page_translation, with_translated_title
@@ -221,8 +222,12 @@ class PriorityGoalListView(ListView):
     def get_queryset(self):
         return (
             PriorityGoal.objects.with_intervention_count()
-            .select_related("framework__adopted_at")
-            .prefetch_related("carried_over_from__framework", "carried_over_to__framework")
+            .select_related("framework")
+            .prefetch_related(
+                visible_adoption(self.request, "framework__adopted_at"),
+                "carried_over_from__framework",
+                "carried_over_to__framework",
+            )
             .order_by("framework__start_date", "number")
         )
 
