@@ -604,6 +604,10 @@ class ParticipationViewSet(
     def check_writable(self, instance):
         refuse_published(instance.meeting)
 
+    def check_writable_data(self, data):
+        if "meeting" in data:  # added to a published meeting, or moved into one: as a change of that meeting
+            refuse_published(data["meeting"])
+
     def versioned(self, instance):
         return instance.meeting  # the meeting's version counts the saves of its parts
 

@@ -3,12 +3,15 @@
 Every test here failed before its fix (see the commit that added it).
 """
 
+import json
+
 import pytest
 from django.core.cache import cache
 
 from meetings.models import Meeting
 
 from . import factories as f
+from .test_api_access import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +46,53 @@ def test_a_call_for_action_adopted_at_a_public_meeting_names_it(client):
     record = client.get(f"{API}/calls-for-action/{framework.slug}/").json()
     assert record["adopted_at"]["slug"] == public.slug
     assert b"Open Conference" in client.get("/priority-goals/").content
+
+
+# 2. A published meeting changes through the editorial workflow only: no participation is added to it by the API.
+
+
+def _post(client, url, data, headers, method="post"):
+    return getattr(client, method)(url, json.dumps(data), content_type="application/json", headers=headers)
+
+
+def test_staff_cannot_add_a_participation_to_a_published_meeting(client):
+    published = f.MeetingFactory()
+    country = f.CountryFactory()
+    response = _post(
+        client,
+        f"{API}/participations/",
+        {"meeting": published.slug, "actor": country.slug, "role": "participant"},
+        staff("add_participation"),
+    )
+    assert response.status_code == 409, response.content
+    assert "published" in response.json()["detail"]
+    assert not published.participations.exists()
+
+
+def test_staff_cannot_move_a_participation_into_a_published_meeting(client):
+    published = f.MeetingFactory()
+    participation = f.ParticipationFactory(meeting=f.MeetingFactory(status=Meeting.Status.DRAFT, published_at=None))
+    response = _post(
+        client,
+        f"{API}/participations/{participation.pk}/",
+        {"meeting": published.slug},
+        staff("change_participation", "view_meeting"),
+        method="patch",
+    )
+    assert response.status_code == 409, response.content
+    assert "published" in response.json()["detail"]
+    participation.refresh_from_db()
+    assert participation.meeting_id != published.pk
+
+
+def test_staff_add_a_participation_to_a_draft(client):
+    draft = f.MeetingFactory(status=Meeting.Status.DRAFT, published_at=None)
+    country = f.CountryFactory()
+    response = _post(
+        client,
+        f"{API}/participations/",
+        {"meeting": draft.slug, "actor": country.slug, "role": "participant"},
+        staff("add_participation", "view_meeting"),
+    )
+    assert response.status_code == 201, response.content
+    assert draft.participations.get().actor == country

@@ -127,12 +127,16 @@ class WritableMixin(ResourceMixin):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        self.check_writable_data(serializer.validated_data)
         data = self.read_representation(serializer.save())
         headers = {"Location": data["api_url"]} if data.get("api_url") else {}
         return Response(data, status=201, headers=headers)
 
     def check_writable(self, instance) -> None:
         """Refuse a write the API must not make (raise an APIException); by default every record is writable."""
+
+    def check_writable_data(self, data: dict) -> None:
+        """Refuse a write by what it would write (a new record, or a record's new values), as check_writable does."""
 
     def versioned(self, instance):
         """The row whose `version` counts this record's saves (for If-Match), or None."""
@@ -151,6 +155,7 @@ class WritableMixin(ResourceMixin):
                 raise PreconditionFailed()
         serializer = self.get_serializer(instance, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
+        self.check_writable_data(serializer.validated_data)
         with transaction.atomic():
             # The check and the write are one: the version read with the ETag must still be the row's, in
             # one UPDATE that the database runs one at a time, so of several writes sent with one ETag one wins.
