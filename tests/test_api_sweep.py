@@ -96,3 +96,69 @@ def test_staff_add_a_participation_to_a_draft(client):
     )
     assert response.status_code == 201, response.content
     assert draft.participations.get().actor == country
+
+
+# 3. A JSON body nested deeper than the API reads is a 400 that says so, not a RecursionError.
+
+
+@pytest.mark.parametrize("depth", [33, 100_000])
+def test_a_deeply_nested_json_body_is_a_400(client, depth):
+    body = "[" * depth + "]" * depth
+    response = client.post(f"{API}/meetings/", body, content_type="application/json", headers=staff("add_meeting"))
+    assert response.status_code == 400, response.content[:200]
+    assert "nested" in response.json()["detail"]
+
+
+def test_a_json_body_nested_32_deep_is_read(client):
+    body = json.dumps({"title": "x", "extra": json.loads("[" * 31 + "]" * 31)})
+    response = client.post(f"{API}/meetings/", body, content_type="application/json", headers=staff("add_meeting"))
+    assert response.status_code == 400  # for its missing fields, not its depth
+    assert "series" in response.json()
+
+
+# 4. If-Match takes a weak ETag (what a proxy that compresses the answer makes of the strong one) too.
+
+
+def _draft_and_etag(client):
+    meeting = f.MeetingFactory(status=Meeting.Status.DRAFT, published_at=None, participant_count=10)
+    headers = staff("change_meeting")
+    url = f"{API}/meetings/{meeting.slug}/"
+    etag = client.get(url, headers=headers)["ETag"]
+    assert etag.startswith('"'), etag
+    return meeting, headers, url, etag
+
+
+def test_if_match_takes_a_weak_etag(client):
+    meeting, headers, url, etag = _draft_and_etag(client)
+    response = _post(client, url, {"participant_count": 12}, {**headers, "If-Match": f"W/{etag}"}, method="patch")
+    assert response.status_code == 200, response.content
+    meeting.refresh_from_db()
+    assert meeting.participant_count == 12
+    # ... and the same weak ETag, now stale, is refused.
+    stale = _post(client, url, {"participant_count": 13}, {**headers, "If-Match": f"W/{etag}"}, method="patch")
+    assert stale.status_code == 412
+
+
+# 6. Accept is read with its q-values, and a 406 is JSON.
+
+
+def test_accept_q_values_choose_the_format(client):
+    response = client.get(f"{API}/priority-goals/", headers={"Accept": "text/csv;q=0.1, application/json"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    response = client.get(f"{API}/priority-goals/", headers={"Accept": "application/json;q=0.2, text/csv;q=0.9"})
+    assert response["Content-Type"].startswith("text/csv")
+
+
+def test_a_format_refused_by_q_0_is_not_given(client):
+    response = client.get(f"{API}/priority-goals/", headers={"Accept": "text/csv;q=0, application/json;q=0"})
+    assert response.status_code == 406
+    assert response["Content-Type"].startswith("application/json")
+    assert "Accept" in response.json()["detail"]
+
+
+def test_a_406_is_json(client):
+    response = client.get(f"{API}/priority-goals/", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"]
