@@ -150,8 +150,9 @@ class WritableMixin(ResourceMixin):
         seen = versioned.version if versioned is not None else None
         if if_match and if_match != "*":
             # The ETag of a JSON read of the record: a change based on an older read is refused, not lost.
+            # A weak ETag (W/"…") names the same read: what a proxy that compresses answers makes of the strong one.
             current = etag_of(JSONRenderer().render(self.read_representation(instance)))
-            if current not in parse_etags(if_match):
+            if current not in {tag.removeprefix("W/") for tag in parse_etags(if_match)}:
                 raise PreconditionFailed()
         serializer = self.get_serializer(instance, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
