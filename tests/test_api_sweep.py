@@ -3,6 +3,7 @@
 Every test here failed before its fix (see the commit that added it).
 """
 
+import datetime
 import json
 
 import pytest
@@ -162,3 +163,62 @@ def test_a_406_is_json(client):
     assert response.status_code == 406
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["detail"]
+
+
+# 5. A date filter takes a day as YYYY-MM-DD, and nothing else: 12/01/2020 is not read as 1 December (or 12 January).
+
+
+@pytest.mark.parametrize(
+    "value", ["12/01/2020", "2020-1-1", "2020-01-01T00:00", "20200101", "٢٠٢٠-٠١-٠١", "2020-02-30"]
+)
+@pytest.mark.parametrize("name", ["date_from", "date_to"])
+@pytest.mark.parametrize("resource", ["meetings", "interventions"])
+def test_a_date_filter_takes_yyyy_mm_dd_only(client, resource, name, value):
+    response = client.get(f"{API}/{resource}/", {name: value})
+    assert response.status_code == 400, (resource, name, value, response.status_code)
+    assert "YYYY-MM-DD" in " ".join(response.json()[name])
+
+
+def test_a_date_filter_reads_yyyy_mm_dd(client):
+    f.MeetingFactory(start_date=datetime.date(2020, 12, 2))
+    f.MeetingFactory(start_date=datetime.date(2019, 6, 1))
+    response = client.get(f"{API}/meetings/", {"date_from": "2020-01-01"})
+    assert response.status_code == 200
+    assert [row["start_date"] for row in response.json()["results"]] == ["2020-12-02"]
+
+
+# 8. Words to search for: at most 200 characters, else a 400 that says so.
+
+
+@pytest.mark.parametrize("resource", ["meetings", "interventions", "countries", "organisations", "people"])
+def test_a_search_longer_than_200_characters_is_a_400(client, resource):
+    response = client.get(f"{API}/{resource}/", {"search": "a" * 201})
+    assert response.status_code == 400, (resource, response.status_code)
+    assert "200" in " ".join(response.json()["search"])
+    assert client.get(f"{API}/{resource}/", {"search": "a" * 200}).status_code == 200
+
+
+# 9. A whole number is written in ASCII digits: no other script's digits, superscripts, signs or fractions.
+
+NOT_WHOLE_NUMBERS = ["١٢", "²", "+1", " 1", "1.0", "1_0", "0x1", "١"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        *(("goal", value) for value in NOT_WHOLE_NUMBERS),
+        # Years in range, written in the same ways: read as 2020 by int() before.
+        *(("year", value) for value in ["٢٠٢٠", "+2020", " 2020", "2020.0", "2_020", "２０２０"]),
+    ],
+)
+def test_a_number_filter_takes_ascii_digits_only(client, name, value):
+    response = client.get(f"{API}/meetings/", {name: value})
+    assert response.status_code == 400, (name, value, response.status_code)
+    assert "digits 0 to 9" in " ".join(response.json()[name])
+
+
+@pytest.mark.parametrize("value", NOT_WHOLE_NUMBERS)
+def test_an_api_page_number_takes_ascii_digits_only(client, value):
+    response = client.get(f"{API}/priority-goals/", {"page": value})
+    assert response.status_code == 400, (value, response.status_code)
+    assert response.json()["page"]
