@@ -38,6 +38,15 @@ def visible_adoption(request: HttpRequest | None, path: str = "adopted_at") -> P
     return Prefetch(path, queryset=visible_meetings(request))
 
 
+def withdrawn_from_public() -> QuerySet[Meeting]:
+    """Meetings withdrawn after being public: their address says they were withdrawn (410).
+
+    One withdrawn before it was ever public (a draft, or a meeting published for later) keeps no publication
+    time (``Meeting.clean``), and its address answers 404 like any that never was: a 410 would tell that it exists.
+    """
+    return Meeting.objects.withdrawn().filter(published_at__isnull=False)
+
+
 def visible_actors(request: HttpRequest | None, model: type[Actor] = Actor) -> ActorQuerySet:
     """The actors a request may read: those a public meeting refers to, or every one for staff who preview.
 

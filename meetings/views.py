@@ -37,7 +37,7 @@ from .models import (
     can_preview,
     published_meeting,
 )
-from .publication import visible_adoption
+from .publication import visible_adoption, withdrawn_from_public
 from .speakers import first_interventions, speaker_index
 from .structured_data import meeting_event
 from .translations import page_translation, with_translated_title
@@ -137,7 +137,7 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            withdrawn = Meeting.objects.withdrawn().filter(slug=kwargs["slug"]).first()
+            withdrawn = withdrawn_from_public().filter(slug=kwargs["slug"]).first()
             if withdrawn is None:
                 raise
             return TemplateResponse(request, "meetings/meeting_withdrawn.html", {"meeting": withdrawn}, status=410)

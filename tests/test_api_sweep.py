@@ -7,11 +7,16 @@ import datetime
 import json
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
 
 from meetings.models import Meeting
+from meetings.services.publishing import meeting_withdraw
 
 from . import factories as f
+from .admin_forms import change_form_data
 from .test_api_access import staff
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +227,70 @@ def test_an_api_page_number_takes_ascii_digits_only(client, value):
     response = client.get(f"{API}/priority-goals/", {"page": value})
     assert response.status_code == 400, (value, response.status_code)
     assert response.json()["page"]
+
+
+# 7. A meeting withdrawn before it was ever public never was: its address is a 404, not a 410 that says it existed.
+
+
+def _later(monkeypatch, when):
+    monkeypatch.setattr(timezone, "now", lambda: when + datetime.timedelta(seconds=1))
+
+
+def test_a_meeting_withdrawn_before_its_time_came_is_not_found_then_and_later(client, monkeypatch):
+    due = timezone.now() + datetime.timedelta(hours=1)
+    meeting = f.MeetingFactory(title="Never public", published_at=due)
+    meeting_withdraw(meeting=meeting)
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    _later(monkeypatch, due)
+    response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 404
+    assert b"Never public" not in response.content
+    assert client.get(f"{API}/meetings/{meeting.slug}/").status_code == 404
+
+
+def _publisher(client):
+    publisher = User.objects.create_user("publisher", password="a-long-password", is_staff=True)
+    publisher.groups.set(Group.objects.filter(name="Publishers"))
+    client.force_login(publisher)
+
+
+@pytest.mark.parametrize("hours", [-24, 1])
+def test_a_draft_set_to_withdrawn_in_the_form_is_not_found(client, monkeypatch, hours):
+    """A draft that a Publisher sets to withdrawn, with a publication time past or to come, never was public."""
+    _publisher(client)
+    meeting = f.MeetingFactory(title="Never public either", status=Meeting.Status.DRAFT, published_at=None)
+    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    when = timezone.localtime() + datetime.timedelta(hours=hours)
+    data = change_form_data(
+        client.get(url), status="withdrawn", published_at_0=f"{when:%Y-%m-%d}", published_at_1=f"{when:%H:%M:%S}"
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.WITHDRAWN
+    client.logout()
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    _later(monkeypatch, when)
+    response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 404
+    assert b"Never public either" not in response.content
+
+
+def test_a_meeting_withdrawn_after_being_public_says_so(client):
+    meeting = f.MeetingFactory(title="Once public")
+    meeting_withdraw(meeting=meeting)
+    response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 410
+    assert b"Once public" in response.content
+
+
+def test_the_withdraw_action_withdraws_public_meetings_only(client):
+    _publisher(client)
+    scheduled = f.MeetingFactory(published_at=timezone.now() + datetime.timedelta(days=1))
+    public = f.MeetingFactory()
+    url = reverse("admin:meetings_meeting_changelist")
+    client.post(url, {"action": "withdraw", "_selected_action": [scheduled.pk, public.pk]})
+    scheduled.refresh_from_db()
+    public.refresh_from_db()
+    assert public.status == Meeting.Status.WITHDRAWN
+    assert scheduled.status == Meeting.Status.PUBLISHED  # still to be published then: make it a draft instead
