@@ -73,8 +73,11 @@ class PartnerAPIMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         if not isinstance(response, Response):
             return response
-        if response.status_code >= 400 and isinstance(getattr(response, "accepted_renderer", None), CSVRenderer):
-            # An error is a message, not a table: say it in JSON even to a client that asked for CSV.
+        if (response.status_code >= 400 or request.method == "OPTIONS") and isinstance(
+            getattr(response, "accepted_renderer", None), CSVRenderer
+        ):
+            # An error is a message, not a table, and so is what OPTIONS says of a resource: say it in JSON even
+            # to a client that asked for CSV.
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
         if request.method in ("GET", "HEAD") and response.status_code == 200:
