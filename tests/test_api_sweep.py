@@ -294,3 +294,50 @@ def test_the_withdraw_action_withdraws_public_meetings_only(client):
     public.refresh_from_db()
     assert public.status == Meeting.Status.WITHDRAWN
     assert scheduled.status == Meeting.Status.PUBLISHED  # still to be published then: make it a draft instead
+
+
+# 11. The OpenAPI description and its docs page are read, not described: OPTIONS is a 405 that says what is allowed.
+
+
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/", "/api/schema/?format=json"])
+def test_options_on_the_schema_and_the_docs_is_a_405(client, url):
+    response = client.options(url)
+    assert response.status_code == 405, (url, response.status_code)
+    assert response["Allow"] == "GET, HEAD"
+    assert "json" in response["Content-Type"]
+    assert "OPTIONS" in response.json()["detail"]
+
+
+# 12. OPTIONS describes a resource in JSON, whatever format the client asked for.
+
+
+@pytest.mark.parametrize(
+    ("query", "headers"),
+    [("?format=csv", {}), ("", {"Accept": "text/csv"}), ("?format=csv", {"Accept": "text/csv"})],
+)
+def test_options_answers_in_json_when_csv_was_asked_for(client, query, headers):
+    response = client.options(f"{API}/meetings/{query}", headers=headers)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["name"]
+
+
+# 13. The API root is a view of the API like the others.
+
+
+def test_the_api_root_answers_as_every_view_does(client, settings):
+    response = client.get(f"{API}/")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en"
+    assert "Accept-Language" in response["Vary"]
+    assert response.json()["meetings"].endswith("/api/v1/meetings/")
+    assert client.get(f"{API}/?lang=ru")["Content-Language"] == "ru"
+    unknown = client.get(f"{API}/?lang=xx")
+    assert unknown.status_code == 400
+    assert "lang" in unknown.json()
+    assert client.get(f"{API}/?format=").status_code == 404
+    assert client.delete(f"{API}/").status_code == 405
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"}}
+    cache.clear()
+    statuses = [client.get(f"{API}/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
