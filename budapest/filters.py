@@ -6,6 +6,8 @@ form of the value first and looks the record up second, so that callers can tell
 "not_found", answered with 404).
 """
 
+import re
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,6 +20,65 @@ NOT_FOUND = "not_found"
 
 # Wider than any key the database can hold; a bigger number names nothing and is answered as such.
 MAX_NUMBER = 2**31 - 1
+# Beyond this many digits a number is only "very large": never handed to int(), which refuses 4,300 digits.
+MAX_DIGITS = 18
+# Words to search for: longer than any title or phrase, short enough that no search reads the archive for it.
+MAX_WORDS = 200
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def whole_number(value: str) -> int | None:
+    """The number written in ASCII digits (no sign, space, fraction or other script's digits), from 1; None for
+    anything else. Python's int() reads "١٢" as 12 and " +1_0 " as 10: here they are not numbers. Very long ones
+    count as huge."""
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    if len(value.lstrip("0")) > MAX_DIGITS:
+        return 10**MAX_DIGITS
+    return int(value) or None
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number from 1 in ASCII digits, and nothing else, for every number a filter takes (a year, a goal)."""
+
+    default_error_messages = {"invalid": _("Give a whole number from 1, in the digits 0 to 9.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = value if isinstance(value, int) and not isinstance(value, bool) else whole_number(str(value))
+        if number is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class DayField(forms.DateField):
+    """A day as YYYY-MM-DD (2020-12-02), the one form the API documents: no 12/01/2020, which reads two ways."""
+
+    default_error_messages = {"invalid": _("Give a day as YYYY-MM-DD, such as 2020-12-02.")}
+    input_formats = ["%Y-%m-%d"]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str) and not DAY.match(value):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+@extend_schema_field({"type": "string", "format": "date"})
+class DayFilter(django_filters.DateFilter):
+    """A day, as YYYY-MM-DD only; anything else is a 400 that says so."""
+
+    field_class = DayField
+
+
+class WordsFilter(django_filters.CharFilter):
+    """Words to search for: at most MAX_WORDS characters; longer is a 400 that says so, not a long search."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_WORDS)
+        super().__init__(**kwargs)
 
 
 class ReferenceField(forms.ModelChoiceField):
@@ -89,7 +150,7 @@ class NumberReferenceField(ReferenceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        number = forms.IntegerField(min_value=1).clean(value)
+        number = WholeNumberField(min_value=1).clean(value)
         if number > MAX_NUMBER:
             raise self.not_found(number)
         return super().to_python(number)
@@ -148,7 +209,7 @@ class NumberReferenceFilter(django_filters.ModelChoiceFilter):
 class YearFilter(django_filters.NumberFilter):
     """A calendar year: a whole number, never a fraction."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
     def __init__(self, **kwargs):
         kwargs.setdefault("lookup_expr", "year")

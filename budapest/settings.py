@@ -251,7 +251,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["budapest.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "budapest.api.pagination.PageNumberPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "budapest.api.renderers.CSVRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["budapest.api.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "budapest.api.negotiation.ContentNegotiation",
     "DEFAULT_THROTTLE_CLASSES": ["budapest.api.throttles.AnonymousThrottle", "budapest.api.throttles.PartnerThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "60/minute"),

@@ -31,7 +31,7 @@ from .models import (
     PriorityGoal,
     published_meeting,
 )
-from .publication import visible_meetings
+from .publication import visible_adoption, visible_meetings
 from .translations import ENGLISH, with_translated_title, with_translated_words, words_in
 
 SPEAKERS = Actor.objects.select_related("parent")
@@ -604,6 +604,10 @@ class ParticipationViewSet(
     def check_writable(self, instance):
         refuse_published(instance.meeting)
 
+    def check_writable_data(self, data):
+        if "meeting" in data:  # added to a published meeting, or moved into one: as a change of that meeting
+            refuse_published(data["meeting"])
+
     def versioned(self, instance):
         return instance.meeting  # the meeting's version counts the saves of its parts
 
@@ -684,6 +688,7 @@ class CallForActionViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
         return CallForAction.objects.all()
 
     def with_related(self, queryset):
-        return queryset.select_related("adopted_at").prefetch_related(
-            Prefetch("goals", queryset=PriorityGoal.objects.select_related("framework").order_by("number"))
+        return queryset.prefetch_related(
+            visible_adoption(self.request),
+            Prefetch("goals", queryset=PriorityGoal.objects.select_related("framework").order_by("number")),
         )

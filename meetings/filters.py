@@ -11,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import COUNTED_VOICES, Actor, Person, Region, VoiceKind
 from budapest.filters import (
     CountryCodeFilter,
+    DayFilter,
     NumberReferenceFilter,
     OrderingFilter,
     OrganisationReferenceFilter,
     SlugFilter,
     StrictBooleanFilter,
+    WordsFilter,
     YearFilter,
 )
 
@@ -36,8 +38,8 @@ class MeetingFilter(django_filters.FilterSet):
     """Meetings by year, dates, series, participant, role held, priority goal discussed and words."""
 
     year = YearFilter(field_name="start_date")
-    date_from = django_filters.DateFilter(field_name="start_date", lookup_expr="gte", label=_("On or after"))
-    date_to = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", label=_("On or before"))
+    date_from = DayFilter(field_name="start_date", lookup_expr="gte", label=_("On or after"))
+    date_to = DayFilter(field_name="start_date", lookup_expr="lte", label=_("On or before"))
     series = SlugFilter(queryset=visible_series, label=_("Series"), empty_label=_("All series"))
     country = CountryCodeFilter(queryset=visible_countries, field_name="participations__actor", distinct=True)
     organisation = OrganisationReferenceFilter(
@@ -58,7 +60,7 @@ class MeetingFilter(django_filters.FilterSet):
         label=_("Call for Action"),
         help_text=FRAMEWORK_HELP,
     )
-    search = django_filters.CharFilter(method="filter_search", label=_("Words in the title or summary"))
+    search = WordsFilter(method="filter_search", label=_("Words in the title or summary"))
     ordering = OrderingFilter(fields=(("start_date", "date"), ("title", "title")), label=_("Order by"))
 
     class Meta:
@@ -125,9 +127,9 @@ class InterventionFilter(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=Passage.Kind.choices, label=_("Kind of passage"))
     year = YearFilter(field_name="meeting_date")
-    date_from = django_filters.DateFilter(field_name="meeting_date", lookup_expr="gte", label=_("Meeting on or after"))
-    date_to = django_filters.DateFilter(field_name="meeting_date", lookup_expr="lte", label=_("Meeting on or before"))
-    search = django_filters.CharFilter(field_name="text", lookup_expr="icontains", label=_("Words in the text"))
+    date_from = DayFilter(field_name="meeting_date", lookup_expr="gte", label=_("Meeting on or after"))
+    date_to = DayFilter(field_name="meeting_date", lookup_expr="lte", label=_("Meeting on or before"))
+    search = WordsFilter(field_name="text", lookup_expr="icontains", label=_("Words in the text"))
     ordering = OrderingFilter(fields=(("meeting_date", "date"),), label=_("Order by"))
 
     class Meta:
@@ -178,7 +180,7 @@ class ActorFilter(django_filters.FilterSet):
 
     meeting = SlugFilter(queryset=visible_meetings, method="filter_meeting", label=_("Took part in the meeting (slug)"))
     region = SlugFilter(queryset=Region.objects.all(), field_name="regions", label=_("Region (slug)"))
-    search = django_filters.CharFilter(method="filter_search", label=_("Name, other name or acronym contains"))
+    search = WordsFilter(method="filter_search", label=_("Name, other name or acronym contains"))
 
     class Meta:
         model = Actor
@@ -214,7 +216,7 @@ class OrganisationFilter(ActorFilter):
 class PersonFilter(django_filters.FilterSet):
     """People by name."""
 
-    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name contains"))
+    search = WordsFilter(field_name="name", lookup_expr="icontains", label=_("Name contains"))
     ordering = OrderingFilter(fields=(("name", "name"),), label=_("Order by"))
 
     class Meta:

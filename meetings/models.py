@@ -736,6 +736,19 @@ class Meeting(Reviewed):
         """Whether the public may read this meeting now, as stored (the rule is `published_meeting`)."""
         return self.pk is not None and Meeting.objects.published().filter(pk=self.pk).exists()
 
+    def clean(self):
+        super().clean()
+        if self.status == Meeting.Status.WITHDRAWN and self.published_at is not None:
+            # Withdrawn keeps its publication time only if it was public when withdrawn (or already withdrawn so):
+            # that time is what tells a meeting withdrawn from the public from one that never reached it
+            # (a draft, or one published for later), whose address answers as if it never was (publication).
+            stored = Meeting.objects.filter(pk=self.pk).values_list("status", "published_at").first()
+            was_public = stored is not None and (
+                (stored[0] == Meeting.Status.WITHDRAWN and stored[1] is not None) or self.is_public
+            )
+            if not was_public:
+                self.published_at = None
+
 
 class ParticipationQuerySet(models.QuerySet):
     def published(self):

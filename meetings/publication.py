@@ -11,7 +11,7 @@ Every public read starts here or at ``published()``: pages, feeds, calendars, th
 the API, the Popolo export and the choices the filters offer.
 """
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 
 from actors.models import Actor, ActorQuerySet, Person, Position
@@ -27,6 +27,24 @@ def _user(request: HttpRequest | None):
 def visible_meetings(request: HttpRequest | None) -> QuerySet[Meeting]:
     """The meetings a request may read and filter by."""
     return Meeting.objects.visible_to(_user(request))
+
+
+def visible_adoption(request: HttpRequest | None, path: str = "adopted_at") -> Prefetch:
+    """A Call for Action's ``adopted_at`` (at ``path``) as a request may read it: None unless it may read that meeting.
+
+    Prefetched through ``visible_meetings``, so that no date, title or address of a draft (nor of a meeting
+    published for later or withdrawn) reaches a page or the API through the Call for Action it adopted.
+    """
+    return Prefetch(path, queryset=visible_meetings(request))
+
+
+def withdrawn_from_public() -> QuerySet[Meeting]:
+    """Meetings withdrawn after being public: their address says they were withdrawn (410).
+
+    One withdrawn before it was ever public (a draft, or a meeting published for later) keeps no publication
+    time (``Meeting.clean``), and its address answers 404 like any that never was: a 410 would tell that it exists.
+    """
+    return Meeting.objects.withdrawn().filter(published_at__isnull=False)
 
 
 def visible_actors(request: HttpRequest | None, model: type[Actor] = Actor) -> ActorQuerySet:

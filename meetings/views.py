@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 
 from actors.languages import reading_language
 from actors.models import Actor
+from budapest.filters import whole_number
 from budapest.fragments import stored_parts
 
 from . import profiles, search
@@ -36,6 +37,7 @@ from .models import (
     can_preview,
     published_meeting,
 )
+from .publication import visible_adoption, withdrawn_from_public
 from .speakers import first_interventions, speaker_index
 from .structured_data import meeting_event
 from .translations import page_translation, with_translated_title
@@ -48,11 +50,32 @@ SEARCH_FILTERS = ("year", "country", "goal")
 
 def page_or_404(paginator: Paginator, number: str | None):
     """One rule for every list of the site: a page past the end, or a page number that is not one, is
-    "Page not found" (404), as Django's own list views answer; no page number is the first page."""
+    "Page not found" (404), as Django's own list views answer; no page number is the first page.
+
+    A page number is a whole number in ASCII digits (``whole_number``, as the API's): not "last", and not
+    "١٢" or " +1", which Django's paginator reads with int() as 12 and 1.
+    """
+    page = whole_number(number) if number else 1
     try:
-        return paginator.page(number or 1)
+        if page is None:
+            raise InvalidPage
+        return paginator.page(page)
     except InvalidPage:
-        raise Http404(_("This list has no page %(number)s.") % {"number": number}) from None
+        raise Http404(_("This list has no page %(number)s.") % {"number": (number or "")[:20]}) from None
+
+
+class PageOr404Mixin:
+    """A list view (ListView, FilterView) whose pages follow page_or_404, the one rule of every list."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(  # type: ignore[attr-defined]
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),  # type: ignore[attr-defined]
+            allow_empty_first_page=self.get_allow_empty(),  # type: ignore[attr-defined]
+        )
+        page = page_or_404(paginator, self.request.GET.get("page"))  # type: ignore[attr-defined]
+        return paginator, page, page.object_list, page.has_other_pages()
 
 
 def paginate_interventions(request, passages, count: int | None = None):
@@ -90,7 +113,7 @@ class HomeView(TemplateView):
         )
 
 
-class MeetingListView(PublishedMeetingMixin, FilterView):
+class MeetingListView(PageOr404Mixin, PublishedMeetingMixin, FilterView):
     filterset_class = MeetingFilter
     template_name_suffix = "_list"
     paginate_by = 20
@@ -114,7 +137,7 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            withdrawn = Meeting.objects.withdrawn().filter(slug=kwargs["slug"]).first()
+            withdrawn = withdrawn_from_public().filter(slug=kwargs["slug"]).first()
             if withdrawn is None:
                 raise
             return TemplateResponse(request, "meetings/meeting_withdrawn.html", {"meeting": withdrawn}, status=410)
@@ -221,8 +244,12 @@ class PriorityGoalListView(ListView):
     def get_queryset(self):
         return (
             PriorityGoal.objects.with_intervention_count()
-            .select_related("framework__adopted_at")
-            .prefetch_related("carried_over_from__framework", "carried_over_to__framework")
+            .select_related("framework")
+            .prefetch_related(
+                visible_adoption(self.request, "framework__adopted_at"),
+                "carried_over_from__framework",
+                "carried_over_to__framework",
+            )
             .order_by("framework__start_date", "number")
         )
 
@@ -350,7 +377,7 @@ class SeriesDetailView(DetailView):
             .prefetch_related("adopted_frameworks")
             .order_by("-start_date", "title")
         )
-        page = Paginator(meetings, 50).get_page(self.request.GET.get("page"))
+        page = page_or_404(Paginator(meetings, 50), self.request.GET.get("page"))
         return super().get_context_data(page_obj=page, meetings=page.object_list, **kwargs)
 
 

@@ -280,18 +280,27 @@ def test_staff_add_a_country_and_a_participation(client, som_2020):
     assert country.status_code == 201, country.json()
     assert country.json()["iso_code"] == "KZ"
     assert country.json()["api_url"] == "http://testserver/api/v1/countries/KZ/"
-    participation = post(
+    # Not to the 2020 meeting: it is published, and changes through the editorial workflow only (a 409).
+    refused = post(
         client,
         "/api/v1/participations/",
         {"meeting": SOM_2020_SLUG, "actor": "kazakhstan", "role": "participant"},
         staff("add_participation"),
+    )
+    assert refused.status_code == 409, refused.json()
+    MeetingFactory(slug=DRAFT, status=Meeting.Status.DRAFT, published_at=None)
+    participation = post(
+        client,
+        "/api/v1/participations/",
+        {"meeting": DRAFT, "actor": "kazakhstan", "role": "participant"},
+        staff("add_participation", "view_meeting"),
     )
     assert participation.status_code == 201, participation.json()
     assert participation.json()["actor"]["iso_code"] == "KZ"
     duplicate = post(
         client,
         "/api/v1/participations/",
-        {"meeting": SOM_2020_SLUG, "actor": "kazakhstan", "role": "chair"},
+        {"meeting": DRAFT, "actor": "kazakhstan", "role": "chair"},
         staff("add_participation"),
     )
     assert duplicate.status_code == 400

@@ -281,9 +281,11 @@ def test_profile_pages_query_count_does_not_grow_with_the_archive(
         "/countries/spain/",
         "/organisations/icmpd/",
         "/priority-goals/1/",
+        "/series/senior-officials-meetings/",
     ],
 )
-@pytest.mark.parametrize("page", ["999", "0", "x"])
+# Not numbers either: other scripts' digits and signs (int() reads "١٢" as 12, "+1" as 1), Django's "last".
+@pytest.mark.parametrize("page", ["999", "0", "x", "-1", "١٢", "١", "²", "+1", "1.0", "1_0", "last", "9" * 5000])
 def test_one_rule_for_a_page_that_is_not_there(client, som_2020, address, page):
     """Every list answers a page past its end, or a page number that is not one, the same way: not found."""
     joiner = "&" if "?" in address else "?"

@@ -16,20 +16,9 @@ from django.utils.functional import cached_property
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination as BasePageNumberPagination
 
+from budapest.filters import whole_number
 from budapest.fragments import per_generation
 from meetings.models import can_preview
-
-# Beyond this many digits a number is only "very large": never handed to int(), which refuses 4,300 digits.
-MAX_DIGITS = 18
-
-
-def whole_number(value: str) -> int | None:
-    """The number written in ASCII digits, from 1; None for anything else. Very long ones count as huge."""
-    if not value or not value.isascii() or not value.isdigit():
-        return None
-    if len(value.lstrip("0")) > MAX_DIGITS:
-        return 10**MAX_DIGITS
-    return int(value) or None
 
 
 class KeptCountPaginator(Paginator):

@@ -22,6 +22,7 @@ class SchemaView(SpectacularAPIView):
     """
 
     _rendered: ClassVar[dict[tuple[str, str], tuple[bytes, dict[str, str]]]] = {}
+    http_method_names = ["get", "head"]  # OPTIONS too is a 405 with `Allow: GET, HEAD`: the description is read
 
     @extend_schema(**SCHEMA_KWARGS)  # as drf-spectacular's: the description leaves itself out
     def get(self, request, *args, **kwargs):

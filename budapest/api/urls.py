@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularSwaggerView
+from rest_framework import routers
 from rest_framework.routers import DefaultRouter
 
 from meetings.actor_api import CountryViewSet, OrganisationViewSet, PersonViewSet
@@ -17,8 +18,15 @@ from meetings.api import (
 
 from .popolo import PopoloExportView
 from .schema_view import SchemaView
+from .viewsets import PartnerAPIMixin
+
+
+class APIRootView(PartnerAPIMixin, routers.APIRootView):
+    """The API's root, `/api/v1/`: the list of resources, answered as every view of the API answers."""
+
 
 router = DefaultRouter()
+router.APIRootView = APIRootView
 router.include_format_suffixes = False  # ?format=csv is the one way to ask for a format in the address
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("interventions", InterventionViewSet, basename="intervention")
@@ -36,6 +44,8 @@ def not_found(request, *args, **kwargs):
     return JsonResponse({"detail": "Not found."}, status=404)
 
 
+READ_ONLY = ["get", "head"]
+
 api_v1 = [
     *router.urls,
     path("export/popolo.json", PopoloExportView.as_view(), name="export-popolo"),
@@ -44,8 +54,13 @@ api_v1 = [
 urlpatterns = [
     path("v1/", include((api_v1, "api"))),
     path("schema/", SchemaView.as_view(), name="api-schema"),
-    # No OPTIONS metadata: the page's renderer has no template for it (405, like any other method but GET).
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", metadata_class=None), name="api-docs"),
+    # No OPTIONS: the description describes itself, and the page's renderer has no template for it (405,
+    # `Allow: GET, HEAD`, like any other method but GET and HEAD).
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api-schema", metadata_class=None, http_method_names=READ_ONLY),
+        name="api-docs",
+    ),
     # Only addresses ending in a slash, so that CommonMiddleware still adds a forgotten one.
     re_path(r"^[\s\S]*/$", not_found),
 ]

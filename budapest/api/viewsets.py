@@ -73,8 +73,11 @@ class PartnerAPIMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         if not isinstance(response, Response):
             return response
-        if response.status_code >= 400 and isinstance(getattr(response, "accepted_renderer", None), CSVRenderer):
-            # An error is a message, not a table: say it in JSON even to a client that asked for CSV.
+        if (response.status_code >= 400 or request.method == "OPTIONS") and isinstance(
+            getattr(response, "accepted_renderer", None), CSVRenderer
+        ):
+            # An error is a message, not a table, and so is what OPTIONS says of a resource: say it in JSON even
+            # to a client that asked for CSV.
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
         if request.method in ("GET", "HEAD") and response.status_code == 200:
@@ -127,12 +130,16 @@ class WritableMixin(ResourceMixin):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        self.check_writable_data(serializer.validated_data)
         data = self.read_representation(serializer.save())
         headers = {"Location": data["api_url"]} if data.get("api_url") else {}
         return Response(data, status=201, headers=headers)
 
     def check_writable(self, instance) -> None:
         """Refuse a write the API must not make (raise an APIException); by default every record is writable."""
+
+    def check_writable_data(self, data: dict) -> None:
+        """Refuse a write by what it would write (a new record, or a record's new values), as check_writable does."""
 
     def versioned(self, instance):
         """The row whose `version` counts this record's saves (for If-Match), or None."""
@@ -146,11 +153,13 @@ class WritableMixin(ResourceMixin):
         seen = versioned.version if versioned is not None else None
         if if_match and if_match != "*":
             # The ETag of a JSON read of the record: a change based on an older read is refused, not lost.
+            # A weak ETag (W/"…") names the same read: what a proxy that compresses answers makes of the strong one.
             current = etag_of(JSONRenderer().render(self.read_representation(instance)))
-            if current not in parse_etags(if_match):
+            if current not in {tag.removeprefix("W/") for tag in parse_etags(if_match)}:
                 raise PreconditionFailed()
         serializer = self.get_serializer(instance, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
+        self.check_writable_data(serializer.validated_data)
         with transaction.atomic():
             # The check and the write are one: the version read with the ETag must still be the row's, in
             # one UPDATE that the database runs one at a time, so of several writes sent with one ETag one wins.

@@ -218,7 +218,7 @@ class MeetingAdmin(
     def withdraw(self, request, queryset):
         self._apply(
             request,
-            queryset.filter(status=Meeting.Status.PUBLISHED),
+            queryset.published(),  # only a public meeting is withdrawn; one published for later is made a draft
             meeting_withdraw,
             "%d meeting was withdrawn.",
             "%d meetings were withdrawn.",

@@ -26,7 +26,10 @@ def meeting_publish(*, meeting: Meeting, published_at: datetime.datetime | None 
 
 @transaction.atomic
 def meeting_withdraw(*, meeting: Meeting) -> Meeting:
-    """Take a published meeting off the public site; its address then says that it was withdrawn."""
+    """Take a public meeting off the public site; its address then says that it was withdrawn.
+
+    One that was never public keeps no publication time (``Meeting.clean``): its address is a 404, as before.
+    """
     return _meeting_set_status(meeting, status=Meeting.Status.WITHDRAWN, published_at=meeting.published_at)
 
 

@@ -1,0 +1,343 @@
+"""A hostile partner's script against the public API and the public addresses: each defect it found, kept found.
+
+Every test here failed before its fix (see the commit that added it).
+"""
+
+import datetime
+import json
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Meeting
+from meetings.services.publishing import meeting_withdraw
+
+from . import factories as f
+from .admin_forms import change_form_data
+from .test_api_access import staff
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts():
+    cache.clear()
+
+
+# 1. A Call for Action adopted at a meeting that is not public names no meeting.
+
+
+def test_a_call_for_action_adopted_at_a_draft_names_no_meeting(client):
+    draft = f.MeetingFactory(status=Meeting.Status.DRAFT, published_at=None, title="Secret Conference")
+    framework = f.PriorityGoalFactory(framework=f.CallForActionFactory(adopted_at=draft)).framework
+    record = client.get(f"{API}/calls-for-action/{framework.slug}/").json()
+    assert record["adopted_at"] is None
+    listed = client.get(f"{API}/calls-for-action/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert all(row["adopted_at"] is None for row in rows if row["slug"] == framework.slug)
+    page = client.get("/priority-goals/")
+    assert page.status_code == 200
+    assert b"Secret Conference" not in page.content
+    assert draft.get_absolute_url().encode() not in page.content
+
+
+def test_a_call_for_action_adopted_at_a_public_meeting_names_it(client):
+    public = f.MeetingFactory(title="Open Conference")
+    framework = f.PriorityGoalFactory(framework=f.CallForActionFactory(adopted_at=public)).framework
+    record = client.get(f"{API}/calls-for-action/{framework.slug}/").json()
+    assert record["adopted_at"]["slug"] == public.slug
+    assert b"Open Conference" in client.get("/priority-goals/").content
+
+
+# 2. A published meeting changes through the editorial workflow only: no participation is added to it by the API.
+
+
+def _post(client, url, data, headers, method="post"):
+    return getattr(client, method)(url, json.dumps(data), content_type="application/json", headers=headers)
+
+
+def test_staff_cannot_add_a_participation_to_a_published_meeting(client):
+    published = f.MeetingFactory()
+    country = f.CountryFactory()
+    response = _post(
+        client,
+        f"{API}/participations/",
+        {"meeting": published.slug, "actor": country.slug, "role": "participant"},
+        staff("add_participation"),
+    )
+    assert response.status_code == 409, response.content
+    assert "published" in response.json()["detail"]
+    assert not published.participations.exists()
+
+
+def test_staff_cannot_move_a_participation_into_a_published_meeting(client):
+    published = f.MeetingFactory()
+    participation = f.ParticipationFactory(meeting=f.MeetingFactory(status=Meeting.Status.DRAFT, published_at=None))
+    response = _post(
+        client,
+        f"{API}/participations/{participation.pk}/",
+        {"meeting": published.slug},
+        staff("change_participation", "view_meeting"),
+        method="patch",
+    )
+    assert response.status_code == 409, response.content
+    assert "published" in response.json()["detail"]
+    participation.refresh_from_db()
+    assert participation.meeting_id != published.pk
+
+
+def test_staff_add_a_participation_to_a_draft(client):
+    draft = f.MeetingFactory(status=Meeting.Status.DRAFT, published_at=None)
+    country = f.CountryFactory()
+    response = _post(
+        client,
+        f"{API}/participations/",
+        {"meeting": draft.slug, "actor": country.slug, "role": "participant"},
+        staff("add_participation", "view_meeting"),
+    )
+    assert response.status_code == 201, response.content
+    assert draft.participations.get().actor == country
+
+
+# 3. A JSON body nested deeper than the API reads is a 400 that says so, not a RecursionError.
+
+
+@pytest.mark.parametrize("depth", [33, 100_000])
+def test_a_deeply_nested_json_body_is_a_400(client, depth):
+    body = "[" * depth + "]" * depth
+    response = client.post(f"{API}/meetings/", body, content_type="application/json", headers=staff("add_meeting"))
+    assert response.status_code == 400, response.content[:200]
+    assert "nested" in response.json()["detail"]
+
+
+def test_a_json_body_nested_32_deep_is_read(client):
+    body = json.dumps({"title": "x", "extra": json.loads("[" * 31 + "]" * 31)})
+    response = client.post(f"{API}/meetings/", body, content_type="application/json", headers=staff("add_meeting"))
+    assert response.status_code == 400  # for its missing fields, not its depth
+    assert "series" in response.json()
+
+
+# 4. If-Match takes a weak ETag (what a proxy that compresses the answer makes of the strong one) too.
+
+
+def _draft_and_etag(client):
+    meeting = f.MeetingFactory(status=Meeting.Status.DRAFT, published_at=None, participant_count=10)
+    headers = staff("change_meeting")
+    url = f"{API}/meetings/{meeting.slug}/"
+    etag = client.get(url, headers=headers)["ETag"]
+    assert etag.startswith('"'), etag
+    return meeting, headers, url, etag
+
+
+def test_if_match_takes_a_weak_etag(client):
+    meeting, headers, url, etag = _draft_and_etag(client)
+    response = _post(client, url, {"participant_count": 12}, {**headers, "If-Match": f"W/{etag}"}, method="patch")
+    assert response.status_code == 200, response.content
+    meeting.refresh_from_db()
+    assert meeting.participant_count == 12
+    # ... and the same weak ETag, now stale, is refused.
+    stale = _post(client, url, {"participant_count": 13}, {**headers, "If-Match": f"W/{etag}"}, method="patch")
+    assert stale.status_code == 412
+
+
+# 6. Accept is read with its q-values, and a 406 is JSON.
+
+
+def test_accept_q_values_choose_the_format(client):
+    response = client.get(f"{API}/priority-goals/", headers={"Accept": "text/csv;q=0.1, application/json"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    response = client.get(f"{API}/priority-goals/", headers={"Accept": "application/json;q=0.2, text/csv;q=0.9"})
+    assert response["Content-Type"].startswith("text/csv")
+
+
+def test_a_format_refused_by_q_0_is_not_given(client):
+    response = client.get(f"{API}/priority-goals/", headers={"Accept": "text/csv;q=0, application/json;q=0"})
+    assert response.status_code == 406
+    assert response["Content-Type"].startswith("application/json")
+    assert "Accept" in response.json()["detail"]
+
+
+def test_a_406_is_json(client):
+    response = client.get(f"{API}/priority-goals/", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"]
+
+
+# 5. A date filter takes a day as YYYY-MM-DD, and nothing else: 12/01/2020 is not read as 1 December (or 12 January).
+
+
+@pytest.mark.parametrize(
+    "value", ["12/01/2020", "2020-1-1", "2020-01-01T00:00", "20200101", "٢٠٢٠-٠١-٠١", "2020-02-30"]
+)
+@pytest.mark.parametrize("name", ["date_from", "date_to"])
+@pytest.mark.parametrize("resource", ["meetings", "interventions"])
+def test_a_date_filter_takes_yyyy_mm_dd_only(client, resource, name, value):
+    response = client.get(f"{API}/{resource}/", {name: value})
+    assert response.status_code == 400, (resource, name, value, response.status_code)
+    assert "YYYY-MM-DD" in " ".join(response.json()[name])
+
+
+def test_a_date_filter_reads_yyyy_mm_dd(client):
+    f.MeetingFactory(start_date=datetime.date(2020, 12, 2))
+    f.MeetingFactory(start_date=datetime.date(2019, 6, 1))
+    response = client.get(f"{API}/meetings/", {"date_from": "2020-01-01"})
+    assert response.status_code == 200
+    assert [row["start_date"] for row in response.json()["results"]] == ["2020-12-02"]
+
+
+# 8. Words to search for: at most 200 characters, else a 400 that says so.
+
+
+@pytest.mark.parametrize("resource", ["meetings", "interventions", "countries", "organisations", "people"])
+def test_a_search_longer_than_200_characters_is_a_400(client, resource):
+    response = client.get(f"{API}/{resource}/", {"search": "a" * 201})
+    assert response.status_code == 400, (resource, response.status_code)
+    assert "200" in " ".join(response.json()["search"])
+    assert client.get(f"{API}/{resource}/", {"search": "a" * 200}).status_code == 200
+
+
+# 9. A whole number is written in ASCII digits: no other script's digits, superscripts, signs or fractions.
+
+NOT_WHOLE_NUMBERS = ["١٢", "²", "+1", " 1", "1.0", "1_0", "0x1", "١"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        *(("goal", value) for value in NOT_WHOLE_NUMBERS),
+        # Years in range, written in the same ways: read as 2020 by int() before.
+        *(("year", value) for value in ["٢٠٢٠", "+2020", " 2020", "2020.0", "2_020", "２０２０"]),
+    ],
+)
+def test_a_number_filter_takes_ascii_digits_only(client, name, value):
+    response = client.get(f"{API}/meetings/", {name: value})
+    assert response.status_code == 400, (name, value, response.status_code)
+    assert "digits 0 to 9" in " ".join(response.json()[name])
+
+
+@pytest.mark.parametrize("value", NOT_WHOLE_NUMBERS)
+def test_an_api_page_number_takes_ascii_digits_only(client, value):
+    response = client.get(f"{API}/priority-goals/", {"page": value})
+    assert response.status_code == 400, (value, response.status_code)
+    assert response.json()["page"]
+
+
+# 7. A meeting withdrawn before it was ever public never was: its address is a 404, not a 410 that says it existed.
+
+
+def _later(monkeypatch, when):
+    monkeypatch.setattr(timezone, "now", lambda: when + datetime.timedelta(seconds=1))
+
+
+def test_a_meeting_withdrawn_before_its_time_came_is_not_found_then_and_later(client, monkeypatch):
+    due = timezone.now() + datetime.timedelta(hours=1)
+    meeting = f.MeetingFactory(title="Never public", published_at=due)
+    meeting_withdraw(meeting=meeting)
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    _later(monkeypatch, due)
+    response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 404
+    assert b"Never public" not in response.content
+    assert client.get(f"{API}/meetings/{meeting.slug}/").status_code == 404
+
+
+def _publisher(client):
+    publisher = User.objects.create_user("publisher", password="a-long-password", is_staff=True)
+    publisher.groups.set(Group.objects.filter(name="Publishers"))
+    client.force_login(publisher)
+
+
+@pytest.mark.parametrize("hours", [-24, 1])
+def test_a_draft_set_to_withdrawn_in_the_form_is_not_found(client, monkeypatch, hours):
+    """A draft that a Publisher sets to withdrawn, with a publication time past or to come, never was public."""
+    _publisher(client)
+    meeting = f.MeetingFactory(title="Never public either", status=Meeting.Status.DRAFT, published_at=None)
+    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    when = timezone.localtime() + datetime.timedelta(hours=hours)
+    data = change_form_data(
+        client.get(url), status="withdrawn", published_at_0=f"{when:%Y-%m-%d}", published_at_1=f"{when:%H:%M:%S}"
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.WITHDRAWN
+    client.logout()
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    _later(monkeypatch, when)
+    response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 404
+    assert b"Never public either" not in response.content
+
+
+def test_a_meeting_withdrawn_after_being_public_says_so(client):
+    meeting = f.MeetingFactory(title="Once public")
+    meeting_withdraw(meeting=meeting)
+    response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 410
+    assert b"Once public" in response.content
+
+
+def test_the_withdraw_action_withdraws_public_meetings_only(client):
+    _publisher(client)
+    scheduled = f.MeetingFactory(published_at=timezone.now() + datetime.timedelta(days=1))
+    public = f.MeetingFactory()
+    url = reverse("admin:meetings_meeting_changelist")
+    client.post(url, {"action": "withdraw", "_selected_action": [scheduled.pk, public.pk]})
+    scheduled.refresh_from_db()
+    public.refresh_from_db()
+    assert public.status == Meeting.Status.WITHDRAWN
+    assert scheduled.status == Meeting.Status.PUBLISHED  # still to be published then: make it a draft instead
+
+
+# 11. The OpenAPI description and its docs page are read, not described: OPTIONS is a 405 that says what is allowed.
+
+
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/", "/api/schema/?format=json"])
+def test_options_on_the_schema_and_the_docs_is_a_405(client, url):
+    response = client.options(url)
+    assert response.status_code == 405, (url, response.status_code)
+    assert response["Allow"] == "GET, HEAD"
+    assert "json" in response["Content-Type"]
+    assert "OPTIONS" in response.json()["detail"]
+
+
+# 12. OPTIONS describes a resource in JSON, whatever format the client asked for.
+
+
+@pytest.mark.parametrize(
+    ("query", "headers"),
+    [("?format=csv", {}), ("", {"Accept": "text/csv"}), ("?format=csv", {"Accept": "text/csv"})],
+)
+def test_options_answers_in_json_when_csv_was_asked_for(client, query, headers):
+    response = client.options(f"{API}/meetings/{query}", headers=headers)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["name"]
+
+
+# 13. The API root is a view of the API like the others.
+
+
+def test_the_api_root_answers_as_every_view_does(client, settings):
+    response = client.get(f"{API}/")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en"
+    assert "Accept-Language" in response["Vary"]
+    assert response.json()["meetings"].endswith("/api/v1/meetings/")
+    assert client.get(f"{API}/?lang=ru")["Content-Language"] == "ru"
+    unknown = client.get(f"{API}/?lang=xx")
+    assert unknown.status_code == 400
+    assert "lang" in unknown.json()
+    assert client.get(f"{API}/?format=").status_code == 404
+    assert client.delete(f"{API}/").status_code == 405
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"}}
+    cache.clear()
+    statuses = [client.get(f"{API}/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
