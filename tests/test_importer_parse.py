@@ -476,3 +476,12 @@ def test_the_one_given_the_floor_speaks():
     )
     # The Secretariat given the floor is no name to report.
     assert [(p.kind, p.speakers) for p in passages] == [("intervention", ["Uzbekistan"])]
+
+
+def test_the_co_chairs_and_a_chair_and_co_chair_named_with_their_roles_speak_together():
+    passages = split_passages(
+        "The co-chairs opened the meeting. Serbia noted its plan. The Republic of Uzbekistan, as Chair, and Hungary, "
+        "as Co-Chair, thanked the delegations. The Co-Chair closed.",
+        is_speaker=lambda name: True,
+    )
+    assert [p.kind for p in passages] == ["chairs", "intervention", "chairs", "co_chair"]

@@ -167,3 +167,20 @@ def test_an_institution_in_bold_speaks_for_its_country(actors):
     )
     assert [names(passage.speakers) for passage in summary.paragraphs[0].passages] == [["Hungary"], ["Serbia"]]
     assert summary.unrecognised == []
+
+
+CHAIRED = (
+    "Working Group Meeting\n\nTirana, 16 April 2024\n\n1. The meeting was {held}.\n\n2. The co-chairs opened it.\n"
+)
+
+
+def test_the_co_chairs_speak_together_and_unnamed_co_chairs_are_warned_about():
+    make_actors()
+    summary = summary_from_text(CHAIRED.format(held="chaired by Albania and co-chaired by Hungary"))
+    assert [speaker.code for speaker in summary.paragraphs[1].passages[0].speakers] == ["AL", "HU"]
+    assert not any("co-chairs" in warning for warning in summary.warnings)
+    unnamed = summary_from_text(CHAIRED.format(held="held in Tirana"))
+    assert unnamed.paragraphs[1].passages[0].speakers == []
+    assert "The co-chairs speak but are not named (e.g. “chaired by Albania and co-chaired by Hungary”)." in (
+        unnamed.warnings
+    )

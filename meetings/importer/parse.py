@@ -54,7 +54,7 @@ class ParsedPassage:
     """A run of sentences of one paragraph: an intervention, the chair's or Secretariat's words, or narration."""
 
     text: str
-    kind: str  # "intervention", "person", "chair", "co_chair", "secretariat" or "narration"
+    kind: str  # "intervention", "person", "chair", "co_chair", "chairs" (both), "secretariat" or "narration"
     speakers: list[str] = field(default_factory=list)  # bold names as written, before splitting
     person: ParsedPerson | None = None
     goals: list[int] = field(default_factory=list)
@@ -785,7 +785,12 @@ def name_run(text: str) -> tuple[str, str]:
 
 _SEPARATOR = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
 _BOLD_LEAD = re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?P<bolds>\*\*[^*]+\*\*(?:{_SEPARATOR}(?:the\s+)?\*\*[^*]+\*\*)*)")
+# "The co-chairs opened …", "The two Co-Chairs": the Chair and the Co-Chair speaking together.
+_CHAIRS = rf"^{_INTRO}(?:[Tt]he\s+)?(?:two\s+)?(?:[Cc]o-?)?[Cc]hairs\b"
+# "Uzbekistan, as Chair, and Hungary, as Co-Chair, opened …": each named with their role, in either order.
+_AS_ROLE = r"[A-Z][^,*.;:]{0,60},\s+as\s+(?:the\s+)?(?:Co-?)?[Cc]hair,\s+"
 _ROLE_WORDS = [
+    ("chairs", re.compile(rf"{_CHAIRS}|^{_AS_ROLE}and\s+(?:the\s+)?{_AS_ROLE}")),
     ("co_chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Co-?[Cc]hair(?:s|manship|person)?\b")),
     ("chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Chair(?:manship|person)?\b")),
     (
@@ -1069,7 +1074,7 @@ def split_passages(
             kind = "narration" if lead.kind == "continue" else lead.kind
         elif lead.kind in ("intervention", "person"):
             kind = lead.kind
-        elif lead.kind in ("chair", "co_chair", "secretariat", "narration") and lead.kind != _role_of(
+        elif lead.kind in ("chair", "co_chair", "chairs", "secretariat", "narration") and lead.kind != _role_of(
             current, chair, co_chair
         ):
             kind = lead.kind

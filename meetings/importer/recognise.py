@@ -729,6 +729,8 @@ def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = Non
         if passage.kind in roles:
             match = roles[passage.kind]
             return [match] if match else []
+        if passage.kind == "chairs":  # the Chair and the Co-Chair together
+            return [match for match in (chair, co_chair) if match]
         if passage.kind == "intervention":
             found: list[ActorMatch] = []
             for bold in passage.speakers:
@@ -783,6 +785,8 @@ def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = Non
     for kind, named, words in (("chair", chair, "Chair"), ("co_chair", co_chair, "Co-Chair")):
         if kind in spoken and named is None:
             warnings.append(f"The {words} speaks but is not named (e.g. “representing Türkiye as {words}”).")
+    if "chairs" in spoken and (chair is None or co_chair is None):
+        warnings.append("The co-chairs speak but are not named (e.g. “chaired by Albania and co-chaired by Hungary”).")
     listed_countries = sum(1 for match in participants if match.kind == COUNTRY)
     if parsed.country_count is not None and parsed.country_count != listed_countries:
         warnings.append(
