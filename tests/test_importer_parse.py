@@ -474,8 +474,27 @@ def test_the_one_given_the_floor_speaks():
         "The floor was then given to Uzbekistan, which described its centres. The floor was given to the Secretariat.",
         is_speaker=lambda name: True,
     )
-    # The Secretariat given the floor is no name to report.
-    assert [(p.kind, p.speakers) for p in passages] == [("intervention", ["Uzbekistan"])]
+    # The Secretariat given the floor opens its own passage, and is no name to report.
+    assert [(p.kind, p.speakers) for p in passages] == [("intervention", ["Uzbekistan"]), ("secretariat", [])]
+
+
+def test_the_floor_given_to_the_secretariat_or_the_chair_opens_their_passage():
+    passages = split_passages(
+        "Serbia noted its plan. The floor was then given to the Secretariat (ICMPD), which presented its survey. "
+        "The floor was passed to the Chair. The Chair then gave the floor to the Secretariat, which presented the "
+        "roadmap. The Chair gave the floor to Germany, which described its scheme. The Chair gave the floor to "
+        "organisations.",
+        is_speaker=lambda name: name == "Germany",
+    )
+    assert [(p.kind, p.speakers, p.text) for p in passages] == [
+        ("intervention", ["Serbia"], "Serbia noted its plan."),
+        ("secretariat", [], "The floor was then given to the Secretariat (ICMPD), which presented its survey."),
+        ("chair", [], "The floor was passed to the Chair. The Chair then gave the floor to"),
+        ("secretariat", [], "the Secretariat, which presented the roadmap."),
+        ("chair", [], "The Chair gave the floor to"),
+        ("intervention", ["Germany"], "Germany, which described its scheme."),
+        ("chair", [], "The Chair gave the floor to organisations."),
+    ]
 
 
 def test_the_co_chairs_and_a_chair_and_co_chair_named_with_their_roles_speak_together():

@@ -717,6 +717,11 @@ _FLOOR_TO = re.compile(
     r"(?!(?:Co-?)?Chair|(?:Budapest Process\s+)?Secretariat)(?P<names>[A-Z].*)$",
     re.S,
 )
+# "The floor was then given to the Secretariat (ICMPD), which presented …": the Chair's or Secretariat's passage.
+_FLOOR_TO_ROLE = re.compile(
+    r"^(?:[Tt]he\s+)?floor\s+was\s+(?:then\s+|subsequently\s+|next\s+)?(?:given|passed|handed)\s+(?:back\s+)?to\s+"
+    r"(?:the\s+)?(?P<role>(?:Co-?)?Chair|(?:Budapest Process\s+)?Secretariat)\b"
+)
 # "TURKEY: The Chair opened …", "Germany (Federal Ministry of the Interior): Germany presented …": a speaker as
 # minutes write one, before a colon; the words in brackets are theirs (an institution) and stay in the text.
 _COLON_LEAD = re.compile(r"^(?P<name>[A-Z][\w'’.-]*(?: [\w'’.-]+){0,6}?)(?: \([^()]{2,150}\))?: (?=\S)")
@@ -1010,6 +1015,9 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
             if role is not None:
                 return _Lead("co_chair" if role["co"] else "chair", speakers=names)
             return _Lead("intervention", speakers=names)
+    floor = _FLOOR_TO_ROLE.match(strip_bold(sentence))
+    if floor:
+        return _Lead(_COLON_ROLES[floor["role"].casefold().replace("budapest process ", "")])
     done_by = _DONE_BY.match(sentence)
     for kind, pattern in _ROLE_WORDS:
         if pattern.match(sentence[done_by.end() :] if done_by else sentence):
@@ -1059,29 +1067,49 @@ def _role_of(passage: ParsedPassage, chair: str, co_chair: str) -> str:
     return passage.kind
 
 
+# "The Chair then gave the floor to the Secretariat, which presented …": the one given the floor speaks from their
+# name on, in a passage of their own (the words before are the Chair's).
+_GAVE_FLOOR = re.compile(
+    r"\b(?:gave|passed|handed)\s+(?:the\s+)?floor\s+(?:back\s+)?to\s+(?=(?:the\s+)?[A-Z][^,.;]{0,80},\s+(?:which|who)\s)"
+)
+_CHAIR_KINDS = ("chair", "co_chair", "chairs")
+
+
+def _leads(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None) -> list[tuple[str, _Lead]]:
+    """The sentence and its lead, or the Chair's words and the words of the one they give the floor to."""
+    sub = _SUB_START.match(sentence)
+    label = sub or _ITEM_LABEL.match(sentence)
+    lead = _lead(sentence[label.end() :] if label else sentence, chair, co_chair, is_speaker)
+    given = _GAVE_FLOOR.search(sentence) if lead.kind in _CHAIR_KINDS else None
+    if given is not None:
+        taker = _lead(sentence[given.end() :], chair, co_chair, is_speaker)
+        if taker.kind not in ("continue", "narration"):
+            return [(sentence[: given.end()].rstrip(), lead), (sentence[given.end() :], taker)]
+    return [(sentence, lead)]
+
+
 def split_passages(
     text: str, *, chair: str = "", co_chair: str = "", is_speaker: SpeakerTest | None = None
 ) -> list[ParsedPassage]:
     """One passage per intervention, starting at the sentence that names its speaker; narration in between."""
     passages: list[ParsedPassage] = []
-    for sentence in split_sentences(text):
+    for whole in split_sentences(text):
         check_time()
-        sub = _SUB_START.match(sentence)
-        label = sub or _ITEM_LABEL.match(sentence)
-        lead = _lead(sentence[label.end() :] if label else sentence, chair, co_chair, is_speaker)
-        current = passages[-1] if passages else None
-        if current is None or (sub and lead.kind == "continue"):
-            kind = "narration" if lead.kind == "continue" else lead.kind
-        elif lead.kind in ("intervention", "person"):
-            kind = lead.kind
-        elif lead.kind in ("chair", "co_chair", "chairs", "secretariat", "narration") and lead.kind != _role_of(
-            current, chair, co_chair
-        ):
-            kind = lead.kind
-        else:
-            current.text += " " + sentence
-            continue
-        passages.append(ParsedPassage(text=sentence, kind=kind, speakers=lead.speakers, person=lead.person))
+        for sentence, lead in _leads(whole, chair, co_chair, is_speaker):
+            sub = _SUB_START.match(sentence)
+            current = passages[-1] if passages else None
+            if current is None or (sub and lead.kind == "continue"):
+                kind = "narration" if lead.kind == "continue" else lead.kind
+            elif lead.kind in ("intervention", "person"):
+                kind = lead.kind
+            elif lead.kind in ("chair", "co_chair", "chairs", "secretariat", "narration") and lead.kind != _role_of(
+                current, chair, co_chair
+            ):
+                kind = lead.kind
+            else:
+                current.text += " " + sentence
+                continue
+            passages.append(ParsedPassage(text=sentence, kind=kind, speakers=lead.speakers, person=lead.person))
     for passage in passages:
         passage.goals = goal_numbers(passage.text)
     return passages
