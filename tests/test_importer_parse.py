@@ -504,3 +504,52 @@ def test_the_co_chairs_and_a_chair_and_co_chair_named_with_their_roles_speak_tog
         is_speaker=lambda name: True,
     )
     assert [p.kind for p in passages] == ["chairs", "intervention", "chairs", "co_chair"]
+
+
+def test_participants_from_a_country_and_one_who_opened_speak():
+    passages = split_passages(
+        "Participants from Georgia and Armenia presented a study. The second day was opened by Germany, which "
+        "described its network. Participants agreed on the calendar. The study was funded by donors.",
+        is_speaker=lambda name: name in {"Georgia and Armenia", "Germany"},
+    )
+    assert [(p.kind, p.speakers) for p in passages] == [
+        ("intervention", ["Georgia and Armenia"]),
+        ("intervention", ["Germany"]),
+        ("narration", []),
+    ]
+
+
+def test_a_speaker_together_with_another_names_both():
+    passages = split_passages(
+        "Germany, together with the International Organization for Migration (IOM), presented a scheme. "
+        "Austria, together with its partners, described a project.",
+        is_speaker=lambda name: name in {"Germany", "Austria", "International Organization for Migration (IOM)"},
+    )
+    assert [(p.kind, p.speakers) for p in passages] == [
+        ("intervention", ["Germany", "International Organization for Migration (IOM)"]),
+        ("intervention", ["Austria"]),  # "its partners" are no actor
+    ]
+
+
+def test_a_speaker_by_post_needs_a_post_word():
+    passages = split_passages(
+        "The Permanent Representative of Pakistan to the United Nations Office at Geneva highlighted returns. "
+        "The Republic of Tajikistan noted its strategy. The Minister of Labour and Social Protection of Azerbaijan "
+        "stressed training. The Head of Unit stressed data.",
+        is_speaker=lambda name: name in {"Pakistan", "Republic of Tajikistan", "Azerbaijan"},
+    )
+    assert [(p.kind, p.speakers) for p in passages] == [
+        ("intervention", ["Pakistan"]),
+        ("intervention", ["Republic of Tajikistan"]),
+        ("intervention", ["Azerbaijan"]),
+    ]
+
+
+def test_an_official_with_country_and_ministry_in_brackets():
+    (passage,) = split_passages("Ms. Katalin Szép (Hungary, Ministry of Interior) underlined the return goal.")
+    assert passage.kind == "person"
+    assert (passage.person.name, passage.person.title, passage.person.affiliation) == (
+        "Katalin Szép",
+        "",
+        "Ministry of Interior of Hungary",
+    )

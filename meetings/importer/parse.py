@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..markup import MARK, SUPERSCRIPT_DIGITS, superscript
 from ..markup import footnote_number as superscript_value
+from .leads import after_post, names_after_words, post_holders, together
 from .limits import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, SummaryError, check_time
 from .reference import demonyms
 from .roles import declared_roles, meeting_kind
@@ -701,20 +702,7 @@ _PERSON_LEAD = re.compile(
 # The same without bold, as plain text writes it: "Mr. Ahmad Karimi, Director General of …, said".
 _PLAIN_PERSON_LEAD = re.compile(
     rf"^(?P<title>)(?P<honorific>{_HONORIFIC})\s+(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al|el|bin)){{0,4}})"
-    r"(?P<rest>,.*)$",
-    re.S,
-)
-# "The representative of Bosnia and Herzegovina noted …", "The delegations of Bulgaria and Romania …".
-_DELEGATION_LEAD = re.compile(
-    r"^(?:[Tt]he\s+)?(?:[Hh]eads?\s+of\s+(?:the\s+)?)?"
-    r"(?:[Rr]epresentatives?|[Dd]elegations?|[Dd]elegates?|[Dd]elegation\s+members?)"
-    r"\s+(?:of|from)\s+(?:the\s+)?(?P<names>[A-Z].*)$",
-    re.S,
-)
-# "The floor was then given to Uzbekistan, which described …": the speaker is the one given the floor.
-_FLOOR_TO = re.compile(
-    r"^(?:[Tt]he\s+)?floor\s+was\s+(?:then\s+|subsequently\s+|next\s+)?(?:given|passed|handed)\s+to\s+(?:the\s+)?"
-    r"(?!(?:Co-?)?Chair|(?:Budapest Process\s+)?Secretariat)(?P<names>[A-Z].*)$",
+    r"(?P<rest>(?:,|\s\().*)$",
     re.S,
 )
 # "The floor was then given to the Secretariat (ICMPD), which presented …": the Chair's or Secretariat's passage.
@@ -942,6 +930,9 @@ def split_post(text: str) -> tuple[str, str]:
     return text, ""
 
 
+_BRACKETED_POST = re.compile(r"^\s*\((?P<country>[A-Z][^(),]{1,60})(?:,\s+(?P<institution>[A-Z][^()]{1,150}))?\)")
+
+
 def _person(match: re.Match) -> ParsedPerson:
     title = collapse(match["title"] or "")
     rest = match["rest"]
@@ -964,6 +955,11 @@ def _person(match: re.Match) -> ParsedPerson:
                 if after and after["title"][:1].isupper():
                     title = collapse(after["title"])
                     affiliation = affiliation_run(strip_bold(after["aff"]))
+    bracket = _BRACKETED_POST.match(strip_bold(rest))
+    if bracket:  # "Ms. X (Hungary, Ministry of Interior)": the institution of that country, or the country alone
+        affiliation = (
+            f"{bracket['institution']} of {bracket['country']}" if bracket["institution"] else bracket["country"]
+        )
     represents = ""
     declaration = _ROLE_DECLARATION.search(strip_bold(rest))
     if declaration:
@@ -1039,9 +1035,23 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
         group = _COUNTRIES_LEAD.match(strip_bold(sentence))
         if group and group["verb"] in SPEECH_VERBS:
             return _Lead("intervention", speakers=[group["name"]])
-        delegation = _DELEGATION_LEAD.match(strip_bold(sentence)) or _FLOOR_TO.match(strip_bold(sentence))
-        run, verb = name_run(delegation["names"] if delegation else strip_bold(sentence))
-        opening = _OPENING_WORDS.match(strip_bold(sentence)) if delegation is None else None
+        both = together(strip_bold(sentence))
+        if both and is_speaker(both[0]):
+            return _Lead("intervention", speakers=list(both))
+        post = after_post(strip_bold(sentence))
+        if post is not None:
+            run, verb = name_run(post)
+            holders = post_holders(run)
+            holder = next((name for name in holders if is_speaker(name)), None)
+            if holder is not None:
+                return _Lead("intervention", speakers=[holder])
+            if not run or holders[-1].split(" ", 1)[0].lower() in _TITLE_TAILS or verb not in SPEECH_VERBS:
+                return _Lead("continue")  # "The Head of Unit stressed …" names no one
+            return _Lead("intervention", speakers=[holders[-1]])  # "The Minister of Norlandia said": reported
+        after_words = names_after_words(strip_bold(sentence))
+        delegation = after_words is not None
+        run, verb = name_run(after_words if after_words is not None else strip_bold(sentence))
+        opening = _OPENING_WORDS.match(strip_bold(sentence)) if not delegation else None
         if opening and (not run or run.split(" ", 1)[0].strip(",") in _NOT_NAMES):
             # "On behalf of the EU Member States, Germany stressed …", "Afterwards, Türkiye thanked …", "Both
             # Georgia and Germany stressed …"; "Albania, Serbia and Montenegro presented …" is one list (and a
@@ -1049,8 +1059,8 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
             run, verb = name_run(strip_bold(sentence)[opening.end() :])
         if run.split(" ", 1)[0].strip(",") in _NOT_NAMES:
             run = ""
-        if run and (delegation is not None or verb in SPEECH_VERBS or is_speaker(run)):
-            if delegation is not None or not _NARRATION.match(sentence):
+        if run and (delegation or verb in SPEECH_VERBS or is_speaker(run)):
+            if delegation or not _NARRATION.match(sentence):
                 return _Lead("intervention", speakers=[run])
     if _NARRATION.match(sentence):
         return _Lead("narration")
