@@ -127,6 +127,16 @@ def test_lists_keep_names_with_and_and_commas_whole(actors):
     assert recogniser.unrecognised == ["Council for Migration and Co-operation in Atlantis (CMCA)"]
 
 
+def test_a_list_whose_names_repeat_of_names_each(actors):
+    """ "The representatives of Montenegro and of North Macedonia", "of the OSCE and of UNODC": two actors each."""
+    recogniser = Recogniser()
+    assert names(recogniser.match_list("Austria and of Serbia")) == ["Austria", "Serbia"]
+    osce = "Organization for Security and Co-operation in Europe"
+    assert names(recogniser.match_list("the OSCE and of the ILO")) == [osce, ORGANISATIONS["ILO"]]
+    assert names(recogniser.match_list("Austria, of Bulgaria and of Serbia")) == ["Austria", "Bulgaria", "Serbia"]
+    assert recogniser.unrecognised == []
+
+
 def test_affiliations(actors):
     recogniser = Recogniser()
     hungary_ministry = recogniser.affiliation("Ministry of Interior of Hungary")

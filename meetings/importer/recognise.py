@@ -302,7 +302,8 @@ class Summary:
 # Matching names
 
 
-_LIST_SEPARATOR = re.compile(r"(\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*)")
+# "and of" between names that repeat their "of" ("the representatives of Montenegro and of North Macedonia").
+_LIST_SEPARATOR = re.compile(r"(\s*,\s*(?:and\s+)?(?:of\s+)?|\s+and\s+(?:of\s+)?|\s*&\s*|\s*;\s*)")
 _ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()]+)\)$")
 _ROLE_SUFFIX = re.compile(
     r"\s+(?:as\b|in\s+(?:its|their|his|her)\s+capacity\b|on\s+behalf\s+of\b|speaking\s+for\b).*$", re.S
