@@ -11,6 +11,7 @@ from meetings.importer.parse import (
     affiliation_run,
     find_dates,
     goal_numbers,
+    goal_subjects,
     normalise,
     parse_summary,
     place_and_format,
@@ -183,10 +184,27 @@ def test_a_new_passage_starts_at_each_speaker_and_keeps_following_sentences():
         ("under PG1–PG3 and PG 5", [1, 2, 3, 5]),
         ("priority goals one and two, and priority goal five", [1, 2, 5]),
         ("the goals two countries share", []),
+        ("highlighted goals 1 (irregular migration) and 3 (return) as priorities", [1, 3]),
+        ("goal 2 (legal migration), goal 4 (development)", [2, 4]),
     ],
 )
 def test_goal_numbers(text, numbers):
     assert goal_numbers(text) == numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        ("the goal on return, readmission and reintegration", ["return"]),
+        ("gave weight to the goal on legal migration and the goal on migration and development.",
+         ["legal migration", "migration and development"]),
+        ("Türkiye underlined the return goal.", ["return"]),
+        ("the priority goal on international protection", ["international protection"]),
+        ("the first goal, the six goals, the main goal of the meeting", []),
+    ],
+)  # fmt: skip
+def test_goals_named_by_their_subject(text, subjects):
+    assert goal_subjects(text) == subjects
 
 
 def test_affiliation_run():

@@ -194,3 +194,13 @@ def test_the_co_chairs_speak_together_and_unnamed_co_chairs_are_warned_about():
     assert "The co-chairs speak but are not named (e.g. “chaired by Albania and co-chaired by Hungary”)." in (
         unnamed.warnings
     )
+
+
+def test_goals_named_by_their_subject_are_those_of_the_call_for_action_in_force(som_2020):
+    text = "Thematic Meeting\n\n{place}, 8 October {year}\n\n1. Austria underlined the return goal and the goal on"
+    text += " legal migration.\n"
+    (passage,) = summary_from_text(text.format(place="Tashkent", year=2025)).paragraphs[0].passages
+    assert passage.goals == [2, 3]  # the Call for Action 2025–2030: 3 is return, readmission and reintegration
+    # The goals of 2019–2024 name no goal "return" alone: none is guessed; legal migration is goal 2.
+    (earlier,) = summary_from_text(text.format(place="Vienna", year=2021)).paragraphs[0].passages
+    assert earlier.goals == [2]

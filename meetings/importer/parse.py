@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..markup import MARK, SUPERSCRIPT_DIGITS, superscript
 from ..markup import footnote_number as superscript_value
+from .goals import goal_numbers, goal_subjects
 from .leads import after_post, names_after_words, post_holders, together
 from .limits import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, SummaryError, check_time
 from .reference import demonyms
@@ -36,7 +37,7 @@ DIALOGUE_NAME = "Budapest Process"
 DEFAULT_SECRETARIAT = "ICMPD"
 
 
-__all__ = ["SummaryError"]  # where the importer's callers have always found it
+__all__ = ["SummaryError", "goal_numbers"]  # where the importer's callers have always found them
 
 
 @dataclass
@@ -59,6 +60,7 @@ class ParsedPassage:
     speakers: list[str] = field(default_factory=list)  # bold names as written, before splitting
     person: ParsedPerson | None = None
     goals: list[int] = field(default_factory=list)
+    goal_subjects: list[str] = field(default_factory=list)  # "the goal on return": the recogniser finds its number
 
 
 @dataclass
@@ -825,50 +827,8 @@ _SECRETARIAT_DECLARATIONS = [
     re.compile(r"\b(?P<name>[A-Z]{2,10})\s+Secretariat\b"),  # "the ICMPD Secretariat"
     re.compile(r"\bSecretariat\s+\((?P<name>[A-Z]{2,10})\)"),  # "the Secretariat (ICMPD)"
 ]
-_GOALS = re.compile(
-    rf"\b(?:(?:priority\s+)?goals?\s+|(?-i:PGs?)\s*)(?:no\.?\s*|number\s+|#)?"  # "PG 2", never "pg 2"
-    rf"(?P<numbers>\d{{1,2}}{_SUP}*(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+to\s+|\s*[–-]\s*)"
-    rf"(?:(?-i:PG)\s*)?\d{{1,2}}{_SUP}*)*)"  # "PG1–PG3": the letters again after the dash
-    r"(?![\d.,]\d)",
-    re.IGNORECASE,
-)
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8}
-_ORDINAL = "|".join(_ORDINALS)
-_ORDINAL_GOALS = re.compile(
-    rf"\b(?P<ordinals>(?:{_ORDINAL})(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)(?:the\s+)?(?:{_ORDINAL}))*)"
-    r"\s+(?:priority\s+)?goals?\b",
-    re.IGNORECASE,
-)
-# "priority goals one and two", "priority goal three": numbers in words only after "priority goal", as "the goals
-# two countries share" names none.
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_NUMBER_WORD = "|".join(_NUMBER_WORDS)
-_WORDED_GOALS = re.compile(
-    rf"\bpriority\s+goals?\s+(?:no\.?\s*)?(?P<words>(?:{_NUMBER_WORD})(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)"
-    rf"(?:{_NUMBER_WORD}))*)\b",
-    re.IGNORECASE,
-)
 # "under": "the Agency for External Labour Migration under the Ministry of Employment of Uzbekistan" is one name.
 _CONNECTORS = {"of", "for", "and", "the", "on", "in", "to", "under", "de", "du", "des", "la", "le", "&"}
-
-
-def goal_numbers(text: str) -> list[int]:
-    """Numbers of the goals a text names: "priority goals 1, 2 and 5¹", "goal 2", "goals 3 to 5", "PG 2", "the
-    second priority goal" → their numbers; "the six priority goals" names none."""
-    numbers: list[int] = []
-    for match in _GOALS.finditer(text):
-        spec = re.sub(r"PG\s*", "", re.sub(_SUP, "", match["numbers"]))
-        for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", spec):
-            bounds = re.split(r"\s+to\s+|\s*[–-]\s*", part)
-            if len(bounds) == 2 and bounds[0] and bounds[1] and int(bounds[0]) < int(bounds[1]):
-                numbers.extend(range(int(bounds[0]), int(bounds[1]) + 1))
-            else:
-                numbers.extend(int(bound) for bound in bounds if bound)
-    for match in _ORDINAL_GOALS.finditer(text):
-        numbers.extend(_ORDINALS[word.lower()] for word in re.findall(_ORDINAL, match["ordinals"], re.IGNORECASE))
-    for match in _WORDED_GOALS.finditer(text):
-        numbers.extend(_NUMBER_WORDS[word.lower()] for word in re.findall(_NUMBER_WORD, match["words"], re.I))
-    return sorted(set(numbers))
 
 
 def affiliation_run(text: str) -> str:
@@ -1122,6 +1082,7 @@ def split_passages(
             passages.append(ParsedPassage(text=sentence, kind=kind, speakers=lead.speakers, person=lead.person))
     for passage in passages:
         passage.goals = goal_numbers(passage.text)
+        passage.goal_subjects = goal_subjects(passage.text)
     return passages
 
 

@@ -339,6 +339,7 @@ class Recogniser:
                     self.mention_names[name] = None if shared else actor
         self.mention_pattern = _name_pattern(tuple(sorted(self.mention_names, key=len, reverse=True)))
         self.goal_numbers: set[int] = set()  # those in force on the meeting's date, once it is known
+        self.goal_titles: dict[int, str] = {}  # their titles, for the goals a summary names by subject
         self.regions = list(Region.objects.all())
         self.region_patterns = [
             (region, re.compile(rf"\b{re.escape(region.name.removesuffix(' Region'))}\b")) for region in self.regions
@@ -571,6 +572,17 @@ class Recogniser:
 
     # -- the rest of a passage
 
+    def goals_on(self, subject: str) -> int | None:
+        """The one goal in force whose title holds the words ("legal migration" → 2), or their first words; None
+        where no goal or several do ("migration")."""
+        words = subject.split()
+        for count in range(len(words), 0, -1):
+            phrase = re.compile(rf"\b{re.escape(' '.join(words[:count]))}\b", re.IGNORECASE)
+            numbers = [number for number, title in self.goal_titles.items() if phrase.search(title)]
+            if numbers:
+                return numbers[0] if len(numbers) == 1 else None
+        return None
+
     def mentions(self, text: str, exclude: list[ActorMatch]) -> list[ActorMatch]:
         """Actors a passage names without their speaking, written as their name, acronym or other name.
 
@@ -672,7 +684,9 @@ def summary_of_text(
 def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = None) -> Summary:
     """Match every name of a parsed summary to an actor; report what matches nothing."""
     recogniser = recogniser or Recogniser()
-    recogniser.goal_numbers = set(goals_in_force(parsed.start_date))
+    in_force = goals_in_force(parsed.start_date)
+    recogniser.goal_numbers = set(in_force)
+    recogniser.goal_titles = {number: goal.title for number, goal in in_force.items()}
     participants: list[ActorMatch] = []
     for text in parsed.participant_lists:
         for match in recogniser.match_list(text, (COUNTRY, ORGANISATION)):
@@ -758,7 +772,11 @@ def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = Non
             check_time()
             speakers = speakers_of(passage)
             person_entry = people_by_parsed.get(id(passage.person)) if passage.person else None
-            goals = [number for number in passage.goals if number in recogniser.goal_numbers]
+            by_subject = [recogniser.goals_on(subject) for subject in passage.goal_subjects]
+            goals = sorted(
+                {number for number in passage.goals if number in recogniser.goal_numbers}
+                | {number for number in by_subject if number is not None}
+            )
             for number in passage.goals:
                 if number not in recogniser.goal_numbers:
                     recogniser.report(f"priority goal {number}")
