@@ -151,6 +151,20 @@ def test_affiliations(actors):
     assert recogniser.affiliation("Ministry of Magic of Atlantis") is None
 
 
+def test_an_institution_of_a_country_written_by_its_long_name(actors):
+    recogniser = Recogniser()
+    agency = recogniser.affiliation("Agency for External Labour Migration of the Republic of Uzbekistan")
+    assert (agency.name, agency.kind, agency.parent.name, agency.parent.code) == (
+        "Agency for External Labour Migration",
+        "institution",
+        "Uzbekistan",  # a new country is named by its short name, not "Republic of Uzbekistan"
+        "UZ",
+    )
+    assert recogniser.match("the Republic of Tajikistan").name == "Tajikistan"
+    assert recogniser.match("Moldova").name == "Moldova"  # as written: ISO calls it "Moldova, Republic of"
+    assert recogniser.affiliation("Ministry of Interior of Hungary").actor == actors["Ministry of Interior"]
+
+
 def test_recognising_a_summary_reads_the_database_a_fixed_number_of_times(actors, django_assert_max_num_queries):
     text = "Title\n\nOnline, 2 May 2021\n\n1. " + " ".join(
         f"**Austria** spoke on priority goal {n}." for n in range(50)

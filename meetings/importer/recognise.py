@@ -315,6 +315,9 @@ _ADJECTIVE_INSTITUTION = re.compile(
 )
 
 
+_OF = re.compile(r"\s+of\s+(?:the\s+)?")
+
+
 class Recogniser:
     """The actors, goals and regions of the database, indexed once, and what has been recognised so far."""
 
@@ -410,6 +413,9 @@ class Recogniser:
             name = " ".join(re.sub(r"^[Tt]he\s+", "", strip_bold(written)).split()).strip(SUPERSCRIPT_DIGITS + "*")
             if isinstance(country, _ExtraCountry):
                 name = country.name
+            elif norm(name) == norm(getattr(country, "official_name", "") or ""):
+                # "the Republic of Uzbekistan": the country's short name, as the archive names countries.
+                name = getattr(country, "common_name", "") or country.name
             others = []
             for attribute in ("name", "official_name", "common_name"):
                 value = getattr(country, attribute, None)
@@ -563,11 +569,11 @@ class Recogniser:
             country = self.match(adjective["adjective"], (COUNTRY,))
             if country is not None:
                 return self._institution(adjective["name"], acronym, country, written)
-        of_country = re.match(r"^(?P<name>.+)\s+of\s+(?:the\s+)?(?P<country>[^,]+)$", name)
-        if of_country:
-            country = self.match(of_country["country"], (COUNTRY,))
+        # "Agency for … of the Republic of Uzbekistan": the country is the longest name after an "of" that is one.
+        for of_country in _OF.finditer(name):
+            country = self.match(name[of_country.end() :], (COUNTRY,)) if "," not in name[of_country.end() :] else None
             if country is not None:
-                return self._institution(of_country["name"], acronym, country, written)
+                return self._institution(name[: of_country.start()], acronym, country, written)
         return None
 
     # -- the rest of a passage
