@@ -337,6 +337,28 @@ def test_a_session_heading_of_plain_text_is_the_next_paragraphs_subject():
     ]
 
 
+def test_a_lettered_session_heading_is_a_heading():
+    parsed = parse_summary(
+        "A Meeting\n\n2 May 2021\n\nA. Opening of the meeting\n\n1. The meeting opened.\n\n"
+        "B. Interventions\n\n2. Austria spoke on return.\n\nIV. Conclusions\n\n3. It closed."
+    )
+    assert [(p.heading, p.text) for p in parsed.paragraphs] == [
+        ("A. Opening of the meeting", "The meeting opened."),
+        ("B. Interventions", "Austria spoke on return."),
+        ("IV. Conclusions", "It closed."),
+    ]
+
+
+def test_a_column_of_who_represented_each_participant_names_no_participant():
+    parsed = parse_summary(
+        "A Meeting\n\n2 May 2021\n\n1. The meeting brought together 9 participants:\n\n"
+        "| Participant | Represented by |\n|---|---|\n| Albania | Ministry of Interior |\n| IOM | Regional Office |\n\n"
+        "2. It closed."
+    )
+    assert parsed.participant_lists == ["Albania", "IOM"]
+    assert "Represented by: Ministry of Interior; Regional Office." in parsed.paragraphs[0].text
+
+
 @pytest.mark.parametrize("number", ["1)", "(1)"])
 def test_paragraphs_numbered_with_brackets(number):
     second = number.replace("1", "2")

@@ -179,6 +179,12 @@ _COLUMN_NAME = re.compile(
     r"participants?|delegations?|names?|(?:eu\s+)?(?:institutions|bodies|agencies))$",
     re.IGNORECASE,
 )
+# A column beside the participants that names none: who represented each, their posts, how to reach them.
+_NOT_PARTICIPANTS_COLUMN = re.compile(
+    r"^(?:represented\s+by|representatives?|representing\s+institutions?|(?:name\s+and\s+)?(?:title|position|post|"
+    r"function)s?|contacts?|e-?mail)$",
+    re.IGNORECASE,
+)
 _PARTICIPANT_WORDS = re.compile(r"\b(?:participants?|participating|delegations?|attendance|attendees)\b", re.I)
 _SKIPPED_HEADER = re.compile(
     r"^(?:draft\s+|final\s+)?(?:(?:the\s+)?chair(?:'s|’s)?\s+)?"
@@ -206,8 +212,15 @@ class _Block:
 
     @property
     def listed(self) -> list[str]:
-        """The names a table or a bullet list gives, column by column."""
-        return [cell for column in self.columns for cell in column]
+        """The names a table or a bullet list gives, column by column; not those of a column of who represented
+        each participant ("Represented by": their ministries) or of their posts."""
+        names = self.column_names + [""] * len(self.columns)
+        return [
+            cell
+            for column, name in zip(self.columns, names, strict=False)
+            if not _NOT_PARTICIPANTS_COLUMN.match(strip_bold(name).strip())
+            for cell in column
+        ]
 
     def listed_text(self) -> str:
         """The table or list as sentences for the paragraph's text: "Participating States: Albania, …"."""
@@ -376,7 +389,8 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
 
 
 # A line of plain text that is a heading: short, with no sentence's end, a capital first ("Session II – Return").
-_LOOSE_HEADING = re.compile(r"^[A-Z][^.;!?]{0,119}$")
+# A letter or a Roman number may label it ("B. Interventions", "IV. Conclusions").
+_LOOSE_HEADING = re.compile(r"^(?:(?:[A-Z]|[IVX]{1,4})\.\s)?[A-Z][^.;!?]{0,119}$")
 _LOOSE_HEADING_WORDS = 16
 
 
