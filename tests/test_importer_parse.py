@@ -593,3 +593,16 @@ def test_an_official_with_country_and_ministry_in_brackets():
         "",
         "Ministry of Interior of Hungary",
     )
+
+
+def test_a_role_in_bold_opens_its_passage_and_names_no_speaker():
+    passages = split_passages(
+        "**Secretariat** outlined the calendar. **Serbia** noted it. **The Budapest Process Secretariat** added a "
+        "date. **Co-Chair** closed."
+    )
+    assert [(p.kind, p.speakers) for p in passages] == [
+        ("secretariat", []),
+        ("intervention", ["Serbia"]),
+        ("secretariat", []),
+        ("co_chair", ["Co-Chair"]),
+    ]

@@ -819,6 +819,7 @@ _NARRATION = re.compile(
     r"(?:[Cc]ountries|[Ss]tates|[Pp]articipants|[Dd]elegations|[Dd]elegates|[Ss]peakers|[Oo]rgani[sz]ations"
     r"|Member States|[Pp]artners)\b"
 )
+_SECRETARIAT_WORD = re.compile(r"^(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+)?Secretariat$")
 _CHAIR_WORD = re.compile(r"^(?:[A-Z][\w-]+\s+)?(?P<co>Co-?)?Chair$")
 _ROLE_DECLARATION = re.compile(
     r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3}),?\s+as\s+(?:the\s+)?"
@@ -984,6 +985,8 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
             role = _CHAIR_WORD.match(names[0]) if len(names) == 1 else None
             if role is not None:
                 return _Lead("co_chair" if role["co"] else "chair", speakers=names)
+            if len(names) == 1 and _SECRETARIAT_WORD.match(names[0]):
+                return _Lead("secretariat")  # "**Secretariat** outlined …": the role, no speaker to report
             return _Lead("intervention", speakers=names)
     floor = _FLOOR_TO_ROLE.match(strip_bold(sentence))
     if floor:
