@@ -8,16 +8,26 @@ import re
 
 from .models import Passage
 
-# The Chair as the subject of the first sentence: "The Chair", "The Turkish Chair", "The Hungarian Co-Chair".
-_CHAIR_SUBJECT = r"^\W*(?:the\s+)?(?:\*\*)?(?:[A-Z][\w-]*\s+)?(?:Co-)?Chair(?:\*\*)?"
+# The Chair as the subject of the first sentence: "The Chair", "The Turkish Chair", "The Hungarian Co-Chair", "The
+# co-chairs", or a chair and a co-chair named each with their role ("Uzbekistan, as Chair, and Hungary, as Co-Chair").
+_AS_ROLE = r"[A-Z][^,.;]{0,60},\s+as\s+(?:the\s+)?(?:Co-)?Chair,\s+"
+_CHAIR_SUBJECT = rf"^\W*(?:{_AS_ROLE}and\s+{_AS_ROLE}|(?:the\s+)?(?:\*\*)?(?:[A-Z][\w-]*\s+)?(?:Co-)?Chair(?:\*\*)?)"
 _PROCEDURAL_VERBS = (
     r"(?:gave|gives|giving)\s+the\s+floor|opened|closed|invited|thanked|concluded|adjourned|welcomed|"
     r"handed\s+over|moved\s+to|introduced\s+the\s+(?:agenda|session)"
 )
-PROCEDURE = re.compile(rf"{_CHAIR_SUBJECT}[^.]*?\b(?P<verb>{_PROCEDURAL_VERBS})\b", re.IGNORECASE)
-# The Secretariat presenting: "The Budapest Process Secretariat then presented", "the Secretariat highlighted".
+# The Secretariat: "The Budapest Process Secretariat", "**Secretariat**", "the Secretariat (ICMPD)".
+_SECRETARIAT = r"\bSecretariat(?:\*\*)?(?:\s*\([A-Z]{2,10}\))?"
+PROCEDURE = re.compile(
+    rf"{_CHAIR_SUBJECT}[^.]*?\b(?P<verb>{_PROCEDURAL_VERBS})\b"
+    # What the Secretariat will do for the meeting, a point of a list ("a) the Secretariat will compile …") too.
+    rf"|^\W*(?:[a-z]{{1,4}}[.)]\s+)?(?:the\s+)?(?:[A-Z][\w-]*\s+){{0,2}}?{_SECRETARIAT}\s+(?:will|shall|is\s+to)\s+\w+",
+    re.IGNORECASE,
+)
+# The Secretariat presenting: "The Budapest Process Secretariat then presented", "the Secretariat highlighted", the
+# Secretariat given the floor "…, which presented".
 REPORT = re.compile(
-    r"\bSecretariat(?:\*\*)?\s+(?:then\s+|also\s+)?"
+    rf"{_SECRETARIAT}(?:,\s+which)?\s+(?:then\s+|also\s+)?"
     r"(?P<verb>presented|reported|highlighted|outlined|gave an overview)\b",
     re.IGNORECASE,
 )
@@ -27,8 +37,9 @@ def propose_kind(text: str, *, speakers: int) -> tuple[str, str]:
     """The kind of a passage (a `Passage.Kind` value) and the words that decided it.
 
     `speakers`: how many speakers the passage has. Without one it is narrative; the Chair, as the
-    subject of the first sentence, opening, giving the floor, inviting or closing is procedure; the
-    Secretariat presenting or reporting is a report; anything else a speaker says is a statement.
+    subject of the first sentence, opening, giving the floor, inviting or closing is procedure, and so is what
+    the Secretariat will do ("The Secretariat will circulate …"); the Secretariat presenting or reporting is a
+    report; anything else a speaker says is a statement.
     Only the first sentence decides: the Chair's opening words may go on to say something of substance.
     """
     if speakers == 0:

@@ -14,6 +14,7 @@ import yaml
 from meetings.importer import Summary, summary_from_file, summary_from_upload
 from meetings.importer.parse import strip_bold
 from meetings.importer.recognise import COUNTRY, ORGANISATION, ActorMatch
+from meetings.kinds import propose_kind
 
 from . import corpus_baku, corpus_docx, corpus_sarajevo
 
@@ -91,6 +92,7 @@ def score(summary: Summary, record: dict) -> dict[str, Score]:
             else:
                 wrong.append(f"“{item['starts']}”: {found} instead of {item[field]}")
         scores[kind] = Score(right, len(record["interventions"]), wrong)
+    scores["passage kinds"] = _kinds(summary, [item for item in record["interventions"] if "kind" in item])
     right, wrong = 0, []
     people = {person.name: person for person in summary.people}
     for official in record["officials"]:
@@ -110,6 +112,19 @@ def score(summary: Summary, record: dict) -> dict[str, Score]:
             wrong.append(f"{official['name']}: {got}")
     scores["officials"] = Score(right, len(record["officials"]), wrong)
     return scores
+
+
+def _kinds(summary: Summary, items: list[dict]) -> Score:
+    """The kind each passage is saved with (statement, procedure, report, narrative), where the .yaml gives it."""
+    right, wrong = 0, []
+    for item in items:
+        passage = passage_starting(summary, item["starts"])
+        found = propose_kind(passage.text, speakers=len(passage.speakers))[0] if passage else None
+        if found == item["kind"]:
+            right += 1
+        else:
+            wrong.append(f"“{item['starts']}”: {found} instead of {item['kind']}")
+    return Score(right, len(items), wrong)
 
 
 def dates_of(record: dict) -> tuple[datetime.date | None, datetime.date | None]:

@@ -50,6 +50,8 @@ def test_the_meeting_itself(archive, tmp_path, name):
     assert (summary.start_date, summary.end_date) == (record["start_date"], record["end_date"])
     assert (summary.format, summary.location) == (record["format"], record["location"])
     assert len(summary.paragraphs) == record["paragraphs"]
+    if "kind" in record:  # the series' kind and the meeting's number in it, where the .yaml gives them
+        assert (summary.kind, summary.number) == (record["kind"], record["number"])
     assert [text for _number, text in summary.footnotes] == record["footnotes"]
     assert [key(summary.chair), key(summary.co_chair), key(summary.secretariat)] == [
         record["chair"],

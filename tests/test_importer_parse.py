@@ -11,6 +11,7 @@ from meetings.importer.parse import (
     affiliation_run,
     find_dates,
     goal_numbers,
+    goal_subjects,
     normalise,
     parse_summary,
     place_and_format,
@@ -183,10 +184,27 @@ def test_a_new_passage_starts_at_each_speaker_and_keeps_following_sentences():
         ("under PG1–PG3 and PG 5", [1, 2, 3, 5]),
         ("priority goals one and two, and priority goal five", [1, 2, 5]),
         ("the goals two countries share", []),
+        ("highlighted goals 1 (irregular migration) and 3 (return) as priorities", [1, 3]),
+        ("goal 2 (legal migration), goal 4 (development)", [2, 4]),
     ],
 )
 def test_goal_numbers(text, numbers):
     assert goal_numbers(text) == numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        ("the goal on return, readmission and reintegration", ["return"]),
+        ("gave weight to the goal on legal migration and the goal on migration and development.",
+         ["legal migration", "migration and development"]),
+        ("Türkiye underlined the return goal.", ["return"]),
+        ("the priority goal on international protection", ["international protection"]),
+        ("the first goal, the six goals, the main goal of the meeting", []),
+    ],
+)  # fmt: skip
+def test_goals_named_by_their_subject(text, subjects):
+    assert goal_subjects(text) == subjects
 
 
 def test_affiliation_run():
@@ -317,6 +335,28 @@ def test_a_session_heading_of_plain_text_is_the_next_paragraphs_subject():
         ("", "The page goes on Later in the text and the sentence ends here."),
         ("", "It closed."),
     ]
+
+
+def test_a_lettered_session_heading_is_a_heading():
+    parsed = parse_summary(
+        "A Meeting\n\n2 May 2021\n\nA. Opening of the meeting\n\n1. The meeting opened.\n\n"
+        "B. Interventions\n\n2. Austria spoke on return.\n\nIV. Conclusions\n\n3. It closed."
+    )
+    assert [(p.heading, p.text) for p in parsed.paragraphs] == [
+        ("A. Opening of the meeting", "The meeting opened."),
+        ("B. Interventions", "Austria spoke on return."),
+        ("IV. Conclusions", "It closed."),
+    ]
+
+
+def test_a_column_of_who_represented_each_participant_names_no_participant():
+    parsed = parse_summary(
+        "A Meeting\n\n2 May 2021\n\n1. The meeting brought together 9 participants:\n\n"
+        "| Participant | Represented by |\n|---|---|\n| Albania | Ministry of Interior |\n| IOM | Regional Office |\n\n"
+        "2. It closed."
+    )
+    assert parsed.participant_lists == ["Albania", "IOM"]
+    assert "Represented by: Ministry of Interior; Regional Office." in parsed.paragraphs[0].text
 
 
 @pytest.mark.parametrize("number", ["1)", "(1)"])
@@ -474,5 +514,95 @@ def test_the_one_given_the_floor_speaks():
         "The floor was then given to Uzbekistan, which described its centres. The floor was given to the Secretariat.",
         is_speaker=lambda name: True,
     )
-    # The Secretariat given the floor is no name to report.
-    assert [(p.kind, p.speakers) for p in passages] == [("intervention", ["Uzbekistan"])]
+    # The Secretariat given the floor opens its own passage, and is no name to report.
+    assert [(p.kind, p.speakers) for p in passages] == [("intervention", ["Uzbekistan"]), ("secretariat", [])]
+
+
+def test_the_floor_given_to_the_secretariat_or_the_chair_opens_their_passage():
+    passages = split_passages(
+        "Serbia noted its plan. The floor was then given to the Secretariat (ICMPD), which presented its survey. "
+        "The floor was passed to the Chair. The Chair then gave the floor to the Secretariat, which presented the "
+        "roadmap. The Chair gave the floor to Germany, which described its scheme. The Chair gave the floor to "
+        "organisations.",
+        is_speaker=lambda name: name == "Germany",
+    )
+    assert [(p.kind, p.speakers, p.text) for p in passages] == [
+        ("intervention", ["Serbia"], "Serbia noted its plan."),
+        ("secretariat", [], "The floor was then given to the Secretariat (ICMPD), which presented its survey."),
+        ("chair", [], "The floor was passed to the Chair. The Chair then gave the floor to"),
+        ("secretariat", [], "the Secretariat, which presented the roadmap."),
+        ("chair", [], "The Chair gave the floor to"),
+        ("intervention", ["Germany"], "Germany, which described its scheme."),
+        ("chair", [], "The Chair gave the floor to organisations."),
+    ]
+
+
+def test_the_co_chairs_and_a_chair_and_co_chair_named_with_their_roles_speak_together():
+    passages = split_passages(
+        "The co-chairs opened the meeting. Serbia noted its plan. The Republic of Uzbekistan, as Chair, and Hungary, "
+        "as Co-Chair, thanked the delegations. The Co-Chair closed.",
+        is_speaker=lambda name: True,
+    )
+    assert [p.kind for p in passages] == ["chairs", "intervention", "chairs", "co_chair"]
+
+
+def test_participants_from_a_country_and_one_who_opened_speak():
+    passages = split_passages(
+        "Participants from Georgia and Armenia presented a study. The second day was opened by Germany, which "
+        "described its network. Participants agreed on the calendar. The study was funded by donors.",
+        is_speaker=lambda name: name in {"Georgia and Armenia", "Germany"},
+    )
+    assert [(p.kind, p.speakers) for p in passages] == [
+        ("intervention", ["Georgia and Armenia"]),
+        ("intervention", ["Germany"]),
+        ("narration", []),
+    ]
+
+
+def test_a_speaker_together_with_another_names_both():
+    passages = split_passages(
+        "Germany, together with the International Organization for Migration (IOM), presented a scheme. "
+        "Austria, together with its partners, described a project.",
+        is_speaker=lambda name: name in {"Germany", "Austria", "International Organization for Migration (IOM)"},
+    )
+    assert [(p.kind, p.speakers) for p in passages] == [
+        ("intervention", ["Germany", "International Organization for Migration (IOM)"]),
+        ("intervention", ["Austria"]),  # "its partners" are no actor
+    ]
+
+
+def test_a_speaker_by_post_needs_a_post_word():
+    passages = split_passages(
+        "The Permanent Representative of Pakistan to the United Nations Office at Geneva highlighted returns. "
+        "The Republic of Tajikistan noted its strategy. The Minister of Labour and Social Protection of Azerbaijan "
+        "stressed training. The Head of Unit stressed data.",
+        is_speaker=lambda name: name in {"Pakistan", "Republic of Tajikistan", "Azerbaijan"},
+    )
+    assert [(p.kind, p.speakers) for p in passages] == [
+        ("intervention", ["Pakistan"]),
+        ("intervention", ["Republic of Tajikistan"]),
+        ("intervention", ["Azerbaijan"]),
+    ]
+
+
+def test_an_official_with_country_and_ministry_in_brackets():
+    (passage,) = split_passages("Ms. Katalin Szép (Hungary, Ministry of Interior) underlined the return goal.")
+    assert passage.kind == "person"
+    assert (passage.person.name, passage.person.title, passage.person.affiliation) == (
+        "Katalin Szép",
+        "",
+        "Ministry of Interior of Hungary",
+    )
+
+
+def test_a_role_in_bold_opens_its_passage_and_names_no_speaker():
+    passages = split_passages(
+        "**Secretariat** outlined the calendar. **Serbia** noted it. **The Budapest Process Secretariat** added a "
+        "date. **Co-Chair** closed."
+    )
+    assert [(p.kind, p.speakers) for p in passages] == [
+        ("secretariat", []),
+        ("intervention", ["Serbia"]),
+        ("secretariat", []),
+        ("co_chair", ["Co-Chair"]),
+    ]

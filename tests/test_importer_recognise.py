@@ -127,6 +127,16 @@ def test_lists_keep_names_with_and_and_commas_whole(actors):
     assert recogniser.unrecognised == ["Council for Migration and Co-operation in Atlantis (CMCA)"]
 
 
+def test_a_list_whose_names_repeat_of_names_each(actors):
+    """ "The representatives of Montenegro and of North Macedonia", "of the OSCE and of UNODC": two actors each."""
+    recogniser = Recogniser()
+    assert names(recogniser.match_list("Austria and of Serbia")) == ["Austria", "Serbia"]
+    osce = "Organization for Security and Co-operation in Europe"
+    assert names(recogniser.match_list("the OSCE and of the ILO")) == [osce, ORGANISATIONS["ILO"]]
+    assert names(recogniser.match_list("Austria, of Bulgaria and of Serbia")) == ["Austria", "Bulgaria", "Serbia"]
+    assert recogniser.unrecognised == []
+
+
 def test_affiliations(actors):
     recogniser = Recogniser()
     hungary_ministry = recogniser.affiliation("Ministry of Interior of Hungary")
@@ -139,6 +149,20 @@ def test_affiliations(actors):
     assert serbian.new and serbian.parent.actor == actors["Serbia"]  # not Hungary's ministry of the same name
     assert recogniser.affiliation("ICMPD").actor == actors["ICMPD"]
     assert recogniser.affiliation("Ministry of Magic of Atlantis") is None
+
+
+def test_an_institution_of_a_country_written_by_its_long_name(actors):
+    recogniser = Recogniser()
+    agency = recogniser.affiliation("Agency for External Labour Migration of the Republic of Uzbekistan")
+    assert (agency.name, agency.kind, agency.parent.name, agency.parent.code) == (
+        "Agency for External Labour Migration",
+        "institution",
+        "Uzbekistan",  # a new country is named by its short name, not "Republic of Uzbekistan"
+        "UZ",
+    )
+    assert recogniser.match("the Republic of Tajikistan").name == "Tajikistan"
+    assert recogniser.match("Moldova").name == "Moldova"  # as written: ISO calls it "Moldova, Republic of"
+    assert recogniser.affiliation("Ministry of Interior of Hungary").actor == actors["Ministry of Interior"]
 
 
 def test_recognising_a_summary_reads_the_database_a_fixed_number_of_times(actors, django_assert_max_num_queries):
@@ -167,3 +191,30 @@ def test_an_institution_in_bold_speaks_for_its_country(actors):
     )
     assert [names(passage.speakers) for passage in summary.paragraphs[0].passages] == [["Hungary"], ["Serbia"]]
     assert summary.unrecognised == []
+
+
+CHAIRED = (
+    "Working Group Meeting\n\nTirana, 16 April 2024\n\n1. The meeting was {held}.\n\n2. The co-chairs opened it.\n"
+)
+
+
+def test_the_co_chairs_speak_together_and_unnamed_co_chairs_are_warned_about():
+    make_actors()
+    summary = summary_from_text(CHAIRED.format(held="chaired by Albania and co-chaired by Hungary"))
+    assert [speaker.code for speaker in summary.paragraphs[1].passages[0].speakers] == ["AL", "HU"]
+    assert not any("co-chairs" in warning for warning in summary.warnings)
+    unnamed = summary_from_text(CHAIRED.format(held="held in Tirana"))
+    assert unnamed.paragraphs[1].passages[0].speakers == []
+    assert "The co-chairs speak but are not named (e.g. “chaired by Albania and co-chaired by Hungary”)." in (
+        unnamed.warnings
+    )
+
+
+def test_goals_named_by_their_subject_are_those_of_the_call_for_action_in_force(som_2020):
+    text = "Thematic Meeting\n\n{place}, 8 October {year}\n\n1. Austria underlined the return goal and the goal on"
+    text += " legal migration.\n"
+    (passage,) = summary_from_text(text.format(place="Tashkent", year=2025)).paragraphs[0].passages
+    assert passage.goals == [2, 3]  # the Call for Action 2025–2030: 3 is return, readmission and reintegration
+    # The goals of 2019–2024 name no goal "return" alone: none is guessed; legal migration is goal 2.
+    (earlier,) = summary_from_text(text.format(place="Vienna", year=2021)).paragraphs[0].passages
+    assert earlier.goals == [2]

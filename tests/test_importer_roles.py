@@ -52,6 +52,10 @@ def actors():
         ("Meeting of the Reference Group", "", ("reference_group", None)),
         ("Regional Preparatory Meeting", "", ("preparatory", None)),
         ("Study Visit", "", ("", None)),
+        # Minutes of a meeting of a series: its number is the ordinal before "Meeting".
+        ("Working Group on Return – Minutes of the Third Meeting", "", ("working_group", 3)),
+        ("Working Group on Return", "The 12th meeting of the Working Group", ("working_group", 12)),
+        ("Working Group on Return – Minutes of the Officials Meeting", "", ("working_group", None)),
     ],
 )  # fmt: skip
 def test_the_kind_of_meeting_and_its_number(title, first, expected):

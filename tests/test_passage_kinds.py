@@ -29,6 +29,22 @@ PROPOSALS = [
     ("**Spain** shared how labour migration was challenged. The Chair thanked Spain.", 1, "statement",
      "a speaker, and no words of procedure or report"),
     ("A Secretariat-wide review found gaps.", 1, "statement", "a speaker, and no words of procedure or report"),
+    # The Secretariat with its organisation in brackets, or given the floor ("…, which presented"); in bold.
+    ("The Secretariat (ICMPD) presented the new platform.", 1, "report", "Secretariat (ICMPD) presented"),
+    ("The floor was then given to the Secretariat (ICMPD), which presented its survey.", 1, "report",
+     "Secretariat (ICMPD), which presented"),
+    ("the Secretariat, which presented the roadmap.", 1, "report", "Secretariat, which presented"),
+    ("**Secretariat** outlined the calendar.", 1, "report", "Secretariat outlined"),
+    # What the Secretariat will do for the meeting is procedure, not a statement.
+    ("The Secretariat will circulate the presentations to all participants.", 1, "procedure",
+     "The Secretariat will circulate"),
+    ("a) the Secretariat will compile a handbook by September;", 1, "procedure", "a) the Secretariat will compile"),
+    # The co-chairs together, and a chair and a co-chair named each with their role.
+    ("The co-chairs opened the meeting.", 2, "procedure", "The co-chairs opened"),
+    ("The Republic of Uzbekistan, as Chair, and Hungary, as Co-Chair, opened the Conference.", 2, "procedure",
+     "The Republic of Uzbekistan, as Chair, and Hungary, as Co-Chair, opened"),
+    ("Germany, as host, and Hungary opened an exhibition.", 2, "statement",
+     "a speaker, and no words of procedure or report"),
     ("Overall, countries highlighted how cooperation remains a priority.", 0, "narrative", "no speaker"),
     ("", 0, "narrative", "no speaker"),
 ]  # fmt: skip

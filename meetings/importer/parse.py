@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from ..markup import MARK, SUPERSCRIPT_DIGITS, superscript
 from ..markup import footnote_number as superscript_value
+from .goals import goal_numbers, goal_subjects
+from .leads import after_post, names_after_words, post_holders, together
 from .limits import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, SummaryError, check_time
 from .reference import demonyms
 from .roles import declared_roles, meeting_kind
@@ -35,7 +37,7 @@ DIALOGUE_NAME = "Budapest Process"
 DEFAULT_SECRETARIAT = "ICMPD"
 
 
-__all__ = ["SummaryError"]  # where the importer's callers have always found it
+__all__ = ["SummaryError", "goal_numbers"]  # where the importer's callers have always found them
 
 
 @dataclass
@@ -54,10 +56,11 @@ class ParsedPassage:
     """A run of sentences of one paragraph: an intervention, the chair's or Secretariat's words, or narration."""
 
     text: str
-    kind: str  # "intervention", "person", "chair", "co_chair", "secretariat" or "narration"
+    kind: str  # "intervention", "person", "chair", "co_chair", "chairs" (both), "secretariat" or "narration"
     speakers: list[str] = field(default_factory=list)  # bold names as written, before splitting
     person: ParsedPerson | None = None
     goals: list[int] = field(default_factory=list)
+    goal_subjects: list[str] = field(default_factory=list)  # "the goal on return": the recogniser finds its number
 
 
 @dataclass
@@ -176,6 +179,12 @@ _COLUMN_NAME = re.compile(
     r"participants?|delegations?|names?|(?:eu\s+)?(?:institutions|bodies|agencies))$",
     re.IGNORECASE,
 )
+# A column beside the participants that names none: who represented each, their posts, how to reach them.
+_NOT_PARTICIPANTS_COLUMN = re.compile(
+    r"^(?:represented\s+by|representatives?|representing\s+institutions?|(?:name\s+and\s+)?(?:title|position|post|"
+    r"function)s?|contacts?|e-?mail)$",
+    re.IGNORECASE,
+)
 _PARTICIPANT_WORDS = re.compile(r"\b(?:participants?|participating|delegations?|attendance|attendees)\b", re.I)
 _SKIPPED_HEADER = re.compile(
     r"^(?:draft\s+|final\s+)?(?:(?:the\s+)?chair(?:'s|’s)?\s+)?"
@@ -203,8 +212,15 @@ class _Block:
 
     @property
     def listed(self) -> list[str]:
-        """The names a table or a bullet list gives, column by column."""
-        return [cell for column in self.columns for cell in column]
+        """The names a table or a bullet list gives, column by column; not those of a column of who represented
+        each participant ("Represented by": their ministries) or of their posts."""
+        names = self.column_names + [""] * len(self.columns)
+        return [
+            cell
+            for column, name in zip(self.columns, names, strict=False)
+            if not _NOT_PARTICIPANTS_COLUMN.match(strip_bold(name).strip())
+            for cell in column
+        ]
 
     def listed_text(self) -> str:
         """The table or list as sentences for the paragraph's text: "Participating States: Albania, …"."""
@@ -373,7 +389,8 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
 
 
 # A line of plain text that is a heading: short, with no sentence's end, a capital first ("Session II – Return").
-_LOOSE_HEADING = re.compile(r"^[A-Z][^.;!?]{0,119}$")
+# A letter or a Roman number may label it ("B. Interventions", "IV. Conclusions").
+_LOOSE_HEADING = re.compile(r"^(?:(?:[A-Z]|[IVX]{1,4})\.\s)?[A-Z][^.;!?]{0,119}$")
 _LOOSE_HEADING_WORDS = 16
 
 
@@ -701,21 +718,13 @@ _PERSON_LEAD = re.compile(
 # The same without bold, as plain text writes it: "Mr. Ahmad Karimi, Director General of …, said".
 _PLAIN_PERSON_LEAD = re.compile(
     rf"^(?P<title>)(?P<honorific>{_HONORIFIC})\s+(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al|el|bin)){{0,4}})"
-    r"(?P<rest>,.*)$",
+    r"(?P<rest>(?:,|\s\().*)$",
     re.S,
 )
-# "The representative of Bosnia and Herzegovina noted …", "The delegations of Bulgaria and Romania …".
-_DELEGATION_LEAD = re.compile(
-    r"^(?:[Tt]he\s+)?(?:[Hh]eads?\s+of\s+(?:the\s+)?)?"
-    r"(?:[Rr]epresentatives?|[Dd]elegations?|[Dd]elegates?|[Dd]elegation\s+members?)"
-    r"\s+(?:of|from)\s+(?:the\s+)?(?P<names>[A-Z].*)$",
-    re.S,
-)
-# "The floor was then given to Uzbekistan, which described …": the speaker is the one given the floor.
-_FLOOR_TO = re.compile(
-    r"^(?:[Tt]he\s+)?floor\s+was\s+(?:then\s+|subsequently\s+|next\s+)?(?:given|passed|handed)\s+to\s+(?:the\s+)?"
-    r"(?!(?:Co-?)?Chair|(?:Budapest Process\s+)?Secretariat)(?P<names>[A-Z].*)$",
-    re.S,
+# "The floor was then given to the Secretariat (ICMPD), which presented …": the Chair's or Secretariat's passage.
+_FLOOR_TO_ROLE = re.compile(
+    r"^(?:[Tt]he\s+)?floor\s+was\s+(?:then\s+|subsequently\s+|next\s+)?(?:given|passed|handed)\s+(?:back\s+)?to\s+"
+    r"(?:the\s+)?(?P<role>(?:Co-?)?Chair|(?:Budapest Process\s+)?Secretariat)\b"
 )
 # "TURKEY: The Chair opened …", "Germany (Federal Ministry of the Interior): Germany presented …": a speaker as
 # minutes write one, before a colon; the words in brackets are theirs (an institution) and stay in the text.
@@ -785,7 +794,12 @@ def name_run(text: str) -> tuple[str, str]:
 
 _SEPARATOR = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
 _BOLD_LEAD = re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?P<bolds>\*\*[^*]+\*\*(?:{_SEPARATOR}(?:the\s+)?\*\*[^*]+\*\*)*)")
+# "The co-chairs opened …", "The two Co-Chairs": the Chair and the Co-Chair speaking together.
+_CHAIRS = rf"^{_INTRO}(?:[Tt]he\s+)?(?:two\s+)?(?:[Cc]o-?)?[Cc]hairs\b"
+# "Uzbekistan, as Chair, and Hungary, as Co-Chair, opened …": each named with their role, in either order.
+_AS_ROLE = r"[A-Z][^,*.;:]{0,60},\s+as\s+(?:the\s+)?(?:Co-?)?[Cc]hair,\s+"
 _ROLE_WORDS = [
+    ("chairs", re.compile(rf"{_CHAIRS}|^{_AS_ROLE}and\s+(?:the\s+)?{_AS_ROLE}")),
     ("co_chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Co-?[Cc]hair(?:s|manship|person)?\b")),
     ("chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Chair(?:manship|person)?\b")),
     (
@@ -805,6 +819,7 @@ _NARRATION = re.compile(
     r"(?:[Cc]ountries|[Ss]tates|[Pp]articipants|[Dd]elegations|[Dd]elegates|[Ss]peakers|[Oo]rgani[sz]ations"
     r"|Member States|[Pp]artners)\b"
 )
+_SECRETARIAT_WORD = re.compile(r"^(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+)?Secretariat$")
 _CHAIR_WORD = re.compile(r"^(?:[A-Z][\w-]+\s+)?(?P<co>Co-?)?Chair$")
 _ROLE_DECLARATION = re.compile(
     r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3}),?\s+as\s+(?:the\s+)?"
@@ -827,50 +842,8 @@ _SECRETARIAT_DECLARATIONS = [
     re.compile(r"\b(?P<name>[A-Z]{2,10})\s+Secretariat\b"),  # "the ICMPD Secretariat"
     re.compile(r"\bSecretariat\s+\((?P<name>[A-Z]{2,10})\)"),  # "the Secretariat (ICMPD)"
 ]
-_GOALS = re.compile(
-    rf"\b(?:(?:priority\s+)?goals?\s+|(?-i:PGs?)\s*)(?:no\.?\s*|number\s+|#)?"  # "PG 2", never "pg 2"
-    rf"(?P<numbers>\d{{1,2}}{_SUP}*(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+to\s+|\s*[–-]\s*)"
-    rf"(?:(?-i:PG)\s*)?\d{{1,2}}{_SUP}*)*)"  # "PG1–PG3": the letters again after the dash
-    r"(?![\d.,]\d)",
-    re.IGNORECASE,
-)
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8}
-_ORDINAL = "|".join(_ORDINALS)
-_ORDINAL_GOALS = re.compile(
-    rf"\b(?P<ordinals>(?:{_ORDINAL})(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)(?:the\s+)?(?:{_ORDINAL}))*)"
-    r"\s+(?:priority\s+)?goals?\b",
-    re.IGNORECASE,
-)
-# "priority goals one and two", "priority goal three": numbers in words only after "priority goal", as "the goals
-# two countries share" names none.
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_NUMBER_WORD = "|".join(_NUMBER_WORDS)
-_WORDED_GOALS = re.compile(
-    rf"\bpriority\s+goals?\s+(?:no\.?\s*)?(?P<words>(?:{_NUMBER_WORD})(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)"
-    rf"(?:{_NUMBER_WORD}))*)\b",
-    re.IGNORECASE,
-)
 # "under": "the Agency for External Labour Migration under the Ministry of Employment of Uzbekistan" is one name.
 _CONNECTORS = {"of", "for", "and", "the", "on", "in", "to", "under", "de", "du", "des", "la", "le", "&"}
-
-
-def goal_numbers(text: str) -> list[int]:
-    """Numbers of the goals a text names: "priority goals 1, 2 and 5¹", "goal 2", "goals 3 to 5", "PG 2", "the
-    second priority goal" → their numbers; "the six priority goals" names none."""
-    numbers: list[int] = []
-    for match in _GOALS.finditer(text):
-        spec = re.sub(r"PG\s*", "", re.sub(_SUP, "", match["numbers"]))
-        for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", spec):
-            bounds = re.split(r"\s+to\s+|\s*[–-]\s*", part)
-            if len(bounds) == 2 and bounds[0] and bounds[1] and int(bounds[0]) < int(bounds[1]):
-                numbers.extend(range(int(bounds[0]), int(bounds[1]) + 1))
-            else:
-                numbers.extend(int(bound) for bound in bounds if bound)
-    for match in _ORDINAL_GOALS.finditer(text):
-        numbers.extend(_ORDINALS[word.lower()] for word in re.findall(_ORDINAL, match["ordinals"], re.IGNORECASE))
-    for match in _WORDED_GOALS.finditer(text):
-        numbers.extend(_NUMBER_WORDS[word.lower()] for word in re.findall(_NUMBER_WORD, match["words"], re.I))
-    return sorted(set(numbers))
 
 
 def affiliation_run(text: str) -> str:
@@ -932,6 +905,9 @@ def split_post(text: str) -> tuple[str, str]:
     return text, ""
 
 
+_BRACKETED_POST = re.compile(r"^\s*\((?P<country>[A-Z][^(),]{1,60})(?:,\s+(?P<institution>[A-Z][^()]{1,150}))?\)")
+
+
 def _person(match: re.Match) -> ParsedPerson:
     title = collapse(match["title"] or "")
     rest = match["rest"]
@@ -954,6 +930,11 @@ def _person(match: re.Match) -> ParsedPerson:
                 if after and after["title"][:1].isupper():
                     title = collapse(after["title"])
                     affiliation = affiliation_run(strip_bold(after["aff"]))
+    bracket = _BRACKETED_POST.match(strip_bold(rest))
+    if bracket:  # "Ms. X (Hungary, Ministry of Interior)": the institution of that country, or the country alone
+        affiliation = (
+            f"{bracket['institution']} of {bracket['country']}" if bracket["institution"] else bracket["country"]
+        )
     represents = ""
     declaration = _ROLE_DECLARATION.search(strip_bold(rest))
     if declaration:
@@ -1004,7 +985,12 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
             role = _CHAIR_WORD.match(names[0]) if len(names) == 1 else None
             if role is not None:
                 return _Lead("co_chair" if role["co"] else "chair", speakers=names)
+            if len(names) == 1 and _SECRETARIAT_WORD.match(names[0]):
+                return _Lead("secretariat")  # "**Secretariat** outlined …": the role, no speaker to report
             return _Lead("intervention", speakers=names)
+    floor = _FLOOR_TO_ROLE.match(strip_bold(sentence))
+    if floor:
+        return _Lead(_COLON_ROLES[floor["role"].casefold().replace("budapest process ", "")])
     done_by = _DONE_BY.match(sentence)
     for kind, pattern in _ROLE_WORDS:
         if pattern.match(sentence[done_by.end() :] if done_by else sentence):
@@ -1026,9 +1012,23 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
         group = _COUNTRIES_LEAD.match(strip_bold(sentence))
         if group and group["verb"] in SPEECH_VERBS:
             return _Lead("intervention", speakers=[group["name"]])
-        delegation = _DELEGATION_LEAD.match(strip_bold(sentence)) or _FLOOR_TO.match(strip_bold(sentence))
-        run, verb = name_run(delegation["names"] if delegation else strip_bold(sentence))
-        opening = _OPENING_WORDS.match(strip_bold(sentence)) if delegation is None else None
+        both = together(strip_bold(sentence))
+        if both and is_speaker(both[0]):
+            return _Lead("intervention", speakers=list(both))
+        post = after_post(strip_bold(sentence))
+        if post is not None:
+            run, verb = name_run(post)
+            holders = post_holders(run)
+            holder = next((name for name in holders if is_speaker(name)), None)
+            if holder is not None:
+                return _Lead("intervention", speakers=[holder])
+            if not run or holders[-1].split(" ", 1)[0].lower() in _TITLE_TAILS or verb not in SPEECH_VERBS:
+                return _Lead("continue")  # "The Head of Unit stressed …" names no one
+            return _Lead("intervention", speakers=[holders[-1]])  # "The Minister of Norlandia said": reported
+        after_words = names_after_words(strip_bold(sentence))
+        delegation = after_words is not None
+        run, verb = name_run(after_words if after_words is not None else strip_bold(sentence))
+        opening = _OPENING_WORDS.match(strip_bold(sentence)) if not delegation else None
         if opening and (not run or run.split(" ", 1)[0].strip(",") in _NOT_NAMES):
             # "On behalf of the EU Member States, Germany stressed …", "Afterwards, Türkiye thanked …", "Both
             # Georgia and Germany stressed …"; "Albania, Serbia and Montenegro presented …" is one list (and a
@@ -1036,8 +1036,8 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
             run, verb = name_run(strip_bold(sentence)[opening.end() :])
         if run.split(" ", 1)[0].strip(",") in _NOT_NAMES:
             run = ""
-        if run and (delegation is not None or verb in SPEECH_VERBS or is_speaker(run)):
-            if delegation is not None or not _NARRATION.match(sentence):
+        if run and (delegation or verb in SPEECH_VERBS or is_speaker(run)):
+            if delegation or not _NARRATION.match(sentence):
                 return _Lead("intervention", speakers=[run])
     if _NARRATION.match(sentence):
         return _Lead("narration")
@@ -1054,31 +1054,52 @@ def _role_of(passage: ParsedPassage, chair: str, co_chair: str) -> str:
     return passage.kind
 
 
+# "The Chair then gave the floor to the Secretariat, which presented …": the one given the floor speaks from their
+# name on, in a passage of their own (the words before are the Chair's).
+_GAVE_FLOOR = re.compile(
+    r"\b(?:gave|passed|handed)\s+(?:the\s+)?floor\s+(?:back\s+)?to\s+(?=(?:the\s+)?[A-Z][^,.;]{0,80},\s+(?:which|who)\s)"
+)
+_CHAIR_KINDS = ("chair", "co_chair", "chairs")
+
+
+def _leads(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None) -> list[tuple[str, _Lead]]:
+    """The sentence and its lead, or the Chair's words and the words of the one they give the floor to."""
+    sub = _SUB_START.match(sentence)
+    label = sub or _ITEM_LABEL.match(sentence)
+    lead = _lead(sentence[label.end() :] if label else sentence, chair, co_chair, is_speaker)
+    given = _GAVE_FLOOR.search(sentence) if lead.kind in _CHAIR_KINDS else None
+    if given is not None:
+        taker = _lead(sentence[given.end() :], chair, co_chair, is_speaker)
+        if taker.kind not in ("continue", "narration"):
+            return [(sentence[: given.end()].rstrip(), lead), (sentence[given.end() :], taker)]
+    return [(sentence, lead)]
+
+
 def split_passages(
     text: str, *, chair: str = "", co_chair: str = "", is_speaker: SpeakerTest | None = None
 ) -> list[ParsedPassage]:
     """One passage per intervention, starting at the sentence that names its speaker; narration in between."""
     passages: list[ParsedPassage] = []
-    for sentence in split_sentences(text):
+    for whole in split_sentences(text):
         check_time()
-        sub = _SUB_START.match(sentence)
-        label = sub or _ITEM_LABEL.match(sentence)
-        lead = _lead(sentence[label.end() :] if label else sentence, chair, co_chair, is_speaker)
-        current = passages[-1] if passages else None
-        if current is None or (sub and lead.kind == "continue"):
-            kind = "narration" if lead.kind == "continue" else lead.kind
-        elif lead.kind in ("intervention", "person"):
-            kind = lead.kind
-        elif lead.kind in ("chair", "co_chair", "secretariat", "narration") and lead.kind != _role_of(
-            current, chair, co_chair
-        ):
-            kind = lead.kind
-        else:
-            current.text += " " + sentence
-            continue
-        passages.append(ParsedPassage(text=sentence, kind=kind, speakers=lead.speakers, person=lead.person))
+        for sentence, lead in _leads(whole, chair, co_chair, is_speaker):
+            sub = _SUB_START.match(sentence)
+            current = passages[-1] if passages else None
+            if current is None or (sub and lead.kind == "continue"):
+                kind = "narration" if lead.kind == "continue" else lead.kind
+            elif lead.kind in ("intervention", "person"):
+                kind = lead.kind
+            elif lead.kind in ("chair", "co_chair", "chairs", "secretariat", "narration") and lead.kind != _role_of(
+                current, chair, co_chair
+            ):
+                kind = lead.kind
+            else:
+                current.text += " " + sentence
+                continue
+            passages.append(ParsedPassage(text=sentence, kind=kind, speakers=lead.speakers, person=lead.person))
     for passage in passages:
         passage.goals = goal_numbers(passage.text)
+        passage.goal_subjects = goal_subjects(passage.text)
     return passages
 
 

@@ -302,7 +302,8 @@ class Summary:
 # Matching names
 
 
-_LIST_SEPARATOR = re.compile(r"(\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*)")
+# "and of" between names that repeat their "of" ("the representatives of Montenegro and of North Macedonia").
+_LIST_SEPARATOR = re.compile(r"(\s*,\s*(?:and\s+)?(?:of\s+)?|\s+and\s+(?:of\s+)?|\s*&\s*|\s*;\s*)")
 _ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()]+)\)$")
 _ROLE_SUFFIX = re.compile(
     r"\s+(?:as\b|in\s+(?:its|their|his|her)\s+capacity\b|on\s+behalf\s+of\b|speaking\s+for\b).*$", re.S
@@ -312,6 +313,9 @@ _MAX_JOIN = 6
 _ADJECTIVE_INSTITUTION = re.compile(
     r"^(?:[Tt]he\s+)?(?P<adjective>[A-Z][\w-]+(?:\s+and\s+[A-Z][\w-]+)?)\s+(?P<name>[A-Z][\w'’-]*(?:\s+\S+){0,12})$"
 )
+
+
+_OF = re.compile(r"\s+of\s+(?:the\s+)?")
 
 
 class Recogniser:
@@ -338,6 +342,7 @@ class Recogniser:
                     self.mention_names[name] = None if shared else actor
         self.mention_pattern = _name_pattern(tuple(sorted(self.mention_names, key=len, reverse=True)))
         self.goal_numbers: set[int] = set()  # those in force on the meeting's date, once it is known
+        self.goal_titles: dict[int, str] = {}  # their titles, for the goals a summary names by subject
         self.regions = list(Region.objects.all())
         self.region_patterns = [
             (region, re.compile(rf"\b{re.escape(region.name.removesuffix(' Region'))}\b")) for region in self.regions
@@ -408,6 +413,9 @@ class Recogniser:
             name = " ".join(re.sub(r"^[Tt]he\s+", "", strip_bold(written)).split()).strip(SUPERSCRIPT_DIGITS + "*")
             if isinstance(country, _ExtraCountry):
                 name = country.name
+            elif norm(name) == norm(getattr(country, "official_name", "") or ""):
+                # "the Republic of Uzbekistan": the country's short name, as the archive names countries.
+                name = getattr(country, "common_name", "") or country.name
             others = []
             for attribute in ("name", "official_name", "common_name"):
                 value = getattr(country, attribute, None)
@@ -561,14 +569,25 @@ class Recogniser:
             country = self.match(adjective["adjective"], (COUNTRY,))
             if country is not None:
                 return self._institution(adjective["name"], acronym, country, written)
-        of_country = re.match(r"^(?P<name>.+)\s+of\s+(?:the\s+)?(?P<country>[^,]+)$", name)
-        if of_country:
-            country = self.match(of_country["country"], (COUNTRY,))
+        # "Agency for … of the Republic of Uzbekistan": the country is the longest name after an "of" that is one.
+        for of_country in _OF.finditer(name):
+            country = self.match(name[of_country.end() :], (COUNTRY,)) if "," not in name[of_country.end() :] else None
             if country is not None:
-                return self._institution(of_country["name"], acronym, country, written)
+                return self._institution(name[: of_country.start()], acronym, country, written)
         return None
 
     # -- the rest of a passage
+
+    def goals_on(self, subject: str) -> int | None:
+        """The one goal in force whose title holds the words ("legal migration" → 2), or their first words; None
+        where no goal or several do ("migration")."""
+        words = subject.split()
+        for count in range(len(words), 0, -1):
+            phrase = re.compile(rf"\b{re.escape(' '.join(words[:count]))}\b", re.IGNORECASE)
+            numbers = [number for number, title in self.goal_titles.items() if phrase.search(title)]
+            if numbers:
+                return numbers[0] if len(numbers) == 1 else None
+        return None
 
     def mentions(self, text: str, exclude: list[ActorMatch]) -> list[ActorMatch]:
         """Actors a passage names without their speaking, written as their name, acronym or other name.
@@ -671,7 +690,9 @@ def summary_of_text(
 def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = None) -> Summary:
     """Match every name of a parsed summary to an actor; report what matches nothing."""
     recogniser = recogniser or Recogniser()
-    recogniser.goal_numbers = set(goals_in_force(parsed.start_date))
+    in_force = goals_in_force(parsed.start_date)
+    recogniser.goal_numbers = set(in_force)
+    recogniser.goal_titles = {number: goal.title for number, goal in in_force.items()}
     participants: list[ActorMatch] = []
     for text in parsed.participant_lists:
         for match in recogniser.match_list(text, (COUNTRY, ORGANISATION)):
@@ -729,6 +750,8 @@ def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = Non
         if passage.kind in roles:
             match = roles[passage.kind]
             return [match] if match else []
+        if passage.kind == "chairs":  # the Chair and the Co-Chair together
+            return [match for match in (chair, co_chair) if match]
         if passage.kind == "intervention":
             found: list[ActorMatch] = []
             for bold in passage.speakers:
@@ -755,7 +778,11 @@ def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = Non
             check_time()
             speakers = speakers_of(passage)
             person_entry = people_by_parsed.get(id(passage.person)) if passage.person else None
-            goals = [number for number in passage.goals if number in recogniser.goal_numbers]
+            by_subject = [recogniser.goals_on(subject) for subject in passage.goal_subjects]
+            goals = sorted(
+                {number for number in passage.goals if number in recogniser.goal_numbers}
+                | {number for number in by_subject if number is not None}
+            )
             for number in passage.goals:
                 if number not in recogniser.goal_numbers:
                     recogniser.report(f"priority goal {number}")
@@ -783,6 +810,8 @@ def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = Non
     for kind, named, words in (("chair", chair, "Chair"), ("co_chair", co_chair, "Co-Chair")):
         if kind in spoken and named is None:
             warnings.append(f"The {words} speaks but is not named (e.g. “representing Türkiye as {words}”).")
+    if "chairs" in spoken and (chair is None or co_chair is None):
+        warnings.append("The co-chairs speak but are not named (e.g. “chaired by Albania and co-chaired by Hungary”).")
     listed_countries = sum(1 for match in participants if match.kind == COUNTRY)
     if parsed.country_count is not None and parsed.country_count != listed_countries:
         warnings.append(

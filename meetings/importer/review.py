@@ -18,8 +18,9 @@ from typing import Any
 
 from meetings.goals import goals_in_force
 
+from .goals import goal_numbers
 from .limits import time_budget
-from .parse import DIALOGUE_NAME, HYBRID, IN_PERSON, ONLINE, goal_numbers, split_sentences, strip_bold
+from .parse import DIALOGUE_NAME, HYBRID, IN_PERSON, ONLINE, split_sentences, strip_bold
 from .recognise import (
     COUNTRY,
     ORGANISATION,

@@ -54,6 +54,12 @@ def ordinal_value(word: str) -> int | None:
     return ORDINAL_WORDS.get(word)
 
 
+# Minutes name the meeting of their series by its ordinal: "Minutes of the Third Meeting", "the 12th meeting of the
+# Working Group".
+_NTH_MEETING = re.compile(rf"\b{_ORDINAL}\s+Meeting\b", re.IGNORECASE)
+_NTH_MEETING_OF = re.compile(rf"\b{_ORDINAL}\s+meeting\s+of\s+(?:the\s+)?(?P<kind>[A-Z])", re.IGNORECASE)
+
+
 def meeting_kind(title: str, first_paragraph: str = "") -> tuple[str, int | None]:
     """The kind of meeting a title names, and its number if the title (or else paragraph 1) gives it."""
     for kind, pattern in _KIND_PATTERNS:
@@ -66,8 +72,22 @@ def meeting_kind(title: str, first_paragraph: str = "") -> tuple[str, int | None
                 number = _number_before(first_paragraph, later.start())
                 if number is not None:
                     break
+        if number is None:
+            number = _nth_meeting(title, first_paragraph[:2000], pattern)
         return kind, number
     return "", None
+
+
+def _nth_meeting(title: str, first_paragraph: str, kind: re.Pattern) -> int | None:
+    """ "Minutes of the Third Meeting" in the title, or "the third meeting of the Working Group" in paragraph 1."""
+    for found in _NTH_MEETING.finditer(title):
+        if (number := ordinal_value(found["ordinal"])) is not None:
+            return number
+    for found in _NTH_MEETING_OF.finditer(first_paragraph):
+        number = ordinal_value(found["ordinal"])
+        if number is not None and kind.match(first_paragraph, found.start("kind")):
+            return number
+    return None
 
 
 def _number_before(text: str, end: int) -> int | None:
