@@ -812,7 +812,7 @@ def wsgi_get(path: str, **environ) -> tuple[str, dict, bytes, int]:
     try:
         body = b"".join(
             application(
-                {**RequestFactory()._base_environ(PATH_INFO=path), **environ},
+                RequestFactory().get(path, **environ).environ,
                 lambda status, headers, exc_info=None: answer.update(status=status, headers=dict(headers)),
             )
         )
