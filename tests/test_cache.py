@@ -798,6 +798,7 @@ def test_the_page_cache_is_on_only_where_every_worker_shares_it():
 def wsgi_get(path: str, **environ) -> tuple[str, dict, bytes, int]:
     """(status, headers, body, requests Django's handler saw) of one GET through budapest.wsgi.application."""
     from django.core.signals import request_started
+    from django.db import close_old_connections
     from django.test.client import RequestFactory
 
     from budapest.wsgi import application
@@ -809,6 +810,8 @@ def wsgi_get(path: str, **environ) -> tuple[str, dict, bytes, int]:
 
     answer: dict[str, Any] = {}
     request_started.connect(count)
+    # As Django's test client does: the request must not close the test's connection (its transaction).
+    request_started.disconnect(close_old_connections)
     try:
         body = b"".join(
             application(
@@ -818,6 +821,7 @@ def wsgi_get(path: str, **environ) -> tuple[str, dict, bytes, int]:
         )
     finally:
         request_started.disconnect(count)
+        request_started.connect(close_old_connections)
     return answer["status"], answer["headers"], body, len(seen)
 
 
