@@ -330,3 +330,24 @@ def test_a_page_without_the_header_search_never_gets_anothers(client, fragments)
     assert 'id="site-search-q"' not in body(client.get("/search/?q=lighthouse"))
     assert 'id="site-search-q"' not in body(client.get("/"))
     assert 'id="site-search-q"' in body(client.get("/countries/"))
+
+
+def test_a_lists_filters_are_stored_for_the_public_never_from_a_staff_render_and_follow_changes(
+    client, fragments, meeting, committed
+):
+    """Staff who preview are offered a country only a draft names; the public's stored filters never show it."""
+    with committed():
+        draft = f.MeetingFactory(title="Quiet Conference", slug="quiet", status=Meeting.Status.DRAFT, published_at=None)
+        f.ParticipationFactory(meeting=draft, actor=f.CountryFactory(name="Ruritania", slug="ruritania"))
+    staff = User.objects.create_superuser("publisher", "publisher@example.org", "a-long-password")
+    for url in ("/meetings/", "/search/?q=lighthouses"):
+        client.force_login(staff)
+        assert "Ruritania" in body(client.get(url)), url
+        client.logout()
+        first, rendered = read(client, url)
+        second, served = read(client, url)
+        assert "Ruritania" not in body(first) and "Atlantis" in body(first), url
+        assert body(second) == body(first) and served < rendered, url  # the filters' choices were not read again
+    with committed():
+        meeting_publish(meeting=draft)
+    assert "Ruritania" in body(client.get("/meetings/"))

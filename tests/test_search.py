@@ -269,7 +269,9 @@ def test_parse_query_reads_websearch_syntax():
 SEARCH_BUDGET = 14
 
 
-def test_search_query_count_does_not_grow_with_the_archive(client, som_2020, django_assert_max_num_queries):
+def test_search_query_count_does_not_grow_with_the_archive(
+    client, som_2020, django_assert_max_num_queries, rendered_afresh
+):
     urls = [
         "/search/?q=trafficking+or+number",
         "/search/?q=trafficking+or+number&country=TR&year=2020&goal=1",

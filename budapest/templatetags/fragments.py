@@ -22,8 +22,11 @@ class FragmentNode(template.Node):
 
     def render(self, context):
         generation = context.get("fragment_generation", _UNSET)
-        if generation is _UNSET:  # a view with no stored parts of its own (the chrome of any page)
-            generation = fragment_generation()
+        if generation is _UNSET:
+            # A view that says nothing of stored parts (the chrome of any page, a list's filters): stored for
+            # readers not signed in; staff who preview may be shown what the public may not (a draft's country).
+            user = getattr(context.get("request"), "user", None)
+            generation = None if user is None or user.is_authenticated else fragment_generation()
         if not generation:
             return self._render(context)
         values = [value.resolve(context) for value in self.values]
