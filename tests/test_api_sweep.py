@@ -18,6 +18,7 @@ from meetings.services.publishing import meeting_withdraw
 from . import factories as f
 from .admin_forms import change_form_data
 from .test_api_access import staff
+from .test_exact_input import concrete, public_routes, real_values
 
 pytestmark = pytest.mark.django_db
 
@@ -341,3 +342,21 @@ def test_the_api_root_answers_as_every_view_does(client, settings):
     cache.clear()
     statuses = [client.get(f"{API}/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+# 14. Every public address answers HEAD as it answers GET, without the body: robots.txt was a 405.
+
+
+def test_every_public_address_answers_head_with_200_and_no_body(client, som_2020, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "partner": None}}
+    answered = []
+    for route in public_routes():
+        url = concrete(route, real_values(route)).replace("citation.anything", "citation.bib")
+        if client.get(url).status_code != 200:
+            continue  # an address whose value names nothing here (a document of the 2020 meeting, …)
+        response = client.head(url)
+        assert response.status_code == 200, (url, response.status_code)
+        assert response.content == b"", url
+        answered.append(url)
+    assert "/robots.txt" in answered
+    assert len(answered) >= 40, answered  # 43 when written
