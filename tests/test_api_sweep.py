@@ -360,3 +360,33 @@ def test_every_public_address_answers_head_with_200_and_no_body(client, som_2020
         answered.append(url)
     assert "/robots.txt" in answered
     assert len(answered) >= 40, answered  # 43 when written
+
+
+# Also: a Call for Action that no slug names is answered as on every other list; a goal has one address.
+
+
+def test_priority_goals_of_an_unknown_framework_are_answered_as_on_the_other_lists(client):
+    f.PriorityGoalFactory(number=1)
+    for url in (f"{API}/priority-goals/", f"{API}/priority-goals/1/"):
+        listed = client.get(url, {"framework": "1999-2000"})
+        assert listed.status_code == client.get(f"{API}/interventions/", {"framework": "1999-2000"}).status_code
+        assert listed.status_code == 404, (url, listed.status_code)
+        assert "1999-2000" in listed.json()["detail"]
+        malformed = client.get(url, {"framework": "no such thing"})
+        assert malformed.status_code == 400, (url, malformed.status_code)
+        assert malformed.json()["framework"]
+        assert client.get(url, {"framework": "2019-2024"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("good", "bad"),
+    [
+        ("/priority-goals/1/", "/priority-goals/01/"),
+        ("/priority-goals/2019-2024/1/", "/priority-goals/2019-2024/001/"),
+        (f"{API}/priority-goals/1/", f"{API}/priority-goals/01/"),
+    ],
+)
+def test_a_goal_number_with_a_leading_zero_is_no_address(client, good, bad):
+    f.PriorityGoalFactory(number=1)
+    assert client.get(good).status_code in (200, 301)  # /priority-goals/2019-2024/1/ is /priority-goals/1/
+    assert client.get(bad).status_code == 404
