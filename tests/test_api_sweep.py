@@ -390,3 +390,20 @@ def test_a_goal_number_with_a_leading_zero_is_no_address(client, good, bad):
     f.PriorityGoalFactory(number=1)
     assert client.get(good).status_code in (200, 301)  # /priority-goals/2019-2024/1/ is /priority-goals/1/
     assert client.get(bad).status_code == 404
+
+
+# Found in this sweep: a day written to the API is YYYY-MM-DD too, as the filters read it.
+
+
+@pytest.mark.parametrize(
+    "value", ["٢٠٢١-١١-٣٠", "20211130", "2021-W48-2", "2021-11-30T10:00", "2021-1-5", " 2021-11-30"]
+)
+def test_a_day_written_to_the_api_is_yyyy_mm_dd_only(client, value):
+    f.MeetingSeriesFactory()
+    meeting = {"series": "senior-officials-meetings", "title": "T", "slug": "t-1", "format": "hybrid", "location": "X"}
+    response = _post(client, f"{API}/meetings/", {**meeting, "start_date": value}, staff("add_meeting"))
+    assert response.status_code == 400, (value, response.status_code)
+    assert "YYYY-MM-DD" in " ".join(response.json()["start_date"])
+    assert not Meeting.objects.filter(slug="t-1").exists()
+    written = _post(client, f"{API}/meetings/", {**meeting, "start_date": "2021-11-30"}, staff("add_meeting"))
+    assert written.status_code == 201, written.content
