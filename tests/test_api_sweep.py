@@ -1,6 +1,8 @@
 """A hostile partner's script against the public API and the public addresses: each defect it found, kept found.
 
-Every test here failed before its fix (see the commit that added it).
+Each defect's test failed before its fix (see the commit that added it). Beside them, tests of what was already
+right and must stay so: the API's own page numbers (ASCII digits only already), a 406 in JSON, a 410 for a
+meeting withdrawn after being public, a participation added to a draft.
 """
 
 import datetime
