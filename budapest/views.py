@@ -4,10 +4,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe  # GET and HEAD, as every page
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawlers may read every public page, in every language; search results and the admin are no pages."""
     # "/admin/" as it always said: the admin's own address (DJANGO_ADMIN_PATH) is not told to anyone.

@@ -15,7 +15,7 @@ from budapest.api.serializers import APIURLField, FullCleanMixin, PageURLField, 
 from budapest.api.viewsets import ResourceMixin, WritableMixin
 
 from .actor_api import ActorSummarySerializer
-from .filters import InterventionFilter, MeetingFilter, ParticipationFilter
+from .filters import InterventionFilter, MeetingFilter, ParticipationFilter, PriorityGoalFilter
 from .goals import goals_named
 from .models import (
     CallForAction,
@@ -631,20 +631,18 @@ FRAMEWORK_PARAMETER = OpenApiParameter(
     ),
     retrieve=("Read one priority goal", "A goal by its number, with its short title and its full text."),
 )
-@extend_schema_view(
-    list=extend_schema(parameters=[FRAMEWORK_PARAMETER]), retrieve=extend_schema(parameters=[FRAMEWORK_PARAMETER])
-)
+@extend_schema_view(retrieve=extend_schema(parameters=[FRAMEWORK_PARAMETER]))  # the list's is its filter's
 class PriorityGoalViewSet(ResourceMixin, viewsets.ReadOnlyModelViewSet):
     """The priority goals of one Call for Action (`?framework=`, by default 2019–2024), by number."""
 
     serializer_classes = {"retrieve": PriorityGoalSerializer}
+    filterset_class = PriorityGoalFilter
     lookup_field = "number"
     lookup_example = 5
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = "[1-9][0-9]{0,8}"  # 1, never 01: one address for each goal, as its page's
 
     def base_queryset(self):
-        # A filter like any other: a Call for Action that no slug names has no goals (an empty list, and a
-        # 404 for a goal of it), so that any string the schema allows is answered in the schema's terms.
+        # Without ?framework=, the 2019–2024 goals; a slug that names no Call for Action is its filter's 404.
         return goals_named(self.request.query_params.get("framework"))
 
     def with_related(self, queryset):

@@ -22,7 +22,7 @@ from budapest.filters import (
 )
 
 from .goals import goals_named
-from .models import CallForAction, Meeting, Participation, Passage, PassageGoal
+from .models import CallForAction, Meeting, Participation, Passage, PassageGoal, PriorityGoal
 from .publication import visible_countries, visible_meetings, visible_organisations, visible_series
 
 
@@ -158,6 +158,27 @@ class InterventionFilter(django_filters.FilterSet):
         if self.form.cleaned_data.get("goal"):
             return queryset
         return queryset.filter(pk__in=self._goal_links(prioritygoal__framework=value))
+
+
+class PriorityGoalFilter(django_filters.FilterSet):
+    """The goals of one Call for Action: a slug that names none is a 404, a malformed one a 400, as on every list.
+
+    Which goals a request reads without it (2019–2024's) is the view's `goals_named`; this only checks the slug.
+    """
+
+    framework = SlugFilter(
+        queryset=CallForAction.objects.all(),
+        method="filter_framework",
+        label=_("Call for Action"),
+        help_text=_("The Call for Action whose goals these are (a slug, e.g. 2025-2030); 2019-2024 if none."),
+    )
+
+    class Meta:
+        model = PriorityGoal
+        fields = ["framework"]
+
+    def filter_framework(self, queryset, name, value):
+        return queryset.filter(framework=value)
 
 
 class ParticipationFilter(django_filters.FilterSet):

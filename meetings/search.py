@@ -24,13 +24,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from actors.models import Actor
+from budapest.filters import MAX_WORDS
 
 from .markup import strip_markup
 from .models import SEARCH_CONFIG, MeetingReferences
 from .translation_models import Translation
 from .translations import public_texts, search_config
 
-MAX_QUERY_LENGTH = 200
+MAX_QUERY_LENGTH = MAX_WORDS  # one limit for words to search for: the lists' `search` filter's (WordsFilter) too
 # How many matches are counted, and ranked (the newest of them): "more than 1,000 found" past that.
 RANKED = 1000
 # Markers ts_headline puts around matches. They are control characters, which the cleaned query

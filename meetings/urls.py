@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import calendars, citations, feeds, views
+
+
+class GoalNumberConverter:
+    """A goal's number as its address writes it: 1, never 01 or 001 (one address for each goal)."""
+
+    regex = "[1-9][0-9]{0,8}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(GoalNumberConverter, "goal")
 
 app_name = "meetings"
 
@@ -26,7 +41,7 @@ urlpatterns = [
     path("priority-goals/", views.PriorityGoalListView.as_view(), name="goal-list"),
     # The first Call for Action keeps the short addresses its goals always had; later ones go by their slug.
     path("priority-goals/matrix/", views.GoalMatrixView.as_view(), name="goal-matrix"),
-    path("priority-goals/<int:number>/", views.PriorityGoalDetailView.as_view(), name="goal-detail"),
+    path("priority-goals/<goal:number>/", views.PriorityGoalDetailView.as_view(), name="goal-detail"),
     path("priority-goals/<slug:framework>/matrix/", views.GoalMatrixView.as_view(), name="goal-matrix"),
-    path("priority-goals/<slug:framework>/<int:number>/", views.PriorityGoalDetailView.as_view(), name="goal-detail"),
+    path("priority-goals/<slug:framework>/<goal:number>/", views.PriorityGoalDetailView.as_view(), name="goal-detail"),
 ]

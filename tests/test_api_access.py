@@ -233,7 +233,7 @@ def test_a_change_based_on_a_stale_read_is_refused(client, som_2020):
         ({"end_date": "2021-11-01"}, "non_field_errors", "last day cannot be before the first day"),
         ({"series": "no-such-series"}, "series", "does not exist"),
         ({"slug": SOM_2020_SLUG}, "slug", "already exists"),
-        ({"start_date": "30/11/2021"}, "start_date", "wrong format"),
+        ({"start_date": "30/11/2021"}, "start_date", "YYYY-MM-DD"),
         ({"format": "by-carrier-pigeon"}, "format", "not a valid choice"),
         ({"title": ""}, "title", "may not be blank"),
         ({"participant_count": -1}, "participant_count", "greater than or equal to 0"),

@@ -1,6 +1,8 @@
 """A hostile partner's script against the public API and the public addresses: each defect it found, kept found.
 
-Every test here failed before its fix (see the commit that added it).
+Each defect's test failed before its fix (see the commit that added it). Beside them, tests of what was already
+right and must stay so: the API's own page numbers (ASCII digits only already), a 406 in JSON, a 410 for a
+meeting withdrawn after being public, a participation added to a draft.
 """
 
 import datetime
@@ -18,6 +20,7 @@ from meetings.services.publishing import meeting_withdraw
 from . import factories as f
 from .admin_forms import change_form_data
 from .test_api_access import staff
+from .test_exact_input import concrete, public_routes, real_values
 
 pytestmark = pytest.mark.django_db
 
@@ -341,3 +344,68 @@ def test_the_api_root_answers_as_every_view_does(client, settings):
     cache.clear()
     statuses = [client.get(f"{API}/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+# 14. Every public address answers HEAD as it answers GET, without the body: robots.txt was a 405.
+
+
+def test_every_public_address_answers_head_with_200_and_no_body(client, som_2020, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "partner": None}}
+    answered = []
+    for route in public_routes():
+        url = concrete(route, real_values(route)).replace("citation.anything", "citation.bib")
+        if client.get(url).status_code != 200:
+            continue  # an address whose value names nothing here (a document of the 2020 meeting, …)
+        response = client.head(url)
+        assert response.status_code == 200, (url, response.status_code)
+        assert response.content == b"", url
+        answered.append(url)
+    assert "/robots.txt" in answered
+    assert len(answered) >= 40, answered  # 43 when written
+
+
+# Also: a Call for Action that no slug names is answered as on every other list; a goal has one address.
+
+
+def test_priority_goals_of_an_unknown_framework_are_answered_as_on_the_other_lists(client):
+    f.PriorityGoalFactory(number=1)
+    for url in (f"{API}/priority-goals/", f"{API}/priority-goals/1/"):
+        listed = client.get(url, {"framework": "1999-2000"})
+        assert listed.status_code == client.get(f"{API}/interventions/", {"framework": "1999-2000"}).status_code
+        assert listed.status_code == 404, (url, listed.status_code)
+        assert "1999-2000" in listed.json()["detail"]
+        malformed = client.get(url, {"framework": "no such thing"})
+        assert malformed.status_code == 400, (url, malformed.status_code)
+        assert malformed.json()["framework"]
+        assert client.get(url, {"framework": "2019-2024"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("good", "bad"),
+    [
+        ("/priority-goals/1/", "/priority-goals/01/"),
+        ("/priority-goals/2019-2024/1/", "/priority-goals/2019-2024/001/"),
+        (f"{API}/priority-goals/1/", f"{API}/priority-goals/01/"),
+    ],
+)
+def test_a_goal_number_with_a_leading_zero_is_no_address(client, good, bad):
+    f.PriorityGoalFactory(number=1)
+    assert client.get(good).status_code in (200, 301)  # /priority-goals/2019-2024/1/ is /priority-goals/1/
+    assert client.get(bad).status_code == 404
+
+
+# Found in this sweep: a day written to the API is YYYY-MM-DD too, as the filters read it.
+
+
+@pytest.mark.parametrize(
+    "value", ["٢٠٢١-١١-٣٠", "20211130", "2021-W48-2", "2021-11-30T10:00", "2021-1-5", " 2021-11-30"]
+)
+def test_a_day_written_to_the_api_is_yyyy_mm_dd_only(client, value):
+    f.MeetingSeriesFactory()
+    meeting = {"series": "senior-officials-meetings", "title": "T", "slug": "t-1", "format": "hybrid", "location": "X"}
+    response = _post(client, f"{API}/meetings/", {**meeting, "start_date": value}, staff("add_meeting"))
+    assert response.status_code == 400, (value, response.status_code)
+    assert "YYYY-MM-DD" in " ".join(response.json()["start_date"])
+    assert not Meeting.objects.filter(slug="t-1").exists()
+    written = _post(client, f"{API}/meetings/", {**meeting, "start_date": "2021-11-30"}, staff("add_meeting"))
+    assert written.status_code == 201, written.content

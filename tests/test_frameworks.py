@@ -106,8 +106,8 @@ def test_goal_filters_read_numbers_in_the_framework_named(client, som_2020):
     assert goal["title"] == "Return, readmission and reintegration" and goal["framework"] == "2025-2030"
     assert [c["goal"]["number"] for c in goal["carries_over"]] == [1]
     assert "readmission" in goal["vocabulary"]
-    # A Call for Action that does not exist has no goals: an empty list, and no goal 3 of it.
-    assert get_json(client, "/api/v1/priority-goals/?framework=2040-2045")["results"] == []
+    # A Call for Action that does not exist is no list, as on every list (a filter naming no record): a 404.
+    assert "2040-2045" in get_json(client, "/api/v1/priority-goals/?framework=2040-2045", status=404)["detail"]
     assert client.get("/api/v1/priority-goals/3/?framework=2040-2045").status_code == 404
     frameworks = get_json(client, "/api/v1/calls-for-action/")["results"]
     assert [f["slug"] for f in frameworks] == ["2019-2024", "2025-2030"]

@@ -8,6 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from budapest.filters import DAY, DayField
+
 
 def absolute(request, path: str | None) -> str | None:
     """An absolute address for a path, so that partners can follow it as it is."""
@@ -128,6 +130,9 @@ class ExactTypesMixin:
                 expected = _expected(field)
                 if expected and not is_of(value, expected[0]):
                     errors[name] = [f"Give {expected[1]}, not {JSON_NAMES.get(type(value), 'that')}."]
+                elif isinstance(field, serializers.DateField) and not DAY.match(value):
+                    # As the filters read a day (budapest.filters.DayField): not 20211130, 2021-W48-2 or ٢٠٢١-١١-٣٠.
+                    errors[name] = [str(DayField.default_error_messages["invalid"])]
         if errors:
             raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
