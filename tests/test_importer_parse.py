@@ -3,9 +3,11 @@
 import datetime
 from pathlib import Path
 
+import docx
 import pytest
 from django.conf import settings
 
+from meetings.importer.docx import docx_to_text
 from meetings.importer.parse import (
     SummaryError,
     affiliation_run,
@@ -18,6 +20,8 @@ from meetings.importer.parse import (
     split_passages,
     split_sentences,
 )
+
+from .corpus_docx import _numbered, add_list
 
 SOURCE = Path(settings.BASE_DIR) / "fixtures" / "sources" / "2020-12-02-annual-som.txt"
 DATA = Path(__file__).parent / "data"
@@ -606,3 +610,47 @@ def test_a_role_in_bold_opens_its_passage_and_names_no_speaker():
         ("secretariat", []),
         ("co_chair", ["Co-Chair"]),
     ]
+
+
+@pytest.mark.parametrize("labels", [("a.", "b.", "c."), ("a)", "b)", "c)"), ("(a)", "(b)", "(c)"), ("A.", "B.", "C."),
+                                    ("**a.**", "**b.**", "**c.**")])  # fmt: skip
+def test_lettered_paragraphs_are_numbered_and_the_review_says_so(labels):
+    first, second, third = labels
+    parsed = parse_summary(
+        f"A Meeting\n\n2 May 2021\n\n{first} The meeting opened.\n\nB. Interventions\n\n{second} Austria spoke on "
+        f"return. It listed:\n\n1. returns;\n2. readmission.\n\n{third} It closed."
+    )
+    assert [(p.number, p.heading, p.text) for p in parsed.paragraphs] == [
+        (1, "", "The meeting opened."),
+        (2, "B. Interventions", "Austria spoke on return. It listed: 1. returns; 2. readmission."),
+        (3, "", "It closed."),
+    ]
+    letters = "".join(label.strip("*.()") for label in (first, third))
+    assert f"The paragraphs are lettered ({letters[0]} to {letters[1]}), not numbered" in parsed.warnings[0]
+
+
+def test_points_lettered_inside_numbered_paragraphs_stay_points():
+    parsed = parse_summary(
+        "A Meeting\n\n2 May 2021\n\n1. The meeting agreed:\na) a plan;\nb) a date.\n\n2. Austria spoke.\n\n"
+        "3. It closed."
+    )
+    assert [p.number for p in parsed.paragraphs] == [1, 2, 3]
+    assert parsed.paragraphs[0].text == "The meeting agreed: a) a plan; b) a date."
+    assert not any("lettered" in warning for warning in parsed.warnings)
+
+
+def test_paragraphs_of_a_word_list_lettered_by_word_are_numbered(tmp_path):
+    document = docx.Document()
+    add_list(document, "701", "71", [("lowerLetter", "%1)")])
+    document.add_paragraph("A Meeting")
+    document.add_paragraph("Vienna, 2 May 2021")
+    for text in ("The meeting opened.", "Austria spoke on return.", "It closed."):
+        _numbered(document.add_paragraph(text), "71")
+    document.save(tmp_path / "lettered.docx")
+    parsed = parse_summary(docx_to_text((tmp_path / "lettered.docx").read_bytes()))
+    assert [(p.number, p.text) for p in parsed.paragraphs] == [
+        (1, "The meeting opened."),
+        (2, "Austria spoke on return."),
+        (3, "It closed."),
+    ]
+    assert "The paragraphs are lettered (a to c)" in parsed.warnings[0]

@@ -19,6 +19,7 @@ from ..markup import MARK, SUPERSCRIPT_DIGITS, superscript
 from ..markup import footnote_number as superscript_value
 from .goals import goal_numbers, goal_subjects
 from .leads import after_post, names_after_words, post_holders, together
+from .lettered import letters_as_numbers
 from .limits import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, SummaryError, check_time
 from .reference import demonyms
 from .roles import declared_roles, meeting_kind
@@ -125,7 +126,9 @@ _LOOSE_BOLD = re.compile(r"\*\*( ?)([^*\n]*?\S)( ?)\*\*")
 # A paragraph's number as an e-mail writes it: alone on its line above the text ("1." then "The meeting …"), or
 # "Para 3:" / "Paragraph 3." opening the paragraph after a blank line. Both become "1. The meeting …".
 _NUMBER_ALONE = re.compile(r"^[ \t]*(\(\d{1,3}\)|\d{1,3}[.)])[ \t]*\n(?:[ \t]*\n)?(?=[ \t]*[^\s\d(])", re.MULTILINE)
-_BOLD_NUMBER = re.compile(r"^([ \t]*)\*\*[ \t]*(\(\d{1,3}\)|\d{1,3}[.)])[ \t]*\*\*[ \t]*", re.MULTILINE)  # "**3.** …"
+_BOLD_NUMBER = re.compile(  # "**3.** …", "**b.** …"
+    r"^([ \t]*)\*\*[ \t]*(\((?:\d{1,3}|[A-Za-z])\)|(?:\d{1,3}|[A-Za-z])[.)])[ \t]*\*\*[ \t]*", re.MULTILINE
+)
 _PARA_NUMBER = re.compile(r"(?:\A|(?<=\n\n))[ \t]*(?:Para(?:graph)?|§)\.?[ \t]*(\d{1,3})[ \t]*[:.)–-][ \t]*", re.I)
 
 
@@ -255,7 +258,12 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             header.append(line)
             dated[0] = dated[0] or _has_date(line)
 
-    for raw in _mark_loose_headings(text.split("\n")):
+    lines = text.split("\n")
+    numbers = [int(found["number"] or found["bracketed"]) for line in lines if (found := _NUMBERED.match(line.strip()))]
+    lines, lettered = letters_as_numbers(lines, numbers)
+    if lettered:
+        warnings.append(lettered)
+    for raw in _mark_loose_headings(lines):
         check_time()
         if len(paragraphs) > MAX_PARAGRAPHS:
             raise SummaryError(
