@@ -833,6 +833,11 @@ _ROLE_DECLARATION = re.compile(
     r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3}),?\s+as\s+(?:the\s+)?"
     r"(?P<co>Co-?)?[Cc]hair\b(?![-\w])(?!\s+of\b(?!\s+the\s+Budapest\s+Process))"
 )
+_AS_CHAIR, _CHAIRED, _CHAIR_BRACKET = (
+    re.compile(r"\sas\s+(?:the\s+)?(?:Co-?)?[Cc]hair"),
+    re.compile(r"[Cc]haired\s+by"),
+    re.compile(r"[Cc]hair(?:manship|person)?\s+\("),
+)
 _CHAIRED_BY = re.compile(
     r"\b(?P<co>[Cc]o-)?[Cc]haired\s+by\s+(?:the\s+)?(?!(?:Co-?)?[Cc]hair\b)(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3})"
 )
@@ -1238,7 +1243,17 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
     kind, ordinal_number = meeting_kind(title, strip_bold(paragraph_texts[0][1]))
     chair = co_chair = ""
     adjectives = [match for match in _ADJECTIVE_CHAIR.finditer(plain) if match["name"].casefold() in demonyms()]
-    declared = [*_ROLE_DECLARATION.finditer(plain), *_CHAIRED_BY.finditer(plain), *_BRACKETED_CHAIR.finditer(plain)]
+    # Each declaration's pattern runs only on a text that has its words: one quick scan where there are none.
+    declared = [
+        match
+        for words, pattern in (
+            (_AS_CHAIR, _ROLE_DECLARATION),
+            (_CHAIRED, _CHAIRED_BY),
+            (_CHAIR_BRACKET, _BRACKETED_CHAIR),
+        )
+        if words.search(plain)
+        for match in pattern.finditer(plain)
+    ]
     for declaration in [*declared, *adjectives]:
         name = re.sub(r"['’]s$", "", declaration["name"])
         if declaration["co"]:
