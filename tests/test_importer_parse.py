@@ -654,3 +654,27 @@ def test_paragraphs_of_a_word_list_lettered_by_word_are_numbered(tmp_path):
         (3, "It closed."),
     ]
     assert "The paragraphs are lettered (a to c)" in parsed.warnings[0]
+
+
+def test_more_speakers_after_words_not_theirs():
+    passages = split_passages(
+        "Serbia noted the need for data. Speaking on behalf of the European Union, the European Commission noted "
+        "new funding. The representative of IOM and the representative of ICMPD presented a project. Closing "
+        "remarks were delivered by Hungary.",
+        is_speaker=lambda name: True,
+    )
+    assert [(p.kind, p.speakers) for p in passages] == [
+        ("intervention", ["Serbia"]),
+        ("intervention", ["European Commission"]),
+        ("intervention", ["IOM and ICMPD"]),
+        ("intervention", ["Hungary"]),
+    ]
+
+
+def test_an_official_from_an_institution_without_a_title():
+    (passage,) = split_passages("Ms. Leyla Mammadova from the State Migration Service of Azerbaijan stated it.")
+    assert passage.kind == "person"
+    assert (passage.person.name, passage.person.affiliation) == (
+        "Leyla Mammadova",
+        "State Migration Service of Azerbaijan",
+    )

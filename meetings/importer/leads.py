@@ -28,8 +28,15 @@ _FLOOR_TO = re.compile(
 # "The second day was opened by Germany, which described …": who opened, chaired or closed a part of the meeting
 # (an official by name, "opened by Mr. X", is read as an official is).
 _DONE_BY = re.compile(
-    r"^(?:[Tt]he\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+(?:opened|introduced|moderated|chaired|closed|concluded)"
+    r"^(?:[Tt]he\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+(?:opened|introduced|moderated|chaired|closed|concluded|"
+    r"delivered|made)"
     r"\s+by\s+(?:the\s+)?(?!(?:Mr|Ms|Mrs|Dr|H\.\s?E)\b)(?=[A-Z])"
+)
+
+
+# "The representative of IOM and the representative of ICMPD": the second speaker named the same way.
+_AND_ANOTHER = re.compile(
+    r"\s+and\s+(?:the\s+)?(?:[Rr]epresentatives?|[Dd]elegations?|[Dd]elegates?)\s+(?:of|from)\s+(?:the\s+)?(?=[A-Z])"
 )
 
 
@@ -38,7 +45,7 @@ def names_after_words(sentence: str) -> str | None:
     for pattern in (_DELEGATION, _FLOOR_TO, _DONE_BY):
         found = pattern.match(sentence)
         if found:
-            return sentence[found.end() :]
+            return _AND_ANOTHER.sub(" and ", sentence[found.end() :])
     return None
 
 

@@ -726,7 +726,7 @@ _PERSON_LEAD = re.compile(
 # The same without bold, as plain text writes it: "Mr. Ahmad Karimi, Director General of …, said".
 _PLAIN_PERSON_LEAD = re.compile(
     rf"^(?P<title>)(?P<honorific>{_HONORIFIC})\s+(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al|el|bin)){{0,4}})"
-    r"(?P<rest>(?:,|\s\().*)$",
+    r"(?P<rest>(?:,|\s\(|\s(?:from|of|at)\s).*)$",
     re.S,
 )
 # "The floor was then given to the Secretariat (ICMPD), which presented …": the Chair's or Secretariat's passage.
@@ -760,7 +760,7 @@ SPEECH_VERBS = {
 
 
 # Words before the speaker's name: a clause before a comma ("On behalf of the EU Member States, "), or "Both ".
-_OPENING_WORDS = re.compile(r"^(?:[A-Z][^,*.;:]{0,80},\s+|Both\s+)(?=[A-Z])")
+_OPENING_WORDS = re.compile(r"^(?:[A-Z][^,*.;:]{0,80},\s+|Both\s+)(?=(?:the\s+)?[A-Z])")
 # Capitalised words that open a sentence without naming anyone.
 _NOT_NAMES = {
     "He", "She", "They", "It", "We", "I", "You", "This", "These", "That", "Those", "There", "Its", "Their", "His",
@@ -796,7 +796,7 @@ def name_run(text: str) -> tuple[str, str]:
         break
     while taken and (taken[-1].rstrip(",").lower() in _LIST_CONNECTORS or taken[-1] == ","):
         taken.pop()
-    name = " ".join(taken).replace(" ,", ",").rstrip(",")
+    name = " ".join(taken).replace(" ,", ",").rstrip(",.")  # "… by Hungary.": the sentence's end is no name's
     return re.sub(r"^(?:[Tt]he)\s+", "", name), after
 
 
@@ -931,6 +931,9 @@ def _person(match: re.Match) -> ParsedPerson:
         )
         if after:
             affiliation = affiliation_run(strip_bold(after[1]))
+    elif of := re.match(r"^\s+(?:from|of|at)\s+(?:the\s+)?(?=[A-Z])", strip_bold(rest)):
+        # "Ms. X from the State Migration Service of Azerbaijan stated …": no title, an institution.
+        affiliation = affiliation_run(strip_bold(rest)[of.end() :])
     else:
         # "**Ms. X**, Director of the Agency … of Uzbekistan, opened …": the words between the commas.
         post = re.match(r"^,\s+(?P<post>[^,;]{2,300}?)(?:,|;|\s+(?:who|which)\b|$)", strip_bold(rest))
