@@ -190,6 +190,7 @@ def test_a_new_passage_starts_at_each_speaker_and_keeps_following_sentences():
         ("the goals two countries share", []),
         ("highlighted goals 1 (irregular migration) and 3 (return) as priorities", [1, 3]),
         ("goal 2 (legal migration), goal 4 (development)", [2, 4]),
+        ("funding under goals #1 and #2", [1, 2]),
     ],
 )
 def test_goal_numbers(text, numbers):
@@ -678,3 +679,14 @@ def test_an_official_from_an_institution_without_a_title():
         "Leyla Mammadova",
         "State Migration Service of Azerbaijan",
     )
+
+
+def test_a_role_in_brackets_after_its_holder_declares_it():
+    parsed = parse_summary(
+        "A Meeting\n\n2 May 2025\n\n1. **Türkiye (Chair)** opened the meeting. **Hungary (Co-Chair)** spoke. "
+        "**Mr. Marko Petrović (Serbia)** said it. The Co-Chairs thanked the hosts."
+    )
+    assert (parsed.chair, parsed.co_chair) == ("Türkiye", "Hungary")
+    assert [passage.kind for passage in parsed.paragraphs[0].passages] == ["chair", "co_chair", "person", "chairs"]
+    person = parsed.paragraphs[0].passages[2].person
+    assert (person.name, person.affiliation) == ("Marko Petrović", "Serbia")

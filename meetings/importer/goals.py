@@ -22,7 +22,7 @@ _NUMBER = rf"\d{{1,2}}{_SUP}*(?:\s*\([^()\n]{{1,60}}\))?"
 _GOALS = re.compile(
     rf"\b(?:(?:priority\s+)?goals?\s+|(?-i:PGs?)\s*)(?:no\.?\s*|number\s+|#)?"  # "PG 2", never "pg 2"
     rf"(?P<numbers>{_NUMBER}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+to\s+|\s*[–-]\s*)"
-    rf"(?:(?:goal|(?-i:PG))\s*)?{_NUMBER})*)"  # "PG1–PG3", "goal 2 (…), goal 4": the word again before a number
+    rf"(?:(?:goal|(?-i:PG))\s*|#)?{_NUMBER})*)"  # "PG1–PG3", "goal 2 (…), goal 4": the word again before a number
     r"(?![\d.,]\d)",
     re.IGNORECASE,
 )
@@ -54,7 +54,7 @@ def goal_numbers(text: str) -> list[int]:
     if not _ANY_GOAL.search(text):
         return numbers
     for match in _GOALS.finditer(text):
-        spec = re.sub(r"PG\s*|goal\s*", "", re.sub(_SUP, "", _BRACKETED.sub("", match["numbers"])), flags=re.I)
+        spec = re.sub(r"PG\s*|goal\s*|#", "", re.sub(_SUP, "", _BRACKETED.sub("", match["numbers"])), flags=re.I)
         for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", spec):
             bounds = re.split(r"\s+to\s+|\s*[–-]\s*", part)
             if len(bounds) == 2 and bounds[0] and bounds[1] and int(bounds[0]) < int(bounds[1]):

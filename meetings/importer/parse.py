@@ -827,16 +827,26 @@ _NARRATION = re.compile(
     r"(?:[Cc]ountries|[Ss]tates|[Pp]articipants|[Dd]elegations|[Dd]elegates|[Ss]peakers|[Oo]rgani[sz]ations"
     r"|Member States|[Pp]artners)\b"
 )
-_SECRETARIAT_WORD = re.compile(r"^(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+)?Secretariat$")
+_SECRETARIAT_WORD = re.compile(
+    r"^(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+)?Secretariat$|^[A-Z]{2,10}\s*\(Secretariat\)$"
+)
+# "**Türkiye (Chair)**", "**Hungary (Co-Chair)**": a holder of the role with the role in brackets.
+_HELD_CHAIR_WORD = re.compile(r"^[A-Z][^()]{0,60}\((?P<co>Co-?)?Chair(?:manship|person)?\)$")
 _CHAIR_WORD = re.compile(r"^(?:[A-Z][\w-]+\s+)?(?P<co>Co-?)?Chair$")
 _ROLE_DECLARATION = re.compile(
     r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3}),?\s+as\s+(?:the\s+)?"
     r"(?P<co>Co-?)?[Cc]hair\b(?![-\w])(?!\s+of\b(?!\s+the\s+Budapest\s+Process))"
 )
-_AS_CHAIR, _CHAIRED, _CHAIR_BRACKET = (
+# "Türkiye (Chair)", "Hungary (Co-Chair)": the holder, then the role in brackets.
+_HOLDER_CHAIR = re.compile(
+    r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3})\s*"
+    r"\((?P<co>Co-?)?[Cc]hair(?:manship|person)?\)"
+)
+_AS_CHAIR, _CHAIRED, _CHAIR_BRACKET, _CHAIR_IN_BRACKETS = (
     re.compile(r"\sas\s+(?:the\s+)?(?:Co-?)?[Cc]hair"),
     re.compile(r"[Cc]haired\s+by"),
     re.compile(r"[Cc]hair(?:manship|person)?\s+\("),
+    re.compile(r"\((?:Co-?)?[Cc]hair(?:manship|person)?\)"),
 )
 _CHAIRED_BY = re.compile(
     r"\b(?P<co>[Cc]o-)?[Cc]haired\s+by\s+(?:the\s+)?(?!(?:Co-?)?[Cc]hair\b)(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3})"
@@ -925,6 +935,10 @@ def _person(match: re.Match) -> ParsedPerson:
     title = collapse(match["title"] or "")
     rest = match["rest"]
     affiliation = ""
+    name = collapse(match["name"])
+    bracketed = re.match(r"^(?P<name>[^()]+?)\s*(?P<where>\([^()]{2,150}\))$", name)
+    if bracketed:  # "**Mr. X (Serbia)**": the bracket is where they work, as after the bold
+        name, rest = bracketed["name"], f" {bracketed['where']}{rest}"
     if title:
         after = re.match(r"^,?\s+(?:from|of|at|with)\s+(?:the\s+)?(.*)$", rest, re.S) or re.match(
             r"^,\s+(?:the\s+)?(.*)$", rest, re.S
@@ -957,7 +971,7 @@ def _person(match: re.Match) -> ParsedPerson:
         represents = "co_chair" if declaration["co"] else "chair"
     return ParsedPerson(
         honorific=collapse(match["honorific"]),
-        name=collapse(match["name"]),
+        name=name,
         title=title,
         affiliation=affiliation,
         represents=represents,
@@ -998,7 +1012,7 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
     if bold:
         names = [_speaker_name(name) for name in re.findall(r"\*\*([^*]+)\*\*", bold["bolds"])]
         if names and names[0][:1].isupper():
-            role = _CHAIR_WORD.match(names[0]) if len(names) == 1 else None
+            role = (_CHAIR_WORD.match(names[0]) or _HELD_CHAIR_WORD.match(names[0])) if len(names) == 1 else None
             if role is not None:
                 return _Lead("co_chair" if role["co"] else "chair", speakers=names)
             if len(names) == 1 and _SECRETARIAT_WORD.match(names[0]):
@@ -1253,6 +1267,7 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
             (_AS_CHAIR, _ROLE_DECLARATION),
             (_CHAIRED, _CHAIRED_BY),
             (_CHAIR_BRACKET, _BRACKETED_CHAIR),
+            (_CHAIR_IN_BRACKETS, _HOLDER_CHAIR),
         )
         if words.search(plain)
         for match in pattern.finditer(plain)
