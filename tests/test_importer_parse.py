@@ -316,6 +316,15 @@ def test_title_below_the_date_and_a_count_of_countries_only():
     assert parsed.participant_lists == ["Austria, Serbia and Türkiye"]
 
 
+def test_a_count_then_a_labelled_list_of_participants():
+    parsed = parse_summary(
+        "A Meeting\n\n2 May 2021\n\n1. The meeting brought together 70 representatives of 3 countries and 1 "
+        "organisation. Participants: Austria, Serbia and Türkiye; IOM.\n"
+    )
+    assert (parsed.participant_count, parsed.country_count) == (70, 3)
+    assert parsed.participant_lists == ["Austria, Serbia and Türkiye; IOM"]
+
+
 @pytest.mark.parametrize("joined", [") and", "), and", ") as well as", ") plus"])
 def test_organisations_after_the_bracketed_list_of_countries(joined):
     parsed = parse_summary(

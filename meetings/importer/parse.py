@@ -1170,7 +1170,15 @@ def participants(text: str) -> tuple[int | None, int | None, list[str]]:
     found = match.groupdict()
     people = int(found["people"].replace(",", "")) if found.get("people") else None
     countries = int(found["countries"]) if found.get("countries") else None
-    rest = strip_bold(text[match.end() :])
+    lists = _lists_after(text, match.end())
+    label = _LIST_LABEL.search(text, match.end()) if not lists else None
+    # "… 70 representatives of 15 countries. Participants: Afghanistan, …": the list under its label further on.
+    return people, countries, lists or (_lists_after(text, label.end()) if label else [])
+
+
+def _lists_after(text: str, end: int) -> list[str]:
+    """The lists of names that the sentence from `end` on gives."""
+    rest = strip_bold(text[end:])
     sentence = split_sentences(rest.strip())[0] if rest.strip() else ""
     sentence = re.sub(r"^[\s:;,–—-]*(?:namely\s+|including\s+|i\.e\.\s+|from\s+|representing\s+)?", "", sentence)
     sentence = sentence.rstrip(". ")
@@ -1187,7 +1195,7 @@ def participants(text: str) -> tuple[int | None, int | None, list[str]]:
     # A list starts with a name ("Afghanistan", "the European Commission"); words that go on with the sentence
     # ("in Baku on 8 April, hosted by …", "and six organisations") name no one.
     lists = [part.strip(" ,;:") for part in lists]
-    return people, countries, [part for part in lists if part and not _NOT_A_LIST.match(part)]
+    return [part for part in lists if part and not _NOT_A_LIST.match(part)]
 
 
 def annex_participants(annex: _Block) -> list[str]:
