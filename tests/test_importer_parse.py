@@ -699,3 +699,20 @@ def test_a_role_in_brackets_after_its_holder_declares_it():
     assert [passage.kind for passage in parsed.paragraphs[0].passages] == ["chair", "co_chair", "person", "chairs"]
     person = parsed.paragraphs[0].passages[2].person
     assert (person.name, person.affiliation) == ("Marko Petrović", "Serbia")
+
+
+def test_a_post_then_its_holder_between_commas():
+    passages = split_passages(
+        "The Chair of the Reference Group, Sweden, reported on its work. IOM's Regional Director, Mr. Ahmed Saleh, "
+        "noted the rise of departures. The Chair of the meeting, Türkiye, closed it.",
+        chair="Türkiye",
+        is_speaker=lambda name: name in {"Sweden", "IOM", "Türkiye"},
+    )
+    assert [(p.kind, p.speakers) for p in passages] == [("intervention", ["Sweden"]), ("person", []), ("chair", [])]
+    person = passages[1].person
+    assert (person.honorific, person.name, person.title, person.affiliation) == (
+        "Mr.",
+        "Ahmed Saleh",
+        "Regional Director",
+        "IOM",
+    )

@@ -81,6 +81,26 @@ _TOGETHER = re.compile(
 )
 
 
+# A post, and who holds it between commas: "The Chair of the Reference Group, Sweden, reported …".
+_POST_WORD = re.compile(rf"\b(?:{_POST_WORDS}|Co-Chair|Chair|Chairperson|Rapporteur)s?\b")
+_OWNER = re.compile(r"^(?:[Tt]he\s+)?(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,5})['’]s\s+")
+
+
+def apposition(sentence: str) -> tuple[str, str, str] | None:
+    """(whose post, the post, its holder) of "The Chair of the Reference Group, Sweden, reported …" ("", "Chair of
+    the Reference Group", "Sweden") or "IOM's Regional Director, Mr. X, noted …" ("IOM", "Regional Director",
+    "Mr. X"); None for a sentence that does not open so."""
+    pieces = sentence.split(", ", 2)
+    if len(pieces) < 3 or not pieces[2][:1].islower():
+        return None
+    head, holder = pieces[0], pieces[1]
+    if len(head) > 100 or len(holder) > 80 or not holder[:1].isupper() or not _POST_WORD.search(head):
+        return None
+    owner = _OWNER.match(head)
+    post = head[owner.end() :] if owner else re.sub(r"^[Tt]he\s+", "", head)
+    return (owner["owner"] if owner else "", post, holder) if post[:1].isupper() else None
+
+
 def together(sentence: str) -> tuple[str, str] | None:
     """The two names of "X, together with Y, …", or None."""
     found = _TOGETHER.match(sentence)

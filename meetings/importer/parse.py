@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..markup import MARK, SUPERSCRIPT_DIGITS, superscript
 from ..markup import footnote_number as superscript_value
 from .goals import goal_numbers, goal_subjects
-from .leads import after_post, names_after_words, post_holders, together
+from .leads import after_post, apposition, names_after_words, post_holders, together
 from .lettered import letters_as_numbers
 from .limits import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, SummaryError, check_time
 from .reference import demonyms
@@ -729,6 +729,10 @@ _PLAIN_PERSON_LEAD = re.compile(
     r"(?P<rest>(?:,|\s\(|\s(?:from|of|at)\s).*)$",
     re.S,
 )
+# An official named after their post between commas: "IOM's Regional Director, Mr. Ahmed Saleh, noted …".
+_HOLDER_PERSON = re.compile(
+    rf"^(?P<honorific>{_HONORIFIC})\s+(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al|el|bin)){{0,4}})$"
+)
 # "The floor was then given to the Secretariat (ICMPD), which presented …": the Chair's or Secretariat's passage.
 _FLOOR_TO_ROLE = re.compile(
     r"^(?:[Tt]he\s+)?floor\s+was\s+(?:then\s+|subsequently\s+|next\s+)?(?:given|passed|handed)\s+(?:back\s+)?to\s+"
@@ -802,14 +806,19 @@ def name_run(text: str) -> tuple[str, str]:
 
 _SEPARATOR = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
 _BOLD_LEAD = re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?P<bolds>\*\*[^*]+\*\*(?:{_SEPARATOR}(?:the\s+)?\*\*[^*]+\*\*)*)")
+# "The Chair of the Reference Group" chairs another body; "the Chair of the meeting" is the Chair.
+_NOT_OF_ANOTHER = r"(?!\s+of\b(?!\s+the\s+(?:Budapest\s+Process|meeting|conference|session)\b))"
 # "The co-chairs opened …", "The two Co-Chairs": the Chair and the Co-Chair speaking together.
 _CHAIRS = rf"^{_INTRO}(?:[Tt]he\s+)?(?:two\s+)?(?:[Cc]o-?)?[Cc]hairs\b"
 # "Uzbekistan, as Chair, and Hungary, as Co-Chair, opened …": each named with their role, in either order.
 _AS_ROLE = r"[A-Z][^,*.;:]{0,60},\s+as\s+(?:the\s+)?(?:Co-?)?[Cc]hair,\s+"
 _ROLE_WORDS = [
     ("chairs", re.compile(rf"{_CHAIRS}|^{_AS_ROLE}and\s+(?:the\s+)?{_AS_ROLE}")),
-    ("co_chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Co-?[Cc]hair(?:s|manship|person)?\b")),
-    ("chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Chair(?:manship|person)?\b")),
+    (
+        "co_chair",
+        re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Co-?[Cc]hair(?:s|manship|person)?\b{_NOT_OF_ANOTHER}"),
+    ),
+    ("chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Chair(?:manship|person)?\b{_NOT_OF_ANOTHER}")),
     (
         "secretariat",
         re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+|[A-Z]{{2,10}}\s+)?Secretariat\b"),
@@ -1042,6 +1051,9 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
         group = _COUNTRIES_LEAD.match(strip_bold(sentence))
         if group and group["verb"] in SPEECH_VERBS:
             return _Lead("intervention", speakers=[group["name"]])
+        appositive = _apposition_lead(strip_bold(sentence), is_speaker)
+        if appositive is not None:
+            return appositive
         both = together(strip_bold(sentence))
         if both and is_speaker(both[0]):
             return _Lead("intervention", speakers=list(both))
@@ -1072,6 +1084,22 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
     if _NARRATION.match(sentence):
         return _Lead("narration")
     return _Lead("continue")
+
+
+def _apposition_lead(sentence: str, is_speaker: SpeakerTest) -> _Lead | None:
+    """ "The Chair of the Reference Group, Sweden, …" (Sweden speaks), "IOM's Regional Director, Mr. X, …" (an
+    official of IOM), where the one between the commas, or the post's owner, is a known actor."""
+    found = apposition(sentence)
+    if found is None:
+        return None
+    owner, title, holder = found
+    named = _HOLDER_PERSON.match(holder)
+    if named and owner and is_speaker(owner):
+        official = ParsedPerson(honorific=named["honorific"], name=named["name"], title=title, affiliation=owner)
+        return _Lead("person", person=official)
+    if not named and is_speaker(holder):
+        return _Lead("intervention", speakers=[holder])
+    return None
 
 
 def _role_of(passage: ParsedPassage, chair: str, co_chair: str) -> str:
