@@ -11,13 +11,18 @@ from .models import Passage
 # The Chair as the subject of the first sentence: "The Chair", "The Turkish Chair", "The Hungarian Co-Chair", "The
 # co-chairs", or a chair and a co-chair named each with their role ("Uzbekistan, as Chair, and Hungary, as Co-Chair").
 _AS_ROLE = r"[A-Z][^,.;]{0,60},\s+as\s+(?:the\s+)?(?:Co-)?Chair,\s+"
-_CHAIR_SUBJECT = rf"^\W*(?:{_AS_ROLE}and\s+{_AS_ROLE}|(?:the\s+)?(?:\*\*)?(?:[A-Z][\w-]*\s+)?(?:Co-)?Chair(?:\*\*)?)"
+_HOLDER = r"(?:\*\*)?[A-Z][^(*.;]{0,60}\((?:Co-)?Chair\)(?:\*\*)?"  # "**Türkiye (Chair)**"
+# An opening clause may come first: "On the second day, the Chair invited …".
+_CHAIR_SUBJECT = (
+    rf"^\W*(?:[A-Z][^,.;]{{0,60}},\s+)?"
+    rf"(?:{_AS_ROLE}and\s+{_AS_ROLE}|{_HOLDER}|(?:the\s+)?(?:\*\*)?(?:[A-Z][\w-]*\s+)?(?:Co-)?Chair(?:\*\*)?)"
+)
 _PROCEDURAL_VERBS = (
     r"(?:gave|gives|giving)\s+the\s+floor|opened|closed|invited|thanked|concluded|adjourned|welcomed|"
     r"handed\s+over|moved\s+to|introduced\s+the\s+(?:agenda|session)"
 )
 # The Secretariat: "The Budapest Process Secretariat", "**Secretariat**", "the Secretariat (ICMPD)".
-_SECRETARIAT = r"\bSecretariat(?:\*\*)?(?:\s*\([A-Z]{2,10}\))?"
+_SECRETARIAT = r"\bSecretariat\)?(?:\*\*)?(?:\s*\([A-Z]{2,10}\))?"  # "**ICMPD (Secretariat)**" too
 PROCEDURE = re.compile(
     rf"{_CHAIR_SUBJECT}[^.]*?\b(?P<verb>{_PROCEDURAL_VERBS})\b"
     # What the Secretariat will do for the meeting, a point of a list ("a) the Secretariat will compile …") too.
@@ -27,10 +32,14 @@ PROCEDURE = re.compile(
 # The Secretariat presenting: "The Budapest Process Secretariat then presented", "the Secretariat highlighted", the
 # Secretariat given the floor "…, which presented".
 REPORT = re.compile(
-    rf"{_SECRETARIAT}(?:,\s+which)?\s+(?:then\s+|also\s+)?"
+    rf"{_SECRETARIAT}(?:,\s+which|,\s+represented\s+by\s+[^,]{{1,60}},)?\s+(?:then\s+|also\s+)?"
     r"(?P<verb>presented|reported|highlighted|outlined|gave an overview)\b",
     re.IGNORECASE,
 )
+
+
+# The end of the first sentence, not the dot of "Ms. Anna Weber" or "H.E. Mr. X".
+_SENTENCE_END = re.compile(r"(?<=[.;])(?<!\bM[rs]\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bE\.)\s")
 
 
 def propose_kind(text: str, *, speakers: int) -> tuple[str, str]:
@@ -44,7 +53,7 @@ def propose_kind(text: str, *, speakers: int) -> tuple[str, str]:
     """
     if speakers == 0:
         return Passage.Kind.NARRATIVE, "no speaker"
-    first_sentence = re.split(r"(?<=[.;])\s", text.strip(), maxsplit=1)[0]
+    first_sentence = _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
     if match := PROCEDURE.search(first_sentence):
         return Passage.Kind.PROCEDURE, _plain(match.group(0))
     if match := REPORT.search(first_sentence):

@@ -65,6 +65,21 @@ def roles_and_sub_numbers(size: int = 800 * 1000) -> bytes:
     return (HEADER + "\n\n".join(f"{n}. {paragraph}" for n in range(1, count + 1)) + "\n").encode()
 
 
+def lettered_leads_and_subjects(size: int = 150 * 1000) -> bytes:
+    """Paragraphs lettered a to z, each a sentence of every lead the importer reads after words not the speaker's
+    (posts, "together with", "as Chair, and …", the floor given) and of goals named by subject, without the commas
+    or the verbs that would end them."""
+    unit = (
+        "The Permanent Representative of Austria of Austria of Austria to Vienna at Vienna "
+        "Austria as Chair and Hungary as Co Chair together with Serbia gave the floor to the Secretariat "
+        "the goal on return and and and the goal on aaaa bbbb cccc dddd the return goal the goal on "
+    )
+    sentence = f"{unit * 20}Austria, together with {'Serbia ' * 20}, which presented goals 1 (x) 2 (y). "
+    paragraph = (sentence * (size // 26 // len(sentence) + 1))[: size // 26]
+    lines = [f"{chr(ord('a') + index)}. {paragraph}" for index in range(26)]  # the letters' whole run
+    return (HEADER + "\n\n".join(lines) + "\n").encode()
+
+
 def nested_tables(depth: int = 5000) -> bytes:
     """A Word file whose only table holds a table that holds a table …, `depth` deep (written as a zip: the
     XML library python-docx uses refuses such depth, Word and the importer's reader do not)."""
@@ -88,4 +103,5 @@ SHAPES = {
     "1 MB of spaces and tabs in text": ("spaces.txt", spaces_in_text),
     "800 KB of role words and sub-numbers": ("roles.txt", roles_and_sub_numbers),
     "tables nested 5,000 deep in a .docx": ("nested.docx", nested_tables),
+    "150 KB of lettered paragraphs, leads and goals by subject": ("lettered.txt", lettered_leads_and_subjects),
 }

@@ -88,6 +88,13 @@ def test_role_words_adjectives_and_sub_numbers_everywhere_are_read_within_the_li
     assert len(summary.roles) <= 2  # each name once, however often the words stand
 
 
+def test_lettered_paragraphs_of_every_lead_are_read_within_the_limits():
+    make_actors()
+    summary = summary_from_upload(name="lettered.txt", data=shapes.lettered_leads_and_subjects())
+    assert [paragraph.number for paragraph in summary.paragraphs] == list(range(1, 27))
+    assert "The paragraphs are lettered (a to z)" in summary.warnings[0]
+
+
 def test_tables_nested_thousands_deep_are_refused_with_a_message():
     with pytest.raises(SummaryError, match="nested"):
         summary_from_upload(name="nested.docx", data=shapes.nested_tables())

@@ -3,9 +3,11 @@
 import datetime
 from pathlib import Path
 
+import docx
 import pytest
 from django.conf import settings
 
+from meetings.importer.docx import docx_to_text
 from meetings.importer.parse import (
     SummaryError,
     affiliation_run,
@@ -18,6 +20,8 @@ from meetings.importer.parse import (
     split_passages,
     split_sentences,
 )
+
+from .corpus_docx import _numbered, add_list
 
 SOURCE = Path(settings.BASE_DIR) / "fixtures" / "sources" / "2020-12-02-annual-som.txt"
 DATA = Path(__file__).parent / "data"
@@ -186,6 +190,7 @@ def test_a_new_passage_starts_at_each_speaker_and_keeps_following_sentences():
         ("the goals two countries share", []),
         ("highlighted goals 1 (irregular migration) and 3 (return) as priorities", [1, 3]),
         ("goal 2 (legal migration), goal 4 (development)", [2, 4]),
+        ("funding under goals #1 and #2", [1, 2]),
     ],
 )
 def test_goal_numbers(text, numbers):
@@ -309,6 +314,15 @@ def test_title_below_the_date_and_a_count_of_countries_only():
     assert parsed.title == "Regional Meeting"
     assert (parsed.participant_count, parsed.country_count) == (None, 3)
     assert parsed.participant_lists == ["Austria, Serbia and Türkiye"]
+
+
+def test_a_count_then_a_labelled_list_of_participants():
+    parsed = parse_summary(
+        "A Meeting\n\n2 May 2021\n\n1. The meeting brought together 70 representatives of 3 countries and 1 "
+        "organisation. Participants: Austria, Serbia and Türkiye; IOM.\n"
+    )
+    assert (parsed.participant_count, parsed.country_count) == (70, 3)
+    assert parsed.participant_lists == ["Austria, Serbia and Türkiye; IOM"]
 
 
 @pytest.mark.parametrize("joined", [") and", "), and", ") as well as", ") plus"])
@@ -606,3 +620,99 @@ def test_a_role_in_bold_opens_its_passage_and_names_no_speaker():
         ("secretariat", []),
         ("co_chair", ["Co-Chair"]),
     ]
+
+
+@pytest.mark.parametrize("labels", [("a.", "b.", "c."), ("a)", "b)", "c)"), ("(a)", "(b)", "(c)"), ("A.", "B.", "C."),
+                                    ("**a.**", "**b.**", "**c.**")])  # fmt: skip
+def test_lettered_paragraphs_are_numbered_and_the_review_says_so(labels):
+    first, second, third = labels
+    parsed = parse_summary(
+        f"A Meeting\n\n2 May 2021\n\n{first} The meeting opened.\n\nB. Interventions\n\n{second} Austria spoke on "
+        f"return. It listed:\n\n1. returns;\n2. readmission.\n\n{third} It closed."
+    )
+    assert [(p.number, p.heading, p.text) for p in parsed.paragraphs] == [
+        (1, "", "The meeting opened."),
+        (2, "B. Interventions", "Austria spoke on return. It listed: 1. returns; 2. readmission."),
+        (3, "", "It closed."),
+    ]
+    letters = "".join(label.strip("*.()") for label in (first, third))
+    assert f"The paragraphs are lettered ({letters[0]} to {letters[1]}), not numbered" in parsed.warnings[0]
+
+
+def test_points_lettered_inside_numbered_paragraphs_stay_points():
+    parsed = parse_summary(
+        "A Meeting\n\n2 May 2021\n\n1. The meeting agreed:\na) a plan;\nb) a date.\n\n2. Austria spoke.\n\n"
+        "3. It closed."
+    )
+    assert [p.number for p in parsed.paragraphs] == [1, 2, 3]
+    assert parsed.paragraphs[0].text == "The meeting agreed: a) a plan; b) a date."
+    assert not any("lettered" in warning for warning in parsed.warnings)
+
+
+def test_paragraphs_of_a_word_list_lettered_by_word_are_numbered(tmp_path):
+    document = docx.Document()
+    add_list(document, "701", "71", [("lowerLetter", "%1)")])
+    document.add_paragraph("A Meeting")
+    document.add_paragraph("Vienna, 2 May 2021")
+    for text in ("The meeting opened.", "Austria spoke on return.", "It closed."):
+        _numbered(document.add_paragraph(text), "71")
+    document.save(tmp_path / "lettered.docx")
+    parsed = parse_summary(docx_to_text((tmp_path / "lettered.docx").read_bytes()))
+    assert [(p.number, p.text) for p in parsed.paragraphs] == [
+        (1, "The meeting opened."),
+        (2, "Austria spoke on return."),
+        (3, "It closed."),
+    ]
+    assert "The paragraphs are lettered (a to c)" in parsed.warnings[0]
+
+
+def test_more_speakers_after_words_not_theirs():
+    passages = split_passages(
+        "Serbia noted the need for data. Speaking on behalf of the European Union, the European Commission noted "
+        "new funding. The representative of IOM and the representative of ICMPD presented a project. Closing "
+        "remarks were delivered by Hungary.",
+        is_speaker=lambda name: True,
+    )
+    assert [(p.kind, p.speakers) for p in passages] == [
+        ("intervention", ["Serbia"]),
+        ("intervention", ["European Commission"]),
+        ("intervention", ["IOM and ICMPD"]),
+        ("intervention", ["Hungary"]),
+    ]
+
+
+def test_an_official_from_an_institution_without_a_title():
+    (passage,) = split_passages("Ms. Leyla Mammadova from the State Migration Service of Azerbaijan stated it.")
+    assert passage.kind == "person"
+    assert (passage.person.name, passage.person.affiliation) == (
+        "Leyla Mammadova",
+        "State Migration Service of Azerbaijan",
+    )
+
+
+def test_a_role_in_brackets_after_its_holder_declares_it():
+    parsed = parse_summary(
+        "A Meeting\n\n2 May 2025\n\n1. **Türkiye (Chair)** opened the meeting. **Hungary (Co-Chair)** spoke. "
+        "**Mr. Marko Petrović (Serbia)** said it. The Co-Chairs thanked the hosts."
+    )
+    assert (parsed.chair, parsed.co_chair) == ("Türkiye", "Hungary")
+    assert [passage.kind for passage in parsed.paragraphs[0].passages] == ["chair", "co_chair", "person", "chairs"]
+    person = parsed.paragraphs[0].passages[2].person
+    assert (person.name, person.affiliation) == ("Marko Petrović", "Serbia")
+
+
+def test_a_post_then_its_holder_between_commas():
+    passages = split_passages(
+        "The Chair of the Reference Group, Sweden, reported on its work. IOM's Regional Director, Mr. Ahmed Saleh, "
+        "noted the rise of departures. The Chair of the meeting, Türkiye, closed it.",
+        chair="Türkiye",
+        is_speaker=lambda name: name in {"Sweden", "IOM", "Türkiye"},
+    )
+    assert [(p.kind, p.speakers) for p in passages] == [("intervention", ["Sweden"]), ("person", []), ("chair", [])]
+    person = passages[1].person
+    assert (person.honorific, person.name, person.title, person.affiliation) == (
+        "Mr.",
+        "Ahmed Saleh",
+        "Regional Director",
+        "IOM",
+    )

@@ -5,6 +5,7 @@ import pytest
 from actors.models import Actor
 from meetings.importer import summary_from_text
 from meetings.importer.recognise import Recogniser, iso_country
+from meetings.importer.review import Corrections, passage_key, summary_with
 from tests.factories import (
     CountryFactory,
     GroupFactory,
@@ -218,3 +219,12 @@ def test_goals_named_by_their_subject_are_those_of_the_call_for_action_in_force(
     # The goals of 2019–2024 name no goal "return" alone: none is guessed; legal migration is goal 2.
     (earlier,) = summary_from_text(text.format(place="Vienna", year=2021)).paragraphs[0].passages
     assert earlier.goals == [2]
+
+
+def test_a_passage_split_on_the_review_keeps_the_goals_its_words_name_by_subject(som_2020):
+    text = "Thematic Meeting\n\nTashkent, 8 October 2025\n\n1. Austria noted the plan. It underlined the return goal.\n"
+    (passage,) = summary_from_text(text).paragraphs[0].passages
+    assert passage.goals == [3]
+    split = Corrections(structure=[["split", passage_key(1, passage.text), 1]])
+    first, second = summary_with(text, split).paragraphs[0].passages
+    assert (first.goals, second.goals) == ([], [3])

@@ -22,10 +22,11 @@ _NUMBER = rf"\d{{1,2}}{_SUP}*(?:\s*\([^()\n]{{1,60}}\))?"
 _GOALS = re.compile(
     rf"\b(?:(?:priority\s+)?goals?\s+|(?-i:PGs?)\s*)(?:no\.?\s*|number\s+|#)?"  # "PG 2", never "pg 2"
     rf"(?P<numbers>{_NUMBER}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+to\s+|\s*[–-]\s*)"
-    rf"(?:(?:goal|(?-i:PG))\s*)?{_NUMBER})*)"  # "PG1–PG3", "goal 2 (…), goal 4": the word again before a number
+    rf"(?:(?:goal|(?-i:PG))\s*|#)?{_NUMBER})*)"  # "PG1–PG3", "goal 2 (…), goal 4": the word again before a number
     r"(?![\d.,]\d)",
     re.IGNORECASE,
 )
+_ANY_GOAL = re.compile(r"goal|PG", re.IGNORECASE)  # a text without either names no goal: one quick scan
 _BRACKETED = re.compile(r"\s*\([^()\n]{1,60}\)")
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8}
 _ORDINAL = "|".join(_ORDINALS)
@@ -50,8 +51,10 @@ def goal_numbers(text: str) -> list[int]:
     second priority goal", "goals 1 (irregular migration) and 3 (return)" → their numbers; "the six priority
     goals" names none."""
     numbers: list[int] = []
+    if not _ANY_GOAL.search(text):
+        return numbers
     for match in _GOALS.finditer(text):
-        spec = re.sub(r"PG\s*|goal\s*", "", re.sub(_SUP, "", _BRACKETED.sub("", match["numbers"])), flags=re.I)
+        spec = re.sub(r"PG\s*|goal\s*|#", "", re.sub(_SUP, "", _BRACKETED.sub("", match["numbers"])), flags=re.I)
         for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", spec):
             bounds = re.split(r"\s+to\s+|\s*[–-]\s*", part)
             if len(bounds) == 2 and bounds[0] and bounds[1] and int(bounds[0]) < int(bounds[1]):
@@ -83,6 +86,8 @@ def goal_subjects(text: str) -> list[str]:
     """The subjects of the goals a text names by subject, in its words: "the goal on legal migration and the return
     goal" → ["legal migration", "return"]. Which goal (if any) each is, the recogniser says."""
     found: list[tuple[int, str]] = []
+    if not _ANY_GOAL.search(text):
+        return []
     for match in _SUBJECT_AFTER.finditer(text):
         words: list[str] = []
         for word in match["words"].split():

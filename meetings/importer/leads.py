@@ -28,8 +28,15 @@ _FLOOR_TO = re.compile(
 # "The second day was opened by Germany, which described …": who opened, chaired or closed a part of the meeting
 # (an official by name, "opened by Mr. X", is read as an official is).
 _DONE_BY = re.compile(
-    r"^(?:[Tt]he\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+(?:opened|introduced|moderated|chaired|closed|concluded)"
+    r"^(?:[Tt]he\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+(?:opened|introduced|moderated|chaired|closed|concluded|"
+    r"delivered|made)"
     r"\s+by\s+(?:the\s+)?(?!(?:Mr|Ms|Mrs|Dr|H\.\s?E)\b)(?=[A-Z])"
+)
+
+
+# "The representative of IOM and the representative of ICMPD": the second speaker named the same way.
+_AND_ANOTHER = re.compile(
+    r"\s+and\s+(?:the\s+)?(?:[Rr]epresentatives?|[Dd]elegations?|[Dd]elegates?)\s+(?:of|from)\s+(?:the\s+)?(?=[A-Z])"
 )
 
 
@@ -38,7 +45,7 @@ def names_after_words(sentence: str) -> str | None:
     for pattern in (_DELEGATION, _FLOOR_TO, _DONE_BY):
         found = pattern.match(sentence)
         if found:
-            return sentence[found.end() :]
+            return _AND_ANOTHER.sub(" and ", sentence[found.end() :])
     return None
 
 
@@ -72,6 +79,26 @@ _TOGETHER = re.compile(
     r"^(?P<first>[A-Z][^,*.;:]{0,80}),\s+(?:together|jointly)\s+with\s+(?:the\s+)?"
     r"(?P<second>[A-Z][^,*.;:]{0,150}?),\s+(?=[a-z])"
 )
+
+
+# A post, and who holds it between commas: "The Chair of the Reference Group, Sweden, reported …".
+_POST_WORD = re.compile(rf"\b(?:{_POST_WORDS}|Co-Chair|Chair|Chairperson|Rapporteur)s?\b")
+_OWNER = re.compile(r"^(?:[Tt]he\s+)?(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,5})['’]s\s+")
+
+
+def apposition(sentence: str) -> tuple[str, str, str] | None:
+    """(whose post, the post, its holder) of "The Chair of the Reference Group, Sweden, reported …" ("", "Chair of
+    the Reference Group", "Sweden") or "IOM's Regional Director, Mr. X, noted …" ("IOM", "Regional Director",
+    "Mr. X"); None for a sentence that does not open so."""
+    pieces = sentence.split(", ", 2)
+    if len(pieces) < 3 or not pieces[2][:1].islower():
+        return None
+    head, holder = pieces[0], pieces[1]
+    if len(head) > 100 or len(holder) > 80 or not holder[:1].isupper() or not _POST_WORD.search(head):
+        return None
+    owner = _OWNER.match(head)
+    post = head[owner.end() :] if owner else re.sub(r"^[Tt]he\s+", "", head)
+    return (owner["owner"] if owner else "", post, holder) if post[:1].isupper() else None
 
 
 def together(sentence: str) -> tuple[str, str] | None:

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from ..markup import MARK, SUPERSCRIPT_DIGITS, superscript
 from ..markup import footnote_number as superscript_value
 from .goals import goal_numbers, goal_subjects
-from .leads import after_post, names_after_words, post_holders, together
+from .leads import after_post, apposition, names_after_words, post_holders, together
+from .lettered import letters_as_numbers
 from .limits import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, SummaryError, check_time
 from .reference import demonyms
 from .roles import declared_roles, meeting_kind
@@ -125,7 +126,9 @@ _LOOSE_BOLD = re.compile(r"\*\*( ?)([^*\n]*?\S)( ?)\*\*")
 # A paragraph's number as an e-mail writes it: alone on its line above the text ("1." then "The meeting …"), or
 # "Para 3:" / "Paragraph 3." opening the paragraph after a blank line. Both become "1. The meeting …".
 _NUMBER_ALONE = re.compile(r"^[ \t]*(\(\d{1,3}\)|\d{1,3}[.)])[ \t]*\n(?:[ \t]*\n)?(?=[ \t]*[^\s\d(])", re.MULTILINE)
-_BOLD_NUMBER = re.compile(r"^([ \t]*)\*\*[ \t]*(\(\d{1,3}\)|\d{1,3}[.)])[ \t]*\*\*[ \t]*", re.MULTILINE)  # "**3.** …"
+_BOLD_NUMBER = re.compile(  # "**3.** …", "**b.** …"
+    r"^([ \t]*)\*\*[ \t]*(\((?:\d{1,3}|[A-Za-z])\)|(?:\d{1,3}|[A-Za-z])[.)])[ \t]*\*\*[ \t]*", re.MULTILINE
+)
 _PARA_NUMBER = re.compile(r"(?:\A|(?<=\n\n))[ \t]*(?:Para(?:graph)?|§)\.?[ \t]*(\d{1,3})[ \t]*[:.)–-][ \t]*", re.I)
 
 
@@ -255,7 +258,12 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             header.append(line)
             dated[0] = dated[0] or _has_date(line)
 
-    for raw in _mark_loose_headings(text.split("\n")):
+    lines = text.split("\n")
+    numbers = [int(found["number"] or found["bracketed"]) for line in lines if (found := _NUMBERED.match(line.strip()))]
+    lines, lettered = letters_as_numbers(lines, numbers)
+    if lettered:
+        warnings.append(lettered)
+    for raw in _mark_loose_headings(lines):
         check_time()
         if len(paragraphs) > MAX_PARAGRAPHS:
             raise SummaryError(
@@ -718,8 +726,12 @@ _PERSON_LEAD = re.compile(
 # The same without bold, as plain text writes it: "Mr. Ahmad Karimi, Director General of …, said".
 _PLAIN_PERSON_LEAD = re.compile(
     rf"^(?P<title>)(?P<honorific>{_HONORIFIC})\s+(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al|el|bin)){{0,4}})"
-    r"(?P<rest>(?:,|\s\().*)$",
+    r"(?P<rest>(?:,|\s\(|\s(?:from|of|at)\s).*)$",
     re.S,
+)
+# An official named after their post between commas: "IOM's Regional Director, Mr. Ahmed Saleh, noted …".
+_HOLDER_PERSON = re.compile(
+    rf"^(?P<honorific>{_HONORIFIC})\s+(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al|el|bin)){{0,4}})$"
 )
 # "The floor was then given to the Secretariat (ICMPD), which presented …": the Chair's or Secretariat's passage.
 _FLOOR_TO_ROLE = re.compile(
@@ -752,7 +764,7 @@ SPEECH_VERBS = {
 
 
 # Words before the speaker's name: a clause before a comma ("On behalf of the EU Member States, "), or "Both ".
-_OPENING_WORDS = re.compile(r"^(?:[A-Z][^,*.;:]{0,80},\s+|Both\s+)(?=[A-Z])")
+_OPENING_WORDS = re.compile(r"^(?:[A-Z][^,*.;:]{0,80},\s+|Both\s+)(?=(?:the\s+)?[A-Z])")
 # Capitalised words that open a sentence without naming anyone.
 _NOT_NAMES = {
     "He", "She", "They", "It", "We", "I", "You", "This", "These", "That", "Those", "There", "Its", "Their", "His",
@@ -788,20 +800,25 @@ def name_run(text: str) -> tuple[str, str]:
         break
     while taken and (taken[-1].rstrip(",").lower() in _LIST_CONNECTORS or taken[-1] == ","):
         taken.pop()
-    name = " ".join(taken).replace(" ,", ",").rstrip(",")
+    name = " ".join(taken).replace(" ,", ",").rstrip(",.")  # "… by Hungary.": the sentence's end is no name's
     return re.sub(r"^(?:[Tt]he)\s+", "", name), after
 
 
 _SEPARATOR = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
 _BOLD_LEAD = re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?P<bolds>\*\*[^*]+\*\*(?:{_SEPARATOR}(?:the\s+)?\*\*[^*]+\*\*)*)")
+# "The Chair of the Reference Group" chairs another body; "the Chair of the meeting" is the Chair.
+_NOT_OF_ANOTHER = r"(?!\s+of\b(?!\s+the\s+(?:Budapest\s+Process|meeting|conference|session)\b))"
 # "The co-chairs opened …", "The two Co-Chairs": the Chair and the Co-Chair speaking together.
 _CHAIRS = rf"^{_INTRO}(?:[Tt]he\s+)?(?:two\s+)?(?:[Cc]o-?)?[Cc]hairs\b"
 # "Uzbekistan, as Chair, and Hungary, as Co-Chair, opened …": each named with their role, in either order.
 _AS_ROLE = r"[A-Z][^,*.;:]{0,60},\s+as\s+(?:the\s+)?(?:Co-?)?[Cc]hair,\s+"
 _ROLE_WORDS = [
     ("chairs", re.compile(rf"{_CHAIRS}|^{_AS_ROLE}and\s+(?:the\s+)?{_AS_ROLE}")),
-    ("co_chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Co-?[Cc]hair(?:s|manship|person)?\b")),
-    ("chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Chair(?:manship|person)?\b")),
+    (
+        "co_chair",
+        re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Co-?[Cc]hair(?:s|manship|person)?\b{_NOT_OF_ANOTHER}"),
+    ),
+    ("chair", re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?Chair(?:manship|person)?\b{_NOT_OF_ANOTHER}")),
     (
         "secretariat",
         re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+|[A-Z]{{2,10}}\s+)?Secretariat\b"),
@@ -819,11 +836,26 @@ _NARRATION = re.compile(
     r"(?:[Cc]ountries|[Ss]tates|[Pp]articipants|[Dd]elegations|[Dd]elegates|[Ss]peakers|[Oo]rgani[sz]ations"
     r"|Member States|[Pp]artners)\b"
 )
-_SECRETARIAT_WORD = re.compile(r"^(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+)?Secretariat$")
+_SECRETARIAT_WORD = re.compile(
+    r"^(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+)?Secretariat$|^[A-Z]{2,10}\s*\(Secretariat\)$"
+)
+# "**Türkiye (Chair)**", "**Hungary (Co-Chair)**": a holder of the role with the role in brackets.
+_HELD_CHAIR_WORD = re.compile(r"^[A-Z][^()]{0,60}\((?P<co>Co-?)?Chair(?:manship|person)?\)$")
 _CHAIR_WORD = re.compile(r"^(?:[A-Z][\w-]+\s+)?(?P<co>Co-?)?Chair$")
 _ROLE_DECLARATION = re.compile(
     r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3}),?\s+as\s+(?:the\s+)?"
     r"(?P<co>Co-?)?[Cc]hair\b(?![-\w])(?!\s+of\b(?!\s+the\s+Budapest\s+Process))"
+)
+# "Türkiye (Chair)", "Hungary (Co-Chair)": the holder, then the role in brackets.
+_HOLDER_CHAIR = re.compile(
+    r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3})\s*"
+    r"\((?P<co>Co-?)?[Cc]hair(?:manship|person)?\)"
+)
+_AS_CHAIR, _CHAIRED, _CHAIR_BRACKET, _CHAIR_IN_BRACKETS = (
+    re.compile(r"\sas\s+(?:the\s+)?(?:Co-?)?[Cc]hair"),
+    re.compile(r"[Cc]haired\s+by"),
+    re.compile(r"[Cc]hair(?:manship|person)?\s+\("),
+    re.compile(r"\((?:Co-?)?[Cc]hair(?:manship|person)?\)"),
 )
 _CHAIRED_BY = re.compile(
     r"\b(?P<co>[Cc]o-)?[Cc]haired\s+by\s+(?:the\s+)?(?!(?:Co-?)?[Cc]hair\b)(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*){0,3})"
@@ -912,12 +944,19 @@ def _person(match: re.Match) -> ParsedPerson:
     title = collapse(match["title"] or "")
     rest = match["rest"]
     affiliation = ""
+    name = collapse(match["name"])
+    bracketed = re.match(r"^(?P<name>[^()]+?)\s*(?P<where>\([^()]{2,150}\))$", name)
+    if bracketed:  # "**Mr. X (Serbia)**": the bracket is where they work, as after the bold
+        name, rest = bracketed["name"], f" {bracketed['where']}{rest}"
     if title:
         after = re.match(r"^,?\s+(?:from|of|at|with)\s+(?:the\s+)?(.*)$", rest, re.S) or re.match(
             r"^,\s+(?:the\s+)?(.*)$", rest, re.S
         )
         if after:
             affiliation = affiliation_run(strip_bold(after[1]))
+    elif of := re.match(r"^\s+(?:from|of|at)\s+(?:the\s+)?(?=[A-Z])", strip_bold(rest)):
+        # "Ms. X from the State Migration Service of Azerbaijan stated …": no title, an institution.
+        affiliation = affiliation_run(strip_bold(rest)[of.end() :])
     else:
         # "**Ms. X**, Director of the Agency … of Uzbekistan, opened …": the words between the commas.
         post = re.match(r"^,\s+(?P<post>[^,;]{2,300}?)(?:,|;|\s+(?:who|which)\b|$)", strip_bold(rest))
@@ -941,7 +980,7 @@ def _person(match: re.Match) -> ParsedPerson:
         represents = "co_chair" if declaration["co"] else "chair"
     return ParsedPerson(
         honorific=collapse(match["honorific"]),
-        name=collapse(match["name"]),
+        name=name,
         title=title,
         affiliation=affiliation,
         represents=represents,
@@ -982,7 +1021,7 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
     if bold:
         names = [_speaker_name(name) for name in re.findall(r"\*\*([^*]+)\*\*", bold["bolds"])]
         if names and names[0][:1].isupper():
-            role = _CHAIR_WORD.match(names[0]) if len(names) == 1 else None
+            role = (_CHAIR_WORD.match(names[0]) or _HELD_CHAIR_WORD.match(names[0])) if len(names) == 1 else None
             if role is not None:
                 return _Lead("co_chair" if role["co"] else "chair", speakers=names)
             if len(names) == 1 and _SECRETARIAT_WORD.match(names[0]):
@@ -1012,6 +1051,9 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
         group = _COUNTRIES_LEAD.match(strip_bold(sentence))
         if group and group["verb"] in SPEECH_VERBS:
             return _Lead("intervention", speakers=[group["name"]])
+        appositive = _apposition_lead(strip_bold(sentence), is_speaker)
+        if appositive is not None:
+            return appositive
         both = together(strip_bold(sentence))
         if both and is_speaker(both[0]):
             return _Lead("intervention", speakers=list(both))
@@ -1042,6 +1084,22 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
     if _NARRATION.match(sentence):
         return _Lead("narration")
     return _Lead("continue")
+
+
+def _apposition_lead(sentence: str, is_speaker: SpeakerTest) -> _Lead | None:
+    """ "The Chair of the Reference Group, Sweden, …" (Sweden speaks), "IOM's Regional Director, Mr. X, …" (an
+    official of IOM), where the one between the commas, or the post's owner, is a known actor."""
+    found = apposition(sentence)
+    if found is None:
+        return None
+    owner, title, holder = found
+    named = _HOLDER_PERSON.match(holder)
+    if named and owner and is_speaker(owner):
+        official = ParsedPerson(honorific=named["honorific"], name=named["name"], title=title, affiliation=owner)
+        return _Lead("person", person=official)
+    if not named and is_speaker(holder):
+        return _Lead("intervention", speakers=[holder])
+    return None
 
 
 def _role_of(passage: ParsedPassage, chair: str, co_chair: str) -> str:
@@ -1140,7 +1198,15 @@ def participants(text: str) -> tuple[int | None, int | None, list[str]]:
     found = match.groupdict()
     people = int(found["people"].replace(",", "")) if found.get("people") else None
     countries = int(found["countries"]) if found.get("countries") else None
-    rest = strip_bold(text[match.end() :])
+    lists = _lists_after(text, match.end())
+    label = _LIST_LABEL.search(text, match.end()) if not lists else None
+    # "… 70 representatives of 15 countries. Participants: Afghanistan, …": the list under its label further on.
+    return people, countries, lists or (_lists_after(text, label.end()) if label else [])
+
+
+def _lists_after(text: str, end: int) -> list[str]:
+    """The lists of names that the sentence from `end` on gives."""
+    rest = strip_bold(text[end:])
     sentence = split_sentences(rest.strip())[0] if rest.strip() else ""
     sentence = re.sub(r"^[\s:;,–—-]*(?:namely\s+|including\s+|i\.e\.\s+|from\s+|representing\s+)?", "", sentence)
     sentence = sentence.rstrip(". ")
@@ -1157,7 +1223,7 @@ def participants(text: str) -> tuple[int | None, int | None, list[str]]:
     # A list starts with a name ("Afghanistan", "the European Commission"); words that go on with the sentence
     # ("in Baku on 8 April, hosted by …", "and six organisations") name no one.
     lists = [part.strip(" ,;:") for part in lists]
-    return people, countries, [part for part in lists if part and not _NOT_A_LIST.match(part)]
+    return [part for part in lists if part and not _NOT_A_LIST.match(part)]
 
 
 def annex_participants(annex: _Block) -> list[str]:
@@ -1230,7 +1296,18 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
     kind, ordinal_number = meeting_kind(title, strip_bold(paragraph_texts[0][1]))
     chair = co_chair = ""
     adjectives = [match for match in _ADJECTIVE_CHAIR.finditer(plain) if match["name"].casefold() in demonyms()]
-    declared = [*_ROLE_DECLARATION.finditer(plain), *_CHAIRED_BY.finditer(plain), *_BRACKETED_CHAIR.finditer(plain)]
+    # Each declaration's pattern runs only on a text that has its words: one quick scan where there are none.
+    declared = [
+        match
+        for words, pattern in (
+            (_AS_CHAIR, _ROLE_DECLARATION),
+            (_CHAIRED, _CHAIRED_BY),
+            (_CHAIR_BRACKET, _BRACKETED_CHAIR),
+            (_CHAIR_IN_BRACKETS, _HOLDER_CHAIR),
+        )
+        if words.search(plain)
+        for match in pattern.finditer(plain)
+    ]
     for declaration in [*declared, *adjectives]:
         name = re.sub(r"['’]s$", "", declaration["name"])
         if declaration["co"]:

@@ -578,6 +578,11 @@ class Recogniser:
 
     # -- the rest of a passage
 
+    def goals_of(self, numbers: list[int], subjects: list[str]) -> list[int]:
+        """The goals in force that a passage names by number ("priority goal 3") or by subject ("the return goal")."""
+        by_subject = {number for number in map(self.goals_on, subjects) if number is not None}
+        return sorted({number for number in numbers if number in self.goal_numbers} | by_subject)
+
     def goals_on(self, subject: str) -> int | None:
         """The one goal in force whose title holds the words ("legal migration" → 2), or their first words; None
         where no goal or several do ("migration")."""
@@ -778,11 +783,7 @@ def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = Non
             check_time()
             speakers = speakers_of(passage)
             person_entry = people_by_parsed.get(id(passage.person)) if passage.person else None
-            by_subject = [recogniser.goals_on(subject) for subject in passage.goal_subjects]
-            goals = sorted(
-                {number for number in passage.goals if number in recogniser.goal_numbers}
-                | {number for number in by_subject if number is not None}
-            )
+            goals = recogniser.goals_of(passage.goals, passage.goal_subjects)
             for number in passage.goals:
                 if number not in recogniser.goal_numbers:
                     recogniser.report(f"priority goal {number}")

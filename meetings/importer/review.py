@@ -18,7 +18,7 @@ from typing import Any
 
 from meetings.goals import goals_in_force
 
-from .goals import goal_numbers
+from .goals import goal_numbers, goal_subjects
 from .limits import time_budget
 from .parse import DIALOGUE_NAME, HYBRID, IN_PERSON, ONLINE, split_sentences, strip_bold
 from .recognise import (
@@ -71,8 +71,10 @@ def summary_with(text: str, corrections: Corrections) -> Summary:
     with time_budget():
         recogniser = Recogniser(corrections.names)
         summary = summary_of_text(text, recogniser=recogniser)
-        in_force = set(goals_in_force(_date(corrections.meeting.get("start_date")) or summary.start_date))
-        _apply_structure(summary, corrections.structure, in_force)
+        goals = goals_in_force(_date(corrections.meeting.get("start_date")) or summary.start_date)
+        in_force = set(goals)
+        recogniser.goal_numbers, recogniser.goal_titles = in_force, {n: goal.title for n, goal in goals.items()}
+        _apply_structure(summary, corrections.structure, recogniser)
         _apply_passages(summary, corrections.passages, recogniser, in_force)
         _apply_meeting(summary, corrections.meeting)
         _apply_roles(summary, corrections.roles, recogniser)
@@ -107,7 +109,7 @@ def _find(summary: Summary, key: str) -> tuple[Any, int] | None:
     return None
 
 
-def _apply_structure(summary: Summary, structure: list[list], in_force: set[int]) -> None:
+def _apply_structure(summary: Summary, structure: list[list], recogniser: Recogniser) -> None:
     for operation in structure:
         found = _find(summary, operation[1])
         if found is None:
@@ -120,10 +122,10 @@ def _apply_structure(summary: Summary, structure: list[list], in_force: set[int]
             if not 0 < after < len(sentences):
                 continue
             first, second = " ".join(sentences[:after]), " ".join(sentences[after:])
-            entry.text, entry.goals = first, [n for n in goal_numbers(first) if n in in_force]
+            entry.text, entry.goals = first, recogniser.goals_of(goal_numbers(first), goal_subjects(first))
             rest = PassageEntry(
                 text=second, kind="narration", speakers=[], person=None,
-                goals=[n for n in goal_numbers(second) if n in in_force],
+                goals=recogniser.goals_of(goal_numbers(second), goal_subjects(second)),
             )  # fmt: skip
             paragraph.passages.insert(index + 1, rest)
         elif operation[0] == "merge" and index + 1 < len(paragraph.passages):
