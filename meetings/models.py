@@ -647,6 +647,9 @@ class Meeting(Reviewed):
         indexes = [
             models.Index(fields=["status", "published_at", "start_date"], name="meeting_public_idx"),
             models.Index(fields=["public_from", "start_date"], name="meeting_public_from_idx"),
+            # The lists' order, newest first (the API adds the id): a page of them is read from here, not sorted
+            # out of every meeting (/api/v1/meetings/ sorted 9,495 rows for 20).
+            models.Index(F("start_date").desc(), "title", "id", name="meeting_newest_idx"),
         ]
 
     def __str__(self):
