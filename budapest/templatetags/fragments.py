@@ -23,10 +23,7 @@ class FragmentNode(template.Node):
     def render(self, context):
         generation = context.get("fragment_generation", _UNSET)
         if generation is _UNSET:
-            # A view that says nothing of stored parts (the chrome of any page, a list's filters): stored for
-            # readers not signed in; staff who preview may be shown what the public may not (a draft's country).
-            user = getattr(context.get("request"), "user", None)
-            generation = None if user is None or user.is_authenticated else fragment_generation()
+            generation = _generation_of(context.get("request"))
         if not generation:
             return self._render(context)
         values = [value.resolve(context) for value in self.values]
@@ -42,6 +39,18 @@ class FragmentNode(template.Node):
         costly = None if self.chrome else context.get("fragment_context")
         with context.push(**(costly() if costly else {})):
             return self.nodelist.render(context)
+
+
+def _generation_of(request) -> str | None:
+    """The generation of a page whose view says nothing of stored parts (the chrome of any page, a list's
+    filters): stored for readers not signed in only (staff who preview may be shown what the public may
+    not: a draft's country). Worked out once per request, for all its parts."""
+    if request is None:
+        return None
+    if "_fragment_generation" not in request.__dict__:
+        user = getattr(request, "user", None)
+        request._fragment_generation = None if user is None or user.is_authenticated else fragment_generation()
+    return request._fragment_generation
 
 
 def _parse(parser, token, end: str, *, chrome: bool) -> FragmentNode:
