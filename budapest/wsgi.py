@@ -19,7 +19,9 @@ from budapest.cache import stored_page  # noqa: E402 - needs Django set up
 
 def application(environ, start_response):
     if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-        stored = stored_page(WSGIRequest(environ))
+        # A copy: Django's request writes the decoded address back into the environ it is given, and the
+        # handler's own request would decode it a second time (a 500 for "Ā").
+        stored = stored_page(WSGIRequest(environ.copy()))
         if stored is not None:
             status, headers, body = stored
             start_response(status, headers)

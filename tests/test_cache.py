@@ -22,7 +22,7 @@ from django.core.cache import caches
 from django.db import connection, transaction
 from django.template import engines
 from django.template.response import TemplateResponse
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.utils import timezone
@@ -795,11 +795,18 @@ def test_the_page_cache_is_on_only_where_every_worker_shares_it():
 # The front door (budapest.wsgi): a stored page answered before Django's handler, as gunicorn calls it.
 
 
+class ServerEnviron(RequestFactory):
+    """The environ a WSGI server passes (the address's bytes as latin-1 text), not a request made of it:
+    Django's request writes its decoded address back into its environ."""
+
+    def request(self, **request):
+        return self._base_environ(**request)
+
+
 def wsgi_get(path: str, **environ) -> tuple[str, dict, bytes, int]:
     """(status, headers, body, requests Django's handler saw) of one GET through budapest.wsgi.application."""
     from django.core.signals import request_started
     from django.db import close_old_connections
-    from django.test.client import RequestFactory
 
     from budapest.wsgi import application
 
@@ -815,7 +822,7 @@ def wsgi_get(path: str, **environ) -> tuple[str, dict, bytes, int]:
     try:
         body = b"".join(
             application(
-                RequestFactory().get(path, **environ).environ,
+                ServerEnviron().get(path, **environ),
                 lambda status, headers, exc_info=None: answer.update(status=status, headers=dict(headers)),
             )
         )
@@ -856,3 +863,11 @@ def test_the_front_door_answers_a_revalidation_and_leaves_a_session_an_unknown_h
         Meeting.objects.filter(pk=archive["first"].pk).update(title="First Conference, renamed")
     status, headers, body, handled = wsgi_get(url)
     assert (headers["X-Page-Cache"], handled) == ("miss", 1) and b"First Conference, renamed" in body
+
+
+def test_an_address_the_front_door_has_nothing_for_reaches_django_as_it_was_sent(page_cache, archive):
+    """Django's request rewrites the environ's PATH_INFO as text: the front door reads a copy, so the handler's
+    own request decodes the address the server sent once, not twice (an exception, a 500, for "Ā")."""
+    for address in ("/countries/%C4%80/", "/api/v1/countries/%C4%80/", "/meetings/%C3%A9t%C3%A9/"):
+        status, _, _, handled = wsgi_get(address)
+        assert (status, handled) == ("404 Not Found", 1), address
