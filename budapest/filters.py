@@ -121,9 +121,14 @@ class CountryCodeField(ReferenceField):
         return value.upper()
 
 
+# A slug as every address spells it; the API's description gives the same pattern (SLUG_SCHEMA_PATTERN).
+SLUG = r"[-a-zA-Z0-9_]+"
+SLUG_SCHEMA_PATTERN = f"^{SLUG}$"
+
+
 class SlugReferenceField(ReferenceField):
     format_validators = (
-        RegexValidator(r"^[-a-zA-Z0-9_]+\Z", _("Give a slug: letters, digits, hyphens or underscores."), "invalid"),
+        RegexValidator(rf"^{SLUG}\Z", _("Give a slug: letters, digits, hyphens or underscores."), "invalid"),
     )
 
 
@@ -169,7 +174,7 @@ class CountryCodeFilter(django_filters.ModelChoiceFilter):
         super().__init__(**kwargs)
 
 
-@extend_schema_field({"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"})
+@extend_schema_field({"type": "string", "pattern": SLUG_SCHEMA_PATTERN})
 class SlugFilter(django_filters.ModelChoiceFilter):
     """A record by its slug."""
 

@@ -13,6 +13,7 @@ from actors.models import Actor, Position
 from budapest.api.schema import operations
 from budapest.api.serializers import APIURLField, FullCleanMixin, PageURLField, api_address
 from budapest.api.viewsets import ResourceMixin, WritableMixin
+from budapest.filters import SLUG_SCHEMA_PATTERN
 
 from .actor_api import ActorSummarySerializer
 from .filters import InterventionFilter, MeetingFilter, ParticipationFilter, PriorityGoalFilter
@@ -621,6 +622,7 @@ FRAMEWORK_PARAMETER = OpenApiParameter(
     "framework",
     str,
     description="The Call for Action whose goals these are (a slug, e.g. 2025-2030); 2019-2024 if none.",
+    pattern=SLUG_SCHEMA_PATTERN,  # anything else is its filter's 400, as on the list
 )
 
 
