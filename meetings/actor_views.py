@@ -4,8 +4,6 @@ One set of views serves both kinds; the URLs give the kind (``actor_urls``). Wha
 from ``profiles`` (attendance, voices, counts) and ``charts``; a view selects and hands over.
 """
 
-import re
-
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -21,12 +19,9 @@ from budapest.spreadsheets import csv_response
 from . import profiles
 from .charts import counts_chart
 from .markup import strip_markup
-from .models import can_preview
 from .publication import published_meeting_counts, visible_actors
-from .views import paginate_interventions
+from .views import paginate_interventions, storable
 
-# A page of interventions a stored part may be kept for: "3", not "03" or "3&page=4" (each its own part).
-PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 # The list a page of each kind belongs to, for its breadcrumbs.
 LISTS = {
     Actor.Kind.COUNTRY: ("actors:country-list", gettext_lazy("Countries")),
@@ -71,17 +66,11 @@ class ActorDetailView(ActorKindMixin, DetailView):
             page_number=self.request.GET.get("page"),
             # Staff who preview may read a profile only drafts name: rendered afresh, stored nowhere. The
             # pager's links carry the whole query string: a page with any other parameter is not stored.
-            **stored_parts(lambda: self.parts(actor), storable=self._storable()),
+            **stored_parts(lambda: self.parts(actor), storable=storable(self.request)),
             list_url=reverse(list_url),
             list_label=list_label,
             **kwargs,
         )
-
-    def _storable(self) -> bool:
-        query = self.request.GET
-        pages = query.getlist("page")
-        canonical = not pages or (len(pages) == 1 and PAGE_NUMBER.fullmatch(pages[0]) is not None)
-        return not can_preview(self.request.user) and set(query) <= {"page"} and canonical
 
     def parts(self, actor: Actor) -> dict:
         """What the profile's content shows: its voices, meetings, counts, charts and page of interventions."""

@@ -264,6 +264,52 @@ def test_each_page_of_interventions_is_a_part_of_its_own(client, fragments, meet
     assert "utm_source" not in body(read(client, PROFILE + "?page=2")[0])
 
 
+# A goal's page (meetings.views.PriorityGoalDetailView): below its title, one stored part per address, page
+# and `?named=1`; its counts, by country and by year, kept per change for every filter of its list.
+
+
+@pytest.fixture
+def goal(meeting, committed):
+    with committed():
+        goal = f.PriorityGoalFactory(number=4, title="Lighthouses and harbours")
+        meeting[1].goals.add(goal)
+    return goal
+
+
+def goal_section(response) -> str:
+    """The goal's counts and passages: what the stored part holds (the filter panel's form aside)."""
+    found = re.search(r'<div class="profile-charts">.*id="passages-title".*?</section>', body(response), re.DOTALL)
+    assert found is not None
+    return found.group()
+
+
+def test_a_goal_from_stored_parts_is_the_page_rendered_afresh_and_follows_a_change(
+    client, fragments, meeting, goal, committed
+):
+    url = goal.get_absolute_url()
+    for address in (url, url + "?named=1", url + "?page=1"):
+        with override_settings(FRAGMENT_CACHE_ENABLED=False):
+            afresh, full = read(client, address)
+        first, rendered = read(client, address)
+        second, served = read(client, address)
+        assert (afresh.status_code, first.status_code, second.status_code) == (200, 200, 200), address
+        assert body(first) == body(afresh) and body(second) == body(afresh), address
+        assert min(rendered, full) > served, address
+        assert "spoke of lighthouses" in body(second) and "Atlantis" in goal_section(second)
+    # A tag added to another passage is on the page at once: its passages and its counts by country.
+    with committed():
+        lemuria = f.CountryFactory(name="Lemuria", slug="lemuria")
+        f.ParticipationFactory(meeting=meeting[0], actor=lemuria)
+        f.PassageFactory(
+            paragraph=meeting[1].paragraph, text="**Lemuria** spoke of harbours.", speakers=[lemuria], goals=[goal]
+        )
+    section = goal_section(read(client, url)[0])
+    assert "spoke of harbours" in section and "Lemuria" in section
+    # Filtered, the list is rendered afresh (the counts above it are the goal's, kept per change).
+    filtered, queries = read(client, f"{url}?country={lemuria.iso_code}")
+    assert filtered.status_code == 200 and "spoke of harbours" in body(filtered) and queries > served
+
+
 def test_a_value_kept_per_change_is_computed_once_per_generation_and_this_process_keeps_a_bounded_copy(
     fragments, monkeypatch
 ):
