@@ -82,6 +82,7 @@ class PageOr404Mixin:
 
 # A query string a stored part may be kept for: each parameter once, in its one spelling ("3", not "03").
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+ONE = re.compile("1")  # ?named=1, the spelling of the goals' own links
 
 
 def storable(request: HttpRequest, **spellings: re.Pattern) -> bool:
@@ -271,13 +272,14 @@ class PriorityGoalListView(ListView):
         )
 
     def get_context_data(self, **kwargs):
+        # Its content a stored part, as a goal's page: counting each goal's passages reads every tag of it.
+        return super().get_context_data(**stored_parts(self.parts, storable=storable(self.request)), **kwargs)
+
+    def parts(self) -> dict:
         frameworks: dict[int, tuple[CallForAction, list[PriorityGoal]]] = {}
         for goal in self.object_list:
             frameworks.setdefault(goal.framework_id, (goal.framework, []))[1].append(goal)
-        return super().get_context_data(frameworks=list(frameworks.values()), **kwargs)
-
-
-ONE = re.compile("1")
+        return {"frameworks": list(frameworks.values())}
 
 
 def _correspondences():
@@ -371,16 +373,22 @@ class GoalMatrixView(TemplateView):
     def get_context_data(self, **kwargs):
         framework = _framework_or_404(self.kwargs)
         named_only = self.request.GET.get("named") in ("1", "true", "on")
-        goals = list(framework.goals.select_related("framework").order_by("number"))
         kwargs.pop("framework", None)  # the URL's slug; the context holds the record
         return super().get_context_data(
             framework=framework,
-            frameworks=list(CallForAction.objects.all()),
-            goals=goals,
             named_only=named_only,
-            rows=profiles.goal_matrix(goals, named_only=named_only),
+            # Its content a stored part, as a goal's page: each cell counts a country's passages about a goal.
+            **stored_parts(lambda: self.parts(framework, named_only), storable=storable(self.request, named=ONE)),
             **kwargs,
         )
+
+    def parts(self, framework: CallForAction, named_only: bool) -> dict:
+        goals = list(framework.goals.select_related("framework").order_by("number"))
+        return {
+            "frameworks": list(CallForAction.objects.all()),
+            "goals": goals,
+            "rows": profiles.goal_matrix(goals, named_only=named_only),
+        }
 
 
 class SeriesListView(ListView):
