@@ -225,3 +225,47 @@ def test_the_findings_wrong_types_are_refused_and_nothing_is_saved(client, db, e
     assert response.status_code == 400
     assert field in response.json()
     assert Actor.objects.count() == count
+
+
+def test_every_write_serializer_refuses_unknown_and_read_only_fields_by_name(client, db, editor):
+    """DRF ignores a field it does not know: a client's typo (``"participant_cuont"``), or a field it hoped to set
+    (``"status": "published"``, ``"meeting_count"``), was answered 201 as if it had been saved."""
+    tried = 0
+    for address, serializer_class in writable_resources():
+        fields = serializer_class().fields
+        names = ["no_such_field", "status", "id", *(name for name, field in fields.items() if field.read_only)]
+        for name in names:
+            if name in fields and not fields[name].read_only:
+                continue
+            response = client.post(address, {name: "x"}, content_type="application/json", headers=editor)
+            assert response.status_code == 400, (address, name)
+            message = " ".join(response.json()[name])
+            assert ("read-only" if name in fields else "Unknown field") in message, (address, name, message)
+            tried += 1
+    assert tried > 10
+
+
+def test_an_unknown_field_in_a_change_is_refused_and_nothing_is_saved(client, som_2020, editor):
+    response = client.patch(
+        "/api/v1/countries/tr/", {"name": "Türkiye", "nmae": "x"}, content_type="application/json", headers=editor
+    )
+    assert response.status_code == 400
+    assert response.json() == {"nmae": ["Unknown field."]}
+    assert Actor.objects.get(iso_code="TR").name == "Turkey"
+
+
+def test_a_new_meeting_cannot_be_written_published(client, som_2020, editor):
+    body = {
+        "series": "senior-officials-meetings",
+        "title": "Annual Senior Officials Meeting",
+        "slug": "2021-11-30-annual-som",
+        "start_date": "2021-11-30",
+        "format": "hybrid",
+        "location": "Istanbul",
+        "status": "published",
+    }
+    response = client.post("/api/v1/meetings/", body, content_type="application/json", headers=editor)
+    assert response.status_code == 400
+    assert response.json() == {"status": ["Unknown field."]}
+    del body["status"]
+    assert client.post("/api/v1/meetings/", body, content_type="application/json", headers=editor).status_code == 201
