@@ -18,8 +18,6 @@ from rest_framework.serializers import BaseSerializer
 from actors.languages import reading_language
 from meetings.versions import version_bump
 
-from .renderers import CSVRenderer
-
 
 def etag_of(content: bytes) -> str:
     """The ETag that ConditionalGetMiddleware gives a response with this content."""
@@ -73,11 +71,11 @@ class PartnerAPIMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         if not isinstance(response, Response):
             return response
-        if (response.status_code >= 400 or request.method == "OPTIONS") and isinstance(
-            getattr(response, "accepted_renderer", None), CSVRenderer
-        ):
-            # An error is a message, not a table, and so is what OPTIONS says of a resource: say it in JSON even
-            # to a client that asked for CSV.
+        if (response.status_code >= 400 or request.method == "OPTIONS") and type(
+            getattr(response, "accepted_renderer", None)
+        ) is not JSONRenderer:
+            # An error is a message, not a table (nor an OpenAPI document), and so is what OPTIONS says of a
+            # resource: say it in JSON even to a client that asked for CSV or YAML.
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
         if request.method in ("GET", "HEAD") and response.status_code == 200:
