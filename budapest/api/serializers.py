@@ -126,7 +126,7 @@ class ExactTypesMixin:
         """Each key of the body that names no field the client may write, with why."""
         errors = {}
         for name in data:
-            field = self.fields.get(name)
+            field = self.fields.get(name)  # type: ignore[attr-defined]  # the serializer's this is mixed into
             if field is None:
                 errors[str(name)] = [UNKNOWN_FIELD]
             elif field.read_only:
