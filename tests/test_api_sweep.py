@@ -11,6 +11,7 @@ import json
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -362,6 +363,38 @@ def test_every_public_address_answers_head_with_200_and_no_body(client, som_2020
         answered.append(url)
     assert "/robots.txt" in answered
     assert len(answered) >= 40, answered  # 43 when written
+
+
+# 15. A page takes GET and HEAD: PUT, PATCH, DELETE, POST and OPTIONS are a 405 with Allow: GET, HEAD. They were a
+# 403 "CSRF verification failed" (OPTIONS a 200), as if the page took a write with a token.
+
+WRITES = ("put", "patch", "delete", "post", "options")
+
+
+def test_every_public_page_refuses_other_methods_with_405(som_2020, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "partner": None}}
+    browser = Client(enforce_csrf_checks=True)
+    refused = []
+    for route in public_routes():
+        url = concrete(route, real_values(route)).replace("citation.anything", "citation.bib")
+        if url.startswith("/api/") or browser.get(url).status_code != 200:
+            continue
+        for method in WRITES:
+            response = getattr(browser, method)(url, "a=1", content_type="application/x-www-form-urlencoded")
+            assert response.status_code == 405, (method, url, response.status_code)
+            assert response["Allow"] == "GET, HEAD", url
+        refused.append(url)
+    assert "/meetings/2020-12-02-annual-senior-officials-meeting/" in refused and "/search/" in refused
+    assert len(refused) >= 20, refused  # 24 when written
+
+
+def test_the_admin_and_the_api_keep_their_own_methods(admin_client, som_2020):
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post(reverse("admin:login"), {"username": "x", "password": "y"}).status_code == 403  # no token
+    assert admin_client.post(reverse("admin:meetings_meeting_changelist"), {}).status_code in (200, 302)
+    assert browser.delete(f"{API}/meetings/").status_code == 405  # the API's own 405, in JSON
+    assert browser.post(f"{API}/meetings/", {}).status_code == 401
+    assert browser.post("/no-such-page/").status_code == 404
 
 
 # Also: a Call for Action that no slug names is answered as on every other list; a goal has one address.
