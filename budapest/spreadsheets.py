@@ -6,12 +6,15 @@ from typing import Protocol
 
 from django.http import HttpResponse
 
-# A cell starting with one of these is a formula to a spreadsheet; a leading apostrophe keeps it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is a formula to a spreadsheet (OWASP's list: = + - @, tab, carriage return),
+# and the full-width forms, which a spreadsheet in an East Asian locale may read as their ASCII ones; a leading
+# apostrophe keeps it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet shows as text: one starting with = + - @ could otherwise run as a formula."""
+    """A cell a spreadsheet shows as text: one starting with = + - @ (or their full-width forms, a tab or a
+    carriage return) could otherwise run as a formula."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
