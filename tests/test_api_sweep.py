@@ -7,14 +7,17 @@ meeting withdrawn after being public, a participation added to a draft.
 
 import datetime
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from budapest.downloads import content_disposition, safe_filename
 from meetings.models import Meeting
 from meetings.services.publishing import meeting_withdraw
 
@@ -442,3 +445,45 @@ def test_a_day_written_to_the_api_is_yyyy_mm_dd_only(client, value):
     assert not Meeting.objects.filter(slug="t-1").exists()
     written = _post(client, f"{API}/meetings/", {**meeting, "start_date": "2021-11-30"}, staff("add_meeting"))
     assert written.status_code == 201, written.content
+
+
+# 16. Every download's Content-Disposition is one valid header for any name (budapest.downloads): a quote, a
+# newline or a path in a record's name reached the header as it was (a newline made Django raise: a 500).
+
+HOSTILE_NAMES = {
+    'say "hello".csv': 'attachment; filename="say -hello-.csv"',
+    "line\nbreak\r\n.ics": 'attachment; filename="line-break-.ics"',
+    "../../etc/passwd": 'attachment; filename="etc-passwd"',
+    "C:\\Windows\\x.bib": 'attachment; filename="C:-Windows-x.bib"',
+    "nul\x00.ris": 'attachment; filename="nul-.ris"',
+    "Türkiye – 2020.csv": "attachment; filename*=utf-8''T%C3%BCrkiye%20%E2%80%93%202020.csv",
+    "...": 'attachment; filename="download"',
+}
+
+
+@pytest.mark.parametrize(("name", "header"), HOSTILE_NAMES.items())
+def test_a_download_name_is_one_safe_header(name, header):
+    assert content_disposition(name) == header
+    response = HttpResponse()
+    response["Content-Disposition"] = content_disposition(name)  # Django refuses a header with a newline
+
+
+def test_a_long_download_name_keeps_its_extension():
+    name = safe_filename("a" * 500 + ".csv")
+    assert len(name) == 150 and name.endswith(".csv")
+
+
+def test_every_download_of_the_site_names_its_file_through_one_rule(client, som_2020, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "partner": None}}
+    headers = {}
+    for route in public_routes():
+        url = concrete(route, real_values(route)).replace("citation.anything", "citation.bib")
+        response = client.get(url, {"format": "csv"} if url.startswith(f"{API}/") else {})
+        if response.status_code == 200 and "Content-Disposition" in response:
+            headers[url] = response["Content-Disposition"]
+    assert len(headers) >= 8, headers
+    for url, header in headers.items():
+        kind, filename = header.split("; ", 1)
+        name = re.fullmatch(r'filename="([^"\\/\x00-\x1f]+)"', filename)
+        assert kind in ("attachment", "inline") and name, (url, header)
+        assert header == content_disposition(name.group(1), inline=kind == "inline"), url
