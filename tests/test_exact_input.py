@@ -269,3 +269,37 @@ def test_a_new_meeting_cannot_be_written_published(client, som_2020, editor):
     assert response.json() == {"status": ["Unknown field."]}
     del body["status"]
     assert client.post("/api/v1/meetings/", body, content_type="application/json", headers=editor).status_code == 201
+
+
+@pytest.mark.parametrize("name", ["page", "page_size", "format", "lang", "ordering", "search"])
+def test_a_parameter_given_twice_is_a_bad_request_in_the_api(client, som_2020, name):
+    """?page=1&page=2 was read as page 2 (Django takes the last): a client's mistake answered as if meant."""
+    walked = 0
+    for route in public_routes():
+        url = concrete(route, real_values(route))
+        if not url.startswith("/api/v1/"):
+            continue
+        response = client.get(f"{url}?{name}=1&{name}=1")
+        assert response.status_code == 400, (url, response.status_code)
+        assert response.json() == {name: [f"Give {name} once: it takes one value."]}, url
+        walked += 1
+    assert walked > 15
+
+
+def test_filters_given_twice_are_refused_but_those_that_take_a_list(client, som_2020):
+    assert client.get("/api/v1/interventions/?country=TR&country=HU").json() == {
+        "country": ["Give country once: it takes one value."]
+    }
+    assert client.get("/api/v1/interventions/?country=TR&voice=own&voice=group").status_code == 200
+    assert client.get("/api/schema/?lang=en&lang=ru").status_code == 400
+    assert client.get("/api/v1/interventions/?unknown=1&unknown=2").status_code == 200  # unread, as when given once
+
+
+def test_a_page_reads_the_last_of_a_repeated_parameter(client, som_2020):
+    """Pages read a parameter given twice as Django does, by its last value; never an error of the server."""
+    for route in public_routes():
+        url = concrete(route, real_values(route))
+        if url.startswith("/api/"):
+            continue
+        for query, last in (("page=1&page=2", "page=2"), ("q=a&q=border", "q=border"), ("page=2&page=1", "page=1")):
+            assert client.get(f"{url}?{query}").status_code == client.get(f"{url}?{last}").status_code, (url, query)

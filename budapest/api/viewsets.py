@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.http import parse_etags
+from django_filters import MultipleChoiceFilter
 from rest_framework.exceptions import APIException, MethodNotAllowed, NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -40,8 +41,19 @@ class PartnerAPIMixin:
             raise MethodNotAllowed(request.method)
         if request.query_params.get("format") == "":
             raise NotFound("Give a format (json or csv), or leave the parameter out.")
+        repeated = [name for name in self.single_parameters() if len(request.query_params.getlist(name)) > 1]
+        if repeated:
+            # ?page=1&page=2: Django would read the last one and hide the client's mistake.
+            raise ValidationError({name: [f"Give {name} once: it takes one value."] for name in repeated})
         self.language = self.asked_language(request)
         super().initial(request, *args, **kwargs)
+
+    def single_parameters(self) -> list[str]:
+        """The parameters this view reads one value of: its filters but those that take a list (`voice`), and the
+        API's own (page, page size, format, language, ordering, search)."""
+        filters = getattr(getattr(self, "filterset_class", None), "base_filters", {})
+        names = {"page", "page_size", "format", "lang", "ordering", "search", *filters}
+        return sorted(name for name in names if not isinstance(filters.get(name), MultipleChoiceFilter))
 
     def asked_language(self, request) -> str:
         """The language the answer is in: `?lang=ru`, else the request's Accept-Language.
