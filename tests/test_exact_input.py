@@ -303,3 +303,52 @@ def test_a_page_reads_the_last_of_a_repeated_parameter(client, som_2020):
             continue
         for query, last in (("page=1&page=2", "page=2"), ("q=a&q=border", "q=border"), ("page=2&page=1", "page=1")):
             assert client.get(f"{url}?{query}").status_code == client.get(f"{url}?{last}").status_code, (url, query)
+
+
+ODD_HEADERS = [
+    {"Accept": "*/*;q=abc"},
+    {"Accept": ";;;,,,"},
+    {"Accept": "text/html;q=0, application/json;q=0"},
+    {"Accept": "a/" * 4000},
+    {"Accept-Language": "x" * 10000},
+    {"Accept-Language": "ru;q=abc, *;q=-1"},
+    {"Accept-Language": "zh-Hant-TW-x-private-aaaaaaaa"},
+    {"Accept-Encoding": "gzip;q=abc, br;q="},
+    {"If-None-Match": "x" * 5000},
+    {"If-Modified-Since": "not a date"},
+    {"Range": "bytes=0-10"},
+    {"Range": "bytes=-1,0-,garbage"},
+    {"Cookie": "sessionid=; csrftoken=;;;=;"},
+    {"X-Forwarded-For": "garbage, ::::, 999.1.1.1"},
+]
+ODD_HOSTS = ["evil.example", "testserver:abc", "testserver.", "[::1]:99999", "a" * 300, "testserver/../x"]
+
+
+def test_odd_headers_and_hosts_on_every_public_route_never_fail(client, som_2020):
+    for route in public_routes():
+        url = concrete(route, real_values(route))
+        for headers in ODD_HEADERS:
+            response = client.get(url, headers=headers)
+            assert response.status_code < 500, (url, headers, response.status_code)
+        for host in ODD_HOSTS:
+            response = client.get(url, HTTP_HOST=host)
+            assert response.status_code < 500, (url, host, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/" + "a" * 10_000,
+        "/meetings/" + "a" * 5000 + "/",
+        "/api/v1/meetings/" + "a" * 5000 + "/",
+        "/" + "a/" * 3000,
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/meetings/%C0%AE/",
+        "/api/v1/countries/%FF%FF/",
+        "/meetings/?" + "&".join(f"p{i}=1" for i in range(2000)),  # more than DATA_UPLOAD_MAX_NUMBER_FIELDS
+        "/api/v1/meetings/?" + "&".join(f"p{i}=1" for i in range(2000)),
+        "/search/?q=" + "a" * 20_000,
+    ],
+)
+def test_long_and_odd_addresses_never_fail(client, som_2020, address):
+    assert client.get(address).status_code in (200, 400, 404), address[:60]
