@@ -267,7 +267,7 @@ def test_the_api_answers_in_the_language_asked(client, som_2020, small_meeting):
 
 @pytest.mark.parametrize("asked", ["xx", "", "r", "xx-RU", "ruRU", "../../etc"])
 @pytest.mark.parametrize(
-    "address", ["/api/v1/meetings/", "/api/v1/", "/api/schema/", "/api/schema/?format=json"]
+    "address", ["/api/v1/meetings/", "/api/v1/", "/api/schema/", "/api/schema/?format=json", "/api/docs/"]
 )  # the OpenAPI description answered an unknown language 200, in English
 def test_an_unknown_language_is_a_400_with_a_message(client, db, asked, address):
     response = client.get(address + ("&" if "?" in address else "?") + urlencode({"lang": asked}))

@@ -8,7 +8,7 @@ from typing import ClassVar
 from django.http import HttpResponse
 from django.utils import translation
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
+from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView, SpectacularSwaggerView
 
 from .viewsets import PartnerAPIMixin
 
@@ -47,3 +47,8 @@ class SchemaView(PartnerAPIMixin, SpectacularAPIView):
 
     def _get_version_parameter(self, request):
         return None  # the API has one version, v1
+
+
+class DocsView(PartnerAPIMixin, SpectacularSwaggerView):
+    """The interactive docs: the page asks the description for the language it was asked in (`?lang=`), so it
+    reads the language as the description does, an unknown one a 400 rather than a page whose description fails."""
