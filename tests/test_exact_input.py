@@ -152,6 +152,12 @@ def test_odd_values_of_every_parameter_never_fail(client, som_2020, query):
         ("page_size=", 400, "whole number"),
         ("page_size=-1", 400, "whole number"),
         ("page_size=abc", 400, "whole number"),
+        ("page_size=0", 400, "whole number"),
+        ("page_size=1e3", 400, "whole number"),
+        ("page_size=%EF%BC%93", 400, "whole number"),  # a full-width three
+        ("page_size=%D9%A3", 400, "whole number"),  # an Arabic-Indic three
+        ("page_size=%201", 400, "whole number"),
+        ("page_size=1.0", 400, "whole number"),
         (f"page_size={HUGE}", 200, None),
         ("page_size=1000", 200, None),
         (f"page={HUGE}", 404, "There is no page"),
