@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.http import parse_etags, quote_etag
 
 from .cache import current_generation, has_uncommitted_changes
+from .downloads import content_disposition
 from .timeouts import statement_timeout
 
 # How long a request waits for another one building the same export before it answers 503 (Retry-After).
@@ -96,7 +97,7 @@ def stored_export(
                 _build(name, path, build)
             content = path.read_bytes()
         response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        response["Content-Disposition"] = content_disposition(filename, inline=True)
     response["ETag"] = etag
     response["Vary"] = "Accept, Authorization, Cookie"
     return response

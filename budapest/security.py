@@ -11,7 +11,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import BadRequest
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 
 from .api.errors import in_api
 from .languages import without_language
@@ -77,6 +77,32 @@ class ControlCharacterMiddleware:
                     return JsonResponse({CONTROL_CHARACTERS.sub("", key) or "query": [message]}, status=400)
                 raise BadRequest(message)
         return self.get_response(request)
+
+
+READ_METHODS = ("GET", "HEAD")
+
+
+class ReadOnlyPagesMiddleware:
+    """A public page is read with GET or HEAD; any other method is a 405 with ``Allow: GET, HEAD``.
+
+    Before the CSRF check, which answered a PUT, PATCH, DELETE or POST to a page 403 ("CSRF verification
+    failed"), as if the page took it with a token. The admin (its forms) and the API (its own 405s, with the
+    methods of each resource) are not pages; an address that is no page stays a 404.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        if request.method in READ_METHODS or in_api(request):
+            return None
+        match = request.resolver_match
+        if match is not None and "admin" in match.namespaces:
+            return None
+        return HttpResponseNotAllowed(READ_METHODS)
 
 
 SIGNED_IN_AT = "budapest.signed_in_at"

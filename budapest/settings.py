@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A page takes GET and HEAD: any other method a 405, before the CSRF check would make it a 403.
+    "budapest.security.ReadOnlyPagesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Staff sessions end after an hour idle and after 12 hours in any case.
@@ -335,6 +337,11 @@ SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax
 SESSION_IDLE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_IDLE_TIMEOUT", str(3600)))
 SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_ABSOLUTE_TIMEOUT", str(12 * 3600)))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# Where signing in and out lead when `?next=` names no address of this site (Django refuses //evil.example,
+# /\\evil.example, https:evil.example…): the admin, not Django's default /accounts/profile/ (no page here)
+# or the sign-out address itself (a 405 to the browser's GET).
+LOGIN_REDIRECT_URL = "admin:index"
+LOGOUT_REDIRECT_URL = "admin:login"
 
 if DEBUG:
     MIDDLEWARE.insert(

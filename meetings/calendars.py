@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from actors.languages import reading_language
+from budapest.downloads import content_disposition
 
 from .models import Meeting
 from .publication import visible_actors
@@ -56,7 +57,7 @@ def calendar_response(request: HttpRequest, meetings, *, name: str, filename: st
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, request))
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

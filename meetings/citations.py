@@ -18,6 +18,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from budapest.downloads import content_disposition
+
 from .models import Meeting, Paragraph, Participation, Passage
 
 AUTHOR = "Budapest Process"
@@ -257,5 +259,5 @@ def download(request: HttpRequest, slug: str, extension: str, number: int | None
     content_type, _label = FORMATS[extension]
     response = HttpResponse(render(ref, extension), content_type=content_type)
     filename = f"{meeting.slug}{f'-paragraph-{number}' if number else ''}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response

@@ -16,6 +16,7 @@ from django_filters.views import FilterView
 
 from actors.languages import reading_language
 from actors.models import Actor
+from budapest.downloads import content_disposition
 from budapest.filters import whole_number
 from budapest.fragments import per_generation, stored_parts
 
@@ -439,7 +440,8 @@ def document(request: HttpRequest, slug: str, pk: int) -> FileResponse:
         handle = doc.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404(_("The file is missing.")) from missing
-    response = FileResponse(handle, as_attachment=True, filename=doc.filename, content_type=doc.content_type)
+    response = FileResponse(handle, content_type=doc.content_type)
+    response["Content-Disposition"] = content_disposition(doc.filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store" if not doc.meeting.is_public else "public, max-age=3600"

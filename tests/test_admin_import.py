@@ -1,6 +1,7 @@
 """“Import a summary” in the admin: upload a summary, review what was recognised, save it as a draft."""
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -13,8 +14,9 @@ from django.db import IntegrityError, OperationalError
 from django.test.html import parse_html
 from django.urls import reverse
 
+from budapest.downloads import content_disposition
 from meetings.admin import importer
-from meetings.models import Meeting, Passage
+from meetings.models import Document, Meeting, Passage
 from meetings.services.importing import meeting_import
 
 from . import factories as f
@@ -467,6 +469,44 @@ def test_a_bad_file_is_refused_with_a_message(admin_client, name, data, message)
     assert message in _text(errors)
     assert not Meeting.objects.exists()
     assert importer.SESSION_KEY not in admin_client.session
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/summary.txt",
+        "a\\b\\..\\summary.txt",
+        "sum\x00mary.txt",
+        "sum\nmary.txt",
+        '"summary".txt',
+        "é" * 250 + ".txt",
+    ],
+)
+def test_a_file_name_with_paths_nul_newlines_or_quotes_is_stored_and_served_under_a_safe_name(admin_client, name):
+    """The upload is read, saved as the meeting's source under a name of one part, and downloaded as such."""
+    review = _upload(admin_client, name, SMALL_SUMMARY.encode())
+    assert review.templates[0].name == REVIEW_TEMPLATE
+    assert _save(admin_client, review).status_code == 302
+    (document,) = Document.objects.all()
+    stored = document.file.name.rsplit("/", 1)[-1]
+    assert stored.endswith(".txt") and not re.search(r'[\x00-\x1f"\\/]|\.\.', stored), stored
+    download = admin_client.get(f"/meetings/{document.meeting.slug}/documents/{document.pk}/")
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == content_disposition(stored)
+
+
+def test_the_content_type_a_browser_gives_is_not_what_decides(admin_client):
+    """A .txt sent as application/x-msdownload is read as text; a .exe sent as text/plain is refused by name."""
+    review = admin_client.post(
+        reverse(IMPORT_URL),
+        {"file": SimpleUploadedFile("summary.txt", SMALL_SUMMARY.encode(), content_type="application/x-msdownload")},
+    )
+    assert review.templates[0].name == REVIEW_TEMPLATE
+    refused = admin_client.post(
+        reverse(IMPORT_URL),
+        {"file": SimpleUploadedFile("summary.exe", SMALL_SUMMARY.encode(), content_type="text/plain")},
+    )
+    assert "is not a summary file" in refused.context["form"].errors["file"][0]
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])

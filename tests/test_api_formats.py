@@ -4,7 +4,14 @@ import csv
 import io
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
+from django.db import IntegrityError, models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Left
+
+from actors.models import Actor
+from budapest.spreadsheets import spreadsheet_safe
 
 from .conftest import SOM_2020_SLUG
 from .factories import (
@@ -85,6 +92,71 @@ def test_csv_cells_never_start_a_formula(client, db):
     PassageFactory(paragraph=ParagraphFactory(meeting=meeting), text="@SUM(1)", speakers=[CountryFactory()])
     assert rows(client.get("/api/v1/meetings/?format=csv"))[0]["title"] == "'=HYPERLINK(evil)"
     assert rows(client.get("/api/v1/interventions/?format=csv"))[0]["text"] == "'@SUM(1)"
+
+
+# What a spreadsheet may run as a formula: OWASP's list, and the full-width forms (the guard claims them too).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def _plant_formulas() -> int:
+    """Every text column of every record of the meetings and actors apps made to start with a formula character.
+
+    Slugs, codes and choices keep their values, so that addresses and filters still find the records.
+    """
+    planted = 0
+    for model in [*apps.get_app_config("meetings").get_models(), *apps.get_app_config("actors").get_models()]:
+        if model._meta.proxy or model.__name__.startswith("Historical"):
+            continue
+        for field in model._meta.concrete_fields:
+            if (
+                isinstance(field, models.CharField | models.TextField)
+                and not isinstance(field, models.SlugField)
+                and not field.choices
+                and not field.unique
+                and field.name not in ("iso_code", "language", "terms")
+            ):
+                start = FORMULA_STARTS[planted % len(FORMULA_STARTS)]
+                length = field.max_length or 10_000
+                try:
+                    with transaction.atomic():
+                        model._default_manager.update(
+                            **{field.name: Concat(Value(start), Left(field.name, length - 1))}
+                        )
+                except IntegrityError:
+                    continue  # one of the keys of a record (a footnote's mark): left as it is
+                planted += 1
+    cache.clear()
+    return planted
+
+
+def _cells(response) -> list[str]:
+    text = response.content.decode("utf-8-sig")
+    return [cell for row in list(csv.reader(io.StringIO(text, newline="")))[1:] for cell in row]
+
+
+def test_no_cell_of_any_spreadsheet_starts_a_formula(client, som_2020):
+    """Every column of every CSV the site gives (each API list, each country's and organisation's spreadsheet),
+    with every text of the 2020 meeting starting with each character the guard names."""
+    assert _plant_formulas() > 20
+    country, organisation = Actor.objects.get(iso_code="TR"), Actor.objects.get(slug="icmpd")
+    addresses = [f"{address}?format=csv&page_size=100" for address in LISTS] + [
+        f"{country.get_absolute_url()}interventions.csv",
+        f"{organisation.get_absolute_url()}interventions.csv",
+    ]
+    guarded = 0
+    for address in addresses:
+        response = client.get(address)
+        assert response.status_code == 200, address
+        for cell in _cells(response):
+            assert not cell.startswith(FORMULA_STARTS), (address, cell[:40])
+            guarded += cell.startswith("'")
+    assert guarded > 100
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_the_guard_keeps_each_formula_start_as_text(start):
+    assert spreadsheet_safe(f"{start}1+1") == f"'{start}1+1"
+    assert spreadsheet_safe(f"a{start}1") == f"a{start}1"
 
 
 def test_errors_are_json_even_when_csv_was_asked_for(client, som_2020):

@@ -106,9 +106,12 @@ def test_the_description_is_made_once_per_language_and_format_and_echoes_nothing
     original = SchemaGenerator.get_schema
     monkeypatch.setattr(SchemaGenerator, "get_schema", lambda self, **kw: made.append(1) or original(self, **kw))
     first = client.get("/api/schema/")
-    again = [client.get(f"/api/schema/?{query}") for query in ("", "version=zz", "lang=xx", "lang=../../etc", "x=1")]
+    again = [client.get(f"/api/schema/?{query}") for query in ("", "version=zz", "x=1", "lang=en", "lang=EN")]
     assert len(made) == 1
     assert all(r.status_code == 200 and r.content == first.content for r in again)
+    # A language the site has not is a 400, as everywhere in the API (test_translations), and makes nothing.
+    assert [client.get(f"/api/schema/?lang={asked}").status_code for asked in ("xx", "../../etc")] == [400, 400]
+    assert len(made) == 1
     assert b"zz" not in again[1].content and first["Content-Language"] == "en"
     assert first["Content-Type"].startswith("application/vnd.oai.openapi")
     as_json = client.get("/api/schema/?format=json")

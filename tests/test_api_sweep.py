@@ -7,13 +7,17 @@ meeting withdrawn after being public, a participation added to a draft.
 
 import datetime
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from budapest.downloads import content_disposition, safe_filename
 from meetings.models import Meeting
 from meetings.services.publishing import meeting_withdraw
 
@@ -364,6 +368,38 @@ def test_every_public_address_answers_head_with_200_and_no_body(client, som_2020
     assert len(answered) >= 40, answered  # 43 when written
 
 
+# 15. A page takes GET and HEAD: PUT, PATCH, DELETE, POST and OPTIONS are a 405 with Allow: GET, HEAD. They were a
+# 403 "CSRF verification failed" (OPTIONS a 200), as if the page took a write with a token.
+
+WRITES = ("put", "patch", "delete", "post", "options")
+
+
+def test_every_public_page_refuses_other_methods_with_405(som_2020, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "partner": None}}
+    browser = Client(enforce_csrf_checks=True)
+    refused = []
+    for route in public_routes():
+        url = concrete(route, real_values(route)).replace("citation.anything", "citation.bib")
+        if url.startswith("/api/") or browser.get(url).status_code != 200:
+            continue
+        for method in WRITES:
+            response = getattr(browser, method)(url, "a=1", content_type="application/x-www-form-urlencoded")
+            assert response.status_code == 405, (method, url, response.status_code)
+            assert response["Allow"] == "GET, HEAD", url
+        refused.append(url)
+    assert "/meetings/2020-12-02-annual-senior-officials-meeting/" in refused and "/search/" in refused
+    assert len(refused) >= 20, refused  # 24 when written
+
+
+def test_the_admin_and_the_api_keep_their_own_methods(admin_client, som_2020):
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post(reverse("admin:login"), {"username": "x", "password": "y"}).status_code == 403  # no token
+    assert admin_client.post(reverse("admin:meetings_meeting_changelist"), {}).status_code in (200, 302)
+    assert browser.delete(f"{API}/meetings/").status_code == 405  # the API's own 405, in JSON
+    assert browser.post(f"{API}/meetings/", {}).status_code == 401
+    assert browser.post("/no-such-page/").status_code == 404
+
+
 # Also: a Call for Action that no slug names is answered as on every other list; a goal has one address.
 
 
@@ -409,3 +445,45 @@ def test_a_day_written_to_the_api_is_yyyy_mm_dd_only(client, value):
     assert not Meeting.objects.filter(slug="t-1").exists()
     written = _post(client, f"{API}/meetings/", {**meeting, "start_date": "2021-11-30"}, staff("add_meeting"))
     assert written.status_code == 201, written.content
+
+
+# 16. Every download's Content-Disposition is one valid header for any name (budapest.downloads): a quote, a
+# newline or a path in a record's name reached the header as it was (a newline made Django raise: a 500).
+
+HOSTILE_NAMES = {
+    'say "hello".csv': 'attachment; filename="say -hello-.csv"',
+    "line\nbreak\r\n.ics": 'attachment; filename="line-break-.ics"',
+    "../../etc/passwd": 'attachment; filename="etc-passwd"',
+    "C:\\Windows\\x.bib": 'attachment; filename="C:-Windows-x.bib"',
+    "nul\x00.ris": 'attachment; filename="nul-.ris"',
+    "Türkiye – 2020.csv": "attachment; filename*=utf-8''T%C3%BCrkiye%20%E2%80%93%202020.csv",
+    "...": 'attachment; filename="download"',
+}
+
+
+@pytest.mark.parametrize(("name", "header"), HOSTILE_NAMES.items())
+def test_a_download_name_is_one_safe_header(name, header):
+    assert content_disposition(name) == header
+    response = HttpResponse()
+    response["Content-Disposition"] = content_disposition(name)  # Django refuses a header with a newline
+
+
+def test_a_long_download_name_keeps_its_extension():
+    name = safe_filename("a" * 500 + ".csv")
+    assert len(name) == 150 and name.endswith(".csv")
+
+
+def test_every_download_of_the_site_names_its_file_through_one_rule(client, som_2020, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "partner": None}}
+    headers = {}
+    for route in public_routes():
+        url = concrete(route, real_values(route)).replace("citation.anything", "citation.bib")
+        response = client.get(url, {"format": "csv"} if url.startswith(f"{API}/") else {})
+        if response.status_code == 200 and "Content-Disposition" in response:
+            headers[url] = response["Content-Disposition"]
+    assert len(headers) >= 8, headers
+    for url, header in headers.items():
+        kind, filename = header.split("; ", 1)
+        name = re.fullmatch(r'filename="([^"\\/\x00-\x1f]+)"', filename)
+        assert kind in ("attachment", "inline") and name, (url, header)
+        assert header == content_disposition(name.group(1), inline=kind == "inline"), url

@@ -152,6 +152,12 @@ def test_odd_values_of_every_parameter_never_fail(client, som_2020, query):
         ("page_size=", 400, "whole number"),
         ("page_size=-1", 400, "whole number"),
         ("page_size=abc", 400, "whole number"),
+        ("page_size=0", 400, "whole number"),
+        ("page_size=1e3", 400, "whole number"),
+        ("page_size=%EF%BC%93", 400, "whole number"),  # a full-width three
+        ("page_size=%D9%A3", 400, "whole number"),  # an Arabic-Indic three
+        ("page_size=%201", 400, "whole number"),
+        ("page_size=1.0", 400, "whole number"),
         (f"page_size={HUGE}", 200, None),
         ("page_size=1000", 200, None),
         (f"page={HUGE}", 404, "There is no page"),
@@ -225,3 +231,130 @@ def test_the_findings_wrong_types_are_refused_and_nothing_is_saved(client, db, e
     assert response.status_code == 400
     assert field in response.json()
     assert Actor.objects.count() == count
+
+
+def test_every_write_serializer_refuses_unknown_and_read_only_fields_by_name(client, db, editor):
+    """DRF ignores a field it does not know: a client's typo (``"participant_cuont"``), or a field it hoped to set
+    (``"status": "published"``, ``"meeting_count"``), was answered 201 as if it had been saved."""
+    tried = 0
+    for address, serializer_class in writable_resources():
+        fields = serializer_class().fields
+        names = ["no_such_field", "status", "id", *(name for name, field in fields.items() if field.read_only)]
+        for name in names:
+            if name in fields and not fields[name].read_only:
+                continue
+            response = client.post(address, {name: "x"}, content_type="application/json", headers=editor)
+            assert response.status_code == 400, (address, name)
+            message = " ".join(response.json()[name])
+            assert ("read-only" if name in fields else "Unknown field") in message, (address, name, message)
+            tried += 1
+    assert tried > 10
+
+
+def test_an_unknown_field_in_a_change_is_refused_and_nothing_is_saved(client, som_2020, editor):
+    response = client.patch(
+        "/api/v1/countries/tr/", {"name": "Türkiye", "nmae": "x"}, content_type="application/json", headers=editor
+    )
+    assert response.status_code == 400
+    assert response.json() == {"nmae": ["Unknown field."]}
+    assert Actor.objects.get(iso_code="TR").name == "Turkey"
+
+
+def test_a_new_meeting_cannot_be_written_published(client, som_2020, editor):
+    body = {
+        "series": "senior-officials-meetings",
+        "title": "Annual Senior Officials Meeting",
+        "slug": "2021-11-30-annual-som",
+        "start_date": "2021-11-30",
+        "format": "hybrid",
+        "location": "Istanbul",
+        "status": "published",
+    }
+    response = client.post("/api/v1/meetings/", body, content_type="application/json", headers=editor)
+    assert response.status_code == 400
+    assert response.json() == {"status": ["Unknown field."]}
+    del body["status"]
+    assert client.post("/api/v1/meetings/", body, content_type="application/json", headers=editor).status_code == 201
+
+
+@pytest.mark.parametrize("name", ["page", "page_size", "format", "lang", "ordering", "search"])
+def test_a_parameter_given_twice_is_a_bad_request_in_the_api(client, som_2020, name):
+    """?page=1&page=2 was read as page 2 (Django takes the last): a client's mistake answered as if meant."""
+    walked = 0
+    for route in public_routes():
+        url = concrete(route, real_values(route))
+        if not url.startswith("/api/v1/"):
+            continue
+        response = client.get(f"{url}?{name}=1&{name}=1")
+        assert response.status_code == 400, (url, response.status_code)
+        assert response.json() == {name: [f"Give {name} once: it takes one value."]}, url
+        walked += 1
+    assert walked > 15
+
+
+def test_filters_given_twice_are_refused_but_those_that_take_a_list(client, som_2020):
+    assert client.get("/api/v1/interventions/?country=TR&country=HU").json() == {
+        "country": ["Give country once: it takes one value."]
+    }
+    assert client.get("/api/v1/interventions/?country=TR&voice=own&voice=group").status_code == 200
+    assert client.get("/api/schema/?lang=en&lang=ru").status_code == 400
+    assert client.get("/api/v1/interventions/?unknown=1&unknown=2").status_code == 200  # unread, as when given once
+
+
+def test_a_page_reads_the_last_of_a_repeated_parameter(client, som_2020):
+    """Pages read a parameter given twice as Django does, by its last value; never an error of the server."""
+    for route in public_routes():
+        url = concrete(route, real_values(route))
+        if url.startswith("/api/"):
+            continue
+        for query, last in (("page=1&page=2", "page=2"), ("q=a&q=border", "q=border"), ("page=2&page=1", "page=1")):
+            assert client.get(f"{url}?{query}").status_code == client.get(f"{url}?{last}").status_code, (url, query)
+
+
+ODD_HEADERS = [
+    {"Accept": "*/*;q=abc"},
+    {"Accept": ";;;,,,"},
+    {"Accept": "text/html;q=0, application/json;q=0"},
+    {"Accept": "a/" * 4000},
+    {"Accept-Language": "x" * 10000},
+    {"Accept-Language": "ru;q=abc, *;q=-1"},
+    {"Accept-Language": "zh-Hant-TW-x-private-aaaaaaaa"},
+    {"Accept-Encoding": "gzip;q=abc, br;q="},
+    {"If-None-Match": "x" * 5000},
+    {"If-Modified-Since": "not a date"},
+    {"Range": "bytes=0-10"},
+    {"Range": "bytes=-1,0-,garbage"},
+    {"Cookie": "sessionid=; csrftoken=;;;=;"},
+    {"X-Forwarded-For": "garbage, ::::, 999.1.1.1"},
+]
+ODD_HOSTS = ["evil.example", "testserver:abc", "testserver.", "[::1]:99999", "a" * 300, "testserver/../x"]
+
+
+def test_odd_headers_and_hosts_on_every_public_route_never_fail(client, som_2020):
+    for route in public_routes():
+        url = concrete(route, real_values(route))
+        for headers in ODD_HEADERS:
+            response = client.get(url, headers=headers)
+            assert response.status_code < 500, (url, headers, response.status_code)
+        for host in ODD_HOSTS:
+            response = client.get(url, HTTP_HOST=host)
+            assert response.status_code < 500, (url, host, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/" + "a" * 10_000,
+        "/meetings/" + "a" * 5000 + "/",
+        "/api/v1/meetings/" + "a" * 5000 + "/",
+        "/" + "a/" * 3000,
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/meetings/%C0%AE/",
+        "/api/v1/countries/%FF%FF/",
+        "/meetings/?" + "&".join(f"p{i}=1" for i in range(2000)),  # more than DATA_UPLOAD_MAX_NUMBER_FIELDS
+        "/api/v1/meetings/?" + "&".join(f"p{i}=1" for i in range(2000)),
+        "/search/?q=" + "a" * 20_000,
+    ],
+)
+def test_long_and_odd_addresses_never_fail(client, som_2020, address):
+    assert client.get(address).status_code in (200, 400, 404), address[:60]

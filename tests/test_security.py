@@ -9,6 +9,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.contrib.auth.models import User
@@ -306,6 +307,65 @@ def test_five_failed_sign_ins_lock_the_username_at_that_address(client):
     # The same person from another address is not locked out by someone guessing elsewhere.
     other = Client()
     assert _sign_in(other, "the-right-password-1", "198.51.100.7").status_code == 302
+
+
+# Addresses a `?next=` may carry to send a person who signs in or out to another site; and their encodings.
+FOREIGN_NEXTS = [
+    "//evil.example",
+    "///evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "https:evil.example",
+    "https://evil.example",
+    "http:/\\evil.example",
+    "https://testserver.evil.example/",
+    "javascript:alert(1)",
+    "%2F%2Fevil.example",
+    "/%2F%2Fevil.example",
+    "%5C%5Cevil.example",
+    "/%5Cevil.example",
+]
+
+
+def _followed(location: str, page: str) -> str | None:
+    """The path a browser on `page` goes to for Location (reading a backslash as a slash), None if another site."""
+    address = urlsplit(urljoin(f"http://testserver{page}", location.replace("\\", "/")))
+    return address.path if (address.scheme, address.netloc) == ("http", "testserver") else None
+
+
+@pytest.mark.parametrize("next_url", FOREIGN_NEXTS)
+def test_signing_in_and_out_never_leads_to_another_site(client, next_url):
+    """Django refused them all; an unsafe `next` then led to /accounts/profile/ (a 404 here) after signing in,
+    and to the sign-out address itself (a 405) after signing out: now to the admin and to its sign-in page."""
+    User.objects.create_superuser("officer", password="the-right-password-1")
+    for query, data in ((f"?next={next_url}", {}), ("", {"next": next_url})):
+        signed_in = client.post(
+            f"/admin/login/{query}",
+            {"username": "officer", "password": "the-right-password-1", **data},
+            REMOTE_ADDR="192.0.2.40",
+        )
+        assert signed_in.status_code == 302
+        path = _followed(signed_in["Location"], "/admin/login/")
+        assert path is not None, signed_in["Location"]
+        if "%" not in next_url:  # an encoded one stays an address of this site that is no page (%2F is no slash)
+            assert client.get(path).status_code == 200, path
+        signed_out = client.post(f"/admin/logout/{query}", data)
+        assert signed_out.status_code == 302
+        path = _followed(signed_out["Location"], "/admin/logout/")
+        assert path is not None, signed_out["Location"]
+        if "%" not in next_url:
+            assert client.get(path).status_code == 200, path
+
+
+def test_a_next_on_this_site_is_followed(client):
+    User.objects.create_superuser("officer", password="the-right-password-1")
+    signed_in = client.post(
+        "/admin/login/?next=/admin/meetings/meeting/",
+        {"username": "officer", "password": "the-right-password-1"},
+        REMOTE_ADDR="192.0.2.41",
+    )
+    assert signed_in["Location"] == "/admin/meetings/meeting/"
+    assert client.post("/admin/logout/?next=/meetings/")["Location"] == "/meetings/"
 
 
 def test_a_successful_sign_in_resets_the_count(client):

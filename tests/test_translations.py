@@ -5,6 +5,7 @@ The reader's language is chosen as readers choose it: Accept-Language (or the AP
 
 import json
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -264,10 +265,14 @@ def test_the_api_answers_in_the_language_asked(client, som_2020, small_meeting):
     assert spain["language"] == "ru" and spain["text"].startswith("**Испания**")
 
 
-@pytest.mark.parametrize("asked", ["xx", "", "r", "xx-RU", "ruRU"])
-def test_an_unknown_language_is_a_400_with_a_message(client, db, asked):
-    response = client.get("/api/v1/meetings/", {"lang": asked})
+@pytest.mark.parametrize("asked", ["xx", "", "r", "xx-RU", "ruRU", "../../etc"])
+@pytest.mark.parametrize(
+    "address", ["/api/v1/meetings/", "/api/v1/", "/api/schema/", "/api/schema/?format=json", "/api/docs/"]
+)  # the OpenAPI description answered an unknown language 200, in English
+def test_an_unknown_language_is_a_400_with_a_message(client, db, asked, address):
+    response = client.get(address + ("&" if "?" in address else "?") + urlencode({"lang": asked}))
     assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
     assert "Unknown language" in response.json()["lang"][0] and "en, ru" in response.json()["lang"][0]
 
 

@@ -5,6 +5,7 @@ import io
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
+from budapest.downloads import content_disposition
 from budapest.spreadsheets import write_csv
 
 LIST_SEPARATOR = "; "
@@ -72,5 +73,5 @@ class CSVRenderer(BaseRenderer):
         write_csv(buffer, header, ([cell(pick(row, column)) for column in header] for row in rows))
         response = renderer_context.get("response")
         if response is not None and view is not None and getattr(view, "basename", None):
-            response["Content-Disposition"] = f'attachment; filename="{view.basename}.csv"'
+            response["Content-Disposition"] = content_disposition(f"{view.basename}.csv")
         return buffer.getvalue().encode(self.charset)

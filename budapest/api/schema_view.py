@@ -5,20 +5,22 @@ Apart from budapest.api.schema, which drf-spectacular's views import through the
 
 from typing import ClassVar
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils import translation
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
+from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView, SpectacularSwaggerView
+
+from .viewsets import PartnerAPIMixin
 
 
-class SchemaView(SpectacularAPIView):
+class SchemaView(PartnerAPIMixin, SpectacularAPIView):
     """The OpenAPI description, made once per process, language and format: it changes only with the code.
 
     Making it costs about 250 ms of CPU (the generator 195, YAML 60) for a description nobody may change,
     so anyone could keep the workers busy with it: it is rendered once and then served as bytes (with an
-    ETag, from ConditionalGetMiddleware). The language is one of the site's (`?lang=` or the request's),
-    and `?version=` is not written into it: what a request sends never makes another copy.
+    ETag, from ConditionalGetMiddleware). The language is one of the site's, read as every view of the API
+    reads it (PartnerAPIMixin: `?lang=`, a 400 if it names none, or the request's), and `?version=` is not
+    written into it: what a request sends never makes another copy.
     """
 
     _rendered: ClassVar[dict[tuple[str, str], tuple[bytes, dict[str, str]]]] = {}
@@ -26,7 +28,7 @@ class SchemaView(SpectacularAPIView):
 
     @extend_schema(**SCHEMA_KWARGS)  # as drf-spectacular's: the description leaves itself out
     def get(self, request, *args, **kwargs):
-        language = _site_language(request.GET.get("lang") or translation.get_language())
+        language = self.language
         # Keyed by the renderer's own media type, never the client's Accept (its parameters are the client's
         # to vary): one copy per language and renderer, four renderers.
         media_type = request.accepted_renderer.media_type
@@ -47,8 +49,6 @@ class SchemaView(SpectacularAPIView):
         return None  # the API has one version, v1
 
 
-def _site_language(asked: str) -> str:
-    try:
-        return translation.get_supported_language_variant(asked)
-    except LookupError:
-        return settings.LANGUAGE_CODE
+class DocsView(PartnerAPIMixin, SpectacularSwaggerView):
+    """The interactive docs: the page asks the description for the language it was asked in (`?lang=`), so it
+    reads the language as the description does, an unknown one a 400 rather than a page whose description fails."""

@@ -112,12 +112,31 @@ def _holds_nul(value) -> bool:
     return False
 
 
+UNKNOWN_FIELD = "Unknown field."
+READ_ONLY_FIELD = "This field is read-only: it cannot be written."
+
+
 class ExactTypesMixin:
-    """Refuses a value of the wrong JSON type (``"name": 0``, ``"regions": {}``) and NUL in any string, with a 400."""
+    """Refuses, with a 400 naming each field: a field the resource does not have or does not take
+    (``"status": "published"``, ``"api_url": …``), which DRF would ignore; a value of the wrong JSON type
+    (``"name": 0``, ``"regions": {}``); NUL in any string.
+    """
+
+    def unknown_fields(self, data: dict) -> dict[str, list[str]]:
+        """Each key of the body that names no field the client may write, with why."""
+        errors = {}
+        for name in data:
+            field = self.fields.get(name)  # type: ignore[attr-defined]  # the serializer's this is mixed into
+            if field is None:
+                errors[str(name)] = [UNKNOWN_FIELD]
+            elif field.read_only:
+                errors[str(name)] = [READ_ONLY_FIELD]
+        return errors
 
     def to_internal_value(self, data):
         errors = {}
         if isinstance(data, dict):
+            errors.update(self.unknown_fields(data))
             for name, field in self.fields.items():
                 if field.read_only or field.source == "*" or name not in data:
                     continue
@@ -133,9 +152,16 @@ class ExactTypesMixin:
                 elif isinstance(field, serializers.DateField) and not DAY.match(value):
                     # As the filters read a day (budapest.filters.DayField): not 20211130, 2021-W48-2 or ٢٠٢١-١١-٣٠.
                     errors[name] = [str(DayField.default_error_messages["invalid"])]
-        if errors:
-            raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
+        if not errors:
+            return super().to_internal_value(data)
+        # The other fields are still checked, so that one answer names every field at fault (a missing one too);
+        # the refused values are not handed on: DRF would convert them, or fail on them.
+        try:
+            super().to_internal_value({name: value for name, value in data.items() if name not in errors})
+        except serializers.ValidationError as error:
+            if isinstance(error.detail, dict):
+                errors = {**error.detail, **errors}
+        raise serializers.ValidationError(errors)
 
 
 class FullCleanMixin(ExactTypesMixin):

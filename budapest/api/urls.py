@@ -3,7 +3,6 @@
 from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import routers
 from rest_framework.routers import DefaultRouter
 
@@ -17,7 +16,7 @@ from meetings.api import (
 )
 
 from .popolo import PopoloExportView
-from .schema_view import SchemaView
+from .schema_view import DocsView, SchemaView
 from .viewsets import PartnerAPIMixin
 
 
@@ -58,7 +57,7 @@ urlpatterns = [
     # `Allow: GET, HEAD`, like any other method but GET and HEAD).
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api-schema", metadata_class=None, http_method_names=READ_ONLY),
+        DocsView.as_view(url_name="api-schema", metadata_class=None, http_method_names=READ_ONLY),
         name="api-docs",
     ),
     # Only addresses ending in a slash, so that CommonMiddleware still adds a forgotten one.

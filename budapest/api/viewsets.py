@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.http import parse_etags
+from django_filters import MultipleChoiceFilter
 from rest_framework.exceptions import APIException, MethodNotAllowed, NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -17,8 +18,6 @@ from rest_framework.serializers import BaseSerializer
 
 from actors.languages import reading_language
 from meetings.versions import version_bump
-
-from .renderers import CSVRenderer
 
 
 def etag_of(content: bytes) -> str:
@@ -42,8 +41,19 @@ class PartnerAPIMixin:
             raise MethodNotAllowed(request.method)
         if request.query_params.get("format") == "":
             raise NotFound("Give a format (json or csv), or leave the parameter out.")
+        repeated = [name for name in self.single_parameters() if len(request.query_params.getlist(name)) > 1]
+        if repeated:
+            # ?page=1&page=2: Django would read the last one and hide the client's mistake.
+            raise ValidationError({name: [f"Give {name} once: it takes one value."] for name in repeated})
         self.language = self.asked_language(request)
         super().initial(request, *args, **kwargs)
+
+    def single_parameters(self) -> list[str]:
+        """The parameters this view reads one value of: its filters but those that take a list (`voice`), and the
+        API's own (page, page size, format, language, ordering, search)."""
+        filters = getattr(getattr(self, "filterset_class", None), "base_filters", {})
+        names = {"page", "page_size", "format", "lang", "ordering", "search", *filters}
+        return sorted(name for name in names if not isinstance(filters.get(name), MultipleChoiceFilter))
 
     def asked_language(self, request) -> str:
         """The language the answer is in: `?lang=ru`, else the request's Accept-Language.
@@ -73,11 +83,11 @@ class PartnerAPIMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         if not isinstance(response, Response):
             return response
-        if (response.status_code >= 400 or request.method == "OPTIONS") and isinstance(
-            getattr(response, "accepted_renderer", None), CSVRenderer
-        ):
-            # An error is a message, not a table, and so is what OPTIONS says of a resource: say it in JSON even
-            # to a client that asked for CSV.
+        if (response.status_code >= 400 or request.method == "OPTIONS") and type(
+            getattr(response, "accepted_renderer", None)
+        ) is not JSONRenderer:
+            # An error is a message, not a table (nor an OpenAPI document), and so is what OPTIONS says of a
+            # resource: say it in JSON even to a client that asked for CSV or YAML.
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
         if request.method in ("GET", "HEAD") and response.status_code == 200:
