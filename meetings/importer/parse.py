@@ -8,6 +8,7 @@ that interrupt a paragraph at a page break. Nothing here touches the database.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import re
@@ -647,15 +648,6 @@ _OPENERS = "\"“‘'(["
 _CLOSERS = "\"”’')]"
 
 
-def _inside_bold(text: str) -> list[bool]:
-    """For each character, whether it stands between the two halves of a **bold** pair (one pass)."""
-    inside = [False] * len(text)
-    for match in _BOLD_PAIR.finditer(text):
-        for index in range(match.start() + 1, match.end() - 1):
-            inside[index] = True
-    return inside
-
-
 _BOLD_PAIR = re.compile(r"\*\*[^\n]+?\*\*")
 _ENDS = ".!?"
 _SKIPPED_BEFORE = set(_CLOSERS + SUPERSCRIPT_DIGITS + "*")
@@ -673,23 +665,31 @@ _SUB_NUMBERED = re.compile(r"^(\d{1,3})\.\d{1,2}\.?\s+\S")
 _ITEM_LABEL = re.compile(r"(?:\((?:[a-z]|[ivx]{1,4})\)|[a-z]\))\s")
 
 
+# Where a sentence may end: a space after ".", "!" or "?" (or after ":" or ";", if a point "(a)" follows), past
+# closing quotes, footnote marks and stars. Nothing else is looked at.
+_CANDIDATE_END = re.compile("[" + re.escape(_ENDS + ":;") + "][" + re.escape("".join(sorted(_SKIPPED_BEFORE))) + "]* ")
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a paragraph, split only at the single spaces between them, so that joining gives the text.
 
-    One pass: at each space, the word before it and the word after it are read from the space outwards,
-    never further than the next space, so that the time grows with the text alone.
+    The search jumps from one candidate end (a space after ".", "!", "?", ":" or ";") to the next; only there are
+    the word before it and the word after it read, from the space outwards and never past the next space, so that
+    the time grows with the text alone, not with its sentences times their length.
     """
-    inside = _inside_bold(text)
+    bolds = [match.span() for match in _BOLD_PAIR.finditer(text)]  # in order, none overlapping
+    bold = 0
     cuts = []
     length = len(text)
-    for index, char in enumerate(text):
-        if char != " " or inside[index]:
-            continue
-        end = index  # the end of the word before, past its closing quotes, footnote marks and stars
-        while end > 0 and text[end - 1] in _SKIPPED_BEFORE:
-            end -= 1
+    for candidate in _CANDIDATE_END.finditer(text):
+        index = candidate.end() - 1  # the space
+        while bold < len(bolds) and bolds[bold][1] - 1 <= index:
+            bold += 1
+        if bold < len(bolds) and bolds[bold][0] < index:
+            continue  # between the two halves of a **bold** pair
+        end = candidate.start() + 1  # the end of the word before, past its closing quotes, marks and stars
         item = _ITEM_LABEL.match(text, index + 1)
-        if end == 0 or text[end - 1] not in (_ENDS + ":;" if item else _ENDS):
+        if text[end - 1] in ":;" and not item:
             continue
         start = index + 1
         while start < length and text[start] in _SKIPPED_AFTER:
@@ -1014,6 +1014,7 @@ def _speaker_name(bold: str) -> str:
 
 
 def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None = None) -> _Lead:
+    plain = strip_bold(sentence)  # once: most leads are read without the bold
     person = _PERSON_LEAD.match(sentence) or (_PLAIN_PERSON_LEAD.match(sentence) if "**" not in sentence else None)
     if person:
         return _Lead("person", person=_person(person))
@@ -1027,7 +1028,7 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
             if len(names) == 1 and _SECRETARIAT_WORD.match(names[0]):
                 return _Lead("secretariat")  # "**Secretariat** outlined …": the role, no speaker to report
             return _Lead("intervention", speakers=names)
-    floor = _FLOOR_TO_ROLE.match(strip_bold(sentence))
+    floor = _FLOOR_TO_ROLE.match(plain)
     if floor:
         return _Lead(_COLON_ROLES[floor["role"].casefold().replace("budapest process ", "")])
     done_by = _DONE_BY.match(sentence)
@@ -1035,12 +1036,12 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
         if pattern.match(sentence[done_by.end() :] if done_by else sentence):
             return _Lead(kind)
     for kind, name in (("chair", chair), ("co_chair", co_chair)):
-        if name and _role_name_lead(name).match(strip_bold(sentence)):
+        if name and _role_name_lead(name).match(plain):
             return _Lead(kind)
     if is_speaker is not None and not sentence.startswith("**"):
         # Plain text names its speakers without bold: "The representative of Serbia noted …", "Iraq stated …".
         # A name that is no known actor opens a passage only with a verb of speaking, and is then reported.
-        colon = _COLON_LEAD.match(strip_bold(sentence))
+        colon = _COLON_LEAD.match(plain)
         if colon and colon["name"].casefold() in _COLON_ROLES:
             return _Lead(_COLON_ROLES[colon["name"].casefold()])  # "CHAIR: …"
         if colon and colon["name"].casefold() not in _NOT_COLON_SPEAKERS:
@@ -1048,16 +1049,16 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
             name = re.sub(r"\bAND\b", "and", colon["name"]) if capitals else colon["name"]  # "ALBANIA AND SERBIA"
             if capitals or is_speaker(name):
                 return _Lead("intervention", speakers=[name])  # a name in capitals that is no actor is reported
-        group = _COUNTRIES_LEAD.match(strip_bold(sentence))
+        group = _COUNTRIES_LEAD.match(plain)
         if group and group["verb"] in SPEECH_VERBS:
             return _Lead("intervention", speakers=[group["name"]])
-        appositive = _apposition_lead(strip_bold(sentence), is_speaker)
+        appositive = _apposition_lead(plain, is_speaker)
         if appositive is not None:
             return appositive
-        both = together(strip_bold(sentence))
+        both = together(plain)
         if both and is_speaker(both[0]):
             return _Lead("intervention", speakers=list(both))
-        post = after_post(strip_bold(sentence))
+        post = after_post(plain)
         if post is not None:
             run, verb = name_run(post)
             holders = post_holders(run)
@@ -1067,15 +1068,15 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
             if not run or holders[-1].split(" ", 1)[0].lower() in _TITLE_TAILS or verb not in SPEECH_VERBS:
                 return _Lead("continue")  # "The Head of Unit stressed …" names no one
             return _Lead("intervention", speakers=[holders[-1]])  # "The Minister of Norlandia said": reported
-        after_words = names_after_words(strip_bold(sentence))
+        after_words = names_after_words(plain)
         delegation = after_words is not None
-        run, verb = name_run(after_words if after_words is not None else strip_bold(sentence))
-        opening = _OPENING_WORDS.match(strip_bold(sentence)) if not delegation else None
+        run, verb = name_run(after_words if after_words is not None else plain)
+        opening = _OPENING_WORDS.match(plain) if not delegation else None
         if opening and (not run or run.split(" ", 1)[0].strip(",") in _NOT_NAMES):
             # "On behalf of the EU Member States, Germany stressed …", "Afterwards, Türkiye thanked …", "Both
             # Georgia and Germany stressed …"; "Albania, Serbia and Montenegro presented …" is one list (and a
             # name before the comma that is no actor, "Norlandia, Austria and …", is reported).
-            run, verb = name_run(strip_bold(sentence)[opening.end() :])
+            run, verb = name_run(plain[opening.end() :])
         if run.split(" ", 1)[0].strip(",") in _NOT_NAMES:
             run = ""
         if run and (delegation or verb in SPEECH_VERBS or is_speaker(run)):
@@ -1134,13 +1135,26 @@ def _leads(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | N
 
 
 def split_passages(
-    text: str, *, chair: str = "", co_chair: str = "", is_speaker: SpeakerTest | None = None
+    text: str,
+    *,
+    chair: str = "",
+    co_chair: str = "",
+    is_speaker: SpeakerTest | None = None,
+    read: dict[str, list[tuple[str, _Lead]]] | None = None,
 ) -> list[ParsedPassage]:
-    """One passage per intervention, starting at the sentence that names its speaker; narration in between."""
+    """One passage per intervention, starting at the sentence that names its speaker; narration in between.
+
+    Each sentence is read once: a sentence said again (in this paragraph, or in another one given the same `read`)
+    has the lead it had, and opens a passage of its own again where it opens one.
+    """
+    read = {} if read is None else read
     passages: list[ParsedPassage] = []
+    sentences: list[list[str]] = []  # each passage's sentences, joined once at the end
     for whole in split_sentences(text):
         check_time()
-        for sentence, lead in _leads(whole, chair, co_chair, is_speaker):
+        if whole not in read:
+            read[whole] = _leads(whole, chair, co_chair, is_speaker)
+        for sentence, lead in read[whole]:
             sub = _SUB_START.match(sentence)
             current = passages[-1] if passages else None
             if current is None or (sub and lead.kind == "continue"):
@@ -1152,10 +1166,13 @@ def split_passages(
             ):
                 kind = lead.kind
             else:
-                current.text += " " + sentence
+                sentences[-1].append(sentence)
                 continue
-            passages.append(ParsedPassage(text=sentence, kind=kind, speakers=lead.speakers, person=lead.person))
-    for passage in passages:
+            person = dataclasses.replace(lead.person) if lead.person else None
+            passages.append(ParsedPassage(text=sentence, kind=kind, speakers=list(lead.speakers), person=person))
+            sentences.append([sentence])
+    for passage, its_sentences in zip(passages, sentences, strict=True):
+        passage.text = " ".join(its_sentences)
         passage.goals = goal_numbers(passage.text)
         passage.goal_subjects = goal_subjects(passage.text)
     return passages
@@ -1325,12 +1342,13 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
         secretariat = DEFAULT_SECRETARIAT
 
     paragraphs: list[ParsedParagraph] = []
+    read: dict[str, list[tuple[str, _Lead]]] = {}  # each sentence's lead, however often it is said
     for number, paragraph_text in paragraph_texts:
         topic = next(
             (bold for bold in re.findall(r"\*\*([^*]+)\*\*", paragraph_text) if bold[:1].islower()),
             "",
         )
-        passages = split_passages(paragraph_text, chair=chair, co_chair=co_chair, is_speaker=is_speaker)
+        passages = split_passages(paragraph_text, chair=chair, co_chair=co_chair, is_speaker=is_speaker, read=read)
         paragraphs.append(
             ParsedParagraph(
                 number=number,
