@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..markup import MARK, SUPERSCRIPT_DIGITS, superscript
 from ..markup import footnote_number as superscript_value
+from .docx import TEXT_BOX_LINE
 from .goals import goal_numbers, goal_subjects
 from .leads import after_post, apposition, names_after_words, post_holders, together
 from .lettered import letters_as_numbers
@@ -271,6 +272,11 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
                 f"This file has more than {MAX_PARAGRAPHS:,} numbered paragraphs: it is a list, not a meeting summary."
             )
         stripped = raw.strip()
+        if stripped == TEXT_BOX_LINE:  # the text of a Word text box follows (docx.py)
+            where = f"paragraph {paragraphs[-1].number}, after its own words" if paragraphs else ""
+            where = "the annex" if annex else where or "the lines above paragraph 1 (title and date)"
+            warnings.append(_text_box_warning(where))
+            continue
         line = _HEADING_MARKS.sub("", stripped).strip()
         holder = annex or (paragraphs[-1] if paragraphs else None)  # what a table or a list belongs to
         if holder and stripped.startswith("|") and stripped.count("|") >= 2:
@@ -395,6 +401,13 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
     if table_rows and (annex or paragraphs):
         _finish_table(annex or paragraphs[-1], table_rows)
     return header, paragraphs, footnotes, annex, warnings
+
+
+def _text_box_warning(where: str) -> str:
+    return (
+        f"A text box (or a shape with text) of the Word file was read into {where}: check on the review that its "
+        "words belong there, or split them off."
+    )
 
 
 # A line of plain text that is a heading: short, with no sentence's end, a capital first ("Session II – Return").
