@@ -130,3 +130,10 @@ def test_role_words_said_again_over_800_kb_are_read_within_the_limits():
     assert [speaker.name for speaker in first[1].speakers] == ["Hungary"]
     # Every sentence names its speaker: each is a passage of its own, the forty said again too.
     assert len(first) == len(split_sentences(summary.paragraphs[0].text)) > 200
+
+
+def test_words_broken_at_every_line_end_and_running_headers_everywhere_are_read_within_the_limits():
+    summary = summary_from_upload(name="broken.txt", data=shapes.broken_words_and_running_lines())
+    assert [paragraph.number for paragraph in summary.paragraphs] == list(range(1, 28))
+    assert "migration and integration matter." in summary.paragraphs[0].text
+    assert "Page 3" not in summary.paragraphs[0].text and "Budapest Process – X" not in summary.paragraphs[0].text

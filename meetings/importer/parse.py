@@ -23,6 +23,7 @@ from .goals import goal_numbers, goal_subjects
 from .leads import after_post, apposition, names_after_words, post_holders, together
 from .lettered import letters_as_numbers
 from .limits import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, SummaryError, check_time
+from .pdf_copy import pdf_copy_cleaned
 from .reference import demonyms
 from .roles import declared_roles, meeting_kind
 
@@ -131,6 +132,9 @@ _NUMBER_ALONE = re.compile(r"^[ \t]*(\(\d{1,3}\)|\d{1,3}[.)])[ \t]*\n(?:[ \t]*\n
 _BOLD_NUMBER = re.compile(  # "**3.** …", "**b.** …"
     r"^([ \t]*)\*\*[ \t]*(\((?:\d{1,3}|[A-Za-z])\)|(?:\d{1,3}|[A-Za-z])[.)])[ \t]*\*\*[ \t]*", re.MULTILINE
 )
+# "§ 4 The meeting …", "§ 4. …", "§4:" at a line's start, as a PDF numbers its paragraphs: "4. The meeting …"
+# ("§ 4.1" a sub-paragraph, "4.1 …").
+_SECTION_SIGN = re.compile(r"^[ \t]*§[ \t]*(\d{1,3}(?:\.\d{1,2})?)\.?(?=[\s:)–-])[ \t]*[:)–-]?[ \t]*(?=\S)", re.M)
 _PARA_NUMBER = re.compile(r"(?:\A|(?<=\n\n))[ \t]*(?:Para(?:graph)?|§)\.?[ \t]*(\d{1,3})[ \t]*[:.)–-][ \t]*", re.I)
 
 
@@ -140,6 +144,7 @@ def normalise(text: str) -> str:
     text = _ZERO_WIDTH.sub("", text)
     text = _NUMBER_ALONE.sub(r"\1 ", text)
     text = _PARA_NUMBER.sub(r"\1. ", text)
+    text = _SECTION_SIGN.sub(lambda m: m[1] + (" " if "." in m[1] else ". "), text)
     text = _SPACE_RUN.sub(" ", text)  # tabs and no-break spaces too
     text = _UNDERSCORE_BOLD.sub(r"**\1**", text)
     text = _BOLD_NUMBER.sub(r"\1\2 ", text)
@@ -250,6 +255,7 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
     table_rows: list[list[str]] = []  # the rows of the table being read, until its rule or its end
 
     dated = [False]  # the header has had its date line: a heading after it is paragraph 1's
+    by_section: list[int] = []  # paragraphs that start at their sub-paragraph "N.1" with no "N." line
 
     def body_line(line: str) -> None:
         if annex is not None:
@@ -352,6 +358,7 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
                 # "1.1 …" with no "1." above: paragraph 1 starts here, its first sub-paragraph's number kept.
                 paragraphs.append(_Block(int(sub[1]), [], heading=heading))
                 heading = ""
+                by_section.append(int(sub[1]))
             paragraphs[-1].lines.append(line)
             blank_before = False
             continue
@@ -400,6 +407,13 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
         blank_before = False
     if table_rows and (annex or paragraphs):
         _finish_table(annex or paragraphs[-1], table_rows)
+    if by_section:
+        first = ", ".join(f"{number}.1" for number in by_section[:5]) + (" …" if len(by_section) > 5 else "")
+        warnings.append(
+            f"{len(by_section)} paragraph(s) have no number of their own and start at their first sub-paragraph "
+            f"({first}): each was read as paragraph {by_section[0]}, … with its sub-paragraphs' numbers kept in its "
+            "text. Check the numbering on the review."
+        )
     return header, paragraphs, footnotes, annex, warnings
 
 
@@ -627,8 +641,10 @@ def _read_header(lines: list[str]) -> tuple[str, DateMatch | None, str, str, lis
     dates, location, meeting_format = None, "", IN_PERSON
     dated = False  # the line with the date (or a date that could not be read) was seen
     for line in cleaned:
-        if line.casefold() == DIALOGUE_NAME.casefold() or _SKIPPED_HEADER.match(line) or _MAIL_HEADER.match(line):
+        if line.casefold() == DIALOGUE_NAME.casefold() or _MAIL_HEADER.match(line):
             continue
+        if _SKIPPED_HEADER.match(line) or _SKIPPED_HEADER.match(_DIALOGUE_PREFIX.sub("", line)):
+            continue  # "Summary", "Budapest Process – Summary" (a PDF's running header): no title's words
         if not dated:
             dates = find_dates(line)
             span = dates.span if dates else None
@@ -1170,7 +1186,7 @@ def split_passages(
         for sentence, lead in read[whole]:
             sub = _SUB_START.match(sentence)
             current = passages[-1] if passages else None
-            if current is None or (sub and lead.kind == "continue"):
+            if current is None or sub:  # a sub-paragraph "3.1" opens a passage of its own, whoever speaks in it
                 kind = "narration" if lead.kind == "continue" else lead.kind
             elif lead.kind in ("intervention", "person"):
                 kind = lead.kind
@@ -1287,10 +1303,12 @@ def annex_warning(annex: _Block, *, used: bool) -> str:
 def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> ParsedSummary:
     """Read a summary's text (plain text or Markdown) into a ParsedSummary; SummaryError if it has no paragraphs."""
     links = [f"“{collapse(match['words'])}” ({match['address']})" for match in _MD_LINK.finditer(text)]
+    text, copy_warnings = pdf_copy_cleaned(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n"))
     text = normalise(text)
     if not text.strip():
         raise SummaryError("The summary is empty.")
     header, blocks, footnote_blocks, annex, warnings = _split_blocks(text)
+    warnings = copy_warnings + warnings
     if links:
         warnings.append(
             "Links are not kept, only their words: "
