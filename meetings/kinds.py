@@ -33,11 +33,11 @@ PROCEDURE = re.compile(
     r"(?:the\s+)?(?:[A-Z][\w-]*\s+)?(?:Co-)?Chair",
     re.IGNORECASE,
 )
-# The Secretariat presenting: "The Budapest Process Secretariat then presented", "the Secretariat highlighted", the
-# Secretariat given the floor "…, which presented".
+# The Secretariat presenting: "The Budapest Process Secretariat then presented", "the Secretariat highlighted", "The
+# Secretariat informed participants that …", the Secretariat given the floor "…, which presented".
 REPORT = re.compile(
     rf"{_SECRETARIAT}(?:,\s+which|,\s+represented\s+by\s+[^,]{{1,60}},)?\s+(?:then\s+|also\s+)?"
-    r"(?P<verb>presented|reported|highlighted|outlined|gave an overview)\b",
+    r"(?P<verb>presented|reported|highlighted|outlined|gave an overview|informed|briefed|updated)\b",
     re.IGNORECASE,
 )
 

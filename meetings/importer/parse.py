@@ -1021,6 +1021,7 @@ class _Lead:
     kind: str  # as ParsedPassage.kind, or "continue"
     speakers: list[str] = field(default_factory=list)
     person: ParsedPerson | None = None
+    opens: bool = False  # a passage of its own, though the one before has the same speaker ("The floor was given …")
 
 
 @functools.lru_cache(maxsize=64)
@@ -1059,7 +1060,7 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
             return _Lead("intervention", speakers=names)
     floor = _FLOOR_TO_ROLE.match(plain)
     if floor:
-        return _Lead(_COLON_ROLES[floor["role"].casefold().replace("budapest process ", "")])
+        return _Lead(_COLON_ROLES[floor["role"].casefold().replace("budapest process ", "")], opens=True)
     done_by = _DONE_BY.match(sentence)
     for kind, pattern in _ROLE_WORDS:
         if pattern.match(sentence[done_by.end() :] if done_by else sentence):
@@ -1188,7 +1189,7 @@ def split_passages(
             current = passages[-1] if passages else None
             if current is None or sub:  # a sub-paragraph "3.1" opens a passage of its own, whoever speaks in it
                 kind = "narration" if lead.kind == "continue" else lead.kind
-            elif lead.kind in ("intervention", "person"):
+            elif lead.kind in ("intervention", "person") or lead.opens:
                 kind = lead.kind
             elif lead.kind in ("chair", "co_chair", "chairs", "secretariat", "narration") and lead.kind != _role_of(
                 current, chair, co_chair
