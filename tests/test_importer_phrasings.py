@@ -70,3 +70,47 @@ def test_goals_named_by_subject_are_those_of_the_call_for_action_in_force(
     )
     assert serbia.goals == return_and_integration
     assert hungary.goals == legal_migration_and_protection
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The EU and its Member States stressed the need for cooperation.",
+        "The European Union and its 27 Member States stressed the need for cooperation.",
+        "**The EU and its Member States** stressed the need for cooperation.",
+    ],
+)
+def test_the_eu_and_its_member_states_are_one_speaker_the_group_of_its_members(som_2020, sentence):
+    summary = summary_from_text(HEADER.format(year=2026) + FIRST + "2. Austria spoke. " + sentence + "\n")
+    austria, eu = summary.paragraphs[1].passages
+    # The archive knows no actor "European Union" as a speaker: the group speaks, and nothing is reported.
+    assert codes(eu) == ["EU Member States"] and codes(austria) == ["AT"]
+    assert summary.unrecognised == []
+
+
+def test_the_eu_speaks_with_its_member_states_where_the_archive_knows_it(som_2020):
+    from actors.models import Actor
+
+    Actor.objects.create(kind="organisation", name="European Union", short_name="EU", slug="european-union")
+    [eu] = passages(som_2020, "The EU and its Member States stressed the need for cooperation.")
+    assert codes(eu) == ["EU", "EU Member States"]
+
+
+@pytest.mark.parametrize("bold", [False, True])
+def test_an_official_of_a_department_of_the_european_commission_is_the_commissions(som_2020, bold):
+    weber = "**Ms. Anna Weber**" if bold else "Ms. Anna Weber"
+    summary = summary_from_text(
+        HEADER.format(year=2026)
+        + FIRST
+        + f"2. {weber}, DG HOME, European Commission, presented the new pact. Mr. Jan Novak, Policy Officer, DG "
+        "HOME, European Commission, added details. Ms. Eva Lind, Director, Directorate-General for Migration and "
+        "Home Affairs, European Commission, closed.\n"
+    )
+    people = {person.name: person for person in summary.people}
+    assert {name: (person.title, person.affiliation.name) for name, person in people.items()} == {
+        "Anna Weber": ("", "European Commission"),  # a department is no post: the review asks for it
+        "Jan Novak": ("Policy Officer, DG HOME", "European Commission"),
+        "Eva Lind": ("Director, Directorate-General for Migration and Home Affairs", "European Commission"),
+    }
+    assert all(person.affiliation.kind == "organisation" for person in people.values())
+    assert [codes(passage) for passage in summary.paragraphs[1].passages] == [["EC"], ["EC"], ["EC"]]

@@ -20,7 +20,16 @@ from ..markup import MARK, SUPERSCRIPT_DIGITS, superscript
 from ..markup import footnote_number as superscript_value
 from .docx import TEXT_BOX_LINE
 from .goals import goal_numbers, goal_subjects
-from .leads import after_post, apposition, names_after_words, post_holders, together
+from .leads import (
+    EUROPEAN_UNION,
+    MEMBER_STATES,
+    after_post,
+    apposition,
+    eu_with_members,
+    names_after_words,
+    post_holders,
+    together,
+)
 from .lettered import letters_as_numbers
 from .limits import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, SummaryError, check_time
 from .pdf_copy import pdf_copy_cleaned
@@ -966,6 +975,24 @@ def split_post(text: str) -> tuple[str, str]:
     return text, ""
 
 
+# A department of an organisation between commas: "DG HOME", "Directorate-General for Migration and Home Affairs",
+# "Unit B.1". It is no post and no country: "Ms. X, DG HOME, European Commission" is an official of the Commission.
+_DEPARTMENT = r"(?:DG\s+[A-Z]{2,12}|Directorate[- ]General\s+(?:for|of)\s+[^,]{2,80}|Unit\s+[A-Z]\.?\d{1,2})"
+_DEPARTMENT_ALONE = re.compile(rf"^{_DEPARTMENT}$")
+_DEPARTMENT_FIRST = re.compile(rf"^(?P<department>{_DEPARTMENT}),\s+(?:the\s+)?(?=[A-Z])")
+
+
+def _department_apart(title: str, where: str) -> tuple[str, str]:
+    """The post and where the official works, a department between them kept with the post ("Policy Officer, DG
+    HOME") or, alone, no post at all; `where` from the organisation's name on."""
+    if _DEPARTMENT_ALONE.match(title):
+        return "", where  # "Ms. X, DG HOME, European Commission": the review asks for the post
+    department = _DEPARTMENT_FIRST.match(where)
+    if department:  # "Mr. X, Policy Officer, DG HOME, European Commission"
+        return f"{title}, {department['department']}", where[department.end() :]
+    return title, where
+
+
 _BRACKETED_POST = re.compile(r"^\s*\((?P<country>[A-Z][^(),]{1,60})(?:,\s+(?P<institution>[A-Z][^()]{1,150}))?\)")
 
 
@@ -996,8 +1023,8 @@ def _person(match: re.Match) -> ParsedPerson:
                 title = ""  # a verb phrase, not a post ("**Ms. X**, opening, …")
                 after = re.match(r"^,\s+(?P<title>[^,]+?),\s+(?:the\s+)?(?P<aff>.*)$", rest, re.S)
                 if after and after["title"][:1].isupper():
-                    title = collapse(after["title"])
-                    affiliation = affiliation_run(strip_bold(after["aff"]))
+                    title, where = _department_apart(collapse(after["title"]), strip_bold(after["aff"]))
+                    affiliation = affiliation_run(where)
     bracket = _BRACKETED_POST.match(strip_bold(rest))
     if bracket:  # "Ms. X (Hungary, Ministry of Interior)": the institution of that country, or the country alone
         affiliation = (
@@ -1043,11 +1070,19 @@ def _speaker_name(bold: str) -> str:
     return _SPEAKER_AFTER.sub("", _SPEAKER_BEFORE.sub("", collapse(bold)))
 
 
+def _eu_speakers(is_speaker: SpeakerTest | None) -> list[str]:
+    """ "The EU and its Member States": the group of its members, one speaker, and the EU with it where the archive
+    knows the EU as a speaker (else it would be reported on every summary that writes so)."""
+    return ([EUROPEAN_UNION] if is_speaker is not None and is_speaker(EUROPEAN_UNION) else []) + [MEMBER_STATES]
+
+
 def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None = None) -> _Lead:
     plain = strip_bold(sentence)  # once: most leads are read without the bold
     person = _PERSON_LEAD.match(sentence) or (_PLAIN_PERSON_LEAD.match(sentence) if "**" not in sentence else None)
     if person:
         return _Lead("person", person=_person(person))
+    if eu_with_members(plain):
+        return _Lead("intervention", speakers=_eu_speakers(is_speaker))
     bold = _BOLD_LEAD.match(sentence)
     if bold:
         names = [_speaker_name(name) for name in re.findall(r"\*\*([^*]+)\*\*", bold["bolds"])]
