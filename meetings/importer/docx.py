@@ -35,7 +35,7 @@ from .symbols import symbol
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-# The line the text of a text box follows; the parser reads it as a warning (parse.TEXT_BOX).
+# The line the text of a text box follows; the parser (parse._split_blocks) reads it as a warning.
 TEXT_BOX_LINE = "<!-- text box -->"
 _FALSE = {"0", "false", "off", "none"}
 _PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml", "word/numbering.xml", "word/styles.xml")

@@ -35,6 +35,7 @@ from .limits import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, SummaryError, check_tim
 from .pdf_copy import pdf_copy_cleaned
 from .reference import demonyms
 from .roles import declared_roles, meeting_kind
+from .sentences import ITEM_LABEL, SUB_NUMBERED, SUB_START, split_sentences
 
 # Whether a name written at the start of a sentence is a known actor: the recogniser's answer, given to the
 # parser so that plain text (which has no bold) can name its speakers too.
@@ -50,7 +51,7 @@ DIALOGUE_NAME = "Budapest Process"
 DEFAULT_SECRETARIAT = "ICMPD"
 
 
-__all__ = ["SummaryError", "goal_numbers"]  # where the importer's callers have always found them
+__all__ = ["SummaryError", "goal_numbers", "split_sentences"]  # where the importer's callers have always found them
 
 
 @dataclass
@@ -361,7 +362,7 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             blank_before = False
             continue
 
-        sub = _SUB_NUMBERED.match(line) if footnote is None else None
+        sub = SUB_NUMBERED.match(line) if footnote is None else None
         if sub and (paragraphs and paragraphs[-1].number == int(sub[1]) or int(sub[1]) == expected):
             if not paragraphs or paragraphs[-1].number != int(sub[1]):
                 # "1.1 …" with no "1." above: paragraph 1 starts here, its first sub-paragraph's number kept.
@@ -677,80 +678,6 @@ def _read_header(lines: list[str]) -> tuple[str, DateMatch | None, str, str, lis
 
 # ---------------------------------------------------------------------------------------------
 # Sentences and passages
-
-_ABBREVIATIONS = {
-    "mr", "ms", "mrs", "dr", "prof", "st", "no", "nr", "nos", "vs", "e.g", "i.e", "h.e", "amb", "jr", "sr",
-    "art", "arts", "para", "paras", "fig", "approx", "cf", "incl", "ca", "viz", "op", "vol", "p", "pp",
-}  # fmt: skip
-_OPENERS = "\"“‘'(["
-_CLOSERS = "\"”’')]"
-
-
-_BOLD_PAIR = re.compile(r"\*\*[^\n]+?\*\*")
-_ENDS = ".!?"
-_SKIPPED_BEFORE = set(_CLOSERS + SUPERSCRIPT_DIGITS + "*")
-_SKIPPED_AFTER = set(_OPENERS + "*")
-
-
-# A sub-paragraph "3.1." or "3.1" (Word's multilevel numbering, or typed): it stays in paragraph 3, as written,
-# and opens a passage of its own. Paragraph numbers are whole numbers (Paragraph.number), so "3.1" is kept in
-# the text rather than made a number.
-_SUB_NUMBER = re.compile(r"\d{1,3}\.\d{1,2}")
-_SUB_START = re.compile(r"\d{1,3}\.\d{1,2}\.?\s")
-_SUB_NUMBERED = re.compile(r"^(\d{1,3})\.\d{1,2}\.?\s+\S")
-# A point of a list inside a paragraph, "(a) …", "(iv) …", "b) …" (Word's second level, or typed): a sentence
-# of its own, also after a colon or a semicolon, whose words after the label may name a speaker.
-_ITEM_LABEL = re.compile(r"(?:\((?:[a-z]|[ivx]{1,4})\)|[a-z]\))\s")
-
-
-# Where a sentence may end: a space after ".", "!" or "?" (or after ":" or ";", if a point "(a)" follows), past
-# closing quotes, footnote marks and stars. Nothing else is looked at.
-_CANDIDATE_END = re.compile("[" + re.escape(_ENDS + ":;") + "][" + re.escape("".join(sorted(_SKIPPED_BEFORE))) + "]* ")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph, split only at the single spaces between them, so that joining gives the text.
-
-    The search jumps from one candidate end (a space after ".", "!", "?", ":" or ";") to the next; only there are
-    the word before it and the word after it read, from the space outwards and never past the next space, so that
-    the time grows with the text alone, not with its sentences times their length.
-    """
-    bolds = [match.span() for match in _BOLD_PAIR.finditer(text)]  # in order, none overlapping
-    bold = 0
-    cuts = []
-    length = len(text)
-    for candidate in _CANDIDATE_END.finditer(text):
-        index = candidate.end() - 1  # the space
-        while bold < len(bolds) and bolds[bold][1] - 1 <= index:
-            bold += 1
-        if bold < len(bolds) and bolds[bold][0] < index:
-            continue  # between the two halves of a **bold** pair
-        end = candidate.start() + 1  # the end of the word before, past its closing quotes, marks and stars
-        item = _ITEM_LABEL.match(text, index + 1)
-        if text[end - 1] in ":;" and not item:
-            continue
-        start = index + 1
-        while start < length and text[start] in _SKIPPED_AFTER:
-            start += 1
-        if start >= length or not (item or text[start].isupper() or _SUB_START.match(text, start)):
-            continue
-        if text[end - 1] == ".":
-            word_start = end - 1
-            while word_start > 0 and (text[word_start - 1].isalnum() or text[word_start - 1] in "._"):
-                word_start -= 1
-            token = text[word_start : end - 1].lower()
-            if token and (token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())):
-                continue
-            if _SUB_NUMBER.fullmatch(token):
-                continue  # "3.1. The delegation …": the number of a sub-paragraph, not the end of a sentence
-        cuts.append(index)
-    sentences, start = [], 0
-    for cut in cuts:
-        sentences.append(text[start:cut])
-        start = cut + 1
-    sentences.append(text[start:])
-    return [sentence for sentence in sentences if sentence]
-
 
 _INTRO = r"(?:[A-Z][^,*.;:]{0,80},\s+)?"
 _HONORIFIC = (
@@ -1188,8 +1115,8 @@ _CHAIR_KINDS = ("chair", "co_chair", "chairs")
 
 def _leads(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None) -> list[tuple[str, _Lead]]:
     """The sentence and its lead, or the Chair's words and the words of the one they give the floor to."""
-    sub = _SUB_START.match(sentence)
-    label = sub or _ITEM_LABEL.match(sentence)
+    sub = SUB_START.match(sentence)
+    label = sub or ITEM_LABEL.match(sentence)
     lead = _lead(sentence[label.end() :] if label else sentence, chair, co_chair, is_speaker)
     given = _GAVE_FLOOR.search(sentence) if lead.kind in _CHAIR_KINDS else None
     if given is not None:
@@ -1220,7 +1147,7 @@ def split_passages(
         if whole not in read:
             read[whole] = _leads(whole, chair, co_chair, is_speaker)
         for sentence, lead in read[whole]:
-            sub = _SUB_START.match(sentence)
+            sub = SUB_START.match(sentence)
             current = passages[-1] if passages else None
             if current is None or sub:  # a sub-paragraph "3.1" opens a passage of its own, whoever speaks in it
                 kind = "narration" if lead.kind == "continue" else lead.kind
