@@ -83,3 +83,11 @@ def test_a_sub_paragraph_opens_a_passage_of_its_own_though_the_same_speaker_goes
     text = HEADER + "1. The Secretariat presented its report.\n1.1 The Secretariat reported on goal 2.\n"
     [paragraph] = parse_summary(text).paragraphs
     assert [passage.kind for passage in paragraph.passages] == ["secretariat", "secretariat"]
+
+
+def test_a_header_line_below_the_date_that_runs_on_every_page_keeps_its_first_copy():
+    # "2 December 2026" is no paragraph's number: the lines below it are still the header's.
+    text = "Budapest Process\n\n2 December 2026\n\nSenior Officials Meeting\n\n1. Opened.\n\nSenior Officials Meeting\n"
+    cleaned, _warnings = pdf_copy_cleaned(text)
+    assert cleaned.count("Senior Officials Meeting") == 1
+    assert cleaned.index("Senior Officials Meeting") < cleaned.index("1. Opened.")

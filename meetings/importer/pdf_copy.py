@@ -25,7 +25,8 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 # A paragraph's start, as the parser reads one ("1.", "(1)", "4)", "§ 4", "1.1"): below the first, lines are body.
-_PARAGRAPH_START = re.compile(r"^[ \t]*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,2})?[.)]?(?:[ \t]|$)|§)")
+# Not a date line's "2 December 2020": a number is a paragraph's with its "." or ")" (or as "3.1").
+_PARAGRAPH_START = re.compile(r"^[ \t]*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,2}\.?|[.)])(?:[ \t]|$)|§)")
 _RUNNING_MAX = 100  # a running header or footer is a short line
 _SENTENCE_END = re.compile(r"[.;:,!?-]$")  # a line that ends a sentence, or a word broken, is text
 _DIGITS = re.compile(r"\d+")
