@@ -157,3 +157,18 @@ def test_a_hyperlink_field_keeps_its_words_and_never_its_code():
     assert "2. See the calendar." in text
     assert "4. The Chair closed the meeting." in text
     assert "HYPERLINK" not in text and "TOC" not in text and "https" not in text
+
+
+def test_paragraphs_written_twice_as_alternate_content_are_read_once():
+    document = docx.Document()
+    for line in ("Thematic Meeting on Labour Mobility", "Chisinau, 14 March 2024"):
+        document.add_paragraph(line)
+    twice = (
+        f'<mc:AlternateContent {MC} {NS}><mc:Choice Requires="w14"><w:p><w:r><w:t>1. The meeting opened.</w:t></w:r>'
+        "</w:p></mc:Choice><mc:Fallback><w:p><w:r><w:t>1. The meeting opened.</w:t></w:r></w:p></mc:Fallback>"
+        "</mc:AlternateContent>"
+    )
+    document.element.body.insert(len(document.element.body) - 1, parse_xml(twice))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert docx_to_text(buffer.getvalue()).count("The meeting opened.") == 1

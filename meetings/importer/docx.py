@@ -399,6 +399,9 @@ class _Reader:
         if element.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}ins", f"{_W}moveTo"):
             for child in element:
                 self.block(child, lines)
+        elif element.tag == f"{_MC}AlternateContent":  # paragraphs or a table written twice: one copy
+            for child in _one_alternative(element):
+                self.block(child, lines)
         elif element.tag == f"{_W}p":
             text = self.text_of(element)
             numbered = self.label(element)
