@@ -98,9 +98,9 @@ def pdf_copy_cleaned(text: str) -> tuple[str, list[str]]:
 
     text = _BROKEN_WORD.sub(join, text)
     if joined:
-        shown = "; ".join(joined[:8]) + (" …" if len(joined) > 8 else "")
+        shown = "; ".join(joined[:8]) + ("; …" if len(joined) > 8 else ".")
         warnings.append(
-            textwrap.shorten(f"Words broken at the end of a line were joined ({len(joined)}): {shown}.", 600)
+            textwrap.shorten(f"Words broken at the end of a line were joined ({len(joined)}): {shown}", 600)
             + " Correct any that should keep its hyphen."
         )
     return text, warnings
