@@ -84,9 +84,11 @@ def pdf_copy_cleaned(text: str) -> tuple[str, list[str]]:
             "Check that none was a heading."
         )
     joined: list[str] = []
+    if not _BROKEN_WORD.search(text):
+        return text, warnings
     # The words the text writes, and those it writes with a hyphen, looked up once for every broken word.
-    words = set(_WORD.findall(text.casefold()))
-    hyphenated_words = set(_HYPHENATED.findall(text.casefold()))
+    folded = text.casefold()
+    words, hyphenated_words = set(_WORD.findall(folded)), set(_HYPHENATED.findall(folded))
 
     def join(match: re.Match) -> str:
         head, tail = match["head"], match["tail"]
