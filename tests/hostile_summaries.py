@@ -80,6 +80,32 @@ def lettered_leads_and_subjects(size: int = 150 * 1000) -> bytes:
     return (HEADER + "\n\n".join(lines) + "\n").encode()
 
 
+def role_sentences_said_again(size: int = 800 * 1000) -> bytes:
+    """800 KB of paragraphs of sentences full of role words ("The representative of Austria said … The delegate of
+    Hungary added …"), one sentence said forty times over in each paragraph, every paragraph near the limit."""
+    unit = (
+        "The representative of Austria said that the Chair and the Secretariat agreed. "
+        "The delegate of Hungary added that the Co-Chair and the delegation of Serbia noted goals 1 and 2. "
+    )
+    said_again = "The representative of Austria said the same. " * 40
+    paragraph = ((unit + said_again) * (29_000 // len(unit + said_again) + 1))[:29_000].rsplit(" ", 1)[0]
+    count = max(1, min(400, size // 29_000))
+    return (HEADER + "\n\n".join(f"{n}. {paragraph}" for n in range(1, count + 1)) + "\n").encode()
+
+
+def broken_words_and_running_lines(size: int = 800 * 1000) -> bytes:
+    """800 KB as a careless PDF copy gives it: every word broken at a line's end ("migra-" / "tion"), a running
+    header and a page number between every two lines, and a word of 20,000 letters broken at its end."""
+    unit = (
+        "The representative of Austria said that migra-\ntion and integra-\n\nPage 3 of 7\n\n"
+        "Budapest Process – X\n\ntion matter. "
+    )
+    paragraph = (unit * (29_000 // len(unit) + 1))[:29_000]
+    count = max(1, min(26, size // 29_000))
+    body = "\n\n".join(f"§ {n} {paragraph}" for n in range(1, count + 1))
+    return (HEADER + body + "\n\n" + "§ 27 " + "a" * 20_000 + "-\nb.\n").encode()
+
+
 def nested_tables(depth: int = 5000) -> bytes:
     """A Word file whose only table holds a table that holds a table …, `depth` deep (written as a zip: the
     XML library python-docx uses refuses such depth, Word and the importer's reader do not)."""
@@ -102,6 +128,8 @@ SHAPES = {
     "150 KB of a numbered list in one paragraph": ("list.txt", numbered_list),
     "1 MB of spaces and tabs in text": ("spaces.txt", spaces_in_text),
     "800 KB of role words and sub-numbers": ("roles.txt", roles_and_sub_numbers),
+    "800 KB of role words, a sentence said again and again": ("said-again.txt", role_sentences_said_again),
+    "800 KB of words broken at line ends, running headers": ("broken.txt", broken_words_and_running_lines),
     "tables nested 5,000 deep in a .docx": ("nested.docx", nested_tables),
     "150 KB of lettered paragraphs, leads and goals by subject": ("lettered.txt", lettered_leads_and_subjects),
 }

@@ -98,3 +98,42 @@ def test_lettered_paragraphs_of_every_lead_are_read_within_the_limits():
 def test_tables_nested_thousands_deep_are_refused_with_a_message():
     with pytest.raises(SummaryError, match="nested"):
         summary_from_upload(name="nested.docx", data=shapes.nested_tables())
+
+
+def test_a_sentence_said_again_in_a_paragraph_is_read_once_and_its_passages_stay_apart():
+    asked: list[str] = []
+
+    def is_speaker(name: str) -> bool:
+        asked.append(name)
+        return name in {"Austria", "Hungary"}
+
+    said = "The Minister of the Interior of Austria said the same. "  # a post: its holder is asked for
+    once = shapes.HEADER + "1. " + said + "The delegate of Hungary added more.\n"
+    [paragraph] = parse_summary(once, is_speaker=is_speaker).paragraphs
+    questions = len(asked)
+    asked.clear()
+    again = shapes.HEADER + "1. " + said * 3 + "The delegate of Hungary added more.\n\n2. " + said + "\n"
+    first, second = parse_summary(again, is_speaker=is_speaker).paragraphs
+    assert len(asked) == questions  # the same sentence, in this paragraph or the next, is read once
+    assert [passage.text for passage in first.passages] == [said.strip()] * 3 + ["The delegate of Hungary added more."]
+    assert [passage.speakers for passage in first.passages] == [["Austria"]] * 3 + [["Hungary"]]
+    assert first.passages[0].speakers is not first.passages[1].speakers  # each passage its own, to correct
+    assert [passage.text for passage in second.passages] == [said.strip()]
+
+
+def test_role_words_said_again_over_800_kb_are_read_within_the_limits():
+    make_actors()
+    summary = summary_from_upload(name="said-again.txt", data=shapes.role_sentences_said_again())
+    assert len(summary.paragraphs) == 27
+    first = summary.paragraphs[0].passages
+    assert [speaker.name for speaker in first[0].speakers] == ["Austria"]
+    assert [speaker.name for speaker in first[1].speakers] == ["Hungary"]
+    # Every sentence names its speaker: each is a passage of its own, the forty said again too.
+    assert len(first) == len(split_sentences(summary.paragraphs[0].text)) > 200
+
+
+def test_words_broken_at_every_line_end_and_running_headers_everywhere_are_read_within_the_limits():
+    summary = summary_from_upload(name="broken.txt", data=shapes.broken_words_and_running_lines())
+    assert [paragraph.number for paragraph in summary.paragraphs] == list(range(1, 28))
+    assert "migration and integration matter." in summary.paragraphs[0].text
+    assert "Page 3" not in summary.paragraphs[0].text and "Budapest Process – X" not in summary.paragraphs[0].text

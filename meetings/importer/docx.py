@@ -10,7 +10,14 @@ over its elements, so that the time it takes grows with the file and nothing els
   the markup does not know, such as "a", gets the next number after the numbered ones), so no number shifts.
   Each note's paragraphs stay together, its lists as "1." lines.
 - Tracked changes are read as accepted (insertions kept, deletions dropped); comments, hidden text,
-  field codes and pictures are left out.
+  field codes and pictures are left out. A field ("HYPERLINK …", "PAGE") is read as Word shows it: its result
+  (a link's words) is kept, its instructions never, also where they are written as text.
+- Text boxes and shapes with text (`w:drawing` with `wps:txbx`, VML's `w:pict`/`v:textbox`) are read, once
+  (Word writes a shape twice, as `mc:AlternateContent`'s Choice and its Fallback: one is read), as
+  paragraphs just after the paragraph that holds them, under a `<!-- text box -->` line that the parser turns
+  into a warning for the review.
+- A symbol (`w:sym`, Symbol or Wingdings) is its Unicode character: the common bullets, arrows and ticks by
+  name (symbols.py), any other as the character Word stores.
 - A table becomes one "| a | b |" line per row (a "|---|" line under a header row), as in Markdown.
 """
 
@@ -24,8 +31,12 @@ from xml.etree import ElementTree as ET
 
 from ..markup import MARK, superscript
 from .limits import MAX_TEXT_CHARS, MAX_XML_BYTES, SummaryError, check_time
+from .symbols import symbol
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# The line the text of a text box follows; the parser (parse._split_blocks) reads it as a warning.
+TEXT_BOX_LINE = "<!-- text box -->"
 _FALSE = {"0", "false", "off", "none"}
 _PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml", "word/numbering.xml", "word/styles.xml")
 # Containers whose content is the document's (tracked insertions, content controls, links, fields).
@@ -221,6 +232,8 @@ class _Reader:
         self.marked: dict[tuple[str, str], str] = {}  # those kept as their mark ("[^*]" in the text)
         self.main_list: str | None = None  # the abstract list that numbers the summary's paragraphs
         self.length = 0
+        self.boxes: list[ET.Element] = []  # the text boxes of the paragraph being read (w:txbxContent)
+        self.fields: list[bool] = []  # the fields the reading is in: True once past their code, in their result
 
     # -- runs
 
@@ -243,6 +256,9 @@ class _Reader:
         for child in element:
             check_time()
             tag = child.tag
+            if tag == f"{_MC}AlternateContent":
+                self.inline(_one_alternative(child), pieces, in_note=in_note)
+                continue
             if tag in _SKIPPED:
                 continue
             if tag in _TRANSPARENT:
@@ -251,8 +267,19 @@ class _Reader:
             if tag != f"{_W}r" or self._hidden(child):
                 continue
             bold = self._bold(child)
-            for item in child:
+            for item in _run_items(child):
                 name = item.tag
+                if name == f"{_W}fldChar":
+                    self._field(item.get(f"{_W}fldCharType", ""))
+                    continue
+                if name in (f"{_W}drawing", f"{_W}pict"):
+                    self.boxes += _text_boxes(item)
+                    continue
+                if not all(self.fields):
+                    continue  # a field's instructions ("HYPERLINK \"https://…\""), however they are written
+                if name == f"{_W}sym":
+                    pieces.append((symbol(item.get(f"{_W}font", ""), item.get(f"{_W}char", "")), bold))
+                    continue
                 if name == f"{_W}t":
                     text = item.text or ""
                     if skip_mark:
@@ -281,6 +308,15 @@ class _Reader:
                     # A custom mark (number < 0) is written where its text follows, just below.
                     skip_mark = (kind, item.get(f"{_W}id", "")) if custom and number < 0 else None
 
+    def _field(self, kind: str) -> None:
+        """A field's begin, separate or end: its code runs from begin to separate, its result from there to end."""
+        if kind == "begin":
+            self.fields.append(False)
+        elif kind == "separate" and self.fields:
+            self.fields[-1] = True
+        elif kind == "end" and self.fields:
+            self.fields.pop()
+
     def _note_number(self, kind: str, note_id: str, *, custom: bool) -> int:
         if note_id not in self.notes.get(kind, {}):
             return 0
@@ -295,6 +331,7 @@ class _Reader:
 
     def text_of(self, paragraph: ET.Element, *, in_note: bool = False) -> str:
         pieces: list[tuple[str, bool]] = []
+        self.fields = []  # a field's code never runs past its paragraph: one left open ends with it
         self.inline(paragraph, pieces, in_note=in_note)
         # Adjacent runs of the same weight are one run; spaces go outside the stars.
         merged: list[list] = []
@@ -362,6 +399,9 @@ class _Reader:
         if element.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}ins", f"{_W}moveTo"):
             for child in element:
                 self.block(child, lines)
+        elif element.tag == f"{_MC}AlternateContent":  # paragraphs or a table written twice: one copy
+            for child in _one_alternative(element):
+                self.block(child, lines)
         elif element.tag == f"{_W}p":
             text = self.text_of(element)
             numbered = self.label(element)
@@ -378,8 +418,20 @@ class _Reader:
                 text = "## " + text  # a heading between paragraphs: the parser takes it for the next one's subject
             if text:
                 lines += ["", text]
+            self.box_lines(lines)
         elif element.tag == f"{_W}tbl":
             self.table(element, lines, depth=0)
+            self.box_lines(lines)
+
+    def box_lines(self, lines: list[str]) -> None:
+        """The text boxes the paragraph (or table) just read holds, as paragraphs after it, each under its line."""
+        boxes, self.boxes = self.boxes, []
+        for box in boxes:
+            read: list[str] = []
+            for child in box:
+                self.block(child, read)
+            if any(read):
+                lines += ["", TEXT_BOX_LINE, *read]
 
     def table(self, element: ET.Element, lines: list[str], *, depth: int, caption: str = "") -> None:
         """A table as "| a | b |" lines. A table that holds tables (a layout table, a participants table in a
@@ -435,6 +487,8 @@ class _Reader:
                     text = f"{numbered[0]} {text}"
                 if text:
                     note_lines.append(text)
+                boxes, self.boxes = self.boxes, []  # a note's text box: its words in the note
+                note_lines += [text for box in boxes for part in box.iter(f"{_W}p") if (text := self.text_of(part))]
             mark = self.marks.get((kind, note_id))
             if note_lines and mark and note_lines[0].startswith(mark):
                 note_lines[0] = note_lines[0][len(mark) :].strip()
@@ -442,6 +496,44 @@ class _Reader:
             if note_lines:
                 lines += ["", f"{start} {note_lines[0]}", *note_lines[1:]]
         return lines
+
+
+def _one_alternative(element: ET.Element) -> ET.Element:
+    """Of mc:AlternateContent, the one copy to read: its first Choice (Word's own shape), else its Fallback (the
+    same shape in VML); never both, or a text box would be read twice."""
+    for branch in element:
+        if branch.tag in (f"{_MC}Choice", f"{_MC}Fallback"):
+            return branch
+    return ET.Element("none")
+
+
+def _run_items(run: ET.Element) -> list[ET.Element]:
+    """A run's items, a shape written twice (mc:AlternateContent) as its one copy."""
+    items = []
+    for item in run:
+        if item.tag == f"{_MC}AlternateContent":
+            items += list(_one_alternative(item))
+        else:
+            items.append(item)
+    return items
+
+
+def _text_boxes(shape: ET.Element) -> list[ET.Element]:
+    """The outermost w:txbxContent of a drawing or a VML picture, in document order (a group's boxes one by one);
+    a box inside a box is read with the box that holds it."""
+    found: list[ET.Element] = []
+    stack = [shape]
+    while stack:
+        element = stack.pop()
+        check_time()
+        if element.tag == f"{_W}txbxContent":
+            found.append(element)
+            continue
+        if element.tag == f"{_MC}AlternateContent":
+            stack.append(_one_alternative(element))
+            continue
+        stack.extend(reversed(list(element)))
+    return found
 
 
 def _parse(archive: zipfile.ZipFile, name: str) -> ET.Element | None:

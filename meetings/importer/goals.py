@@ -2,6 +2,7 @@
 
     goal_numbers("priority goals 1, 2 and 5¹")  → [1, 2, 5]
     goal_subjects("the goal on legal migration") → ["legal migration"]
+    goal_subjects("the goals on return and on integration") → ["return", "integration"]
 
 A number means the goal of that number in the Call for Action in force on the meeting's date
 (`meetings.goals.goals_in_force`); a subject means the one goal of that Call for Action whose title holds those
@@ -70,6 +71,12 @@ def goal_numbers(text: str) -> list[int]:
 
 # "the goal on return, readmission and reintegration", "the priority goal on legal migration", "the return goal".
 _SUBJECT_AFTER = re.compile(r"\b(?:priority\s+)?goal\s+on\s+(?:the\s+)?(?P<words>[a-z]{1,30}(?:\s+[a-z]{1,30}){0,3})")
+# "the goals on return and on integration", "the goals on legal migration and international protection": one
+# subject each, split at their "and" and commas (a single goal's "return, readmission and reintegration" is one).
+_SUBJECTS_AFTER = re.compile(
+    r"\b(?:priority\s+)?goals\s+on\s+(?:the\s+)?(?P<words>[a-z]{1,30}(?:(?:\s+|\s*,\s*)[a-z]{1,30}){0,9})"
+)
+_SUBJECT_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?(?:on\s+)?(?:the\s+)?|\s+(?:and|or)\s+(?:on\s+)?(?:the\s+)?")
 _SUBJECT_BEFORE = re.compile(r"\bthe\s+(?P<words>[a-z]{1,30}(?:\s+[a-z]{1,30})?)\s+goal\b(?!\s+(?:on|of)\b)")
 # Words that end a subject, and words before "goal" that are no subject ("the main goal", "the first goal").
 _SUBJECT_ENDS = {
@@ -98,6 +105,16 @@ def goal_subjects(text: str) -> list[str]:
             words.pop()
         if words:
             found.append((match.start(), " ".join(words)))
+    for match in _SUBJECTS_AFTER.finditer(text):
+        phrase: list[str] = []
+        for word in re.findall(r"[a-z]+|,", match["words"]):
+            if word in _SUBJECT_ENDS:
+                break
+            phrase.append(word)
+        for offset, subject in enumerate(_SUBJECT_SEPARATOR.split(" ".join(phrase).replace(" ,", ","))):
+            subject = subject.strip(" ,")
+            if subject and subject not in ("and", "or", "on"):
+                found.append((match.start() + offset, subject))
     for match in _SUBJECT_BEFORE.finditer(text):
         words = match["words"].split()
         if not set(words) & _NO_SUBJECT:

@@ -3,6 +3,7 @@
     names_after_words("Participants from Serbia described …")  → "Serbia described …"
     post_holders("The Minister of Labour of Azerbaijan stressed …") → ["Labour of Azerbaijan", "Azerbaijan"]
     together("Germany, together with IOM, presented …") → ("Germany", "IOM")
+    eu_with_members("The EU and its Member States stressed …") → True
 
 The parser reads the names from where these say they start (`parse.name_run`) and asks the recogniser which
 are actors. Every pattern is anchored at the sentence's start and bounded, so that it runs in linear time.
@@ -105,3 +106,17 @@ def together(sentence: str) -> tuple[str, str] | None:
     """The two names of "X, together with Y, …", or None."""
     found = _TOGETHER.match(sentence)
     return (found["first"], found["second"]) if found else None
+
+
+# "The EU and its Member States", "the European Union and its 27 Member States": the group of the EU's members (and
+# the EU, where the archive knows it as a speaker), one passage.
+_EU_WITH_MEMBERS = re.compile(
+    r"^(?:[Tt]he\s+)?(?:EU|European\s+Union)\s+and\s+(?:its|the)\s+(?:\d{1,2}\s+)?(?:EU\s+)?[Mm]ember\s+[Ss]tates\b"
+)
+MEMBER_STATES = "EU Member States"
+EUROPEAN_UNION = "European Union"
+
+
+def eu_with_members(sentence: str) -> bool:
+    """Whether the sentence (or a bold name) opens with the EU and its Member States."""
+    return bool(_EU_WITH_MEMBERS.match(sentence))

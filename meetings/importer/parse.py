@@ -8,6 +8,7 @@ that interrupt a paragraph at a page break. Nothing here touches the database.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import re
@@ -17,12 +18,24 @@ from dataclasses import dataclass, field
 
 from ..markup import MARK, SUPERSCRIPT_DIGITS, superscript
 from ..markup import footnote_number as superscript_value
+from .docx import TEXT_BOX_LINE
 from .goals import goal_numbers, goal_subjects
-from .leads import after_post, apposition, names_after_words, post_holders, together
+from .leads import (
+    EUROPEAN_UNION,
+    MEMBER_STATES,
+    after_post,
+    apposition,
+    eu_with_members,
+    names_after_words,
+    post_holders,
+    together,
+)
 from .lettered import letters_as_numbers
 from .limits import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, SummaryError, check_time
+from .pdf_copy import pdf_copy_cleaned
 from .reference import demonyms
 from .roles import declared_roles, meeting_kind
+from .sentences import ITEM_LABEL, SUB_NUMBERED, SUB_START, split_sentences
 
 # Whether a name written at the start of a sentence is a known actor: the recogniser's answer, given to the
 # parser so that plain text (which has no bold) can name its speakers too.
@@ -38,7 +51,7 @@ DIALOGUE_NAME = "Budapest Process"
 DEFAULT_SECRETARIAT = "ICMPD"
 
 
-__all__ = ["SummaryError", "goal_numbers"]  # where the importer's callers have always found them
+__all__ = ["SummaryError", "goal_numbers", "split_sentences"]  # where the importer's callers have always found them
 
 
 @dataclass
@@ -129,6 +142,9 @@ _NUMBER_ALONE = re.compile(r"^[ \t]*(\(\d{1,3}\)|\d{1,3}[.)])[ \t]*\n(?:[ \t]*\n
 _BOLD_NUMBER = re.compile(  # "**3.** …", "**b.** …"
     r"^([ \t]*)\*\*[ \t]*(\((?:\d{1,3}|[A-Za-z])\)|(?:\d{1,3}|[A-Za-z])[.)])[ \t]*\*\*[ \t]*", re.MULTILINE
 )
+# "§ 4 The meeting …", "§ 4. …", "§4:" at a line's start, as a PDF numbers its paragraphs: "4. The meeting …"
+# ("§ 4.1" a sub-paragraph, "4.1 …").
+_SECTION_SIGN = re.compile(r"^[ \t]*§[ \t]*(\d{1,3}(?:\.\d{1,2})?)\.?(?=[\s:)–-])[ \t]*[:)–-]?[ \t]*(?=\S)", re.M)
 _PARA_NUMBER = re.compile(r"(?:\A|(?<=\n\n))[ \t]*(?:Para(?:graph)?|§)\.?[ \t]*(\d{1,3})[ \t]*[:.)–-][ \t]*", re.I)
 
 
@@ -138,6 +154,7 @@ def normalise(text: str) -> str:
     text = _ZERO_WIDTH.sub("", text)
     text = _NUMBER_ALONE.sub(r"\1 ", text)
     text = _PARA_NUMBER.sub(r"\1. ", text)
+    text = _SECTION_SIGN.sub(lambda m: m[1] + (" " if "." in m[1] else ". "), text)
     text = _SPACE_RUN.sub(" ", text)  # tabs and no-break spaces too
     text = _UNDERSCORE_BOLD.sub(r"**\1**", text)
     text = _BOLD_NUMBER.sub(r"\1\2 ", text)
@@ -248,6 +265,7 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
     table_rows: list[list[str]] = []  # the rows of the table being read, until its rule or its end
 
     dated = [False]  # the header has had its date line: a heading after it is paragraph 1's
+    by_section: list[int] = []  # paragraphs that start at their sub-paragraph "N.1" with no "N." line
 
     def body_line(line: str) -> None:
         if annex is not None:
@@ -270,6 +288,11 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
                 f"This file has more than {MAX_PARAGRAPHS:,} numbered paragraphs: it is a list, not a meeting summary."
             )
         stripped = raw.strip()
+        if stripped == TEXT_BOX_LINE:  # the text of a Word text box follows (docx.py)
+            where = f"paragraph {paragraphs[-1].number}, after its own words" if paragraphs else ""
+            where = "the annex" if annex else where or "the lines above paragraph 1 (title and date)"
+            warnings.append(_text_box_warning(where))
+            continue
         line = _HEADING_MARKS.sub("", stripped).strip()
         holder = annex or (paragraphs[-1] if paragraphs else None)  # what a table or a list belongs to
         if holder and stripped.startswith("|") and stripped.count("|") >= 2:
@@ -339,12 +362,13 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             blank_before = False
             continue
 
-        sub = _SUB_NUMBERED.match(line) if footnote is None else None
+        sub = SUB_NUMBERED.match(line) if footnote is None else None
         if sub and (paragraphs and paragraphs[-1].number == int(sub[1]) or int(sub[1]) == expected):
             if not paragraphs or paragraphs[-1].number != int(sub[1]):
                 # "1.1 …" with no "1." above: paragraph 1 starts here, its first sub-paragraph's number kept.
                 paragraphs.append(_Block(int(sub[1]), [], heading=heading))
                 heading = ""
+                by_section.append(int(sub[1]))
             paragraphs[-1].lines.append(line)
             blank_before = False
             continue
@@ -393,7 +417,21 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
         blank_before = False
     if table_rows and (annex or paragraphs):
         _finish_table(annex or paragraphs[-1], table_rows)
+    if by_section:
+        first = ", ".join(f"{number}.1" for number in by_section[:5]) + (" …" if len(by_section) > 5 else "")
+        warnings.append(
+            f"{len(by_section)} paragraph(s) have no number of their own and start at their first sub-paragraph "
+            f"({first}): each was read as paragraph {by_section[0]}, … with its sub-paragraphs' numbers kept in its "
+            "text. Check the numbering on the review."
+        )
     return header, paragraphs, footnotes, annex, warnings
+
+
+def _text_box_warning(where: str) -> str:
+    return (
+        f"A text box (or a shape with text) of the Word file was read into {where}: check on the review that its "
+        "words belong there, or split them off."
+    )
 
 
 # A line of plain text that is a heading: short, with no sentence's end, a capital first ("Session II – Return").
@@ -613,8 +651,10 @@ def _read_header(lines: list[str]) -> tuple[str, DateMatch | None, str, str, lis
     dates, location, meeting_format = None, "", IN_PERSON
     dated = False  # the line with the date (or a date that could not be read) was seen
     for line in cleaned:
-        if line.casefold() == DIALOGUE_NAME.casefold() or _SKIPPED_HEADER.match(line) or _MAIL_HEADER.match(line):
+        if line.casefold() == DIALOGUE_NAME.casefold() or _MAIL_HEADER.match(line):
             continue
+        if _SKIPPED_HEADER.match(line) or _SKIPPED_HEADER.match(_DIALOGUE_PREFIX.sub("", line)):
+            continue  # "Summary", "Budapest Process – Summary" (a PDF's running header): no title's words
         if not dated:
             dates = find_dates(line)
             span = dates.span if dates else None
@@ -638,81 +678,6 @@ def _read_header(lines: list[str]) -> tuple[str, DateMatch | None, str, str, lis
 
 # ---------------------------------------------------------------------------------------------
 # Sentences and passages
-
-_ABBREVIATIONS = {
-    "mr", "ms", "mrs", "dr", "prof", "st", "no", "nr", "nos", "vs", "e.g", "i.e", "h.e", "amb", "jr", "sr",
-    "art", "arts", "para", "paras", "fig", "approx", "cf", "incl", "ca", "viz", "op", "vol", "p", "pp",
-}  # fmt: skip
-_OPENERS = "\"“‘'(["
-_CLOSERS = "\"”’')]"
-
-
-def _inside_bold(text: str) -> list[bool]:
-    """For each character, whether it stands between the two halves of a **bold** pair (one pass)."""
-    inside = [False] * len(text)
-    for match in _BOLD_PAIR.finditer(text):
-        for index in range(match.start() + 1, match.end() - 1):
-            inside[index] = True
-    return inside
-
-
-_BOLD_PAIR = re.compile(r"\*\*[^\n]+?\*\*")
-_ENDS = ".!?"
-_SKIPPED_BEFORE = set(_CLOSERS + SUPERSCRIPT_DIGITS + "*")
-_SKIPPED_AFTER = set(_OPENERS + "*")
-
-
-# A sub-paragraph "3.1." or "3.1" (Word's multilevel numbering, or typed): it stays in paragraph 3, as written,
-# and opens a passage of its own. Paragraph numbers are whole numbers (Paragraph.number), so "3.1" is kept in
-# the text rather than made a number.
-_SUB_NUMBER = re.compile(r"\d{1,3}\.\d{1,2}")
-_SUB_START = re.compile(r"\d{1,3}\.\d{1,2}\.?\s")
-_SUB_NUMBERED = re.compile(r"^(\d{1,3})\.\d{1,2}\.?\s+\S")
-# A point of a list inside a paragraph, "(a) …", "(iv) …", "b) …" (Word's second level, or typed): a sentence
-# of its own, also after a colon or a semicolon, whose words after the label may name a speaker.
-_ITEM_LABEL = re.compile(r"(?:\((?:[a-z]|[ivx]{1,4})\)|[a-z]\))\s")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph, split only at the single spaces between them, so that joining gives the text.
-
-    One pass: at each space, the word before it and the word after it are read from the space outwards,
-    never further than the next space, so that the time grows with the text alone.
-    """
-    inside = _inside_bold(text)
-    cuts = []
-    length = len(text)
-    for index, char in enumerate(text):
-        if char != " " or inside[index]:
-            continue
-        end = index  # the end of the word before, past its closing quotes, footnote marks and stars
-        while end > 0 and text[end - 1] in _SKIPPED_BEFORE:
-            end -= 1
-        item = _ITEM_LABEL.match(text, index + 1)
-        if end == 0 or text[end - 1] not in (_ENDS + ":;" if item else _ENDS):
-            continue
-        start = index + 1
-        while start < length and text[start] in _SKIPPED_AFTER:
-            start += 1
-        if start >= length or not (item or text[start].isupper() or _SUB_START.match(text, start)):
-            continue
-        if text[end - 1] == ".":
-            word_start = end - 1
-            while word_start > 0 and (text[word_start - 1].isalnum() or text[word_start - 1] in "._"):
-                word_start -= 1
-            token = text[word_start : end - 1].lower()
-            if token and (token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())):
-                continue
-            if _SUB_NUMBER.fullmatch(token):
-                continue  # "3.1. The delegation …": the number of a sub-paragraph, not the end of a sentence
-        cuts.append(index)
-    sentences, start = [], 0
-    for cut in cuts:
-        sentences.append(text[start:cut])
-        start = cut + 1
-    sentences.append(text[start:])
-    return [sentence for sentence in sentences if sentence]
-
 
 _INTRO = r"(?:[A-Z][^,*.;:]{0,80},\s+)?"
 _HONORIFIC = (
@@ -937,6 +902,24 @@ def split_post(text: str) -> tuple[str, str]:
     return text, ""
 
 
+# A department of an organisation between commas: "DG HOME", "Directorate-General for Migration and Home Affairs",
+# "Unit B.1". It is no post and no country: "Ms. X, DG HOME, European Commission" is an official of the Commission.
+_DEPARTMENT = r"(?:DG\s+[A-Z]{2,12}|Directorate[- ]General\s+(?:for|of)\s+[^,]{2,80}|Unit\s+[A-Z]\.?\d{1,2})"
+_DEPARTMENT_ALONE = re.compile(rf"^{_DEPARTMENT}$")
+_DEPARTMENT_FIRST = re.compile(rf"^(?P<department>{_DEPARTMENT}),\s+(?:the\s+)?(?=[A-Z])")
+
+
+def _department_apart(title: str, where: str) -> tuple[str, str]:
+    """The post and where the official works, a department between them kept with the post ("Policy Officer, DG
+    HOME") or, alone, no post at all; `where` from the organisation's name on."""
+    if _DEPARTMENT_ALONE.match(title):
+        return "", where  # "Ms. X, DG HOME, European Commission": the review asks for the post
+    department = _DEPARTMENT_FIRST.match(where)
+    if department:  # "Mr. X, Policy Officer, DG HOME, European Commission"
+        return f"{title}, {department['department']}", where[department.end() :]
+    return title, where
+
+
 _BRACKETED_POST = re.compile(r"^\s*\((?P<country>[A-Z][^(),]{1,60})(?:,\s+(?P<institution>[A-Z][^()]{1,150}))?\)")
 
 
@@ -967,8 +950,8 @@ def _person(match: re.Match) -> ParsedPerson:
                 title = ""  # a verb phrase, not a post ("**Ms. X**, opening, …")
                 after = re.match(r"^,\s+(?P<title>[^,]+?),\s+(?:the\s+)?(?P<aff>.*)$", rest, re.S)
                 if after and after["title"][:1].isupper():
-                    title = collapse(after["title"])
-                    affiliation = affiliation_run(strip_bold(after["aff"]))
+                    title, where = _department_apart(collapse(after["title"]), strip_bold(after["aff"]))
+                    affiliation = affiliation_run(where)
     bracket = _BRACKETED_POST.match(strip_bold(rest))
     if bracket:  # "Ms. X (Hungary, Ministry of Interior)": the institution of that country, or the country alone
         affiliation = (
@@ -992,6 +975,7 @@ class _Lead:
     kind: str  # as ParsedPassage.kind, or "continue"
     speakers: list[str] = field(default_factory=list)
     person: ParsedPerson | None = None
+    opens: bool = False  # a passage of its own, though the one before has the same speaker ("The floor was given …")
 
 
 @functools.lru_cache(maxsize=64)
@@ -1013,10 +997,19 @@ def _speaker_name(bold: str) -> str:
     return _SPEAKER_AFTER.sub("", _SPEAKER_BEFORE.sub("", collapse(bold)))
 
 
+def _eu_speakers(is_speaker: SpeakerTest | None) -> list[str]:
+    """ "The EU and its Member States": the group of its members, one speaker, and the EU with it where the archive
+    knows the EU as a speaker (else it would be reported on every summary that writes so)."""
+    return ([EUROPEAN_UNION] if is_speaker is not None and is_speaker(EUROPEAN_UNION) else []) + [MEMBER_STATES]
+
+
 def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None = None) -> _Lead:
+    plain = strip_bold(sentence)  # once: most leads are read without the bold
     person = _PERSON_LEAD.match(sentence) or (_PLAIN_PERSON_LEAD.match(sentence) if "**" not in sentence else None)
     if person:
         return _Lead("person", person=_person(person))
+    if eu_with_members(plain):
+        return _Lead("intervention", speakers=_eu_speakers(is_speaker))
     bold = _BOLD_LEAD.match(sentence)
     if bold:
         names = [_speaker_name(name) for name in re.findall(r"\*\*([^*]+)\*\*", bold["bolds"])]
@@ -1027,20 +1020,20 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
             if len(names) == 1 and _SECRETARIAT_WORD.match(names[0]):
                 return _Lead("secretariat")  # "**Secretariat** outlined …": the role, no speaker to report
             return _Lead("intervention", speakers=names)
-    floor = _FLOOR_TO_ROLE.match(strip_bold(sentence))
+    floor = _FLOOR_TO_ROLE.match(plain)
     if floor:
-        return _Lead(_COLON_ROLES[floor["role"].casefold().replace("budapest process ", "")])
+        return _Lead(_COLON_ROLES[floor["role"].casefold().replace("budapest process ", "")], opens=True)
     done_by = _DONE_BY.match(sentence)
     for kind, pattern in _ROLE_WORDS:
         if pattern.match(sentence[done_by.end() :] if done_by else sentence):
             return _Lead(kind)
     for kind, name in (("chair", chair), ("co_chair", co_chair)):
-        if name and _role_name_lead(name).match(strip_bold(sentence)):
+        if name and _role_name_lead(name).match(plain):
             return _Lead(kind)
     if is_speaker is not None and not sentence.startswith("**"):
         # Plain text names its speakers without bold: "The representative of Serbia noted …", "Iraq stated …".
         # A name that is no known actor opens a passage only with a verb of speaking, and is then reported.
-        colon = _COLON_LEAD.match(strip_bold(sentence))
+        colon = _COLON_LEAD.match(plain)
         if colon and colon["name"].casefold() in _COLON_ROLES:
             return _Lead(_COLON_ROLES[colon["name"].casefold()])  # "CHAIR: …"
         if colon and colon["name"].casefold() not in _NOT_COLON_SPEAKERS:
@@ -1048,16 +1041,16 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
             name = re.sub(r"\bAND\b", "and", colon["name"]) if capitals else colon["name"]  # "ALBANIA AND SERBIA"
             if capitals or is_speaker(name):
                 return _Lead("intervention", speakers=[name])  # a name in capitals that is no actor is reported
-        group = _COUNTRIES_LEAD.match(strip_bold(sentence))
+        group = _COUNTRIES_LEAD.match(plain)
         if group and group["verb"] in SPEECH_VERBS:
             return _Lead("intervention", speakers=[group["name"]])
-        appositive = _apposition_lead(strip_bold(sentence), is_speaker)
+        appositive = _apposition_lead(plain, is_speaker)
         if appositive is not None:
             return appositive
-        both = together(strip_bold(sentence))
+        both = together(plain)
         if both and is_speaker(both[0]):
             return _Lead("intervention", speakers=list(both))
-        post = after_post(strip_bold(sentence))
+        post = after_post(plain)
         if post is not None:
             run, verb = name_run(post)
             holders = post_holders(run)
@@ -1067,15 +1060,15 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
             if not run or holders[-1].split(" ", 1)[0].lower() in _TITLE_TAILS or verb not in SPEECH_VERBS:
                 return _Lead("continue")  # "The Head of Unit stressed …" names no one
             return _Lead("intervention", speakers=[holders[-1]])  # "The Minister of Norlandia said": reported
-        after_words = names_after_words(strip_bold(sentence))
+        after_words = names_after_words(plain)
         delegation = after_words is not None
-        run, verb = name_run(after_words if after_words is not None else strip_bold(sentence))
-        opening = _OPENING_WORDS.match(strip_bold(sentence)) if not delegation else None
+        run, verb = name_run(after_words if after_words is not None else plain)
+        opening = _OPENING_WORDS.match(plain) if not delegation else None
         if opening and (not run or run.split(" ", 1)[0].strip(",") in _NOT_NAMES):
             # "On behalf of the EU Member States, Germany stressed …", "Afterwards, Türkiye thanked …", "Both
             # Georgia and Germany stressed …"; "Albania, Serbia and Montenegro presented …" is one list (and a
             # name before the comma that is no actor, "Norlandia, Austria and …", is reported).
-            run, verb = name_run(strip_bold(sentence)[opening.end() :])
+            run, verb = name_run(plain[opening.end() :])
         if run.split(" ", 1)[0].strip(",") in _NOT_NAMES:
             run = ""
         if run and (delegation or verb in SPEECH_VERBS or is_speaker(run)):
@@ -1122,8 +1115,8 @@ _CHAIR_KINDS = ("chair", "co_chair", "chairs")
 
 def _leads(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None) -> list[tuple[str, _Lead]]:
     """The sentence and its lead, or the Chair's words and the words of the one they give the floor to."""
-    sub = _SUB_START.match(sentence)
-    label = sub or _ITEM_LABEL.match(sentence)
+    sub = SUB_START.match(sentence)
+    label = sub or ITEM_LABEL.match(sentence)
     lead = _lead(sentence[label.end() :] if label else sentence, chair, co_chair, is_speaker)
     given = _GAVE_FLOOR.search(sentence) if lead.kind in _CHAIR_KINDS else None
     if given is not None:
@@ -1134,28 +1127,44 @@ def _leads(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | N
 
 
 def split_passages(
-    text: str, *, chair: str = "", co_chair: str = "", is_speaker: SpeakerTest | None = None
+    text: str,
+    *,
+    chair: str = "",
+    co_chair: str = "",
+    is_speaker: SpeakerTest | None = None,
+    read: dict[str, list[tuple[str, _Lead]]] | None = None,
 ) -> list[ParsedPassage]:
-    """One passage per intervention, starting at the sentence that names its speaker; narration in between."""
+    """One passage per intervention, starting at the sentence that names its speaker; narration in between.
+
+    Each sentence is read once: a sentence said again (in this paragraph, or in another one given the same `read`)
+    has the lead it had, and opens a passage of its own again where it opens one.
+    """
+    read = {} if read is None else read
     passages: list[ParsedPassage] = []
+    sentences: list[list[str]] = []  # each passage's sentences, joined once at the end
     for whole in split_sentences(text):
         check_time()
-        for sentence, lead in _leads(whole, chair, co_chair, is_speaker):
-            sub = _SUB_START.match(sentence)
+        if whole not in read:
+            read[whole] = _leads(whole, chair, co_chair, is_speaker)
+        for sentence, lead in read[whole]:
+            sub = SUB_START.match(sentence)
             current = passages[-1] if passages else None
-            if current is None or (sub and lead.kind == "continue"):
+            if current is None or sub:  # a sub-paragraph "3.1" opens a passage of its own, whoever speaks in it
                 kind = "narration" if lead.kind == "continue" else lead.kind
-            elif lead.kind in ("intervention", "person"):
+            elif lead.kind in ("intervention", "person") or lead.opens:
                 kind = lead.kind
             elif lead.kind in ("chair", "co_chair", "chairs", "secretariat", "narration") and lead.kind != _role_of(
                 current, chair, co_chair
             ):
                 kind = lead.kind
             else:
-                current.text += " " + sentence
+                sentences[-1].append(sentence)
                 continue
-            passages.append(ParsedPassage(text=sentence, kind=kind, speakers=lead.speakers, person=lead.person))
-    for passage in passages:
+            person = dataclasses.replace(lead.person) if lead.person else None
+            passages.append(ParsedPassage(text=sentence, kind=kind, speakers=list(lead.speakers), person=person))
+            sentences.append([sentence])
+    for passage, its_sentences in zip(passages, sentences, strict=True):
+        passage.text = " ".join(its_sentences)
         passage.goals = goal_numbers(passage.text)
         passage.goal_subjects = goal_subjects(passage.text)
     return passages
@@ -1257,10 +1266,12 @@ def annex_warning(annex: _Block, *, used: bool) -> str:
 def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> ParsedSummary:
     """Read a summary's text (plain text or Markdown) into a ParsedSummary; SummaryError if it has no paragraphs."""
     links = [f"“{collapse(match['words'])}” ({match['address']})" for match in _MD_LINK.finditer(text)]
+    text, copy_warnings = pdf_copy_cleaned(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n"))
     text = normalise(text)
     if not text.strip():
         raise SummaryError("The summary is empty.")
     header, blocks, footnote_blocks, annex, warnings = _split_blocks(text)
+    warnings = copy_warnings + warnings
     if links:
         warnings.append(
             "Links are not kept, only their words: "
@@ -1325,12 +1336,13 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
         secretariat = DEFAULT_SECRETARIAT
 
     paragraphs: list[ParsedParagraph] = []
+    read: dict[str, list[tuple[str, _Lead]]] = {}  # each sentence's lead, however often it is said
     for number, paragraph_text in paragraph_texts:
         topic = next(
             (bold for bold in re.findall(r"\*\*([^*]+)\*\*", paragraph_text) if bold[:1].islower()),
             "",
         )
-        passages = split_passages(paragraph_text, chair=chair, co_chair=co_chair, is_speaker=is_speaker)
+        passages = split_passages(paragraph_text, chair=chair, co_chair=co_chair, is_speaker=is_speaker, read=read)
         paragraphs.append(
             ParsedParagraph(
                 number=number,

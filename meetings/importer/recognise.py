@@ -341,6 +341,7 @@ class Recogniser:
                     shared = name in self.mention_names and self.mention_names[name] != actor
                     self.mention_names[name] = None if shared else actor
         self.mention_pattern = _name_pattern(tuple(sorted(self.mention_names, key=len, reverse=True)))
+        self._named: dict[str, list[tuple[str, Actor | None]]] = {}  # the names each passage's text holds
         self.goal_numbers: set[int] = set()  # those in force on the meeting's date, once it is known
         self.goal_titles: dict[int, str] = {}  # their titles, for the goals a summary names by subject
         self.regions = list(Region.objects.all())
@@ -601,8 +602,12 @@ class Recogniser:
         acronym: "the Ministry of Interior" alone could be any country's.
         """
         excluded = {match.actor.pk for match in exclude if match.actor is not None}
-        plain = strip_bold(text)
-        named = [(found[0], self.mention_names[found[0]]) for found in self.mention_pattern.finditer(plain)]
+        if text not in self._named:  # a passage said again is searched once
+            plain = strip_bold(text)
+            self._named[text] = [
+                (found[0], self.mention_names[found[0]]) for found in self.mention_pattern.finditer(plain)
+            ]
+        named = self._named[text]
         named_pks = {actor.pk for _name, actor in named if actor is not None} | excluded
         found: list[ActorMatch] = []
         for name, actor in named:
@@ -760,21 +765,29 @@ def recognise_summary(parsed: ParsedSummary, recogniser: Recogniser | None = Non
         if passage.kind == "intervention":
             found: list[ActorMatch] = []
             for bold in passage.speakers:
-                # One name first, as an official's workplace is read: a ministry or agency in bold
-                # ("**Ministry of Interior of Hungary**", "**DGMM**") speaks for its country.
-                unknown: list[str] = []
-                matches = recogniser.match_list(bold, (*SPEAKER_KINDS, INSTITUTION), unknown=unknown)
-                single = recogniser.affiliation(bold) if unknown and not matches else None
-                if single is not None:
-                    matches = [single]
-                else:
-                    for name in unknown:
-                        recogniser.report(name)
-                for match in matches:
+                for match in speaker_names(bold):
                     if match.page_owner not in found:
                         found.append(match.page_owner)
             return found
         return []
+
+    def speaker_names(bold: str) -> list[ActorMatch]:
+        """The actors a speaker's name as written stands for, looked up once however often it speaks."""
+        if bold not in speakers_read:
+            # One name first, as an official's workplace is read: a ministry or agency in bold
+            # ("**Ministry of Interior of Hungary**", "**DGMM**") speaks for its country.
+            unknown: list[str] = []
+            matches = recogniser.match_list(bold, (*SPEAKER_KINDS, INSTITUTION), unknown=unknown)
+            single = recogniser.affiliation(bold) if unknown and not matches else None
+            if single is not None:
+                matches = [single]
+            else:
+                for name in unknown:
+                    recogniser.report(name)
+            speakers_read[bold] = matches
+        return speakers_read[bold]
+
+    speakers_read: dict[str, list[ActorMatch]] = {}
 
     paragraphs: list[ParagraphEntry] = []
     for index, paragraph in enumerate(parsed.paragraphs):

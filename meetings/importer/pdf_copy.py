@@ -1,0 +1,108 @@
+"""Text copied out of a PDF into a .txt: what the page put around the words is taken off, broken words rejoined.
+
+    text, warnings = pdf_copy_cleaned(text)
+
+- Page numbers alone on a line ("3", "Page 3 of 7", "- 3 -", "3 | Page") and running headers and footers (a short
+  line that stands again elsewhere in the text, its digits aside: "Budapest Process – Summary", "Ministerial
+  Conference, Ankara 2026 | 3") are left out below paragraph 1; above it, their first copy stays (the title).
+- A word broken at a line's end ("migra-" then "tion", also across a page break) is one word again; the hyphen
+  stays where the text writes the word with it elsewhere ("co-operation"). Each join is a guess: the review lists
+  them.
+
+Every pattern is anchored at a line's start or bounded, and each line is read a fixed number of times.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections import Counter
+
+# A page's number alone on its line.
+_PAGE_NUMBER = re.compile(
+    r"^(?:(?:page|p\.|seite)\s*\d{1,3}(?:\s*(?:of|/|von)\s*\d{1,3})?|\d{1,3}\s*(?:of|/)\s*\d{1,3}|[-–—]\s*\d{1,3}\s*[-–—]"
+    r"|\d{1,3}\s*\|\s*page|page\s*\|\s*\d{1,3})$",
+    re.IGNORECASE,
+)
+# A paragraph's start, as the parser reads one ("1.", "(1)", "4)", "§ 4", "1.1"): below the first, lines are body.
+# Not a date line's "2 December 2020": a number is a paragraph's with its "." or ")" (or as "3.1").
+_PARAGRAPH_START = re.compile(r"^[ \t]*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,2}\.?|[.)])(?:[ \t]|$)|§)")
+_RUNNING_MAX = 100  # a running header or footer is a short line
+_SENTENCE_END = re.compile(r"[.;:,!?-]$")  # a line that ends a sentence, or a word broken, is text
+_DIGITS = re.compile(r"\d+")
+_NOT_RUNNING = re.compile(r"^(?:[-*•|#>]|\d{1,3}[.)]|\(\d)")  # list items, table rows, headings, numbers
+# A word broken at the end of a line, and its rest at the start of the next line that has text.
+_BROKEN_WORD = re.compile(r"(?P<head>\b[^\W\d_]{2,})[-\u00ad][ \t]*\n(?:[ \t]*\n){0,8}[ \t]*(?P<tail>[a-zß-ÿ]+)")
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_HYPHENATED = re.compile(r"(?<![^\W\d_])[^\W\d_]+-[^\W\d_]+")  # from a word's start only: linear
+
+
+def _not_running(line: str) -> bool:
+    """A line that is never a running header: a paragraph's start, a list's item, a table's row, a heading."""
+    return bool(_NOT_RUNNING.match(line) or _PARAGRAPH_START.match(line))
+
+
+def _running_key(line: str) -> str:
+    return _DIGITS.sub("#", " ".join(line.split()).casefold())
+
+
+def pdf_copy_cleaned(text: str) -> tuple[str, list[str]]:
+    """The text without page numbers and running lines, its broken words rejoined; and what the review says."""
+    lines = text.split("\n")
+    first = next((index for index, line in enumerate(lines) if _PARAGRAPH_START.match(line)), len(lines))
+    counts = Counter(
+        _running_key(line)
+        for line in lines
+        if line.strip() and len(line.strip()) <= _RUNNING_MAX and not _not_running(line.strip())
+    )
+    kept: list[str] = []
+    dropped: Counter[str] = Counter()
+    for index, line in enumerate(lines):
+        stripped = " ".join(line.split())
+        if index > first and stripped:
+            page_number = _PAGE_NUMBER.match(stripped)
+            running = (
+                counts[_running_key(stripped)] >= 2
+                and len(stripped) <= _RUNNING_MAX
+                and not _SENTENCE_END.search(stripped)
+                and not _not_running(stripped)
+            )
+            if page_number or running:
+                if running and not page_number:
+                    dropped[stripped] += 1
+                kept.append("")  # a break, as the page's was
+                continue
+        kept.append(line)
+    text = "\n".join(kept)
+    warnings = []
+    if dropped:
+        said = "; ".join(f"“{line}”" + (f" ({count} times)" if count > 1 else "") for line, count in dropped.items())
+        warnings.append(
+            f"Lines that stand again and again, as a PDF's running headers and footers do, were left out: {said}. "
+            "Check that none was a heading."
+        )
+    joined: list[str] = []
+    if not _BROKEN_WORD.search(text):
+        return text, warnings
+    # The words the text writes, and those it writes with a hyphen, looked up once for every broken word.
+    folded = text.casefold()
+    words, hyphenated_words = set(_WORD.findall(folded)), set(_HYPHENATED.findall(folded))
+
+    def join(match: re.Match) -> str:
+        head, tail = match["head"], match["tail"]
+        hyphenated = f"{head}-{tail}"
+        kept = hyphenated.casefold() in hyphenated_words and (head + tail).casefold() not in words
+        whole = hyphenated if kept else head + tail
+        joined.append(f"{head}- {tail} → {whole}")
+        return whole
+
+    text = _BROKEN_WORD.sub(join, text)
+    if joined:
+        shown = "; ".join(joined[:8]) + ("; …" if len(joined) > 8 else ".")
+        warnings.append(
+            textwrap.shorten(f"Words broken at the end of a line were joined ({len(joined)}): {shown}", 600)
+            + " Correct any that should keep its hyphen."
+        )
+    return text, warnings
