@@ -83,6 +83,18 @@ def main(folder: Path) -> int:
     ok = cached_p95["gthread"] < 250 and "500" not in load(folder, "popolo-gthread.json")["status"]
     verdicts.append(ok)
     out.write(f"   {'PASS' if ok else 'FAIL'}: with gthread the cached page's p95 stays under 250 ms\n")
+    run = load(folder, "popolo-quiet.json")
+    page, export = run["by_name"].get("cached meeting page", {}), run["by_name"].get("popolo export", {})
+    ok = page.get("p95_ms", 10**9) < 250 and "500" not in run["status"]
+    verdicts.append(ok)
+    out.write(
+        f"   no writer: cached page p50 {page.get('p50_ms')} ms, p95 {page.get('p95_ms')} ms,"
+        f" max {page.get('max_ms')} ms"
+        f" ({page.get('n')} requests); exports: {export.get('n')}, p50 {export.get('p50_ms')} ms,"
+        f" p95 {export.get('p95_ms')} ms; statuses {run['status']}\n"
+        f"   {'PASS' if ok else 'FAIL'}: without a writer (the export and the page built once) the cached page's p95"
+        " stays under 250 ms\n"
+    )
 
     run = load(folder, "redis-outage.json")
     timeline = {int(second): counts for second, counts in run["timeline"].items()}

@@ -9,7 +9,8 @@
 #   4. Popolo clients against cached pages, on an archive of $BENCH_ARCHIVE_MEETINGS generated meetings:
 #      6 clients downloading the whole export without pause (a new address each time), a writer
 #      saving a draft each second (each save makes the export stale), 20 readers of a cached page;
-#      once with sync workers (4a), once with gthread (4b, the default): the cached page's p95.
+#      once with sync workers (4a), once with gthread (4b, the default): the cached page's p95; then (4c)
+#      with gthread and no writer, the export and the page built once: the cached page's p95.
 #   5. 200 readers with Redis paused (SIGSTOP: it accepts connections and never answers) for 10 s
 #      after 20 s: 200, 429 or 503 only, no request held for seconds, /readyz within 200 ms while
 #      Redis hangs, all 200 again afterwards by itself.
@@ -137,6 +138,14 @@ for worker in sync gthread; do
   RUN_TOKEN="$BENCH_TOKEN" run "popolo-$worker" 27 CachedPageReader PopoloClient Writer
   finish
 done
+
+# 4c: the finding of issue 17 itself, without the writer: every change makes every page and the export
+# stale (the site's generation, docs/performance.md), so with a save each second nothing stays cached.
+log "run 4 (gthread, no writer): 6 Popolo clients and 20 readers of a cached page for ${DURATION}s"
+curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/v1/export/popolo.json"
+curl -fsS -o /dev/null "http://127.0.0.1:$PORT$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["meetings"][0])' "$RESULTS/urls.json")"
+run "popolo-quiet" 26 CachedPageReader PopoloClient
+finish
 
 log "run 5: 200 readers for ${DURATION}s, Redis paused for ${OUTAGE_SECONDS}s after ${OUTAGE_AFTER}s"
 run redis-outage 200 Reader
