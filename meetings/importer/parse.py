@@ -709,6 +709,12 @@ _COLON_LEAD = re.compile(r"^(?P<name>[A-Z][\w'’.-]*(?: [\w'’.-]+){0,6}?)(?: 
 _CAPITALS = re.compile(r"[A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]*){0,4}")  # "NORLANDIA", "BOSNIA AND HERZEGOVINA"
 # A role before the colon ("CHAIR: …"), and the lead it gives.
 _COLON_ROLES = {"chair": "chair", "co-chair": "co_chair", "cochair": "co_chair", "secretariat": "secretariat"}
+# Roles before a colon that are no speaker's name, the speaker named after them: "Rapporteur: Sweden, …",
+# "Moderator: Ms. X (IOM) opened …", "Expert: Dr. Y (University of Z) presented …".
+_COLON_LABELS = {
+    "rapporteur", "moderator", "facilitator", "panellist", "panelist", "expert", "speaker", "presenter",
+    "keynote", "keynote speaker", "discussant",
+}  # fmt: skip
 # Words before a colon in minutes that name no speaker: "NOTE: …", "Conclusions: …".
 _NOT_COLON_SPEAKERS = {
     "note", "nb", "n.b.", "ps", "p.s.", "subject", "re", "fw", "fwd", "agenda", "item", "session", "summary",
@@ -1003,11 +1009,20 @@ def _eu_speakers(is_speaker: SpeakerTest | None) -> list[str]:
     return ([EUROPEAN_UNION] if is_speaker is not None and is_speaker(EUROPEAN_UNION) else []) + [MEMBER_STATES]
 
 
-def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None = None) -> _Lead:
+def _lead(
+    sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None = None, moderator: str = ""
+) -> _Lead:
     plain = strip_bold(sentence)  # once: most leads are read without the bold
     person = _PERSON_LEAD.match(sentence) or (_PLAIN_PERSON_LEAD.match(sentence) if "**" not in sentence else None)
     if person:
         return _Lead("person", person=_person(person))
+    by = _RUN_BY.match(plain)
+    if by and (official := _PLAIN_PERSON_LEAD.match(plain[by.end() :])):
+        # "The session was moderated by Ms. X (IOM), who …": the official who ran it speaks.
+        return _Lead("person", person=_person(official))
+    if _MODERATOR_LEAD.match(plain):
+        # "The Moderator thanked …": whoever the summary said moderates; no name to report when it said none.
+        return _Lead("intervention", speakers=[moderator], opens=True) if moderator else _Lead("narration")
     if eu_with_members(plain):
         return _Lead("intervention", speakers=_eu_speakers(is_speaker))
     bold = _BOLD_LEAD.match(sentence)
@@ -1034,6 +1049,8 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
         # Plain text names its speakers without bold: "The representative of Serbia noted …", "Iraq stated …".
         # A name that is no known actor opens a passage only with a verb of speaking, and is then reported.
         colon = _COLON_LEAD.match(plain)
+        if colon and colon["name"].casefold() in _COLON_LABELS:
+            return _lead(plain[colon.end() :], chair, co_chair, is_speaker, moderator)
         if colon and colon["name"].casefold() in _COLON_ROLES:
             return _Lead(_COLON_ROLES[colon["name"].casefold()])  # "CHAIR: …"
         if colon and colon["name"].casefold() not in _NOT_COLON_SPEAKERS:
@@ -1079,6 +1096,28 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
     return _Lead("continue")
 
 
+# "… was moderated by", "… was chaired by": who ran a session (an official by name; "opened by Germany" is
+# leads._DONE_BY's).
+_RUN_BY = re.compile(r"^(?:[Tt]he\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+(?:moderated|chaired|facilitated)\s+by\s+")
+_MODERATOR_LEAD = re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[Ss]ession\s+|[Pp]anel\s+)?(?:Moderator|Facilitator)\b")
+# Where a summary says who moderates: "moderated by Ms. X (IOM)", "moderated by Germany", "Moderator: Ms. X, …".
+_MODERATED_BY = re.compile(r"\b(?:[Mm]oderated|[Ff]acilitated)\s+by\s+(?:the\s+)?|^(?:Moderator|Facilitator):\s+", re.M)
+
+
+def moderator_in(text: str, is_speaker: SpeakerTest | None) -> str:
+    """The one a paragraph says moderates, as a name to look up (an official's organisation or country), or ""."""
+    found = _MODERATED_BY.search(text)
+    if found is None:
+        return ""
+    rest = split_sentences(text[found.end() :])[0]
+    official = _PLAIN_PERSON_LEAD.match(rest)
+    if official is not None:
+        return _person(official).affiliation
+    run, _verb = name_run(rest)
+    run = run.rstrip(",")
+    return run if run and (is_speaker is None or is_speaker(run)) else ""
+
+
 def _apposition_lead(sentence: str, is_speaker: SpeakerTest) -> _Lead | None:
     """ "The Chair of the Reference Group, Sweden, …" (Sweden speaks), "IOM's Regional Director, Mr. X, …" (an
     official of IOM), where the one between the commas, or the post's owner, is a known actor."""
@@ -1113,11 +1152,13 @@ _GAVE_FLOOR = re.compile(
 _CHAIR_KINDS = ("chair", "co_chair", "chairs")
 
 
-def _leads(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None) -> list[tuple[str, _Lead]]:
+def _leads(
+    sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None, moderator: str = ""
+) -> list[tuple[str, _Lead]]:
     """The sentence and its lead, or the Chair's words and the words of the one they give the floor to."""
     sub = SUB_START.match(sentence)
     label = sub or ITEM_LABEL.match(sentence)
-    lead = _lead(sentence[label.end() :] if label else sentence, chair, co_chair, is_speaker)
+    lead = _lead(sentence[label.end() :] if label else sentence, chair, co_chair, is_speaker, moderator)
     given = _GAVE_FLOOR.search(sentence) if lead.kind in _CHAIR_KINDS else None
     if given is not None:
         taker = _lead(sentence[given.end() :], chair, co_chair, is_speaker)
@@ -1133,6 +1174,7 @@ def split_passages(
     co_chair: str = "",
     is_speaker: SpeakerTest | None = None,
     read: dict[str, list[tuple[str, _Lead]]] | None = None,
+    moderator: str = "",
 ) -> list[ParsedPassage]:
     """One passage per intervention, starting at the sentence that names its speaker; narration in between.
 
@@ -1144,9 +1186,11 @@ def split_passages(
     sentences: list[list[str]] = []  # each passage's sentences, joined once at the end
     for whole in split_sentences(text):
         check_time()
-        if whole not in read:
-            read[whole] = _leads(whole, chair, co_chair, is_speaker)
-        for sentence, lead in read[whole]:
+        # A sentence naming the Moderator is read again where another moderates.
+        key = f"{moderator}\0{whole}" if moderator and "oderator" in whole else whole
+        if key not in read:
+            read[key] = _leads(whole, chair, co_chair, is_speaker, moderator)
+        for sentence, lead in read[key]:
             sub = SUB_START.match(sentence)
             current = passages[-1] if passages else None
             if current is None or sub:  # a sub-paragraph "3.1" opens a passage of its own, whoever speaks in it
@@ -1337,12 +1381,16 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
 
     paragraphs: list[ParsedParagraph] = []
     read: dict[str, list[tuple[str, _Lead]]] = {}  # each sentence's lead, however often it is said
+    moderator = ""  # who moderates, from where the summary says so until it names another
     for number, paragraph_text in paragraph_texts:
+        moderator = moderator_in(strip_bold(paragraph_text), is_speaker) or moderator
         topic = next(
             (bold for bold in re.findall(r"\*\*([^*]+)\*\*", paragraph_text) if bold[:1].islower()),
             "",
         )
-        passages = split_passages(paragraph_text, chair=chair, co_chair=co_chair, is_speaker=is_speaker, read=read)
+        passages = split_passages(
+            paragraph_text, chair=chair, co_chair=co_chair, is_speaker=is_speaker, read=read, moderator=moderator
+        )
         paragraphs.append(
             ParsedParagraph(
                 number=number,
