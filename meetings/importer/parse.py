@@ -205,9 +205,22 @@ _NOT_PARTICIPANTS_COLUMN = re.compile(
     r"function)s?|contacts?|e-?mail)$",
     re.IGNORECASE,
 )
+# A column beside the countries that says who came for each ("Country | Delegation", "State | Institution"), not a
+# column of participants of its own.
+_DELEGATION_COLUMN = re.compile(r"^(?:delegation|institution|ministry|authority|agency|body)$", re.IGNORECASE)
+_COUNTRY_COLUMN = re.compile(r"^(?:participating\s+)?(?:countr(?:y|ies)|states?)$", re.IGNORECASE)
+# A table of who said what ("Speaker | Statement"): each row is read in its place as "Speaker: statement".
+_SPEAKER_COLUMN = re.compile(
+    r"^(?:speakers?|delegations?|countr(?:y|ies)|states?|participants?|organi[sz]ations?|names?|who)$", re.IGNORECASE
+)
+_STATEMENT_COLUMN = re.compile(
+    r"^(?:statements?|interventions?|remarks|comments?|positions?|(?:key|main)\s+points|summary(?:\s+of\s+"
+    r"(?:the\s+)?(?:statements?|interventions?))?|what\s+was\s+said)$",
+    re.IGNORECASE,
+)
 _PARTICIPANT_WORDS = re.compile(r"\b(?:participants?|participating|delegations?|attendance|attendees)\b", re.I)
 _SKIPPED_HEADER = re.compile(
-    r"^(?:draft\s+|final\s+)?(?:(?:the\s+)?chair(?:'s|’s)?\s+)?"
+    r"^(?:draft\s+|final\s+)?(?:(?:the\s+)?chair(?:'s|’s)?\s+|meeting\s+)?"
     r"(?:summary(?:\s+(?:report|record|of\s+(?:the\s+)?(?:discussions?|meeting)))?|report|minutes|conclusions)$",
     re.IGNORECASE,
 )
@@ -223,7 +236,20 @@ class _Block:
     columns: list[list[str]] = field(default_factory=list)  # a table's or a bullet list's cells, by column
     column_names: list[str] = field(default_factory=list)
 
+    @property
+    def statements(self) -> bool:
+        """Whether the table is one of who said what ("Speaker | Statement")."""
+        names = [strip_bold(name).strip() for name in self.column_names if name.strip()]
+        return len(names) >= 2 and bool(_SPEAKER_COLUMN.match(names[0])) and bool(_STATEMENT_COLUMN.match(names[1]))
+
     def add_row(self, cells: list[str]) -> None:
+        if self.statements:
+            said = " ".join(cell for cell in cells[1:] if cell)
+            if cells[0] and said:
+                self.lines.append(f"{cells[0]}: {said}")  # in its place in the text, its speaker before a colon
+            elif said or cells[0]:
+                self.lines.append(said or cells[0])
+            return
         while len(self.columns) < len(cells):
             self.columns.append([])
         for column, cell in zip(self.columns, cells, strict=False):
@@ -234,11 +260,12 @@ class _Block:
     def listed(self) -> list[str]:
         """The names a table or a bullet list gives, column by column; not those of a column of who represented
         each participant ("Represented by": their ministries) or of their posts."""
-        names = self.column_names + [""] * len(self.columns)
+        names = [strip_bold(name).strip() for name in self.column_names] + [""] * len(self.columns)
+        by_country = any(_COUNTRY_COLUMN.match(name) for name in names)
         return [
             cell
             for column, name in zip(self.columns, names, strict=False)
-            if not _NOT_PARTICIPANTS_COLUMN.match(strip_bold(name).strip())
+            if not _NOT_PARTICIPANTS_COLUMN.match(name) and not (by_country and _DELEGATION_COLUMN.match(name))
             for cell in column
         ]
 
@@ -978,7 +1005,7 @@ def _person(match: re.Match) -> ParsedPerson:
 
 @dataclass
 class _Lead:
-    kind: str  # as ParsedPassage.kind, or "continue"
+    kind: str  # as ParsedPassage.kind, or "continue", or "latter" / "former" (one of the speakers before)
     speakers: list[str] = field(default_factory=list)
     person: ParsedPerson | None = None
     opens: bool = False  # a passage of its own, though the one before has the same speaker ("The floor was given …")
@@ -1020,6 +1047,8 @@ def _lead(
     if by and (official := _PLAIN_PERSON_LEAD.match(plain[by.end() :])):
         # "The session was moderated by Ms. X (IOM), who …": the official who ran it speaks.
         return _Lead("person", person=_person(official))
+    if back := _BACK_REFERENCE.match(plain):
+        return _Lead(back["which"].casefold())  # "The latter announced …": one of the speakers just named
     if _MODERATOR_LEAD.match(plain):
         # "The Moderator thanked …": whoever the summary said moderates; no name to report when it said none.
         return _Lead("intervention", speakers=[moderator], opens=True) if moderator else _Lead("narration")
@@ -1099,6 +1128,8 @@ def _lead(
 # "… was moderated by", "… was chaired by": who ran a session (an official by name; "opened by Germany" is
 # leads._DONE_BY's).
 _RUN_BY = re.compile(r"^(?:[Tt]he\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+(?:moderated|chaired|facilitated)\s+by\s+")
+# "Kyrgyzstan and Tajikistan presented … The latter announced …": the last (or first) of the speakers before.
+_BACK_REFERENCE = re.compile(r"^(?:[Tt]he\s+)(?P<which>latter|former)\s+(?!(?:one|two|group|point|case)s?\b)[a-z]")
 _MODERATOR_LEAD = re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[Ss]ession\s+|[Pp]anel\s+)?(?:Moderator|Facilitator)\b")
 # Where a summary says who moderates: "moderated by Ms. X (IOM)", "moderated by Germany", "Moderator: Ms. X, …".
 _MODERATED_BY = re.compile(r"\b(?:[Mm]oderated|[Ff]acilitated)\s+by\s+(?:the\s+)?|^(?:Moderator|Facilitator):\s+", re.M)
@@ -1167,6 +1198,19 @@ def _leads(
     return [(sentence, lead)]
 
 
+_LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+(?:the\s+)?|\s*&\s*")
+
+
+def _each_named(speakers: list[str], is_speaker: SpeakerTest | None) -> list[str]:
+    """The speakers one by one, where one name as written is a list ("Kyrgyzstan and Tajikistan") of known actors
+    ("Bosnia and Herzegovina" stays one)."""
+    named = []
+    for written in speakers:
+        parts = [part for part in _LIST_SEPARATOR.split(written) if part]
+        named += parts if len(parts) > 1 and is_speaker is not None and all(map(is_speaker, parts)) else [written]
+    return named
+
+
 def split_passages(
     text: str,
     *,
@@ -1193,6 +1237,12 @@ def split_passages(
         for sentence, lead in read[key]:
             sub = SUB_START.match(sentence)
             current = passages[-1] if passages else None
+            if lead.kind in ("latter", "former"):
+                named = _each_named(current.speakers, is_speaker) if current else []
+                if len(named) < 2:
+                    lead = _Lead("continue")  # the one speaker already speaking
+                else:
+                    lead = _Lead("intervention", speakers=[named[-1 if lead.kind == "latter" else 0]])
             if current is None or sub:  # a sub-paragraph "3.1" opens a passage of its own, whoever speaks in it
                 kind = "narration" if lead.kind == "continue" else lead.kind
             elif lead.kind in ("intervention", "person") or lead.opens:
@@ -1243,6 +1293,10 @@ def _count_only(text: str) -> int | None:
     return int(match["people"].replace(",", "")) if match else None
 
 
+_NAMES_START = re.compile(r"^(?:the\s+)?[A-Z]")
+_POINTS_ELSEWHERE = re.compile(r"\b(?:below|above|listed|following|annex|table|list)\b", re.IGNORECASE)
+
+
 def participants(text: str) -> tuple[int | None, int | None, list[str]]:
     """The number of participants and countries and the lists that name them, from the first paragraph."""
     match = _COUNT.search(text) or _COUNTRY_COUNT.search(text) or _LIST_LABEL.search(text)
@@ -1275,7 +1329,7 @@ def _lists_after(text: str, end: int) -> list[str]:
     ]
     # A list starts with a name ("Afghanistan", "the European Commission"); words that go on with the sentence
     # ("in Baku on 8 April, hosted by …", "and six organisations") name no one.
-    lists = [part.strip(" ,;:") for part in lists]
+    lists = [re.split(r",\s+(?:which|who)\s", part, maxsplit=1)[0].strip(" ,;:") for part in lists]
     return [part for part in lists if part and not _NOT_A_LIST.match(part)]
 
 
@@ -1405,7 +1459,12 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
     annex_names = annex_participants(annex) if annex and not blocks[0].listed else []
     if blocks[0].listed or annex_names:
         # A table or a bullet list in paragraph 1, or else in an annex of participants, names them, one a cell.
-        lists = blocks[0].listed or annex_names
+        # The text's own lists go with it where they name others than the table ("… the delegations listed below,
+        # as well as the International Organization for Migration (IOM) …").
+        own = participants(collapse(" ".join(blocks[0].lines)))[2]  # the words' lists, not the table's
+        lists = (blocks[0].listed or annex_names) + [
+            part for part in own if _NAMES_START.match(part) and not _POINTS_ELSEWHERE.search(part)
+        ]
         count = count if count is not None else _count_only(paragraph_texts[0][1])
     if annex is not None:
         warnings.append(annex_warning(annex, used=bool(annex_names)))
