@@ -32,7 +32,7 @@ from .leads import (
 )
 from .lettered import letters_as_numbers
 from .limits import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, SummaryError, check_time
-from .pdf_copy import pdf_copy_cleaned
+from .pdf_copy import glued_note_marks, pdf_copy_cleaned
 from .reference import demonyms
 from .roles import declared_roles, meeting_kind
 from .sentences import ITEM_LABEL, SUB_NUMBERED, SUB_START, split_sentences
@@ -1365,6 +1365,8 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
     """Read a summary's text (plain text or Markdown) into a ParsedSummary; SummaryError if it has no paragraphs."""
     links = [f"“{collapse(match['words'])}” ({match['address']})" for match in _MD_LINK.finditer(text)]
     text, copy_warnings = pdf_copy_cleaned(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n"))
+    text, mark_warnings = glued_note_marks(text)
+    copy_warnings += mark_warnings
     text = normalise(text)
     if not text.strip():
         raise SummaryError("The summary is empty.")
