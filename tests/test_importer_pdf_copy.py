@@ -118,3 +118,23 @@ def test_numbers_after_words_stay_without_notes_numbered_in_order_at_the_end():
     for end in ("", "\n\n2 See the annex.\n", "\n\n1 One.\n3 Three.\n"):
         text = HEADER + "1. The Call for Action on migration1 was recalled." + end
         assert "migration1" in parse_summary(text).paragraphs[0].text
+
+
+def test_a_line_wrapped_before_a_number_starts_no_paragraph():
+    text = HEADER + "1. The meeting discussed priority goals 1 and\n2. It agreed on a plan.\n\n2. Hungary closed it.\n"
+    summary = parse_summary(text)
+    assert [(paragraph.number, paragraph.text) for paragraph in summary.paragraphs] == [
+        (1, "The meeting discussed priority goals 1 and 2. It agreed on a plan."),
+        (2, "Hungary closed it."),
+    ]
+    assert summary.warnings == []
+    # A list's last item ("…; and") ends there: the next number is a paragraph.
+    text = HEADER + "1. It agreed to (a) meet; and\n2. Hungary closed it.\n"
+    assert [paragraph.number for paragraph in parse_summary(text).paragraphs] == [1, 2]
+
+
+def test_a_wrapped_line_of_the_last_paragraph_that_starts_with_1_is_no_note():
+    text = HEADER + "1. It opened.\n\n2. The meeting gathered delegates from\n1 country only on goal1.\n"
+    summary = parse_summary(text)
+    assert summary.paragraphs[1].text == "The meeting gathered delegates from 1 country only on goal1."
+    assert summary.footnotes == []

@@ -279,6 +279,14 @@ class _Block:
         return " ".join(sentences)
 
 
+# A line that stops in the middle of a sentence, on a word that never ends one ("… priority goals 1 and", "… the
+# delegations of"): a number at the start of the next line goes on with it (not "…; and", a list's last item).
+_WRAPPED_BEFORE = re.compile(
+    r"(?<![;,:])\s(?:and|or|of|from|to|the|with|in|on|by|at|for|between|than|goals?|paragraphs?|nos?\.?|para\.?)$",
+    re.IGNORECASE,
+)
+
+
 def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Block | None, list[str]]:
     """The header, the numbered paragraphs, the footnotes, an annex after the paragraphs and warnings."""
     header: list[str] = []
@@ -420,6 +428,8 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             if current and current.last_item and number == current.last_item + 1 and not blank_before:
                 current.lines.append(line)  # a list inside the paragraph
                 current.last_item = number
+            elif current and not blank_before and current.lines and _WRAPPED_BEFORE.search(current.lines[-1]):
+                body_line(line)  # "… goals 1 and" / "2. It agreed …": a line wrapped before a number, no paragraph
             elif number == expected:
                 paragraphs.append(_Block(number, [rest], heading=heading))
                 heading = ""

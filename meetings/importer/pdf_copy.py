@@ -137,6 +137,8 @@ def glued_note_marks(text: str) -> tuple[str, list[str]]:
     if first is None or [number for _, number in notes[first:]] != list(range(1, len(notes) - first + 1)):
         return text, []
     notes = notes[first:]
+    if notes[0][0] > 0 and lines[notes[0][0] - 1].strip():
+        return text, []  # "… from" / "1 country …": a line wrapped before a number, not the first note
     start, count = notes[0][0], len(notes)
     glued: list[str] = []
 
