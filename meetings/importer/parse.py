@@ -1214,7 +1214,7 @@ _LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+(?:the\s+)?|\s*&\s*")
 def _each_named(speakers: list[str], is_speaker: SpeakerTest | None) -> list[str]:
     """The speakers one by one, where one name as written is a list ("Kyrgyzstan and Tajikistan") of known actors
     ("Bosnia and Herzegovina" stays one)."""
-    named = []
+    named: list[str] = []
     for written in speakers:
         parts = [part for part in _LIST_SEPARATOR.split(written) if part]
         named += parts if len(parts) > 1 and is_speaker is not None and all(map(is_speaker, parts)) else [written]

@@ -140,13 +140,13 @@ def glued_note_marks(text: str) -> tuple[str, list[str]]:
     if notes[0][0] > 0 and lines[notes[0][0] - 1].strip():
         return text, []  # "… from" / "1 country …": a line wrapped before a number, not the first note
     start, count = notes[0][0], len(notes)
-    glued: list[str] = []
+    glued: list[tuple[str, str]] = []  # (the word, the number glued to it)
 
     def raise_mark(match: re.Match) -> str:
         if int(match["number"]) > count:
             return match[0]
         word = re.search(r"[^\W\d_]+$", match.string[max(0, match.start() - 30) : match.start()])
-        glued.append(f"{word[0] if word else ''}{match['number']}")
+        glued.append((word[0] if word else "", match["number"]))
         return match["number"].translate(_RAISED)
 
     body = _GLUED_MARK.sub(raise_mark, "\n".join(lines[:start]))
@@ -154,11 +154,7 @@ def glued_note_marks(text: str) -> tuple[str, list[str]]:
         return text, []
     for index, number in notes:
         lines[index] = _NOTE_LINE.sub(str(number).translate(_RAISED) + " ", lines[index], count=1)
-    shown = "; ".join(
-        f"{mark} → {mark[: -len(digits)]}{digits.translate(_RAISED)}"
-        for mark in glued[:6]
-        for digits in [re.search(r"\d+$", mark)[0]]
-    )
+    shown = "; ".join(f"{word}{digits} → {word}{digits.translate(_RAISED)}" for word, digits in glued[:6])
     warning = (
         f"Numbers glued to words were read as the marks of the {count} footnote(s) at the end ({shown}"
         + ("; …)" if len(glued) > 6 else ")")
