@@ -9,7 +9,6 @@ that interrupt a paragraph at a page break. Nothing here touches the database.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import functools
 import re
 import textwrap
@@ -20,6 +19,21 @@ from ..markup import MARK, SUPERSCRIPT_DIGITS, superscript
 from ..markup import footnote_number as superscript_value
 from .docx import TEXT_BOX_LINE
 from .goals import goal_numbers, goal_subjects
+from .header import (
+    DIALOGUE_NAME,
+    HYBRID,
+    IN_PERSON,
+    ONLINE,
+    SKIPPED_HEADER,
+    DateMatch,
+    collapse,
+    find_dates,
+    has_date,
+    numeric_date,
+    place_and_format,
+    read_header,
+    strip_bold,
+)
 from .leads import (
     EUROPEAN_UNION,
     MEMBER_STATES,
@@ -32,6 +46,7 @@ from .leads import (
 )
 from .lettered import letters_as_numbers
 from .limits import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, SummaryError, check_time
+from .parsed import ParsedFootnote, ParsedParagraph, ParsedPassage, ParsedPerson, ParsedSummary
 from .pdf_copy import glued_note_marks, pdf_copy_cleaned
 from .reference import demonyms
 from .roles import declared_roles, meeting_kind
@@ -42,77 +57,28 @@ from .sentences import ITEM_LABEL, SUB_NUMBERED, SUB_START, split_sentences
 SpeakerTest = Callable[[str], bool]
 _SUP = f"[{SUPERSCRIPT_DIGITS}]"
 
-# The formats the importer has to recognise; each kind of meeting knows it.
-ONLINE, IN_PERSON, HYBRID = "online", "in_person", "hybrid"
-
-DIALOGUE_NAME = "Budapest Process"
 # The Secretariat of the Budapest Process has been run by ICMPD since 1993; a summary that only
 # says "the Secretariat" means it.
 DEFAULT_SECRETARIAT = "ICMPD"
 
 
-__all__ = ["SummaryError", "goal_numbers", "split_sentences"]  # where the importer's callers have always found them
-
-
-@dataclass
-class ParsedPerson:
-    """A named official as the text introduces them: "Deputy Director General **Mr. X** from Y"."""
-
-    honorific: str
-    name: str
-    title: str
-    affiliation: str
-    represents: str = ""  # "chair" or "co_chair" where the sentence says "representing Turkey as Chair"
-
-
-@dataclass
-class ParsedPassage:
-    """A run of sentences of one paragraph: an intervention, the chair's or Secretariat's words, or narration."""
-
-    text: str
-    kind: str  # "intervention", "person", "chair", "co_chair", "chairs" (both), "secretariat" or "narration"
-    speakers: list[str] = field(default_factory=list)  # bold names as written, before splitting
-    person: ParsedPerson | None = None
-    goals: list[int] = field(default_factory=list)
-    goal_subjects: list[str] = field(default_factory=list)  # "the goal on return": the recogniser finds its number
-
-
-@dataclass
-class ParsedParagraph:
-    number: int
-    text: str
-    passages: list[ParsedPassage]
-    topic: str = ""  # a bold phrase that is not a name, e.g. "next steps for 2021"
-    heading: str = ""  # the heading just above the paragraph, if any
-
-
-@dataclass
-class ParsedFootnote:
-    number: int
-    text: str
-    mark: str = ""  # a mark of its own ("*"), referred to as [^*] in the text; numbered after the others
-
-
-@dataclass
-class ParsedSummary:
-    title: str
-    start_date: datetime.date | None
-    end_date: datetime.date | None
-    location: str
-    format: str
-    participant_count: int | None
-    country_count: int | None
-    participant_lists: list[str]  # the lists of paragraph 1 as written, e.g. "Afghanistan, Albania, …"
-    chair: str
-    co_chair: str
-    secretariat: str
-    people: list[ParsedPerson]
-    paragraphs: list[ParsedParagraph]
-    footnotes: list[ParsedFootnote]
-    warnings: list[str] = field(default_factory=list)
-    kind: str = ""  # MeetingSeries.Kind value: "senior_officials_meeting" (roles.meeting_kind)
-    number: int | None = None  # its number in its series: 38 for the 38th Senior Officials Meeting
-    roles: list[tuple[str, str]] = field(default_factory=list)  # host, rapporteur, …: (role, name as written)
+# Where the importer's callers have always found them (the parsed tree is parsed.py's, the header header.py's).
+__all__ = [
+    "HYBRID",
+    "IN_PERSON",
+    "ONLINE",
+    "DateMatch",
+    "ParsedFootnote",
+    "ParsedParagraph",
+    "ParsedPassage",
+    "ParsedPerson",
+    "ParsedSummary",
+    "SummaryError",
+    "goal_numbers",
+    "numeric_date",
+    "place_and_format",
+    "split_sentences",
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,14 +136,6 @@ def normalise(text: str) -> str:
     return text
 
 
-def collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
-def strip_bold(text: str) -> str:
-    return text.replace("**", "")
-
-
 # ---------------------------------------------------------------------------------------------
 # Lines into header, numbered paragraphs and footnotes
 
@@ -219,11 +177,6 @@ _STATEMENT_COLUMN = re.compile(
     re.IGNORECASE,
 )
 _PARTICIPANT_WORDS = re.compile(r"\b(?:participants?|participating|delegations?|attendance|attendees)\b", re.I)
-_SKIPPED_HEADER = re.compile(
-    r"^(?:draft\s+|final\s+)?(?:(?:the\s+)?chair(?:'s|’s)?\s+|meeting\s+)?"
-    r"(?:summary(?:\s+(?:report|record|of\s+(?:the\s+)?(?:discussions?|meeting)))?|report|minutes|conclusions)$",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -309,7 +262,7 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             paragraphs[-1].lines.append(line)
         else:
             header.append(line)
-            dated[0] = dated[0] or _has_date(line)
+            dated[0] = dated[0] or has_date(line)
 
     lines = text.split("\n")
     numbers = [int(found["number"] or found["bracketed"]) for line in lines if (found := _NUMBERED.match(line.strip()))]
@@ -360,7 +313,7 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             and stripped.startswith("#")
             and line
             and dated[0]
-            and not _SKIPPED_HEADER.match(strip_bold(line).strip(" *_"))
+            and not SKIPPED_HEADER.match(strip_bold(line).strip(" *_"))
         ):
             heading = line  # "## Session 1: Opening" below the title and date: the subject of paragraph 1
             blank_before = True
@@ -512,205 +465,6 @@ def _finish_table(block: _Block, rows: list[list[str]]) -> None:
             block.column_names, rows = rows[0], rows[1:]
         for cells in rows:
             block.add_row(cells)
-
-
-# ---------------------------------------------------------------------------------------------
-# Header: title, place and dates
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_M = r"(?P<{}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_D = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th)?"
-_Y = r"(?P<{}>\d{{4}})"
-_TO = r"(?:\s*[-–—]\s*|\s+(?:to|until|till|and|-)\s+)"
-_OF = r"\s+(?:of\s+)?"  # "5th of April 2024"
-_D1, _D2, _M1, _M2, _Y1, _Y2 = (
-    _D.format("d1"),
-    _D.format("d2"),
-    _M.format("m1"),
-    _M.format("m2"),
-    _Y.format("y1"),
-    _Y.format("y2"),
-)
-_DATE_PATTERNS = [
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        rf"\b{_D1}{_OF}{_M1}\s+{_Y1}{_TO}{_D2}{_OF}{_M2}\s+{_Y2}\b",  # 30 December 2021 – 2 January 2022
-        rf"\b{_D1}{_OF}{_M1}{_TO}{_D2}{_OF}{_M2},?\s+{_Y2}\b",  # 30 November – 1 December 2021
-        rf"\b{_D1}{_TO}{_D2}{_OF}{_M2},?\s+{_Y2}\b",  # 14–15 March 2022, 3 to 4 May 2021
-        rf"\b{_D1}{_OF}{_M1},?\s+{_Y1}\b",  # 2 December 2020
-        rf"\b{_M1}\s+{_D1}{_TO}{_D2},?\s+{_Y2}\b",  # March 14–15, 2022
-        rf"\b{_M1}\s+{_D1},?\s+{_Y1}\b",  # December 2, 2020
-    )
-]
-
-
-@dataclass
-class DateMatch:
-    start: datetime.date
-    end: datetime.date | None
-    span: tuple[int, int]
-
-
-def find_dates(text: str) -> DateMatch | None:
-    """The first date or date range in the text: "2 December 2020", "14–15 March 2022", "3 to 4 May 2021"."""
-    found = []
-    for pattern in _DATE_PATTERNS:
-        match = pattern.search(text)
-        if match:
-            found.append(match)
-    if not found:
-        return None
-    # The earliest match, and of those the longest (a range before the single date inside it).
-    match = min(found, key=lambda m: (m.start(), -(m.end() - m.start())))
-    parts = match.groupdict()
-    year2 = int(parts.get("y2") or parts["y1"])
-    year1 = int(parts.get("y1") or year2)
-    month2 = _MONTHS[(parts.get("m2") or parts["m1"]).lower()]
-    month1 = _MONTHS[(parts.get("m1") or parts["m2"]).lower()]
-    try:
-        start = datetime.date(year1, month1, int(parts["d1"]))
-        end = datetime.date(year2, month2, int(parts["d2"])) if parts.get("d2") else None
-    except ValueError as error:
-        raise SummaryError(f"“{match[0]}” is not a date in the calendar ({error}).") from error
-    if end is not None and end < start and parts.get("y1") is None and month1 > month2:
-        start = start.replace(year=start.year - 1)  # "30 December – 2 January 2022"
-    if end is not None and end < start:
-        raise SummaryError(f"“{match[0]}”: the last day is before the first day.")
-    if end == start:
-        end = None
-    return DateMatch(start, end, match.span())
-
-
-# "2/12/2020", "25.11.2025": a date in figures. Its day and month can be told apart only when one of them is above 12
-# (or both are the same); "2/12/2020" is 2 December in Vienna and 12 February in Washington, and is never guessed.
-_NUMERIC_DATE = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?![\d/]|\.\d)")
-
-
-def _has_date(line: str) -> bool:
-    return bool(_NUMERIC_DATE.search(line)) or any(pattern.search(line) for pattern in _DATE_PATTERNS)
-
-
-def numeric_date(text: str) -> tuple[DateMatch | None, tuple[int, int] | None, str]:
-    """A date written in figures, where it is, and what to tell the reader: "" when it was read, else why not."""
-    match = _NUMERIC_DATE.search(text)
-    if match is None:
-        return None, None, ""
-    first, second, year = int(match["a"]), int(match["b"]), int(match["y"])
-    readings = []
-    for day, month in {(first, second), (second, first)}:
-        try:
-            readings.append(datetime.date(year, month, day))
-        except ValueError:
-            pass
-    if len(readings) == 1:
-        return DateMatch(readings[0], None, match.span()), match.span(), ""
-    if readings:
-        one, other = (f"{date.day} {date:%B %Y}" for date in sorted(readings, key=lambda date: date.month != second))
-        said = f"The date “{match[0]}” may be {one} or {other}: it was not read."
-    else:
-        said = f"“{match[0]}” is not a date in the calendar: it was not read."
-    return None, match.span(), said + " Set the meeting's date by hand."
-
-
-_ONLINE_WORDS = re.compile(
-    r"\b(?:online|virtual(?:ly)?|videoconference|video conference|webinar|remote(?:ly)?)\b", re.I
-)
-_HYBRID_WORD = re.compile(r"\bhybrid\b", re.IGNORECASE)
-
-
-def _strip_trailing_joiners(text: str) -> str:
-    """ "Budapest and" → "Budapest": punctuation and "and"/"or" off the end, without a pattern anchored at $."""
-    while True:
-        stripped = text.rstrip(" \t\n,;:/&()–—-")
-        for word in ("and", "or"):
-            if stripped == word or stripped.endswith((" " + word, "(" + word, "," + word)):
-                stripped = stripped[: -len(word)]
-        if stripped == text:
-            return text
-        text = stripped
-
-
-def place_and_format(place: str) -> tuple[str, str]:
-    """ "Online" → ("", online); "Istanbul" → ("Istanbul", in person); "Budapest and online" → hybrid."""
-    hybrid = bool(_HYBRID_WORD.search(place))
-    online = bool(_ONLINE_WORDS.search(place))
-    location = _HYBRID_WORD.sub("", _ONLINE_WORDS.sub("", place))
-    location = re.sub(r"\b(?:meeting|conference|format|event|session)\b", "", location, flags=re.IGNORECASE)
-    location = re.sub(r"\(\s*\)", "", location)
-    location = re.sub(r"^(?:[\s,;:/&()–—-]|and\b|or\b|in\b|held\b)+", "", location)
-    location = _strip_trailing_joiners(location)
-    location = collapse(location)
-    if hybrid or (online and location):
-        return location, HYBRID
-    if online:
-        return "", ONLINE
-    return location, IN_PERSON
-
-
-# What an e-mail puts above the text it forwards: none of it is the meeting's title.
-_MAIL_HEADER = re.compile(
-    r"^(?:(?:subject|from|to|cc|bcc|sent|date|re|fw|fwd|attachments?)\s*:|-{2,}\s*(?:original|forwarded)\s+message)",
-    re.IGNORECASE,
-)
-
-
-_DIALOGUE_PREFIX = re.compile(
-    rf"^{DIALOGUE_NAME}\s*(?:[–—:|-]|\s-\s)\s*(?=\S)", re.IGNORECASE
-)  # "Budapest Process – X"
-
-
-def _read_header(lines: list[str]) -> tuple[str, DateMatch | None, str, str, list[str]]:
-    cleaned = [collapse(strip_bold(line)).strip(" *_") for line in lines]
-    cleaned = [line for line in cleaned if line]
-    title_lines: list[str] = []
-    after_date: list[str] = []
-    warnings: list[str] = []
-    dates, location, meeting_format = None, "", IN_PERSON
-    dated = False  # the line with the date (or a date that could not be read) was seen
-    for line in cleaned:
-        if line.casefold() == DIALOGUE_NAME.casefold() or _MAIL_HEADER.match(line):
-            continue
-        if _SKIPPED_HEADER.match(line) or _SKIPPED_HEADER.match(_DIALOGUE_PREFIX.sub("", line)):
-            continue  # "Summary", "Budapest Process – Summary" (a PDF's running header): no title's words
-        if not dated:
-            dates = find_dates(line)
-            span = dates.span if dates else None
-            if dates is None:
-                dates, span, said = numeric_date(line)
-                if said:
-                    warnings.append(said)
-            if span is not None:
-                dated = True
-                place = (line[: span[0]] + " " + line[span[1] :]).strip()
-                place = re.sub(r"^(?:on\s+)?|,?\s*(?:on)?$", "", place).strip(" ,;–—-")
-                location, meeting_format = place_and_format(place)
-                continue
-        if not dated:
-            title_lines.append(line)
-        else:
-            after_date.append(line)
-    title = _DIALOGUE_PREFIX.sub("", " – ".join(title_lines or after_date))
-    return title, dates, location, meeting_format, warnings
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1394,7 +1148,7 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
             "No numbered paragraphs were found. A summary's paragraphs start with their number, "
             "e.g. “1. The Annual Senior Officials Meeting gathered …”."
         )
-    title, dates, location, meeting_format, header_warnings = _read_header(header)
+    title, dates, location, meeting_format, header_warnings = read_header(header)
     warnings = header_warnings + warnings
     paragraph_texts = [(block.number, collapse(" ".join([*block.lines, block.listed_text()]))) for block in blocks]
     for number, paragraph_text in paragraph_texts:
