@@ -69,3 +69,13 @@ def test_a_role_before_a_colon_names_no_one_the_speaker_after_it_does(som_2020):
     [passage] = summary.paragraphs[1].passages
     assert read(passage) == (["HU"], "statement")
     assert "Rapporteur" not in summary.unrecognised
+
+
+def test_a_paragraph_of_the_moderators_procedure_is_no_paragraph_of_interventions(som_2020):
+    summary = paragraphs(
+        "The session was moderated by Ms. Laura Bianchi (IOM), who asked how pathways could be widened.",
+        "The Moderator thanked the speakers and closed the session.",
+        "Austria and Serbia presented their schemes.",
+        "The meeting ended.",
+    )
+    assert [paragraph.subject for paragraph in summary.paragraphs[1:4]] == ["", "", "Interventions of states"]
