@@ -67,3 +67,17 @@ def test_the_former_is_the_first_speaker_and_the_latter_of_one_speaker_goes_on_w
         (["HU"], "Hungary spok"),
         (["BA"], "Bosnia and H"),
     ]
+
+
+def test_a_table_of_statements_without_a_rule_under_its_header_is_read_so_too_and_one_of_posts_is_not(som_2020):
+    summary = summary_from_text(
+        HEADER + "1. The meeting gathered 20 participants from 2 countries (Georgia and Serbia).\n\n"
+        "2. They spoke.\n\n| Delegation | Intervention |\n| Serbia | Presented its study. |\n\n"
+        "3. The officials came.\n\n| Name | Position |\n| Ms. X | Director |\n"
+    )
+    assert [passage.text for passage in summary.paragraphs[1].passages] == [
+        "They spoke.",
+        "Serbia: Presented its study.",
+    ]
+    assert codes(summary.paragraphs[1].passages[1]) == ["RS"]
+    assert "Ms. X: Director" not in summary.paragraphs[2].text

@@ -169,10 +169,10 @@ _DELEGATION_COLUMN = re.compile(r"^(?:delegation|institution|ministry|authority|
 _COUNTRY_COLUMN = re.compile(r"^(?:participating\s+)?(?:countr(?:y|ies)|states?)$", re.IGNORECASE)
 # A table of who said what ("Speaker | Statement"): each row is read in its place as "Speaker: statement".
 _SPEAKER_COLUMN = re.compile(
-    r"^(?:speakers?|delegations?|countr(?:y|ies)|states?|participants?|organi[sz]ations?|names?|who)$", re.IGNORECASE
+    r"^(?:speakers?|delegations?|countr(?:y|ies)|states?|participants?|organi[sz]ations?|who)$", re.IGNORECASE
 )
 _STATEMENT_COLUMN = re.compile(
-    r"^(?:statements?|interventions?|remarks|comments?|positions?|(?:key|main)\s+points|summary(?:\s+of\s+"
+    r"^(?:statements?|interventions?|remarks|comments?|(?:key|main)\s+points|summary(?:\s+of\s+"
     r"(?:the\s+)?(?:statements?|interventions?))?|what\s+was\s+said)$",
     re.IGNORECASE,
 )
@@ -235,7 +235,7 @@ class _Block:
 # A line that stops in the middle of a sentence, on a word that never ends one ("… priority goals 1 and", "… the
 # delegations of"): a number at the start of the next line goes on with it (not "…; and", a list's last item).
 _WRAPPED_BEFORE = re.compile(
-    r"(?<![;,:])\s(?:and|or|of|from|to|the|with|in|on|by|at|for|between|than|goals?|paragraphs?|nos?\.?|para\.?)$",
+    r"(?<![;,:])\s(?:and|or|of|from|to|the|with|in|on|by|at|for|between|than|goals?|paragraphs?)$",
     re.IGNORECASE,
 )
 
@@ -463,6 +463,8 @@ def _finish_table(block: _Block, rows: list[list[str]]) -> None:
     if not block.column_names:
         if rows and all(_COLUMN_NAME.match(cell) for cell in rows[0] if cell) and any(rows[0]):
             block.column_names, rows = rows[0], rows[1:]
+        elif rows and len(rows[0]) >= 2 and _STATEMENT_COLUMN.match(strip_bold(rows[0][1]).strip()):
+            block.column_names, rows = rows[0], rows[1:]  # "Speaker | Statement": `statements` decides
         for cells in rows:
             block.add_row(cells)
 
