@@ -8,14 +8,15 @@ import re
 
 from .models import Passage
 
-# The Chair as the subject of the first sentence: "The Chair", "The Turkish Chair", "The Hungarian Co-Chair", "The
-# co-chairs", or a chair and a co-chair named each with their role ("Uzbekistan, as Chair, and Hungary, as Co-Chair").
+# The Chair (or a session's Moderator) as the subject of the first sentence: "The Chair", "The Turkish Chair", "The
+# Hungarian Co-Chair", "The co-chairs", "The Moderator", or a chair and a co-chair named each with their role
+# ("Uzbekistan, as Chair, and Hungary, as Co-Chair").
 _AS_ROLE = r"[A-Z][^,.;]{0,60},\s+as\s+(?:the\s+)?(?:Co-)?Chair,\s+"
 _HOLDER = r"(?:\*\*)?[A-Z][^(*.;]{0,60}\((?:Co-)?Chair\)(?:\*\*)?"  # "**Türkiye (Chair)**"
 # An opening clause may come first: "On the second day, the Chair invited …".
 _CHAIR_SUBJECT = (
     rf"^\W*(?:[A-Z][^,.;]{{0,60}},\s+)?"
-    rf"(?:{_AS_ROLE}and\s+{_AS_ROLE}|{_HOLDER}|(?:the\s+)?(?:\*\*)?(?:[A-Z][\w-]*\s+)?(?:Co-)?Chair(?:\*\*)?)"
+    rf"(?:{_AS_ROLE}and\s+{_AS_ROLE}|{_HOLDER}|(?:the\s+)?(?:\*\*)?(?:[A-Z][\w-]*\s+)?(?:(?:Co-)?Chair|Moderator|Facilitator)(?:\*\*)?)"
 )
 _PROCEDURAL_VERBS = (
     r"(?:gave|gives|giving)\s+the\s+floor|opened|closed|invited|thanked|concluded|adjourned|welcomed|"
@@ -30,7 +31,9 @@ PROCEDURE = re.compile(
     rf"|^\W*(?:[a-z]{{1,4}}[.)]\s+|\d{{1,3}}\.\d{{1,2}}\.?\s+)?(?:the\s+)?(?:[A-Z][\w-]*\s+){{0,2}}?{_SECRETARIAT}\s+(?:will|shall|is\s+to)\s+\w+"
     # The Chair in the passive: "The Conference was opened by the Turkish Chairmanship" (not "… by Germany").
     r"|^\W*(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+(?P<passive>opened|closed|concluded|adjourned)\s+by\s+"
-    r"(?:the\s+)?(?:[A-Z][\w-]*\s+)?(?:Co-)?Chair",
+    r"(?:the\s+)?(?:[A-Z][\w-]*\s+)?(?:Co-)?Chair"
+    # A session run by anyone: "The session was moderated by Ms. X (IOM), who …".
+    r"|^\W*(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+(?P<run>moderated|chaired|facilitated)\s+by\s+",
     re.IGNORECASE,
 )
 # The Secretariat presenting: "The Budapest Process Secretariat then presented", "the Secretariat highlighted", "The

@@ -16,7 +16,7 @@ from meetings.importer.parse import strip_bold
 from meetings.importer.recognise import COUNTRY, ORGANISATION, ActorMatch
 from meetings.kinds import propose_kind
 
-from . import corpus_baku, corpus_docx, corpus_sarajevo
+from . import corpus_baku, corpus_docx, corpus_sarajevo, corpus_yerevan
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 # The Word summaries, each built by its test module (a .docx is not kept in the repository).
@@ -24,6 +24,7 @@ BUILDERS = {
     "tbilisi-2023.docx": corpus_docx.build,
     "baku-2025.docx": corpus_baku.build,
     "sarajevo-2022.docx": corpus_sarajevo.build,
+    "yerevan-2026.docx": corpus_yerevan.build,
 }
 NAMES = sorted(path.stem for path in CORPUS.glob("*.yaml"))
 

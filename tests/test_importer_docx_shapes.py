@@ -8,6 +8,7 @@ The summary is a fictional Thematic Meeting on Labour Mobility in Chisinau, 2024
 import io
 
 import docx
+import docx.opc.constants
 import pytest
 from docx.oxml import parse_xml
 
@@ -24,6 +25,7 @@ MC = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
 V = 'xmlns:v="urn:schemas-microsoft-com:vml"'
 WP = 'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
 A = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 
 
 def _box_paragraphs(*texts: str) -> str:
@@ -153,10 +155,15 @@ def test_a_hyperlink_field_keeps_its_words_and_never_its_code():
         run("4. The Chair closed the meeting."),
     )
     text = docx_to_text(data)
-    assert "1. The Secretariat presented the annual report on page 3." in text
-    assert "2. See the calendar." in text
+    # A link's words as a Markdown link, so that the review lists its address (the page keeps the words only).
+    assert "1. The Secretariat presented [the annual report](https://www.budapestprocess.org/report) on page 3." in text
+    assert "2. See [the calendar](https://example.org)." in text
     assert "4. The Chair closed the meeting." in text
-    assert "HYPERLINK" not in text and "TOC" not in text and "https" not in text
+    assert "HYPERLINK" not in text and "TOC" not in text and "tip" not in text
+    summary = summary_from_upload(name="fields.docx", data=data)
+    assert summary.paragraphs[0].text == "The Secretariat presented the annual report on page 3."
+    [said] = [warning for warning in summary.warnings if warning.startswith("Links are not kept")]
+    assert "“the calendar” (https://example.org)" in said
 
 
 def test_paragraphs_written_twice_as_alternate_content_are_read_once():
@@ -172,3 +179,28 @@ def test_paragraphs_written_twice_as_alternate_content_are_read_once():
     buffer = io.BytesIO()
     document.save(buffer)
     assert docx_to_text(buffer.getvalue()).count("The meeting opened.") == 1
+
+
+def test_a_links_address_is_listed_on_the_review_and_its_words_stay():
+    document = docx.Document()
+    for line in ("Budapest Process", "Thematic Meeting on Labour Mobility", "Chisinau, 14 March 2024"):
+        document.add_paragraph(line)
+    outside = document.part.relate_to(
+        "https://www.budapestprocess.org/report", docx.opc.constants.RELATIONSHIP_TYPE.HYPERLINK, is_external=True
+    )
+    links = [
+        f'<w:hyperlink {NS} {R} r:id="{outside}"><w:r><w:t>the annual report</w:t></w:r></w:hyperlink>',
+        f'<w:hyperlink {NS} w:anchor="annex"><w:r><w:t>the annex</w:t></w:r></w:hyperlink>',  # inside the document
+    ]
+    paragraph = document.add_paragraph("1. The Secretariat presented ")
+    paragraph._p.append(parse_xml(links[0]))
+    paragraph.add_run(", listed in ")
+    paragraph._p.append(parse_xml(links[1]))
+    paragraph.add_run(".")
+    document.add_paragraph("2. The Chair closed the meeting.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    summary = summary_from_upload(name="links.docx", data=buffer.getvalue())
+    assert summary.paragraphs[0].text == "The Secretariat presented the annual report, listed in the annex."
+    [said] = [warning for warning in summary.warnings if warning.startswith("Links are not kept")]
+    assert "“the annual report” (https://www.budapestprocess.org/report)" in said and "annex" not in said

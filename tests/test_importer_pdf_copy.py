@@ -91,3 +91,50 @@ def test_a_header_line_below_the_date_that_runs_on_every_page_keeps_its_first_co
     cleaned, _warnings = pdf_copy_cleaned(text)
     assert cleaned.count("Senior Officials Meeting") == 1
     assert cleaned.index("Senior Officials Meeting") < cleaned.index("1. Opened.")
+
+
+NOTES = "\n\n1 The Call for Action of 2019.\n2 See the annex.\n"
+
+
+def test_note_numbers_glued_to_words_are_the_notes_at_the_end_and_the_review_says_so():
+    text = (
+        HEADER + "1. The Call for Action on migration1 was recalled, with PG2 and COVID19.\n\n"
+        "2. Austria spoke on return2. It had 5 centres3 in 2020." + NOTES
+    )
+    summary = parse_summary(text)
+    assert [paragraph.text for paragraph in summary.paragraphs] == [
+        "The Call for Action on migration¹ was recalled, with PG2 and COVID19.",
+        "Austria spoke on return². It had 5 centres3 in 2020.",  # no third note: "centres3" stays
+    ]
+    assert [(note.number, note.text) for note in summary.footnotes] == [
+        (1, "The Call for Action of 2019."),
+        (2, "See the annex."),
+    ]
+    [said] = [warning for warning in summary.warnings if "glued" in warning]
+    assert "migration1 → migration¹" in said and "return2 → return²" in said
+
+
+def test_numbers_after_words_stay_without_notes_numbered_in_order_at_the_end():
+    for end in ("", "\n\n2 See the annex.\n", "\n\n1 One.\n3 Three.\n"):
+        text = HEADER + "1. The Call for Action on migration1 was recalled." + end
+        assert "migration1" in parse_summary(text).paragraphs[0].text
+
+
+def test_a_line_wrapped_before_a_number_starts_no_paragraph():
+    text = HEADER + "1. The meeting discussed priority goals 1 and\n2. It agreed on a plan.\n\n2. Hungary closed it.\n"
+    summary = parse_summary(text)
+    assert [(paragraph.number, paragraph.text) for paragraph in summary.paragraphs] == [
+        (1, "The meeting discussed priority goals 1 and 2. It agreed on a plan."),
+        (2, "Hungary closed it."),
+    ]
+    assert summary.warnings == []
+    # A list's last item ("…; and") ends there: the next number is a paragraph.
+    text = HEADER + "1. It agreed to (a) meet; and\n2. Hungary closed it.\n"
+    assert [paragraph.number for paragraph in parse_summary(text).paragraphs] == [1, 2]
+
+
+def test_a_wrapped_line_of_the_last_paragraph_that_starts_with_1_is_no_note():
+    text = HEADER + "1. It opened.\n\n2. The meeting gathered delegates from\n1 country only on goal1.\n"
+    summary = parse_summary(text)
+    assert summary.paragraphs[1].text == "The meeting gathered delegates from 1 country only on goal1."
+    assert summary.footnotes == []

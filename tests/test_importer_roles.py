@@ -103,3 +103,11 @@ def test_a_number_another_meeting_of_the_series_has_is_left_for_the_officer(acto
     first = meeting_import(summary=summary_from_text(BATUMI))
     second = meeting_import(summary=summary_from_text(BATUMI.replace("Batumi, 4–5 June", "Tbilisi, 9–10 July")))
     assert first.number == 38 and second.pk != first.pk and second.number is None
+
+
+def test_the_host_at_whose_invitation_the_meeting_met():
+    assert declared_roles("The Working Group met in Yerevan at the invitation of Armenia, chaired by Türkiye.") == [
+        ("host", "Armenia")
+    ]
+    assert declared_roles("It met at the kind invitation of the Government of Georgia.") == [("host", "Georgia")]
+    assert declared_roles("Delegations spoke at the invitation of the Chair.") == []

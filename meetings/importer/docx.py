@@ -11,7 +11,8 @@ over its elements, so that the time it takes grows with the file and nothing els
   Each note's paragraphs stay together, its lists as "1." lines.
 - Tracked changes are read as accepted (insertions kept, deletions dropped); comments, hidden text,
   field codes and pictures are left out. A field ("HYPERLINK …", "PAGE") is read as Word shows it: its result
-  (a link's words) is kept, its instructions never, also where they are written as text.
+  (a link's words) is kept, its instructions never, also where they are written as text. A link to an outside
+  address (w:hyperlink, or a HYPERLINK field) is "[words](address)", which the parser lists on the review.
 - Text boxes and shapes with text (`w:drawing` with `wps:txbx`, VML's `w:pict`/`v:textbox`) are read, once
   (Word writes a shape twice, as `mc:AlternateContent`'s Choice and its Fallback: one is read), as
   paragraphs just after the paragraph that holds them, under a `<!-- text box -->` line that the parser turns
@@ -38,7 +39,20 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 # The line the text of a text box follows; the parser (parse._split_blocks) reads it as a warning.
 TEXT_BOX_LINE = "<!-- text box -->"
 _FALSE = {"0", "false", "off", "none"}
-_PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml", "word/numbering.xml", "word/styles.xml")
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_DOCUMENT_RELS = "word/_rels/document.xml.rels"
+_PARTS = (
+    "word/document.xml",
+    "word/footnotes.xml",
+    "word/endnotes.xml",
+    "word/numbering.xml",
+    "word/styles.xml",
+    _DOCUMENT_RELS,
+)
+# A link's address as the text keeps it, "[words](address)" (the parser lists it on the review and keeps the words).
+_LINK_FIELD = re.compile(r'^\s*HYPERLINK\s+"(?P<address>[^"]{1,2000})"(?![^"]*\\l)')
+_LINK_ADDRESS = re.compile(r"^(?:https?://|mailto:|ftp://)[^\s()\[\]]{1,1990}$", re.IGNORECASE)
 # Containers whose content is the document's (tracked insertions, content controls, links, fields).
 _TRANSPARENT = {
     f"{_W}{name}"
@@ -234,6 +248,15 @@ class _Reader:
         self.length = 0
         self.boxes: list[ET.Element] = []  # the text boxes of the paragraph being read (w:txbxContent)
         self.fields: list[bool] = []  # the fields the reading is in: True once past their code, in their result
+        self.codes: list[str] = []  # their codes ("HYPERLINK "https://…""), as far as read
+        self.results: list[tuple[list, int, str] | None] = []  # a link field's pieces, where its words start, address
+        relations = parts.get(_DOCUMENT_RELS)
+        # The document's links to outside addresses, by relationship id (w:hyperlink r:id="rId5").
+        self.addresses = {
+            relation.get("Id", ""): relation.get("Target", "")
+            for relation in (relations.iter(f"{_RELS}Relationship") if relations is not None else [])
+            if relation.get("TargetMode") == "External" and relation.get("Type", "").endswith("/hyperlink")
+        }
 
     # -- runs
 
@@ -261,6 +284,9 @@ class _Reader:
                 continue
             if tag in _SKIPPED:
                 continue
+            if tag == f"{_W}hyperlink" and not in_note:
+                self._link(child, pieces)
+                continue
             if tag in _TRANSPARENT:
                 self.inline(child, pieces, in_note=in_note)
                 continue
@@ -270,8 +296,10 @@ class _Reader:
             for item in _run_items(child):
                 name = item.tag
                 if name == f"{_W}fldChar":
-                    self._field(item.get(f"{_W}fldCharType", ""))
+                    self._field(item.get(f"{_W}fldCharType", ""), pieces)
                     continue
+                if self.fields and not self.fields[-1] and name in (f"{_W}instrText", f"{_W}t"):
+                    self.codes[-1] += item.text or ""
                 if name in (f"{_W}drawing", f"{_W}pict"):
                     self.boxes += _text_boxes(item)
                     continue
@@ -308,14 +336,29 @@ class _Reader:
                     # A custom mark (number < 0) is written where its text follows, just below.
                     skip_mark = (kind, item.get(f"{_W}id", "")) if custom and number < 0 else None
 
-    def _field(self, kind: str) -> None:
-        """A field's begin, separate or end: its code runs from begin to separate, its result from there to end."""
+    def _field(self, kind: str, pieces: list[tuple[str, bool]]) -> None:
+        """A field's begin, separate or end: its code runs from begin to separate, its result from there to end.
+
+        A link field's result ("HYPERLINK "https://…"", not a place in the document: "\\l") is "[words](address)"."""
         if kind == "begin":
             self.fields.append(False)
+            self.codes.append("")
+            self.results.append(None)
         elif kind == "separate" and self.fields:
             self.fields[-1] = True
+            link = _LINK_FIELD.match(self.codes[-1])
+            if link and _LINK_ADDRESS.match(link["address"]):
+                self.results[-1] = (pieces, len(pieces), link["address"])
         elif kind == "end" and self.fields:
             self.fields.pop()
+            self.codes.pop()
+            result = self.results.pop()
+            if result is not None and result[0] is pieces:
+                _, start, address = result
+                said = "".join(text for text, _bold in pieces[start:])
+                if said.strip() and len(said) <= 300 and not re.search(r"[\[\]\n\x00]", said):
+                    pieces.insert(start, ("[", False))
+                    pieces.append((f"]({address})", False))
 
     def _note_number(self, kind: str, note_id: str, *, custom: bool) -> int:
         if note_id not in self.notes.get(kind, {}):
@@ -329,9 +372,21 @@ class _Reader:
                 self.note_numbers[key] = 1 + sum(1 for number in self.note_numbers.values() if number > 0)
         return self.note_numbers[key]
 
+    def _link(self, link: ET.Element, pieces: list[tuple[str, bool]]) -> None:
+        """A link's words, as "[words](address)" where it points outside the document (a note's links, and links
+        to a place in the document, keep their words only)."""
+        words: list[tuple[str, bool]] = []
+        self.inline(link, words, in_note=False)
+        address = self.addresses.get(link.get(f"{_R}id", ""), "")
+        said = "".join(text for text, _bold in words)
+        if _LINK_ADDRESS.match(address) and said.strip() and not re.search(r"[\[\]\n\x00]", said) and len(said) <= 300:
+            pieces += [("[", False), *words, (f"]({address})", False)]
+        else:
+            pieces += words
+
     def text_of(self, paragraph: ET.Element, *, in_note: bool = False) -> str:
         pieces: list[tuple[str, bool]] = []
-        self.fields = []  # a field's code never runs past its paragraph: one left open ends with it
+        self.fields, self.codes, self.results = [], [], []  # a field's code never runs past its paragraph
         self.inline(paragraph, pieces, in_note=in_note)
         # Adjacent runs of the same weight are one run; spaces go outside the stars.
         merged: list[list] = []

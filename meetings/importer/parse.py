@@ -9,7 +9,6 @@ that interrupt a paragraph at a page break. Nothing here touches the database.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import functools
 import re
 import textwrap
@@ -20,6 +19,21 @@ from ..markup import MARK, SUPERSCRIPT_DIGITS, superscript
 from ..markup import footnote_number as superscript_value
 from .docx import TEXT_BOX_LINE
 from .goals import goal_numbers, goal_subjects
+from .header import (
+    DIALOGUE_NAME,
+    HYBRID,
+    IN_PERSON,
+    ONLINE,
+    SKIPPED_HEADER,
+    DateMatch,
+    collapse,
+    find_dates,
+    has_date,
+    numeric_date,
+    place_and_format,
+    read_header,
+    strip_bold,
+)
 from .leads import (
     EUROPEAN_UNION,
     MEMBER_STATES,
@@ -32,7 +46,8 @@ from .leads import (
 )
 from .lettered import letters_as_numbers
 from .limits import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, SummaryError, check_time
-from .pdf_copy import pdf_copy_cleaned
+from .parsed import ParsedFootnote, ParsedParagraph, ParsedPassage, ParsedPerson, ParsedSummary
+from .pdf_copy import glued_note_marks, pdf_copy_cleaned
 from .reference import demonyms
 from .roles import declared_roles, meeting_kind
 from .sentences import ITEM_LABEL, SUB_NUMBERED, SUB_START, split_sentences
@@ -42,77 +57,28 @@ from .sentences import ITEM_LABEL, SUB_NUMBERED, SUB_START, split_sentences
 SpeakerTest = Callable[[str], bool]
 _SUP = f"[{SUPERSCRIPT_DIGITS}]"
 
-# The formats the importer has to recognise; each kind of meeting knows it.
-ONLINE, IN_PERSON, HYBRID = "online", "in_person", "hybrid"
-
-DIALOGUE_NAME = "Budapest Process"
 # The Secretariat of the Budapest Process has been run by ICMPD since 1993; a summary that only
 # says "the Secretariat" means it.
 DEFAULT_SECRETARIAT = "ICMPD"
 
 
-__all__ = ["SummaryError", "goal_numbers", "split_sentences"]  # where the importer's callers have always found them
-
-
-@dataclass
-class ParsedPerson:
-    """A named official as the text introduces them: "Deputy Director General **Mr. X** from Y"."""
-
-    honorific: str
-    name: str
-    title: str
-    affiliation: str
-    represents: str = ""  # "chair" or "co_chair" where the sentence says "representing Turkey as Chair"
-
-
-@dataclass
-class ParsedPassage:
-    """A run of sentences of one paragraph: an intervention, the chair's or Secretariat's words, or narration."""
-
-    text: str
-    kind: str  # "intervention", "person", "chair", "co_chair", "chairs" (both), "secretariat" or "narration"
-    speakers: list[str] = field(default_factory=list)  # bold names as written, before splitting
-    person: ParsedPerson | None = None
-    goals: list[int] = field(default_factory=list)
-    goal_subjects: list[str] = field(default_factory=list)  # "the goal on return": the recogniser finds its number
-
-
-@dataclass
-class ParsedParagraph:
-    number: int
-    text: str
-    passages: list[ParsedPassage]
-    topic: str = ""  # a bold phrase that is not a name, e.g. "next steps for 2021"
-    heading: str = ""  # the heading just above the paragraph, if any
-
-
-@dataclass
-class ParsedFootnote:
-    number: int
-    text: str
-    mark: str = ""  # a mark of its own ("*"), referred to as [^*] in the text; numbered after the others
-
-
-@dataclass
-class ParsedSummary:
-    title: str
-    start_date: datetime.date | None
-    end_date: datetime.date | None
-    location: str
-    format: str
-    participant_count: int | None
-    country_count: int | None
-    participant_lists: list[str]  # the lists of paragraph 1 as written, e.g. "Afghanistan, Albania, …"
-    chair: str
-    co_chair: str
-    secretariat: str
-    people: list[ParsedPerson]
-    paragraphs: list[ParsedParagraph]
-    footnotes: list[ParsedFootnote]
-    warnings: list[str] = field(default_factory=list)
-    kind: str = ""  # MeetingSeries.Kind value: "senior_officials_meeting" (roles.meeting_kind)
-    number: int | None = None  # its number in its series: 38 for the 38th Senior Officials Meeting
-    roles: list[tuple[str, str]] = field(default_factory=list)  # host, rapporteur, …: (role, name as written)
+# Where the importer's callers have always found them (the parsed tree is parsed.py's, the header header.py's).
+__all__ = [
+    "HYBRID",
+    "IN_PERSON",
+    "ONLINE",
+    "DateMatch",
+    "ParsedFootnote",
+    "ParsedParagraph",
+    "ParsedPassage",
+    "ParsedPerson",
+    "ParsedSummary",
+    "SummaryError",
+    "goal_numbers",
+    "numeric_date",
+    "place_and_format",
+    "split_sentences",
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,14 +136,6 @@ def normalise(text: str) -> str:
     return text
 
 
-def collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
-def strip_bold(text: str) -> str:
-    return text.replace("**", "")
-
-
 # ---------------------------------------------------------------------------------------------
 # Lines into header, numbered paragraphs and footnotes
 
@@ -205,12 +163,20 @@ _NOT_PARTICIPANTS_COLUMN = re.compile(
     r"function)s?|contacts?|e-?mail)$",
     re.IGNORECASE,
 )
-_PARTICIPANT_WORDS = re.compile(r"\b(?:participants?|participating|delegations?|attendance|attendees)\b", re.I)
-_SKIPPED_HEADER = re.compile(
-    r"^(?:draft\s+|final\s+)?(?:(?:the\s+)?chair(?:'s|’s)?\s+)?"
-    r"(?:summary(?:\s+(?:report|record|of\s+(?:the\s+)?(?:discussions?|meeting)))?|report|minutes|conclusions)$",
+# A column beside the countries that says who came for each ("Country | Delegation", "State | Institution"), not a
+# column of participants of its own.
+_DELEGATION_COLUMN = re.compile(r"^(?:delegation|institution|ministry|authority|agency|body)$", re.IGNORECASE)
+_COUNTRY_COLUMN = re.compile(r"^(?:participating\s+)?(?:countr(?:y|ies)|states?)$", re.IGNORECASE)
+# A table of who said what ("Speaker | Statement"): each row is read in its place as "Speaker: statement".
+_SPEAKER_COLUMN = re.compile(
+    r"^(?:speakers?|delegations?|countr(?:y|ies)|states?|participants?|organi[sz]ations?|who)$", re.IGNORECASE
+)
+_STATEMENT_COLUMN = re.compile(
+    r"^(?:statements?|interventions?|remarks|comments?|(?:key|main)\s+points|summary(?:\s+of\s+"
+    r"(?:the\s+)?(?:statements?|interventions?))?|what\s+was\s+said)$",
     re.IGNORECASE,
 )
+_PARTICIPANT_WORDS = re.compile(r"\b(?:participants?|participating|delegations?|attendance|attendees)\b", re.I)
 
 
 @dataclass
@@ -223,7 +189,20 @@ class _Block:
     columns: list[list[str]] = field(default_factory=list)  # a table's or a bullet list's cells, by column
     column_names: list[str] = field(default_factory=list)
 
+    @property
+    def statements(self) -> bool:
+        """Whether the table is one of who said what ("Speaker | Statement")."""
+        names = [strip_bold(name).strip() for name in self.column_names if name.strip()]
+        return len(names) >= 2 and bool(_SPEAKER_COLUMN.match(names[0])) and bool(_STATEMENT_COLUMN.match(names[1]))
+
     def add_row(self, cells: list[str]) -> None:
+        if self.statements:
+            said = " ".join(cell for cell in cells[1:] if cell)
+            if cells[0] and said:
+                self.lines.append(f"{cells[0]}: {said}")  # in its place in the text, its speaker before a colon
+            elif said or cells[0]:
+                self.lines.append(said or cells[0])
+            return
         while len(self.columns) < len(cells):
             self.columns.append([])
         for column, cell in zip(self.columns, cells, strict=False):
@@ -234,11 +213,12 @@ class _Block:
     def listed(self) -> list[str]:
         """The names a table or a bullet list gives, column by column; not those of a column of who represented
         each participant ("Represented by": their ministries) or of their posts."""
-        names = self.column_names + [""] * len(self.columns)
+        names = [strip_bold(name).strip() for name in self.column_names] + [""] * len(self.columns)
+        by_country = any(_COUNTRY_COLUMN.match(name) for name in names)
         return [
             cell
             for column, name in zip(self.columns, names, strict=False)
-            if not _NOT_PARTICIPANTS_COLUMN.match(strip_bold(name).strip())
+            if not _NOT_PARTICIPANTS_COLUMN.match(name) and not (by_country and _DELEGATION_COLUMN.match(name))
             for cell in column
         ]
 
@@ -250,6 +230,14 @@ class _Block:
                 name = self.column_names[index] if index < len(self.column_names) else ""
                 sentences.append((f"{name}: " if name else "") + "; ".join(column) + ".")
         return " ".join(sentences)
+
+
+# A line that stops in the middle of a sentence, on a word that never ends one ("… priority goals 1 and", "… the
+# delegations of"): a number at the start of the next line goes on with it (not "…; and", a list's last item).
+_WRAPPED_BEFORE = re.compile(
+    r"(?<![;,:])\s(?:and|or|of|from|to|the|with|in|on|by|at|for|between|than|goals?|paragraphs?)$",
+    re.IGNORECASE,
+)
 
 
 def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Block | None, list[str]]:
@@ -274,7 +262,7 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             paragraphs[-1].lines.append(line)
         else:
             header.append(line)
-            dated[0] = dated[0] or _has_date(line)
+            dated[0] = dated[0] or has_date(line)
 
     lines = text.split("\n")
     numbers = [int(found["number"] or found["bracketed"]) for line in lines if (found := _NUMBERED.match(line.strip()))]
@@ -325,7 +313,7 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             and stripped.startswith("#")
             and line
             and dated[0]
-            and not _SKIPPED_HEADER.match(strip_bold(line).strip(" *_"))
+            and not SKIPPED_HEADER.match(strip_bold(line).strip(" *_"))
         ):
             heading = line  # "## Session 1: Opening" below the title and date: the subject of paragraph 1
             blank_before = True
@@ -393,6 +381,8 @@ def _split_blocks(text: str) -> tuple[list[str], list[_Block], list[_Block], _Bl
             if current and current.last_item and number == current.last_item + 1 and not blank_before:
                 current.lines.append(line)  # a list inside the paragraph
                 current.last_item = number
+            elif current and not blank_before and current.lines and _WRAPPED_BEFORE.search(current.lines[-1]):
+                body_line(line)  # "… goals 1 and" / "2. It agreed …": a line wrapped before a number, no paragraph
             elif number == expected:
                 paragraphs.append(_Block(number, [rest], heading=heading))
                 heading = ""
@@ -473,207 +463,10 @@ def _finish_table(block: _Block, rows: list[list[str]]) -> None:
     if not block.column_names:
         if rows and all(_COLUMN_NAME.match(cell) for cell in rows[0] if cell) and any(rows[0]):
             block.column_names, rows = rows[0], rows[1:]
+        elif rows and len(rows[0]) >= 2 and _STATEMENT_COLUMN.match(strip_bold(rows[0][1]).strip()):
+            block.column_names, rows = rows[0], rows[1:]  # "Speaker | Statement": `statements` decides
         for cells in rows:
             block.add_row(cells)
-
-
-# ---------------------------------------------------------------------------------------------
-# Header: title, place and dates
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_M = r"(?P<{}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_D = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th)?"
-_Y = r"(?P<{}>\d{{4}})"
-_TO = r"(?:\s*[-–—]\s*|\s+(?:to|until|till|and|-)\s+)"
-_OF = r"\s+(?:of\s+)?"  # "5th of April 2024"
-_D1, _D2, _M1, _M2, _Y1, _Y2 = (
-    _D.format("d1"),
-    _D.format("d2"),
-    _M.format("m1"),
-    _M.format("m2"),
-    _Y.format("y1"),
-    _Y.format("y2"),
-)
-_DATE_PATTERNS = [
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        rf"\b{_D1}{_OF}{_M1}\s+{_Y1}{_TO}{_D2}{_OF}{_M2}\s+{_Y2}\b",  # 30 December 2021 – 2 January 2022
-        rf"\b{_D1}{_OF}{_M1}{_TO}{_D2}{_OF}{_M2},?\s+{_Y2}\b",  # 30 November – 1 December 2021
-        rf"\b{_D1}{_TO}{_D2}{_OF}{_M2},?\s+{_Y2}\b",  # 14–15 March 2022, 3 to 4 May 2021
-        rf"\b{_D1}{_OF}{_M1},?\s+{_Y1}\b",  # 2 December 2020
-        rf"\b{_M1}\s+{_D1}{_TO}{_D2},?\s+{_Y2}\b",  # March 14–15, 2022
-        rf"\b{_M1}\s+{_D1},?\s+{_Y1}\b",  # December 2, 2020
-    )
-]
-
-
-@dataclass
-class DateMatch:
-    start: datetime.date
-    end: datetime.date | None
-    span: tuple[int, int]
-
-
-def find_dates(text: str) -> DateMatch | None:
-    """The first date or date range in the text: "2 December 2020", "14–15 March 2022", "3 to 4 May 2021"."""
-    found = []
-    for pattern in _DATE_PATTERNS:
-        match = pattern.search(text)
-        if match:
-            found.append(match)
-    if not found:
-        return None
-    # The earliest match, and of those the longest (a range before the single date inside it).
-    match = min(found, key=lambda m: (m.start(), -(m.end() - m.start())))
-    parts = match.groupdict()
-    year2 = int(parts.get("y2") or parts["y1"])
-    year1 = int(parts.get("y1") or year2)
-    month2 = _MONTHS[(parts.get("m2") or parts["m1"]).lower()]
-    month1 = _MONTHS[(parts.get("m1") or parts["m2"]).lower()]
-    try:
-        start = datetime.date(year1, month1, int(parts["d1"]))
-        end = datetime.date(year2, month2, int(parts["d2"])) if parts.get("d2") else None
-    except ValueError as error:
-        raise SummaryError(f"“{match[0]}” is not a date in the calendar ({error}).") from error
-    if end is not None and end < start and parts.get("y1") is None and month1 > month2:
-        start = start.replace(year=start.year - 1)  # "30 December – 2 January 2022"
-    if end is not None and end < start:
-        raise SummaryError(f"“{match[0]}”: the last day is before the first day.")
-    if end == start:
-        end = None
-    return DateMatch(start, end, match.span())
-
-
-# "2/12/2020", "25.11.2025": a date in figures. Its day and month can be told apart only when one of them is above 12
-# (or both are the same); "2/12/2020" is 2 December in Vienna and 12 February in Washington, and is never guessed.
-_NUMERIC_DATE = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?![\d/]|\.\d)")
-
-
-def _has_date(line: str) -> bool:
-    return bool(_NUMERIC_DATE.search(line)) or any(pattern.search(line) for pattern in _DATE_PATTERNS)
-
-
-def numeric_date(text: str) -> tuple[DateMatch | None, tuple[int, int] | None, str]:
-    """A date written in figures, where it is, and what to tell the reader: "" when it was read, else why not."""
-    match = _NUMERIC_DATE.search(text)
-    if match is None:
-        return None, None, ""
-    first, second, year = int(match["a"]), int(match["b"]), int(match["y"])
-    readings = []
-    for day, month in {(first, second), (second, first)}:
-        try:
-            readings.append(datetime.date(year, month, day))
-        except ValueError:
-            pass
-    if len(readings) == 1:
-        return DateMatch(readings[0], None, match.span()), match.span(), ""
-    if readings:
-        one, other = (f"{date.day} {date:%B %Y}" for date in sorted(readings, key=lambda date: date.month != second))
-        said = f"The date “{match[0]}” may be {one} or {other}: it was not read."
-    else:
-        said = f"“{match[0]}” is not a date in the calendar: it was not read."
-    return None, match.span(), said + " Set the meeting's date by hand."
-
-
-_ONLINE_WORDS = re.compile(
-    r"\b(?:online|virtual(?:ly)?|videoconference|video conference|webinar|remote(?:ly)?)\b", re.I
-)
-_HYBRID_WORD = re.compile(r"\bhybrid\b", re.IGNORECASE)
-
-
-def _strip_trailing_joiners(text: str) -> str:
-    """ "Budapest and" → "Budapest": punctuation and "and"/"or" off the end, without a pattern anchored at $."""
-    while True:
-        stripped = text.rstrip(" \t\n,;:/&()–—-")
-        for word in ("and", "or"):
-            if stripped == word or stripped.endswith((" " + word, "(" + word, "," + word)):
-                stripped = stripped[: -len(word)]
-        if stripped == text:
-            return text
-        text = stripped
-
-
-def place_and_format(place: str) -> tuple[str, str]:
-    """ "Online" → ("", online); "Istanbul" → ("Istanbul", in person); "Budapest and online" → hybrid."""
-    hybrid = bool(_HYBRID_WORD.search(place))
-    online = bool(_ONLINE_WORDS.search(place))
-    location = _HYBRID_WORD.sub("", _ONLINE_WORDS.sub("", place))
-    location = re.sub(r"\b(?:meeting|conference|format|event|session)\b", "", location, flags=re.IGNORECASE)
-    location = re.sub(r"\(\s*\)", "", location)
-    location = re.sub(r"^(?:[\s,;:/&()–—-]|and\b|or\b|in\b|held\b)+", "", location)
-    location = _strip_trailing_joiners(location)
-    location = collapse(location)
-    if hybrid or (online and location):
-        return location, HYBRID
-    if online:
-        return "", ONLINE
-    return location, IN_PERSON
-
-
-# What an e-mail puts above the text it forwards: none of it is the meeting's title.
-_MAIL_HEADER = re.compile(
-    r"^(?:(?:subject|from|to|cc|bcc|sent|date|re|fw|fwd|attachments?)\s*:|-{2,}\s*(?:original|forwarded)\s+message)",
-    re.IGNORECASE,
-)
-
-
-_DIALOGUE_PREFIX = re.compile(
-    rf"^{DIALOGUE_NAME}\s*(?:[–—:|-]|\s-\s)\s*(?=\S)", re.IGNORECASE
-)  # "Budapest Process – X"
-
-
-def _read_header(lines: list[str]) -> tuple[str, DateMatch | None, str, str, list[str]]:
-    cleaned = [collapse(strip_bold(line)).strip(" *_") for line in lines]
-    cleaned = [line for line in cleaned if line]
-    title_lines: list[str] = []
-    after_date: list[str] = []
-    warnings: list[str] = []
-    dates, location, meeting_format = None, "", IN_PERSON
-    dated = False  # the line with the date (or a date that could not be read) was seen
-    for line in cleaned:
-        if line.casefold() == DIALOGUE_NAME.casefold() or _MAIL_HEADER.match(line):
-            continue
-        if _SKIPPED_HEADER.match(line) or _SKIPPED_HEADER.match(_DIALOGUE_PREFIX.sub("", line)):
-            continue  # "Summary", "Budapest Process – Summary" (a PDF's running header): no title's words
-        if not dated:
-            dates = find_dates(line)
-            span = dates.span if dates else None
-            if dates is None:
-                dates, span, said = numeric_date(line)
-                if said:
-                    warnings.append(said)
-            if span is not None:
-                dated = True
-                place = (line[: span[0]] + " " + line[span[1] :]).strip()
-                place = re.sub(r"^(?:on\s+)?|,?\s*(?:on)?$", "", place).strip(" ,;–—-")
-                location, meeting_format = place_and_format(place)
-                continue
-        if not dated:
-            title_lines.append(line)
-        else:
-            after_date.append(line)
-    title = _DIALOGUE_PREFIX.sub("", " – ".join(title_lines or after_date))
-    return title, dates, location, meeting_format, warnings
 
 
 # ---------------------------------------------------------------------------------------------
@@ -709,6 +502,12 @@ _COLON_LEAD = re.compile(r"^(?P<name>[A-Z][\w'’.-]*(?: [\w'’.-]+){0,6}?)(?: 
 _CAPITALS = re.compile(r"[A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]*){0,4}")  # "NORLANDIA", "BOSNIA AND HERZEGOVINA"
 # A role before the colon ("CHAIR: …"), and the lead it gives.
 _COLON_ROLES = {"chair": "chair", "co-chair": "co_chair", "cochair": "co_chair", "secretariat": "secretariat"}
+# Roles before a colon that are no speaker's name, the speaker named after them: "Rapporteur: Sweden, …",
+# "Moderator: Ms. X (IOM) opened …", "Expert: Dr. Y (University of Z) presented …".
+_COLON_LABELS = {
+    "rapporteur", "moderator", "facilitator", "panellist", "panelist", "expert", "speaker", "presenter",
+    "keynote", "keynote speaker", "discussant",
+}  # fmt: skip
 # Words before a colon in minutes that name no speaker: "NOTE: …", "Conclusions: …".
 _NOT_COLON_SPEAKERS = {
     "note", "nb", "n.b.", "ps", "p.s.", "subject", "re", "fw", "fwd", "agenda", "item", "session", "summary",
@@ -972,7 +771,7 @@ def _person(match: re.Match) -> ParsedPerson:
 
 @dataclass
 class _Lead:
-    kind: str  # as ParsedPassage.kind, or "continue"
+    kind: str  # as ParsedPassage.kind, or "continue", or "latter" / "former" (one of the speakers before)
     speakers: list[str] = field(default_factory=list)
     person: ParsedPerson | None = None
     opens: bool = False  # a passage of its own, though the one before has the same speaker ("The floor was given …")
@@ -1003,11 +802,22 @@ def _eu_speakers(is_speaker: SpeakerTest | None) -> list[str]:
     return ([EUROPEAN_UNION] if is_speaker is not None and is_speaker(EUROPEAN_UNION) else []) + [MEMBER_STATES]
 
 
-def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None = None) -> _Lead:
+def _lead(
+    sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None = None, moderator: str = ""
+) -> _Lead:
     plain = strip_bold(sentence)  # once: most leads are read without the bold
     person = _PERSON_LEAD.match(sentence) or (_PLAIN_PERSON_LEAD.match(sentence) if "**" not in sentence else None)
     if person:
         return _Lead("person", person=_person(person))
+    by = _RUN_BY.match(plain)
+    if by and (official := _PLAIN_PERSON_LEAD.match(plain[by.end() :])):
+        # "The session was moderated by Ms. X (IOM), who …": the official who ran it speaks.
+        return _Lead("person", person=_person(official))
+    if back := _BACK_REFERENCE.match(plain):
+        return _Lead(back["which"].casefold())  # "The latter announced …": one of the speakers just named
+    if _MODERATOR_LEAD.match(plain):
+        # "The Moderator thanked …": whoever the summary said moderates; no name to report when it said none.
+        return _Lead("intervention", speakers=[moderator], opens=True) if moderator else _Lead("narration")
     if eu_with_members(plain):
         return _Lead("intervention", speakers=_eu_speakers(is_speaker))
     bold = _BOLD_LEAD.match(sentence)
@@ -1034,6 +844,8 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
         # Plain text names its speakers without bold: "The representative of Serbia noted …", "Iraq stated …".
         # A name that is no known actor opens a passage only with a verb of speaking, and is then reported.
         colon = _COLON_LEAD.match(plain)
+        if colon and colon["name"].casefold() in _COLON_LABELS:
+            return _lead(plain[colon.end() :], chair, co_chair, is_speaker, moderator)
         if colon and colon["name"].casefold() in _COLON_ROLES:
             return _Lead(_COLON_ROLES[colon["name"].casefold()])  # "CHAIR: …"
         if colon and colon["name"].casefold() not in _NOT_COLON_SPEAKERS:
@@ -1079,6 +891,30 @@ def _lead(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | No
     return _Lead("continue")
 
 
+# "… was moderated by", "… was chaired by": who ran a session (an official by name; "opened by Germany" is
+# leads._DONE_BY's).
+_RUN_BY = re.compile(r"^(?:[Tt]he\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+(?:moderated|chaired|facilitated)\s+by\s+")
+# "Kyrgyzstan and Tajikistan presented … The latter announced …": the last (or first) of the speakers before.
+_BACK_REFERENCE = re.compile(r"^(?:[Tt]he\s+)(?P<which>latter|former)\s+(?!(?:one|two|group|point|case)s?\b)[a-z]")
+_MODERATOR_LEAD = re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[Ss]ession\s+|[Pp]anel\s+)?(?:Moderator|Facilitator)\b")
+# Where a summary says who moderates: "moderated by Ms. X (IOM)", "moderated by Germany", "Moderator: Ms. X, …".
+_MODERATED_BY = re.compile(r"\b(?:[Mm]oderated|[Ff]acilitated)\s+by\s+(?:the\s+)?|^(?:Moderator|Facilitator):\s+", re.M)
+
+
+def moderator_in(text: str, is_speaker: SpeakerTest | None) -> str:
+    """The one a paragraph says moderates, as a name to look up (an official's organisation or country), or ""."""
+    found = _MODERATED_BY.search(text)
+    if found is None:
+        return ""
+    rest = split_sentences(text[found.end() :])[0]
+    official = _PLAIN_PERSON_LEAD.match(rest)
+    if official is not None:
+        return _person(official).affiliation
+    run, _verb = name_run(rest)
+    run = run.rstrip(",")
+    return run if run and (is_speaker is None or is_speaker(run)) else ""
+
+
 def _apposition_lead(sentence: str, is_speaker: SpeakerTest) -> _Lead | None:
     """ "The Chair of the Reference Group, Sweden, …" (Sweden speaks), "IOM's Regional Director, Mr. X, …" (an
     official of IOM), where the one between the commas, or the post's owner, is a known actor."""
@@ -1113,17 +949,32 @@ _GAVE_FLOOR = re.compile(
 _CHAIR_KINDS = ("chair", "co_chair", "chairs")
 
 
-def _leads(sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None) -> list[tuple[str, _Lead]]:
+def _leads(
+    sentence: str, chair: str, co_chair: str, is_speaker: SpeakerTest | None, moderator: str = ""
+) -> list[tuple[str, _Lead]]:
     """The sentence and its lead, or the Chair's words and the words of the one they give the floor to."""
     sub = SUB_START.match(sentence)
     label = sub or ITEM_LABEL.match(sentence)
-    lead = _lead(sentence[label.end() :] if label else sentence, chair, co_chair, is_speaker)
+    lead = _lead(sentence[label.end() :] if label else sentence, chair, co_chair, is_speaker, moderator)
     given = _GAVE_FLOOR.search(sentence) if lead.kind in _CHAIR_KINDS else None
     if given is not None:
         taker = _lead(sentence[given.end() :], chair, co_chair, is_speaker)
         if taker.kind not in ("continue", "narration"):
             return [(sentence[: given.end()].rstrip(), lead), (sentence[given.end() :], taker)]
     return [(sentence, lead)]
+
+
+_LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+(?:the\s+)?|\s*&\s*")
+
+
+def _each_named(speakers: list[str], is_speaker: SpeakerTest | None) -> list[str]:
+    """The speakers one by one, where one name as written is a list ("Kyrgyzstan and Tajikistan") of known actors
+    ("Bosnia and Herzegovina" stays one)."""
+    named: list[str] = []
+    for written in speakers:
+        parts = [part for part in _LIST_SEPARATOR.split(written) if part]
+        named += parts if len(parts) > 1 and is_speaker is not None and all(map(is_speaker, parts)) else [written]
+    return named
 
 
 def split_passages(
@@ -1133,6 +984,7 @@ def split_passages(
     co_chair: str = "",
     is_speaker: SpeakerTest | None = None,
     read: dict[str, list[tuple[str, _Lead]]] | None = None,
+    moderator: str = "",
 ) -> list[ParsedPassage]:
     """One passage per intervention, starting at the sentence that names its speaker; narration in between.
 
@@ -1144,11 +996,19 @@ def split_passages(
     sentences: list[list[str]] = []  # each passage's sentences, joined once at the end
     for whole in split_sentences(text):
         check_time()
-        if whole not in read:
-            read[whole] = _leads(whole, chair, co_chair, is_speaker)
-        for sentence, lead in read[whole]:
+        # A sentence naming the Moderator is read again where another moderates.
+        key = f"{moderator}\0{whole}" if moderator and "oderator" in whole else whole
+        if key not in read:
+            read[key] = _leads(whole, chair, co_chair, is_speaker, moderator)
+        for sentence, lead in read[key]:
             sub = SUB_START.match(sentence)
             current = passages[-1] if passages else None
+            if lead.kind in ("latter", "former"):
+                named = _each_named(current.speakers, is_speaker) if current else []
+                if len(named) < 2:
+                    lead = _Lead("continue")  # the one speaker already speaking
+                else:
+                    lead = _Lead("intervention", speakers=[named[-1 if lead.kind == "latter" else 0]])
             if current is None or sub:  # a sub-paragraph "3.1" opens a passage of its own, whoever speaks in it
                 kind = "narration" if lead.kind == "continue" else lead.kind
             elif lead.kind in ("intervention", "person") or lead.opens:
@@ -1199,6 +1059,10 @@ def _count_only(text: str) -> int | None:
     return int(match["people"].replace(",", "")) if match else None
 
 
+_NAMES_START = re.compile(r"^(?:the\s+)?[A-Z]")
+_POINTS_ELSEWHERE = re.compile(r"\b(?:below|above|listed|following|annex|table|list)\b", re.IGNORECASE)
+
+
 def participants(text: str) -> tuple[int | None, int | None, list[str]]:
     """The number of participants and countries and the lists that name them, from the first paragraph."""
     match = _COUNT.search(text) or _COUNTRY_COUNT.search(text) or _LIST_LABEL.search(text)
@@ -1231,7 +1095,7 @@ def _lists_after(text: str, end: int) -> list[str]:
     ]
     # A list starts with a name ("Afghanistan", "the European Commission"); words that go on with the sentence
     # ("in Baku on 8 April, hosted by …", "and six organisations") name no one.
-    lists = [part.strip(" ,;:") for part in lists]
+    lists = [re.split(r",\s+(?:which|who)\s", part, maxsplit=1)[0].strip(" ,;:") for part in lists]
     return [part for part in lists if part and not _NOT_A_LIST.match(part)]
 
 
@@ -1267,6 +1131,8 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
     """Read a summary's text (plain text or Markdown) into a ParsedSummary; SummaryError if it has no paragraphs."""
     links = [f"“{collapse(match['words'])}” ({match['address']})" for match in _MD_LINK.finditer(text)]
     text, copy_warnings = pdf_copy_cleaned(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n"))
+    text, mark_warnings = glued_note_marks(text)
+    copy_warnings += mark_warnings
     text = normalise(text)
     if not text.strip():
         raise SummaryError("The summary is empty.")
@@ -1284,7 +1150,7 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
             "No numbered paragraphs were found. A summary's paragraphs start with their number, "
             "e.g. “1. The Annual Senior Officials Meeting gathered …”."
         )
-    title, dates, location, meeting_format, header_warnings = _read_header(header)
+    title, dates, location, meeting_format, header_warnings = read_header(header)
     warnings = header_warnings + warnings
     paragraph_texts = [(block.number, collapse(" ".join([*block.lines, block.listed_text()]))) for block in blocks]
     for number, paragraph_text in paragraph_texts:
@@ -1337,12 +1203,16 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
 
     paragraphs: list[ParsedParagraph] = []
     read: dict[str, list[tuple[str, _Lead]]] = {}  # each sentence's lead, however often it is said
+    moderator = ""  # who moderates, from where the summary says so until it names another
     for number, paragraph_text in paragraph_texts:
+        moderator = moderator_in(strip_bold(paragraph_text), is_speaker) or moderator
         topic = next(
             (bold for bold in re.findall(r"\*\*([^*]+)\*\*", paragraph_text) if bold[:1].islower()),
             "",
         )
-        passages = split_passages(paragraph_text, chair=chair, co_chair=co_chair, is_speaker=is_speaker, read=read)
+        passages = split_passages(
+            paragraph_text, chair=chair, co_chair=co_chair, is_speaker=is_speaker, read=read, moderator=moderator
+        )
         paragraphs.append(
             ParsedParagraph(
                 number=number,
@@ -1357,7 +1227,12 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
     annex_names = annex_participants(annex) if annex and not blocks[0].listed else []
     if blocks[0].listed or annex_names:
         # A table or a bullet list in paragraph 1, or else in an annex of participants, names them, one a cell.
-        lists = blocks[0].listed or annex_names
+        # The text's own lists go with it where they name others than the table ("… the delegations listed below,
+        # as well as the International Organization for Migration (IOM) …").
+        own = participants(collapse(" ".join(blocks[0].lines)))[2]  # the words' lists, not the table's
+        lists = (blocks[0].listed or annex_names) + [
+            part for part in own if _NAMES_START.match(part) and not _POINTS_ELSEWHERE.search(part)
+        ]
         count = count if count is not None else _count_only(paragraph_texts[0][1])
     if annex is not None:
         warnings.append(annex_warning(annex, used=bool(annex_names)))

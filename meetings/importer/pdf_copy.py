@@ -1,4 +1,5 @@
-"""Text copied out of a PDF into a .txt: what the page put around the words is taken off, broken words rejoined.
+"""Text copied out of a PDF into a .txt: what the page put around the words is taken off, broken words rejoined,
+footnote numbers glued to words raised again.
 
     text, warnings = pdf_copy_cleaned(text)
 
@@ -106,3 +107,57 @@ def pdf_copy_cleaned(text: str) -> tuple[str, list[str]]:
             + " Correct any that should keep its hyphen."
         )
     return text, warnings
+
+
+# A footnote as a PDF's text gives it at the end, its number no longer raised: "1 The Call for Action …".
+_NOTE_LINE = re.compile(r"^[ \t]*(?P<number>[1-9]\d?)[ \t]+(?=\S)")
+# A note's number glued to the word it follows, as copying loses its raising: "migration1", "Action2." (after a
+# word in small letters only: "PG2", "G20", "COVID19" are names).
+_GLUED_MARK = re.compile(r"(?<=[a-zà-ÿ]{2})(?P<number>[1-9]\d?)(?=[\s.,;:)!?]|$)", re.MULTILINE)
+_RAISED = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def glued_note_marks(text: str) -> tuple[str, list[str]]:
+    """Notes numbered 1, 2, … on lines of their own after the last paragraph, and their numbers glued to words in
+    the text above, read as a PDF meant them: raised marks ("migration¹") and notes ("¹ The Call …").
+
+    Only where the lines at the end number the notes 1, 2, … in order, and only the numbers they define.
+    """
+    lines = text.split("\n")
+    last = max((index for index, line in enumerate(lines) if _PARAGRAPH_START.match(line)), default=-1)
+    if last < 0:
+        return text, []
+    notes = [
+        (index, int(found["number"]))
+        for index in range(last + 1, len(lines))
+        if (found := _NOTE_LINE.match(lines[index]))
+    ]
+    # The notes are the lines from the one numbered 1 on, numbered 1, 2, … with nothing else numbered after.
+    first = next((position for position, (_, number) in enumerate(notes) if number == 1), None)
+    if first is None or [number for _, number in notes[first:]] != list(range(1, len(notes) - first + 1)):
+        return text, []
+    notes = notes[first:]
+    if notes[0][0] > 0 and lines[notes[0][0] - 1].strip():
+        return text, []  # "… from" / "1 country …": a line wrapped before a number, not the first note
+    start, count = notes[0][0], len(notes)
+    glued: list[tuple[str, str]] = []  # (the word, the number glued to it)
+
+    def raise_mark(match: re.Match) -> str:
+        if int(match["number"]) > count:
+            return match[0]
+        word = re.search(r"[^\W\d_]+$", match.string[max(0, match.start() - 30) : match.start()])
+        glued.append((word[0] if word else "", match["number"]))
+        return match["number"].translate(_RAISED)
+
+    body = _GLUED_MARK.sub(raise_mark, "\n".join(lines[:start]))
+    if not glued:
+        return text, []
+    for index, number in notes:
+        lines[index] = _NOTE_LINE.sub(str(number).translate(_RAISED) + " ", lines[index], count=1)
+    shown = "; ".join(f"{word}{digits} → {word}{digits.translate(_RAISED)}" for word, digits in glued[:6])
+    warning = (
+        f"Numbers glued to words were read as the marks of the {count} footnote(s) at the end ({shown}"
+        + ("; …)" if len(glued) > 6 else ")")
+        + ": check that none was part of a name."
+    )
+    return "\n".join([body, *lines[start:]]), [warning]

@@ -18,6 +18,7 @@ import pycountry
 
 from actors.models import Actor, Region
 from meetings.goals import goals_in_force
+from meetings.kinds import propose_kind
 
 from .limits import check_time
 from .parse import SUPERSCRIPT_DIGITS, ParsedPassage, ParsedSummary, parse_summary, strip_bold
@@ -30,6 +31,7 @@ COUNTRY, ORGANISATION, INSTITUTION, GROUP = (
     Actor.Kind.GROUP.value,
 )
 SPEAKER_KINDS = (COUNTRY, ORGANISATION, GROUP)
+STATEMENT = "statement"  # Passage.Kind.STATEMENT: what a speaker says, not procedure or a report
 
 # English short names that the ISO list does not carry but summaries use.
 COUNTRY_ALIASES = {
@@ -670,7 +672,14 @@ def _subject(number: int, passages: list[PassageEntry], topic: str, count: int |
     if topic:
         subject = topic.strip(" .,:;")
         return (subject[:1].upper() + subject[1:])[:200]
-    interventions = [passage for passage in passages if passage.kind == "intervention" and passage.speakers]
+    # What speakers say, not the Chair's or a Moderator's procedure ("The Moderator closed the session").
+    interventions = [
+        passage
+        for passage in passages
+        if passage.kind == "intervention"
+        and passage.speakers
+        and propose_kind(passage.text, speakers=len(passage.speakers))[0] == STATEMENT
+    ]
     if interventions and len(interventions) * 2 >= len(passages):
         kinds = {speaker.kind for passage in interventions for speaker in passage.speakers}
         if kinds <= {COUNTRY, GROUP}:

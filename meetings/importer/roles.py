@@ -3,7 +3,8 @@
 - The kind of meeting and its number in its series: "38th Senior Officials Meeting", "the Seventh Ministerial
   Conference" → ("senior_officials_meeting", 38), ("ministerial_conference", 7). The kinds are the values of
   `MeetingSeries.Kind`.
-- The dialogue's roles beside chair, co-chair and Secretariat: "Georgia as host", "hosted by Hungary",
+- The dialogue's roles beside chair, co-chair and Secretariat: "Georgia as host", "hosted by Hungary", "at the
+  invitation of Armenia",
   "Sweden, as Reference Group Rapporteur", "Serbia and Türkiye, co-chairs of the working group" → the values of
   `Participation.Role` with the names as written (the recogniser matches them to actors).
 
@@ -100,6 +101,14 @@ _NAME = r"(?P<name>[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w'’-]*)
 _ROLE_PATTERNS = (
     (HOST, re.compile(rf"(?<![\w'’-]){_NAME},?\s+(?:as|in\s+its\s+capacity\s+as)\s+(?:the\s+)?host\b(?!-)")),
     (HOST, re.compile(rf"\b(?:kindly\s+)?hosted\s+by\s+(?:the\s+(?:Government\s+of\s+)?)?{_NAME}")),
+    # "met in Yerevan at the invitation of Armenia" (not "… of the Chair", whose role is its own).
+    (
+        HOST,
+        re.compile(
+            r"\bat\s+the\s+(?:kind\s+)?invitation\s+of\s+(?:the\s+(?:Government\s+of\s+)?)?"
+            rf"(?!(?:Co-?)?Chair|Secretariat){_NAME}"
+        ),
+    ),
     (
         RAPPORTEUR,
         re.compile(
@@ -120,7 +129,7 @@ _NOT_A_NAME = {"The", "This", "It", "Its", "Their", "He", "She", "They", "Which"
 
 # Where a role may be declared: the patterns above run only on the words around these, so that a long text
 # without them costs one quick scan, and one with thousands of them no more than MAX_ROLE_WORDS windows.
-_ROLE_WORD = re.compile(r"\bhost(?:ed)?\b|[Rr]apporteur\b|[Cc]o-?[Cc]hairs?\s+of\b")
+_ROLE_WORD = re.compile(r"\bhost(?:ed)?\b|\binvitation\s+of\b|[Rr]apporteur\b|[Cc]o-?[Cc]hairs?\s+of\b")
 MAX_ROLE_WORDS = 100
 _WINDOW = 160
 

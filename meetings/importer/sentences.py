@@ -37,6 +37,9 @@ SUB_NUMBERED = re.compile(r"^(\d{1,3})\.\d{1,2}\.?\s+\S")
 # A point of a list inside a paragraph, "(a) …", "(iv) …", "b) …" (Word's second level, or typed): a sentence
 # of its own, also after a colon or a semicolon, whose words after the label may name a speaker.
 ITEM_LABEL = re.compile(r"(?:\((?:[a-z]|[ivx]{1,4})\)|[a-z]\))\s")
+# An official named after a colon, who says something of their own: "The panel spoke first: Dr. X (University of
+# Y) presented …" (the words after a colon are otherwise the same sentence: "… its programmes: counselling; …").
+_OFFICIAL_AFTER_COLON = re.compile(r"(?:H\.\s?E\.\s+)?(?:Mr|Ms|Mrs|Dr|Prof|Professor)\.?\s+[A-Z]")
 
 
 # Where a sentence may end: a space after ".", "!" or "?" (or after ":" or ";", if a point "(a)" follows), past
@@ -64,7 +67,8 @@ def split_sentences(text: str) -> list[str]:
         end = candidate.start() + 1  # the end of the word before, past its closing quotes, marks and stars
         item = ITEM_LABEL.match(text, index + 1)
         if text[end - 1] in ":;" and not item:
-            continue
+            if text[end - 1] == ";" or not _OFFICIAL_AFTER_COLON.match(text, index + 1):
+                continue
         start = index + 1
         while start < length and text[start] in _SKIPPED_AFTER:
             start += 1
