@@ -58,6 +58,16 @@ def test_country_page_shows_roles_and_interventions(client, som_2020):
     assert f"{som_2020.get_absolute_url()}#p6-" in html
 
 
+def test_profile_tables_read_on_a_phone_and_say_when_no_goal_was_addressed(client, som_2020):
+    """A profile's tables give each cell its column's name (on a phone they read one block per row); with no goal
+    addressed, the profile says so rather than leaving a heading over nothing."""
+    html = client.get("/countries/turkey/").content.decode()
+    assert '<table class="attendance reflow">' in html and '<table class="counts reflow">' in html
+    assert 'data-label="Role">Chair' in html and 'data-label="Same subject">' in html
+    text = page_text(client.get("/organisations/icmpd/").content.decode())
+    assert "No intervention of International Centre for Migration Policy Development names a priority goal yet." in text
+
+
 def test_country_page_includes_group_interventions(client, som_2020):
     text = page_text(client.get("/countries/austria/").content.decode())
     assert "EU Asylum and Migration Pact in ushering a new season" in text  # EU Member States

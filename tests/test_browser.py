@@ -212,12 +212,17 @@ PAGES = {
     "countries": "/countries/",
     "country": "/countries/spain/",
     "country-ru": "/ru/countries/spain/",  # Russian words are longer: its tables too must keep to the screen
+    "turkey-ru": "/ru/countries/turkey/",  # the chair: a role, institutions and goals carried over in its tables
+    "meeting-ru": f"/ru{MEETING}",
     "organisations": "/organisations/",
     "organisation": "/organisations/icmpd/",
     "goals": "/priority-goals/",
     "goal": "/priority-goals/1/",
+    "goal-2025": "/priority-goals/2025-2030/3/",  # a goal no published meeting has addressed yet
     "matrix": "/priority-goals/matrix/",
     "search": "/search/?q=Canary+Islands",
+    "search-filtered": "/search/?q=return&country=TR&year=2020",  # the filters open, nothing found
+    "series": "/series/senior-officials-meetings/",
     "about": "/about/",
     "not-found": "/meetings/?page=999",
 }
@@ -420,3 +425,110 @@ def test_citation_downloads_are_files_a_reference_manager_reads(browser, site):
     assert entry["url"].endswith(MEETING)
     assert reader.errors == []
     reader.close()
+
+
+# WCAG 2.5.8 (target size, minimum): a target smaller than 24 x 24 px passes only if a circle of 24 px on its centre
+# touches no other target and no other small target's circle. Links inside a sentence are exempt, as the rule says.
+TARGET_SIZE = """() => {
+  const shown = (el) => {
+    if (el.closest('details:not([open]) > :not(summary)') || el.closest('.visually-hidden')) return false;
+    const r = el.getBoundingClientRect(), style = getComputedStyle(el);
+    if (!r.width || !r.height || style.visibility === 'hidden' || style.opacity === '0') return false;
+    for (let box = el.parentElement; box; box = box.parentElement) {  // scrolled out of its box: not on screen
+      if (getComputedStyle(box).overflow === 'visible') continue;
+      const c = box.getBoundingClientRect();
+      if (r.bottom <= c.top || r.top >= c.bottom || r.right <= c.left || r.left >= c.right) return false;
+    }
+    return true;
+  };
+  const inSentence = (el) => {
+    if (getComputedStyle(el).display !== 'inline') return false;
+    const block = el.parentElement.closest('p, li, dd, td, th, blockquote, figcaption');
+    if (!block) return false;
+    const linked = [...block.querySelectorAll('a')].reduce((n, a) => n + a.textContent.length, 0);
+    return block.textContent.trim().length > linked + 3;
+  };
+  const targets = [...document.querySelectorAll('a[href], button, summary, input:not([type=hidden]), select, textarea')]
+    .filter(shown).map(el => ({el, r: el.getBoundingClientRect()}));
+  const small = targets.filter(({el, r}) => (r.width < 24 || r.height < 24) && !inSentence(el));
+  const touches = (c, r) => {
+    const x = Math.max(r.left, Math.min(c.x, r.right)), y = Math.max(r.top, Math.min(c.y, r.bottom));
+    return (x - c.x) ** 2 + (y - c.y) ** 2 < 144 - 0.5;
+  };
+  const centre = (r) => ({x: r.left + r.width / 2, y: r.top + r.height / 2});
+  const failing = [];
+  for (const s of small) {
+    const c = centre(s.r);
+    const other = targets.find(o => o.el !== s.el && !o.el.contains(s.el) && !s.el.contains(o.el) && (touches(c, o.r)
+      || (small.includes(o) && Math.hypot(c.x - centre(o.r).x, c.y - centre(o.r).y) < 23.5)));
+    const size = `${Math.round(s.r.width)}x${Math.round(s.r.height)}`;
+    const text = (el) => el.textContent.trim().slice(0, 30);
+    if (other) failing.push(`"${text(s.el)}" ${size} beside "${text(other.el)}"`);
+  }
+  return [...new Set(failing)];
+}"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_every_target_can_be_tapped_and_every_column_read(browser, site, viewport):
+    """On a phone held as readers hold one (touch, no hover) and on a desktop, on every public page: every link and
+    control is 24 px or has room around it (WCAG 2.5.8: "profile" beside a participant was 16 px tall under the
+    name above it); no table but the matrix hides a column behind its scroll box (Russian headings pushed a
+    profile's "Same subject" out of sight); the section the reader is in shows in the main navigation (on a
+    goal's page, "Priority goals" was cut off at the phone's edge)."""
+    touch = {"is_mobile": True, "has_touch": True} if viewport is PHONE else {}
+    reader = Reader(browser, site, viewport=viewport, **touch)
+    page = reader.page
+    found: dict[str, dict] = {}
+    for name, url in PAGES.items():
+        page.goto(url)
+        small = page.evaluate(TARGET_SIZE)
+        hidden = page.evaluate(
+            """() => [...document.querySelectorAll('.table-scroll')]
+                .filter(box => !box.querySelector('.matrix') && box.scrollWidth > box.clientWidth + 1)
+                .map(box => `${box.querySelector('table').className}: ${box.scrollWidth} px in ${box.clientWidth}`)"""
+        )
+        section = page.evaluate(
+            """() => {
+                const a = document.querySelector('.main-nav a[aria-current]');
+                if (!a) return true;
+                const r = a.getBoundingClientRect(), list = a.closest('ul').getBoundingClientRect();
+                return r.left >= list.left - 1 && r.right <= list.right + 1;
+            }"""
+        )
+        if small or hidden or not section:
+            found[name] = {"small targets": small, "columns out of sight": hidden, "section shown": section}
+    reader.close()
+    assert found == {}, json.dumps(found, indent=2, ensure_ascii=False)
+
+
+def test_meeting_page_chips_and_print(browser, site):
+    """A tagged goal's chip reads "Irregular migration (tagged)", not "…migration(tagged)"; printed, the role badges
+    (white on black on screen, and backgrounds do not print) are outlined in black, and no note prints larger than
+    the text it is about."""
+    reader = Reader(browser, site, viewport=PHONE)
+    page = reader.page
+    page.goto(MEETING)
+    gap = page.evaluate(
+        """() => {
+            const tagged = document.querySelector('.tag .tagged'), range = document.createRange();
+            range.selectNodeContents(tagged.previousSibling);
+            return tagged.getBoundingClientRect().left - range.getBoundingClientRect().right;
+        }"""
+    )
+    assert gap >= 3
+    page.emulate_media(media="print")
+    role = page.evaluate(
+        """() => { const s = getComputedStyle(document.querySelector('#participants .role'));
+                   return [s.color, s.borderTopStyle]; }"""
+    )
+    assert role == ["rgb(0, 0, 0)", "solid"]
+    sizes = page.evaluate(
+        """() => [document.body, ...document.querySelectorAll('.record-note, .meta, .citation')]
+                .map(el => parseFloat(getComputedStyle(el).fontSize))"""
+    )
+    assert max(sizes[1:]) <= sizes[0]
+    assert page.locator("#participants .screen-only").is_hidden()
+    assert page.locator(".fnback").first.is_hidden()
+    reader.close()
+    assert reader.errors == []

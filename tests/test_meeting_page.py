@@ -117,3 +117,16 @@ def test_meeting_page_query_count_does_not_grow_with_the_archive(
     assert count_queries(client, url) == before
     # A page ten times larger costs the same number of queries.
     assert count_queries(client, large.get_absolute_url()) == before
+
+
+def test_days_of_one_month_are_written_once(client, db):
+    """'19–20 February 2019', not '19 February 2019–20 February 2019'; across two months both dates are whole;
+    each day is still a <time>."""
+    one_month = MeetingFactory(start_date=datetime.date(2019, 2, 19), end_date=datetime.date(2019, 2, 20))
+    two_months = MeetingFactory(start_date=datetime.date(2019, 2, 28), end_date=datetime.date(2019, 3, 1))
+    listing = client.get("/meetings/").content.decode()
+    assert '<time datetime="2019-02-19">19</time>–<time datetime="2019-02-20">20 February 2019</time>' in listing
+    assert "28 February 2019</time>–<time" in listing and ">1 March 2019</time>" in listing
+    assert "19–20 February 2019" in page_text(client.get(one_month.get_absolute_url()).content.decode())
+    assert "28 February 2019–1 March 2019" in page_text(client.get(two_months.get_absolute_url()).content.decode())
+    assert "19–20 февраля 2019" in page_text(client.get(f"/ru{one_month.get_absolute_url()}").content.decode())

@@ -54,7 +54,7 @@ def test_spains_profile_shows_its_tagged_subjects_apart_from_named_goals(client,
     table = html[html.index("<caption>Call for Action – a five-year plan (2019–2024)</caption>") :]
     table = table[: table.index("</table>")]
     rows = {
-        page_text(row.split("</th>")[0]).strip(): re.findall(r'<td class="num">(\d+)</td>', row)
+        page_text(row.split("</th>")[0]).strip(): re.findall(r'<td class="num"[^>]*>(\d+)</td>', row)
         for row in table.split("<tr>")[2:]
     }
     assert rows["1. Irregular migration"] == ["0", "1"]  # named 0, tagged 1

@@ -7,6 +7,7 @@ from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
+from django.utils import formats
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -49,6 +50,25 @@ def flag(actor) -> str:
     return format_html(
         '<img class="flag" src="{}" alt="" width="20" height="15" loading="lazy" decoding="async">',
         static(f"flags/{code}.svg"),
+    )
+
+
+@register.simple_tag
+def meeting_dates(meeting, separator: str = "–") -> str:
+    """A meeting's day or days, each a <time>: "19–20 February 2019" rather than "19 February 2019–20 February 2019"
+    when both days fall in one month and the language's date starts with the day ("j F Y", "j E Y г.")."""
+    start, end = meeting.start_date, meeting.end_date
+    full = formats.get_format("DATE_FORMAT")
+    if not end or end == start:
+        return format_html('<time datetime="{}">{}</time>', start.isoformat(), formats.date_format(start, full))
+    same_month = (start.year, start.month) == (end.year, end.month) and full.startswith("j ")
+    return format_html(
+        '<time datetime="{}">{}</time>{}<time datetime="{}">{}</time>',
+        start.isoformat(),
+        formats.date_format(start, "j" if same_month else full),
+        separator,
+        end.isoformat(),
+        formats.date_format(end, full),
     )
 
 

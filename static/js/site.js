@@ -16,3 +16,17 @@
   fit();
   wide.addEventListener("change", fit);
 })();
+
+// On a phone the sections of the main navigation scroll sideways; the one the reader is in is scrolled into
+// view, so that on a goal's page "Priority goals" is not the cut-off "Prior…" under the fade at the edge.
+// Only the list scrolls, never the page (a link to #p6-15 keeps its place).
+(function () {
+  "use strict";
+  var current = document.querySelector(".main-nav a[aria-current]");
+  if (!current) return;
+  var list = current.closest("ul");
+  var item = current.getBoundingClientRect();
+  var box = list.getBoundingClientRect();
+  var fade = 28; // the width of the fade that says there is more (site.css, .main-nav::after)
+  if (item.right > box.right - fade) list.scrollLeft += item.right - box.right + fade;
+})();
