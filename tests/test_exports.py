@@ -7,6 +7,7 @@ against its rate.
 
 import datetime
 import fcntl
+import gzip
 
 import pytest
 from django.core.cache import cache
@@ -46,7 +47,21 @@ def test_a_second_request_reads_the_stored_file_and_builds_nothing(client, som_2
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
     assert second["Content-Type"] == "application/json"
-    assert len(list(exports.settings.EXPORT_ROOT.glob("popolo-*"))) == 1
+    # One version kept (its bytes, and the same compressed beside them).
+    assert len({path.name.removesuffix(".gz") for path in exports.settings.EXPORT_ROOT.glob("popolo-*")}) == 1
+
+
+def test_a_client_taking_gzip_gets_the_bytes_compressed_once_when_it_was_built(client, som_2020):
+    """Compressing 18.9 MB at each download held a worker half a second (docs/reliability.md, run 4c)."""
+    plain = client.get(EXPORT)
+    gzipped = [client.get(EXPORT, headers={"Accept-Encoding": "gzip, deflate, br"}) for _ in range(2)]
+    assert [r["Content-Encoding"] for r in gzipped] == ["gzip", "gzip"]
+    # The same bytes each time: stored, not compressed on the way (Django's gzip pads each response at random).
+    assert gzipped[0].content == gzipped[1].content and gzip.decompress(gzipped[0].content) == plain.content
+    assert gzipped[0]["ETag"] == f"W/{plain['ETag']}" and "Accept-Encoding" in gzipped[0]["Vary"]
+    for held in (plain["ETag"], gzipped[0]["ETag"]):
+        again = client.get(EXPORT, headers={"Accept-Encoding": "gzip", "If-None-Match": held})
+        assert again.status_code == 304, held
 
 
 def test_the_etag_held_is_answered_304(client, som_2020, django_assert_num_queries):
@@ -122,7 +137,8 @@ def test_writes_not_committed_yet_are_in_an_export_of_their_own_that_is_not_kept
     own = client.get(EXPORT)
     assert "Written on this connection, not committed." in own.content.decode()
     assert own["ETag"] != stored["ETag"]
-    assert len(list(exports.settings.EXPORT_ROOT.glob("popolo-*"))) == 1
+    # One version kept (its bytes, and the same compressed beside them).
+    assert len({path.name.removesuffix(".gz") for path in exports.settings.EXPORT_ROOT.glob("popolo-*")}) == 1
 
 
 def test_each_site_address_has_its_own_file(client, som_2020, settings):
