@@ -32,6 +32,10 @@ PROCEDURE = re.compile(
     # The Chair in the passive: "The Conference was opened by the Turkish Chairmanship" (not "… by Germany").
     r"|^\W*(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+(?P<passive>opened|closed|concluded|adjourned)\s+by\s+"
     r"(?:the\s+)?(?:[A-Z][\w-]*\s+)?(?:Co-)?Chair"
+    # Whoever opens or closes the meeting itself chairs it: "Moldova opened the meeting and welcomed …" (not a
+    # session or a day: "Germany opened the second session with a presentation" is Germany speaking).
+    r"|^\W*(?:the\s+)?[A-Z][^,.;]{0,60}?\s+(?:formally\s+|officially\s+)?(?:opened|closed)\s+the\s+"
+    r"(?:meeting|conference|SOM|ministerial\s+conference)\b"
     # A session run by anyone: "The session was moderated by Ms. X (IOM), who …".
     r"|^\W*(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+(?P<run>moderated|chaired|facilitated)\s+by\s+",
     re.IGNORECASE,

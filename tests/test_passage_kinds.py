@@ -55,6 +55,11 @@ PROPOSALS = [
      "The Republic of Uzbekistan, as Chair, and Hungary, as Co-Chair, opened"),
     ("Germany, as host, and Hungary opened an exhibition.", 2, "statement",
      "a speaker, and no words of procedure or report"),
+    # Whoever opens the meeting itself is chairing it; opening a session is speaking in it.
+    ("Moldova opened the meeting and welcomed the participants to Chisinau.", 1, "procedure",
+     "Moldova opened the meeting"),
+    ("Germany opened the second session with a presentation on returns.", 1, "statement",
+     "a speaker, and no words of procedure or report"),
     ("Overall, countries highlighted how cooperation remains a priority.", 0, "narrative", "no speaker"),
     ("", 0, "narrative", "no speaker"),
 ]  # fmt: skip

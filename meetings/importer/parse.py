@@ -599,6 +599,10 @@ _NARRATION = re.compile(
     r"|[Aa] number of\s+|[Bb]oth\s+)?(?:participating\s+|the\s+|other\s+)?"
     r"(?:[Cc]ountries|[Ss]tates|[Pp]articipants|[Dd]elegations|[Dd]elegates|[Ss]peakers|[Oo]rgani[sz]ations"
     r"|Member States|[Pp]artners)\b"
+    # Minutes' decisions, the body's own: "Decision 1: …", "The meeting agreed …", "The Working Group decided …".
+    r"|^(?:Decision|Conclusion|Recommendation|Action\s+point)\s+\d{1,2}\s*[:.–-]"
+    r"|^(?:[Tt]he\s+)(?:[Mm]eeting|[Ww]orking\s+[Gg]roup|[Cc]onference|[Gg]roup|SOM|[Pp]lenary)\s+(?:also\s+)?"
+    r"(?:agreed|decided|noted|concluded|adopted|endorsed|took\s+note|welcomed|approved)\b"
 )
 _SECRETARIAT_WORD = re.compile(
     r"^(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+)?Secretariat$|^[A-Z]{2,10}\s*\(Secretariat\)$"
@@ -1049,6 +1053,12 @@ _COUNTRY_COUNT = re.compile(
 _LIST_LABEL = re.compile(
     r"\b(?:[Pp]articipants|[Pp]articipating\s+(?:[Ss]tates|[Cc]ountries)|[Dd]elegations|[Aa]ttendance|[Pp]resent)\s*:\s+(?=\**[A-Z])"
 )
+# "Participants came from Albania, …", "The meeting was attended by delegations of Albania, …": no count, no label.
+_CAME_FROM = re.compile(
+    r"\b(?:[Pp]articipants|[Dd]elegations|[Dd]elegates|[Rr]epresentatives)\s+(?:came|were\s+present|attended)\s+from\s+"
+    r"(?=(?:the\s+)?\**[A-Z])|\b(?:was|were)\s+attended\s+by\s+(?:participants|delegations|delegates|representatives)\s+"
+    r"(?:from|of)\s+(?=(?:the\s+)?\**[A-Z])"
+)
 
 
 _NOT_A_LIST = re.compile(r"^(?!the\b)[a-z]")
@@ -1065,7 +1075,7 @@ _POINTS_ELSEWHERE = re.compile(r"\b(?:below|above|listed|following|annex|table|l
 
 def participants(text: str) -> tuple[int | None, int | None, list[str]]:
     """The number of participants and countries and the lists that name them, from the first paragraph."""
-    match = _COUNT.search(text) or _COUNTRY_COUNT.search(text) or _LIST_LABEL.search(text)
+    match = _COUNT.search(text) or _COUNTRY_COUNT.search(text) or _LIST_LABEL.search(text) or _CAME_FROM.search(text)
     if not match:
         return None, None, []
     found = match.groupdict()
@@ -1083,6 +1093,9 @@ def _lists_after(text: str, end: int) -> list[str]:
     sentence = split_sentences(rest.strip())[0] if rest.strip() else ""
     sentence = re.sub(r"^[\s:;,–—-]*(?:namely\s+|including\s+|i\.e\.\s+|from\s+|representing\s+)?", "", sentence)
     sentence = sentence.rstrip(". ")
+    # "Albania and Serbia, from the Kyrgyz Republic …, as well as from IOM": a "from" again is the same list.
+    sentence = re.sub(r",\s+(?:and\s+)?from\s+(?=(?:the\s+)?[A-Z])", ", ", sentence)
+    sentence = re.sub(r"\bas well as from\s+(?=(?:the\s+)?[A-Z])", "as well as ", sentence)
     if sentence.startswith("(") and sentence.endswith(")") and sentence.count("(") == 1:
         sentence = sentence[1:-1]  # "… from 39 countries (Afghanistan, …, Ukraine)."
     elif sentence.startswith("("):

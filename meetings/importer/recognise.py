@@ -607,7 +607,9 @@ class Recogniser:
         if text not in self._named:  # a passage said again is searched once
             plain = strip_bold(text)
             self._named[text] = [
-                (found[0], self.mention_names[found[0]]) for found in self.mention_pattern.finditer(plain)
+                (found[0], self.mention_names[found[0]])
+                for found in self.mention_pattern.finditer(plain)
+                if not _IN_PERSON_NAME.search(plain, 0, found.start())
             ]
         named = self._named[text]
         named_pks = {actor.pk for _name, actor in named if actor is not None} | excluded
@@ -626,6 +628,10 @@ class Recogniser:
         """Regions a passage names: "the Silk Routes" names the Silk Routes Region."""
         plain = strip_bold(text)
         return [region for region, pattern in self.region_patterns if pattern.search(plain)]
+
+
+# What comes just before a name that is part of a person's: "Ms. Georgia Papadopoulou", "Mr. Michael Jordan".
+_IN_PERSON_NAME = re.compile(r"\b(?:Mr|Ms|Mrs|Mme|Dr|Prof|H\.\s?E)\.?\s+(?:[A-Z][\w'’-]*\.?\s+){0,2}$")
 
 
 @cache
