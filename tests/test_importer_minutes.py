@@ -4,7 +4,7 @@ meeting inside a paragraph, and a country's name that is a person's first name."
 import pytest
 
 from meetings.importer.parse import participants, split_passages
-from meetings.importer.recognise import summary_of_text
+from meetings.importer.recognise import iso_country, summary_of_text
 
 
 def test_participants_who_came_from_a_list_with_from_repeated():
@@ -43,3 +43,26 @@ def test_a_country_that_is_a_persons_first_name_is_no_mention(som_2020):
     official, georgia = summary.paragraphs[1].passages
     assert [match.code for match in official.speakers] == ["GR"] and official.mentions == []
     assert [match.code for match in georgia.speakers] == ["GE"]  # the country, where it is one
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("the Republic of Kosovo", "XK"),
+        ("Kosovo*", "XK"),
+        ("the Azerbaijan Republic", "AZ"),
+        ("the Republic of Türkiye", "TR"),
+        ("Republic of Turkiye", "TR"),
+        ("the Slovak Republic", "SK"),
+        ("the Kingdom of the Netherlands", "NL"),
+        ("the Islamic Republic of Afghanistan", "AF"),
+        ("the United Kingdom of Great Britain and Northern Ireland", "GB"),
+        # A long form that is another state's, or a part of a state, is no country by its short name.
+        ("the Republic of China", None),
+        ("the Federation of Bosnia and Herzegovina", None),
+        ("the Republic of Srpska", None),
+    ],
+)
+def test_a_states_long_form_is_the_country_its_short_name_is(written, code):
+    found = iso_country(written)
+    assert (found.alpha_2 if found else None) == code

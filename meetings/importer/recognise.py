@@ -76,7 +76,7 @@ def norm(name: str) -> str:
     name = " ".join(name.split()).strip(" .,;:")
     name = re.sub(r"^the\s+", "", name)
     name = re.sub(r"'s?$", "", name)
-    return name
+    return name.rstrip("*")  # "Kosovo*": the dialogue's mark on a name
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,42 @@ def known_organisation(name: str) -> KnownOrganisation | None:
 
 
 def iso_country(name: str) -> pycountry.db.Country | None:
-    """The ISO 3166 country of a name, matched exactly on its short, official or common name; no fuzzy search."""
-    return _iso_names().get(norm(name))
+    """The ISO 3166 country of a name, matched exactly on its short, official or common name; no fuzzy search.
+
+    A state's long form that the list does not carry is the country its short name is: "the Republic of
+    Kosovo", "the Azerbaijan Republic", "the Republic of Türkiye" ("the Kyrgyz Republic" by its adjective).
+    """
+    key = norm(name)
+    found = _iso_names().get(key)
+    if found is None and (short := _short_form(key)):
+        found = _iso_names().get(short) or _country_of_adjective(short)
+    return found
+
+
+# "Republic of", "the Kingdom of the", "Islamic Republic of" before a state's name; "Republic" after it.
+_STATE_FORM = re.compile(
+    r"^(?:(?:islamic|federal|democratic|people's|socialist|united|hellenic|plurinational|bolivarian)\s+)*"
+    r"(?:republic|kingdom|state|principality|grand\s+duchy|sultanate|commonwealth|confederation)"
+    r"\s+of\s+(?:the\s+)?(?P<prefixed>.+)$|^(?P<suffixed>.+?)\s+republic$"
+)
+# Short names whose long form is another state's: "the Republic of China" is not China.
+_NOT_BY_SHORT_FORM = {"china", "korea", "congo"}
+
+
+def _short_form(key: str) -> str:
+    found = _STATE_FORM.match(key)
+    short = (found["prefixed"] or found["suffixed"]) if found else ""
+    return "" if short in _NOT_BY_SHORT_FORM else short
+
+
+def _country_of_adjective(adjective: str) -> Any:
+    """ "kyrgyz", "slovak": the country of an adjective that is no country's name itself."""
+    code = demonyms().get(adjective)
+    if code is None:
+        return None
+    return pycountry.countries.get(alpha_2=code) or next(
+        (country for country in _iso_names().values() if getattr(country, "alpha_2", "") == code), None
+    )
 
 
 # What may follow a country's adjective and still mean the country: "the Turkish delegation", "the Hungarian Chair".
