@@ -905,6 +905,22 @@ _MODERATOR_LEAD = re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[Ss]ession\s+|[Pp]anel
 _MODERATED_BY = re.compile(r"\b(?:[Mm]oderated|[Ff]acilitated)\s+by\s+(?:the\s+)?|^(?:Moderator|Facilitator):\s+", re.M)
 
 
+def _moderates(name: str, text: str) -> str:
+    """ "Moderator" (or "Facilitator") where the text says the official of that name runs the session: "moderated by
+    Ms. X", "Moderator: Ms. X", "Ms. X (IOM), the Moderator, …"; "" otherwise. Their post, where none is given."""
+    person = rf"(?:{_HONORIFIC}\s+)?{re.escape(name)}"
+    said = re.search(
+        rf"\b(?P<verb>[Mm]oderated|[Ff]acilitated)\s+by\s+{person}\b|\b(?P<post>Moderator|Facilitator)\s*[:,]\s*{person}\b"
+        rf"|{re.escape(name)}(?:\s*\([^()]*\))?,\s+(?:the\s+)?(?:[Ss]ession\s+|[Pp]anel\s+)?(?P<after>Moderator|Facilitator)\b",
+        strip_bold(text),
+    )
+    if said is None:
+        return ""
+    if said["verb"]:
+        return "Facilitator" if said["verb"].casefold() == "facilitated" else "Moderator"
+    return said["post"] or said["after"]
+
+
 def moderator_in(text: str, is_speaker: SpeakerTest | None) -> str:
     """The one a paragraph says moderates, as a name to look up (an official's organisation or country), or ""."""
     found = _MODERATED_BY.search(text)
@@ -1249,6 +1265,10 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
         count = count if count is not None else _count_only(paragraph_texts[0][1])
     if annex is not None:
         warnings.append(annex_warning(annex, used=bool(annex_names)))
+    for paragraph in paragraphs:
+        for passage in paragraph.passages:
+            if passage.person and not passage.person.title and _moderates(passage.person.name, paragraph.text):
+                passage.person.title = _moderates(passage.person.name, paragraph.text)
     people = [passage.person for paragraph in paragraphs for passage in paragraph.passages if passage.person]
     footnotes, marks_seen = [], set()
     for block in footnote_blocks:

@@ -340,7 +340,19 @@ class Summary:
 
 # "and of" between names that repeat their "of" ("the representatives of Montenegro and of North Macedonia").
 _LIST_SEPARATOR = re.compile(r"(\s*,\s*(?:and\s+)?(?:of\s+)?|\s+and\s+(?:of\s+)?|\s*&\s*|\s*;\s*)")
-_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()]+)\)$")
+# "the Diaspora Migration Office (DMO)", "(hereinafter DMO)", "(hereinafter referred to as “the DMO”)".
+_ACRONYM = re.compile(
+    r"^(?P<name>.+?)\s*\((?:(?:hereinafter|hereafter)\s+(?:(?:referred\s+to\s+as|called)\s+)?)?(?:the\s+)?[\"“']?"
+    r"(?P<acronym>[^()\"“”']+?)[\"”']?\)$"
+)
+
+
+def name_and_acronym(written: str) -> tuple[str, str] | None:
+    """ "Black Sea Mobility Observatory (BSMO)", "… (hereinafter BSMO)" → the name and the acronym; None without."""
+    found = _ACRONYM.match(written)
+    return (found["name"], found["acronym"]) if found else None
+
+
 _ROLE_SUFFIX = re.compile(
     r"\s+(?:as\b|in\s+(?:its|their|his|her)\s+capacity\b|on\s+behalf\s+of\b|speaking\s+for\b).*$", re.S
 )
@@ -388,6 +400,7 @@ class Recogniser:
         self._matches: dict[int | tuple[str, str], ActorMatch] = {}
         self.decided = self._decisions(names or {})
         self._speakers: dict[str, bool] = {}
+        self._new_acronyms: dict[str, ActorMatch] = {}  # a new institution's acronym, as the text gave it
 
     def _decisions(self, names: dict[str, list]) -> dict[str, ActorMatch | None]:
         """The officer's answers for names the importer did not know, by norm() of the name as written:
@@ -429,7 +442,7 @@ class Recogniser:
                 self.left_out.append(written)
         elif written and written not in self.unrecognised:
             # "BSMO" after "Black Sea Mobility Observatory (BSMO)" is the same name: one answer covers both.
-            if any(known.endswith(f"({written})") for known in self.unrecognised):
+            if any((name_and_acronym(known) or ("", ""))[1] == written for known in self.unrecognised):
                 return
             acronym = _ACRONYM.match(written)
             if acronym and acronym["acronym"] in self.unrecognised:
@@ -497,6 +510,9 @@ class Recogniser:
         key = ("institution", f"{id(parent)}:{norm(name)}")
         if key not in self._matches:
             self._matches[key] = ActorMatch(name, INSTITUTION, acronym or None, written, parent=parent, new=True)
+            if acronym:
+                # "the Diaspora Migration Office (DMO) of Moldova" … "The DMO added": the same new institution.
+                self._new_acronyms.setdefault(norm(acronym), self._matches[key])
         return self._matches[key]
 
     def match(
@@ -520,6 +536,8 @@ class Recogniser:
             found = [actor for actor in self.by_key.get(norm(candidate), []) if actor.kind in kinds]
             if len(found) == 1:
                 return self.for_actor(found[0], written)
+        if INSTITUTION in kinds and (made := self._new_acronyms.get(norm(name))) is not None:
+            return made
         if COUNTRY in kinds:
             for candidate in candidates:
                 country, country_name = iso_country(candidate), name
@@ -610,7 +628,8 @@ class Recogniser:
         for of_country in _OF.finditer(name):
             country = self.match(name[of_country.end() :], (COUNTRY,)) if "," not in name[of_country.end() :] else None
             if country is not None:
-                return self._institution(name[: of_country.start()], acronym, country, written)
+                own, own_acronym = name_and_acronym(name[: of_country.start()]) or (name[: of_country.start()], acronym)
+                return self._institution(own, own_acronym, country, written)
         return None
 
     # -- the rest of a passage
