@@ -98,3 +98,12 @@ def test_a_moderator_without_a_post_has_the_moderators_post(paragraph, title):
     text = "Thematic Meeting\n\nVienna, 3 March 2026\n\n1. The meeting brought together 30 participants.\n\n"
     [person] = parse_summary(text + paragraph + "\n").people
     assert (person.name, person.title) == ("Anna Weber", title)
+
+
+def test_a_label_before_a_colon_is_no_passage_of_its_own():
+    text = "Thematic Meeting\n\nVienna, 3 March 2026\n\n1. The meeting brought together 30 participants.\n\n"
+    summary = parse_summary(text + "2. Moderator: Ms. Anna Weber (IOM). The Moderator opened the session.\n")
+    assert [(passage.kind, passage.text) for passage in summary.paragraphs[1].passages] == [
+        ("person", "Moderator: Ms. Anna Weber (IOM)."),
+        ("intervention", "The Moderator opened the session."),
+    ]

@@ -813,6 +813,9 @@ def _lead(
     person = _PERSON_LEAD.match(sentence) or (_PLAIN_PERSON_LEAD.match(sentence) if "**" not in sentence else None)
     if person:
         return _Lead("person", person=_person(person))
+    label = _COLON_LEAD.match(plain)
+    if label and label["name"].casefold() in _COLON_LABELS and _PLAIN_PERSON_LEAD.match(plain[label.end() :]):
+        return _lead(plain[label.end() :], chair, co_chair, is_speaker, moderator)  # "Moderator: Ms. X (IOM) …"
     by = _RUN_BY.match(plain)
     if by and (official := _PLAIN_PERSON_LEAD.match(plain[by.end() :])):
         # "The session was moderated by Ms. X (IOM), who …": the official who ran it speaks.
