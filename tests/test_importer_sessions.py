@@ -107,3 +107,11 @@ def test_a_label_before_a_colon_is_no_passage_of_its_own():
         ("person", "Moderator: Ms. Anna Weber (IOM)."),
         ("intervention", "The Moderator opened the session."),
     ]
+
+
+def test_the_moderator_named_after_the_post_opens_the_passage_with_that_post():
+    text = "Thematic Meeting\n\nVienna, 3 March 2026\n\n1. The meeting brought together 30 participants.\n\n"
+    summary = parse_summary(text + "2. The Moderator, Ms. Anna Weber (IOM), opened the session.\n")
+    [passage] = summary.paragraphs[1].passages
+    assert passage.kind == "person" and passage.person is not None
+    assert (passage.person.name, passage.person.title, passage.person.affiliation) == ("Anna Weber", "Moderator", "IOM")

@@ -813,6 +813,9 @@ def _lead(
     person = _PERSON_LEAD.match(sentence) or (_PLAIN_PERSON_LEAD.match(sentence) if "**" not in sentence else None)
     if person:
         return _Lead("person", person=_person(person))
+    post_first = _MODERATOR_NAMED.match(plain)
+    if post_first and _PLAIN_PERSON_LEAD.match(plain[post_first.end() :]):
+        return _lead(plain[post_first.end() :], chair, co_chair, is_speaker, moderator)  # "The Moderator, Ms. X, …"
     label = _COLON_LEAD.match(plain)
     if label and label["name"].casefold() in _COLON_LABELS and _PLAIN_PERSON_LEAD.match(plain[label.end() :]):
         return _lead(plain[label.end() :], chair, co_chair, is_speaker, moderator)  # "Moderator: Ms. X (IOM) …"
@@ -903,6 +906,8 @@ def _lead(
 _RUN_BY = re.compile(r"^(?:[Tt]he\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+(?:moderated|chaired|facilitated)\s+by\s+")
 # "Kyrgyzstan and Tajikistan presented … The latter announced …": the last (or first) of the speakers before.
 _BACK_REFERENCE = re.compile(r"^(?:[Tt]he\s+)(?P<which>latter|former)\s+(?!(?:one|two|group|point|case)s?\b)[a-z]")
+# "The Moderator, Ms. X (IOM), opened …": the official named after the post, between commas.
+_MODERATOR_NAMED = re.compile(r"^(?:[Tt]he\s+)?(?:[Ss]ession\s+|[Pp]anel\s+)?(?:Moderator|Facilitator),\s+")
 _MODERATOR_LEAD = re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[Ss]ession\s+|[Pp]anel\s+)?(?:Moderator|Facilitator)\b")
 # Where a summary says who moderates: "moderated by Ms. X (IOM)", "moderated by Germany", "Moderator: Ms. X, …".
 _MODERATED_BY = re.compile(r"\b(?:[Mm]oderated|[Ff]acilitated)\s+by\s+(?:the\s+)?|^(?:Moderator|Facilitator):\s+", re.M)
