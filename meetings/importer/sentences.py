@@ -58,7 +58,7 @@ def split_sentences(text: str) -> list[str]:
     """
     bolds = [match.span() for match in _BOLD_PAIR.finditer(text)]  # in order, none overlapping
     bold = 0
-    cuts = []
+    cuts: list[int] = []
     length = len(text)
     for candidate in _CANDIDATE_END.finditer(text):
         index = candidate.end() - 1  # the space
