@@ -26,12 +26,16 @@ _PROCEDURAL_VERBS = (
 _SECRETARIAT = r"\bSecretariat\)?(?:\*\*)?(?:\s*\([A-Z]{2,10}\))?"  # "**ICMPD (Secretariat)**" too
 PROCEDURE = re.compile(
     rf"{_CHAIR_SUBJECT}[^.]*?\b(?P<verb>{_PROCEDURAL_VERBS})\b"
-    # What the Secretariat will do for the meeting, a point of a list ("a) the Secretariat will compile …") or a
-    # sub-paragraph ("3.2 The Secretariat will circulate …") too.
-    rf"|^\W*(?:[a-z]{{1,4}}[.)]\s+|\d{{1,3}}\.\d{{1,2}}\.?\s+)?(?:the\s+)?(?:[A-Z][\w-]*\s+){{0,2}}?{_SECRETARIAT}\s+(?:will|shall|is\s+to)\s+\w+"
+    # What the Secretariat will do for the meeting (an action point: "The Secretariat to circulate …"), a point of a
+    # list ("a) the Secretariat will compile …") or a sub-paragraph ("3.2 The Secretariat will circulate …") too.
+    rf"|^\W*(?:[a-z]{{1,4}}[.)]\s+|\d{{1,3}}\.\d{{1,2}}\.?\s+)?(?:the\s+)?(?:[A-Z][\w-]*\s+){{0,2}}?{_SECRETARIAT}\s+(?:will|shall|is\s+to|to)\s+\w+"
     # The Chair in the passive: "The Conference was opened by the Turkish Chairmanship" (not "… by Germany").
     r"|^\W*(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+(?P<passive>opened|closed|concluded|adjourned)\s+by\s+"
     r"(?:the\s+)?(?:[A-Z][\w-]*\s+)?(?:Co-)?Chair"
+    # Whoever opens or closes the meeting itself chairs it: "Moldova opened the meeting and welcomed …" (not a
+    # session or a day: "Germany opened the second session with a presentation" is Germany speaking).
+    r"|^\W*(?:the\s+)?[A-Z][^,.;]{0,60}?\s+(?:formally\s+|officially\s+)?(?:opened|closed)\s+the\s+"
+    r"(?:meeting|conference|SOM|ministerial\s+conference)\b"
     # A session run by anyone: "The session was moderated by Ms. X (IOM), who …".
     r"|^\W*(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+(?P<run>moderated|chaired|facilitated)\s+by\s+",
     re.IGNORECASE,

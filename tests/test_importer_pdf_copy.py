@@ -138,3 +138,16 @@ def test_a_wrapped_line_of_the_last_paragraph_that_starts_with_1_is_no_note():
     summary = parse_summary(text)
     assert summary.paragraphs[1].text == "The meeting gathered delegates from 1 country only on goal1."
     assert summary.footnotes == []
+
+
+def test_a_number_alone_on_a_line_inside_a_sentence_is_kept_and_a_page_number_is_not():
+    text = (
+        HEADER + "1. The meeting brought together 41 participants of\n12\ncountries and the floor was given to\n"
+        "Austria.\n\n3\n\n2. Austria spoke of a share of\n40\nper cent of returnees, and of the\n4\nsituation.\n"
+    )
+    summary = parse_summary(text)
+    assert [paragraph.text for paragraph in summary.paragraphs] == [
+        "The meeting brought together 41 participants of 12 countries and the floor was given to Austria.",
+        # "of the" / "4" / "situation": no count of anything, a page's number at a page break.
+        "Austria spoke of a share of 40 per cent of returnees, and of the situation.",
+    ]

@@ -8,6 +8,7 @@ Read against the archive after the 2020 meeting (fixtures/som-2020.json), as the
 import pytest
 
 from meetings.importer import summary_from_text
+from meetings.importer.parse import parse_summary
 from meetings.importer.sentences import split_sentences
 from meetings.kinds import propose_kind
 
@@ -79,3 +80,38 @@ def test_a_paragraph_of_the_moderators_procedure_is_no_paragraph_of_intervention
         "The meeting ended.",
     )
     assert [paragraph.subject for paragraph in summary.paragraphs[1:4]] == ["", "", "Interventions of states"]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "title"),
+    [
+        ("2. The session was moderated by Ms. Anna Weber (IOM). The Moderator gave the floor to Austria.", "Moderator"),
+        ("2. Moderator: Ms. Anna Weber (IOM). The Moderator opened the session.", "Moderator"),
+        ("2. Ms. Anna Weber (IOM), the Moderator, opened the session.", "Moderator"),
+        ("2. The panel was facilitated by Ms. Anna Weber of IOM, who gave the floor to Austria.", "Facilitator"),
+        # A post the text gives stays the post.
+        ("2. Moderator: Ms. Anna Weber, Senior Policy Officer, IOM, opened the session.", "Senior Policy Officer"),
+        ("2. Ms. Anna Weber (IOM) presented the study.", ""),
+    ],
+)
+def test_a_moderator_without_a_post_has_the_moderators_post(paragraph, title):
+    text = "Thematic Meeting\n\nVienna, 3 March 2026\n\n1. The meeting brought together 30 participants.\n\n"
+    [person] = parse_summary(text + paragraph + "\n").people
+    assert (person.name, person.title) == ("Anna Weber", title)
+
+
+def test_a_label_before_a_colon_is_no_passage_of_its_own():
+    text = "Thematic Meeting\n\nVienna, 3 March 2026\n\n1. The meeting brought together 30 participants.\n\n"
+    summary = parse_summary(text + "2. Moderator: Ms. Anna Weber (IOM). The Moderator opened the session.\n")
+    assert [(passage.kind, passage.text) for passage in summary.paragraphs[1].passages] == [
+        ("person", "Moderator: Ms. Anna Weber (IOM)."),
+        ("intervention", "The Moderator opened the session."),
+    ]
+
+
+def test_the_moderator_named_after_the_post_opens_the_passage_with_that_post():
+    text = "Thematic Meeting\n\nVienna, 3 March 2026\n\n1. The meeting brought together 30 participants.\n\n"
+    summary = parse_summary(text + "2. The Moderator, Ms. Anna Weber (IOM), opened the session.\n")
+    [passage] = summary.paragraphs[1].passages
+    assert passage.kind == "person" and passage.person is not None
+    assert (passage.person.name, passage.person.title, passage.person.affiliation) == ("Anna Weber", "Moderator", "IOM")

@@ -49,11 +49,20 @@ PROPOSALS = [
     ("The Secretariat will circulate the presentations to all participants.", 1, "procedure",
      "The Secretariat will circulate"),
     ("a) the Secretariat will compile a handbook by September;", 1, "procedure", "a) the Secretariat will compile"),
+    # An action point of minutes; the Secretariat invited by another is that other speaking.
+    ("The Secretariat to circulate the minutes by 30 June.", 1, "procedure", "The Secretariat to circulate"),
+    ("Hungary invited the Secretariat to present a study.", 1, "statement",
+     "a speaker, and no words of procedure or report"),
     # The co-chairs together, and a chair and a co-chair named each with their role.
     ("The co-chairs opened the meeting.", 2, "procedure", "The co-chairs opened"),
     ("The Republic of Uzbekistan, as Chair, and Hungary, as Co-Chair, opened the Conference.", 2, "procedure",
      "The Republic of Uzbekistan, as Chair, and Hungary, as Co-Chair, opened"),
     ("Germany, as host, and Hungary opened an exhibition.", 2, "statement",
+     "a speaker, and no words of procedure or report"),
+    # Whoever opens the meeting itself is chairing it; opening a session is speaking in it.
+    ("Moldova opened the meeting and welcomed the participants to Chisinau.", 1, "procedure",
+     "Moldova opened the meeting"),
+    ("Germany opened the second session with a presentation on returns.", 1, "statement",
      "a speaker, and no words of procedure or report"),
     ("Overall, countries highlighted how cooperation remains a priority.", 0, "narrative", "no speaker"),
     ("", 0, "narrative", "no speaker"),

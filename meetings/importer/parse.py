@@ -599,6 +599,10 @@ _NARRATION = re.compile(
     r"|[Aa] number of\s+|[Bb]oth\s+)?(?:participating\s+|the\s+|other\s+)?"
     r"(?:[Cc]ountries|[Ss]tates|[Pp]articipants|[Dd]elegations|[Dd]elegates|[Ss]peakers|[Oo]rgani[sz]ations"
     r"|Member States|[Pp]artners)\b"
+    # Minutes' decisions, the body's own: "Decision 1: …", "The meeting agreed …", "The Working Group decided …".
+    r"|^(?:Decision|Conclusion|Recommendation|Action\s+point)\s+\d{1,2}\s*[:.–-]"
+    r"|^(?:[Tt]he\s+)(?:[Mm]eeting|[Ww]orking\s+[Gg]roup|[Cc]onference|[Gg]roup|SOM|[Pp]lenary)\s+(?:also\s+)?"
+    r"(?:agreed|decided|noted|concluded|adopted|endorsed|took\s+note|welcomed|approved)\b"
 )
 _SECRETARIAT_WORD = re.compile(
     r"^(?:[Tt]he\s+)?(?:Budapest Process\s+|BP\s+)?Secretariat$|^[A-Z]{2,10}\s*\(Secretariat\)$"
@@ -809,6 +813,12 @@ def _lead(
     person = _PERSON_LEAD.match(sentence) or (_PLAIN_PERSON_LEAD.match(sentence) if "**" not in sentence else None)
     if person:
         return _Lead("person", person=_person(person))
+    post_first = _MODERATOR_NAMED.match(plain)
+    if post_first and _PLAIN_PERSON_LEAD.match(plain[post_first.end() :]):
+        return _lead(plain[post_first.end() :], chair, co_chair, is_speaker, moderator)  # "The Moderator, Ms. X, …"
+    label = _COLON_LEAD.match(plain)
+    if label and label["name"].casefold() in _COLON_LABELS and _PLAIN_PERSON_LEAD.match(plain[label.end() :]):
+        return _lead(plain[label.end() :], chair, co_chair, is_speaker, moderator)  # "Moderator: Ms. X (IOM) …"
     by = _RUN_BY.match(plain)
     if by and (official := _PLAIN_PERSON_LEAD.match(plain[by.end() :])):
         # "The session was moderated by Ms. X (IOM), who …": the official who ran it speaks.
@@ -896,9 +906,27 @@ def _lead(
 _RUN_BY = re.compile(r"^(?:[Tt]he\s+)?(?:[\w-]+\s+){1,4}?(?:was|were)\s+(?:moderated|chaired|facilitated)\s+by\s+")
 # "Kyrgyzstan and Tajikistan presented … The latter announced …": the last (or first) of the speakers before.
 _BACK_REFERENCE = re.compile(r"^(?:[Tt]he\s+)(?P<which>latter|former)\s+(?!(?:one|two|group|point|case)s?\b)[a-z]")
+# "The Moderator, Ms. X (IOM), opened …": the official named after the post, between commas.
+_MODERATOR_NAMED = re.compile(r"^(?:[Tt]he\s+)?(?:[Ss]ession\s+|[Pp]anel\s+)?(?:Moderator|Facilitator),\s+")
 _MODERATOR_LEAD = re.compile(rf"^{_INTRO}(?:[Tt]he\s+)?(?:[Ss]ession\s+|[Pp]anel\s+)?(?:Moderator|Facilitator)\b")
 # Where a summary says who moderates: "moderated by Ms. X (IOM)", "moderated by Germany", "Moderator: Ms. X, …".
 _MODERATED_BY = re.compile(r"\b(?:[Mm]oderated|[Ff]acilitated)\s+by\s+(?:the\s+)?|^(?:Moderator|Facilitator):\s+", re.M)
+
+
+def _moderates(name: str, text: str) -> str:
+    """ "Moderator" (or "Facilitator") where the text says the official of that name runs the session: "moderated by
+    Ms. X", "Moderator: Ms. X", "Ms. X (IOM), the Moderator, …"; "" otherwise. Their post, where none is given."""
+    person = rf"(?:{_HONORIFIC}\s+)?{re.escape(name)}"
+    said = re.search(
+        rf"\b(?P<verb>[Mm]oderated|[Ff]acilitated)\s+by\s+{person}\b|\b(?P<post>Moderator|Facilitator)\s*[:,]\s*{person}\b"
+        rf"|{re.escape(name)}(?:\s*\([^()]*\))?,\s+(?:the\s+)?(?:[Ss]ession\s+|[Pp]anel\s+)?(?P<after>Moderator|Facilitator)\b",
+        strip_bold(text),
+    )
+    if said is None:
+        return ""
+    if said["verb"]:
+        return "Facilitator" if said["verb"].casefold() == "facilitated" else "Moderator"
+    return said["post"] or said["after"]
 
 
 def moderator_in(text: str, is_speaker: SpeakerTest | None) -> str:
@@ -1049,6 +1077,12 @@ _COUNTRY_COUNT = re.compile(
 _LIST_LABEL = re.compile(
     r"\b(?:[Pp]articipants|[Pp]articipating\s+(?:[Ss]tates|[Cc]ountries)|[Dd]elegations|[Aa]ttendance|[Pp]resent)\s*:\s+(?=\**[A-Z])"
 )
+# "Participants came from Albania, …", "The meeting was attended by delegations of Albania, …": no count, no label.
+_CAME_FROM = re.compile(
+    r"\b(?:[Pp]articipants|[Dd]elegations|[Dd]elegates|[Rr]epresentatives)\s+(?:came|were\s+present|attended)\s+from\s+"
+    r"(?=(?:the\s+)?\**[A-Z])|\b(?:was|were)\s+attended\s+by\s+(?:participants|delegations|delegates|representatives)\s+"
+    r"(?:from|of)\s+(?=(?:the\s+)?\**[A-Z])"
+)
 
 
 _NOT_A_LIST = re.compile(r"^(?!the\b)[a-z]")
@@ -1065,7 +1099,7 @@ _POINTS_ELSEWHERE = re.compile(r"\b(?:below|above|listed|following|annex|table|l
 
 def participants(text: str) -> tuple[int | None, int | None, list[str]]:
     """The number of participants and countries and the lists that name them, from the first paragraph."""
-    match = _COUNT.search(text) or _COUNTRY_COUNT.search(text) or _LIST_LABEL.search(text)
+    match = _COUNT.search(text) or _COUNTRY_COUNT.search(text) or _LIST_LABEL.search(text) or _CAME_FROM.search(text)
     if not match:
         return None, None, []
     found = match.groupdict()
@@ -1083,6 +1117,9 @@ def _lists_after(text: str, end: int) -> list[str]:
     sentence = split_sentences(rest.strip())[0] if rest.strip() else ""
     sentence = re.sub(r"^[\s:;,–—-]*(?:namely\s+|including\s+|i\.e\.\s+|from\s+|representing\s+)?", "", sentence)
     sentence = sentence.rstrip(". ")
+    # "Albania and Serbia, from the Kyrgyz Republic …, as well as from IOM": a "from" again is the same list.
+    sentence = re.sub(r",\s+(?:and\s+)?from\s+(?=(?:the\s+)?[A-Z])", ", ", sentence)
+    sentence = re.sub(r"\bas well as from\s+(?=(?:the\s+)?[A-Z])", "as well as ", sentence)
     if sentence.startswith("(") and sentence.endswith(")") and sentence.count("(") == 1:
         sentence = sentence[1:-1]  # "… from 39 countries (Afghanistan, …, Ukraine)."
     elif sentence.startswith("("):
@@ -1236,6 +1273,10 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
         count = count if count is not None else _count_only(paragraph_texts[0][1])
     if annex is not None:
         warnings.append(annex_warning(annex, used=bool(annex_names)))
+    for paragraph in paragraphs:
+        for passage in paragraph.passages:
+            if passage.person and not passage.person.title and _moderates(passage.person.name, paragraph.text):
+                passage.person.title = _moderates(passage.person.name, paragraph.text)
     people = [passage.person for paragraph in paragraphs for passage in paragraph.passages if passage.person]
     footnotes, marks_seen = [], set()
     for block in footnote_blocks:

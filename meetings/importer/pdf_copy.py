@@ -6,6 +6,8 @@ footnote numbers glued to words raised again.
 - Page numbers alone on a line ("3", "Page 3 of 7", "- 3 -", "3 | Page") and running headers and footers (a short
   line that stands again elsewhere in the text, its digits aside: "Budapest Process – Summary", "Ministerial
   Conference, Ankara 2026 | 3") are left out below paragraph 1; above it, their first copy stays (the title).
+- A number alone on a line inside a sentence ("participants of" / "12" / "countries") is no page's: it is joined to
+  the line above.
 - A word broken at a line's end ("migra-" then "tion", also across a page break) is one word again; the hyphen
   stays where the text writes the word with it elsewhere ("co-operation"). Each join is a guess: the review lists
   them.
@@ -40,6 +42,20 @@ _WORD = re.compile(r"[^\W\d_]+")
 _HYPHENATED = re.compile(r"(?<![^\W\d_])[^\W\d_]+-[^\W\d_]+")  # from a word's start only: linear
 
 
+# A number alone on a line that the sentence needs: "… gathered participants of" / "12" / "countries and …". The line
+# above ends in a word, the one below (no blank between) starts with a plural or a word of quantity.
+_ENDS_IN_WORD = re.compile(r"[^\W\d_]$")
+_COUNTED = re.compile(r"^(?:[a-z]+s|per\s*cent|percent|%|million|thousand|hundred)\b")
+
+
+def _number_in_sentence(lines: list[str], index: int) -> bool:
+    """Whether the bare number on line `index` is a word of the sentence around it, not a page's number."""
+    if index == 0 or index + 1 >= len(lines) or not re.fullmatch(r"\d{1,3}(?:[.,]\d+)?", lines[index].strip()):
+        return False
+    above, below = lines[index - 1].strip(), lines[index + 1].strip()
+    return bool(above and below and _ENDS_IN_WORD.search(above) and _COUNTED.match(below))
+
+
 def _not_running(line: str) -> bool:
     """A line that is never a running header: a paragraph's start, a list's item, a table's row, a heading."""
     return bool(_NOT_RUNNING.match(line) or _PARAGRAPH_START.match(line))
@@ -62,6 +78,9 @@ def pdf_copy_cleaned(text: str) -> tuple[str, list[str]]:
     dropped: Counter[str] = Counter()
     for index, line in enumerate(lines):
         stripped = " ".join(line.split())
+        if stripped and kept and _number_in_sentence(lines, index):
+            kept[-1] = f"{kept[-1].rstrip()} {stripped}"  # "participants of 12" / "countries": the sentence goes on
+            continue
         if index > first and stripped:
             page_number = _PAGE_NUMBER.match(stripped)
             running = (

@@ -76,7 +76,7 @@ def norm(name: str) -> str:
     name = " ".join(name.split()).strip(" .,;:")
     name = re.sub(r"^the\s+", "", name)
     name = re.sub(r"'s?$", "", name)
-    return name
+    return name.rstrip("*")  # "Kosovo*": the dialogue's mark on a name
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,42 @@ def known_organisation(name: str) -> KnownOrganisation | None:
 
 
 def iso_country(name: str) -> pycountry.db.Country | None:
-    """The ISO 3166 country of a name, matched exactly on its short, official or common name; no fuzzy search."""
-    return _iso_names().get(norm(name))
+    """The ISO 3166 country of a name, matched exactly on its short, official or common name; no fuzzy search.
+
+    A state's long form that the list does not carry is the country its short name is: "the Republic of
+    Kosovo", "the Azerbaijan Republic", "the Republic of Türkiye" ("the Kyrgyz Republic" by its adjective).
+    """
+    key = norm(name)
+    found = _iso_names().get(key)
+    if found is None and (short := _short_form(key)):
+        found = _iso_names().get(short) or _country_of_adjective(short)
+    return found
+
+
+# "Republic of", "the Kingdom of the", "Islamic Republic of" before a state's name; "Republic" after it.
+_STATE_FORM = re.compile(
+    r"^(?:(?:islamic|federal|democratic|people's|socialist|united|hellenic|plurinational|bolivarian)\s+)*"
+    r"(?:republic|kingdom|state|principality|grand\s+duchy|sultanate|commonwealth|confederation)"
+    r"\s+of\s+(?:the\s+)?(?P<prefixed>.+)$|^(?P<suffixed>.+?)\s+republic$"
+)
+# Short names whose long form is another state's: "the Republic of China" is not China.
+_NOT_BY_SHORT_FORM = {"china", "korea", "congo"}
+
+
+def _short_form(key: str) -> str:
+    found = _STATE_FORM.match(key)
+    short = (found["prefixed"] or found["suffixed"]) if found else ""
+    return "" if short in _NOT_BY_SHORT_FORM else short
+
+
+def _country_of_adjective(adjective: str) -> Any:
+    """ "kyrgyz", "slovak": the country of an adjective that is no country's name itself."""
+    code = demonyms().get(adjective)
+    if code is None:
+        return None
+    return pycountry.countries.get(alpha_2=code) or next(
+        (country for country in _iso_names().values() if getattr(country, "alpha_2", "") == code), None
+    )
 
 
 # What may follow a country's adjective and still mean the country: "the Turkish delegation", "the Hungarian Chair".
@@ -306,7 +340,19 @@ class Summary:
 
 # "and of" between names that repeat their "of" ("the representatives of Montenegro and of North Macedonia").
 _LIST_SEPARATOR = re.compile(r"(\s*,\s*(?:and\s+)?(?:of\s+)?|\s+and\s+(?:of\s+)?|\s*&\s*|\s*;\s*)")
-_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()]+)\)$")
+# "the Diaspora Migration Office (DMO)", "(hereinafter DMO)", "(hereinafter referred to as “the DMO”)".
+_ACRONYM = re.compile(
+    r"^(?P<name>.+?)\s*\((?:(?:hereinafter|hereafter)\s+(?:(?:referred\s+to\s+as|called)\s+)?)?(?:the\s+)?[\"“']?"
+    r"(?P<acronym>[^()\"“”']+?)[\"”']?\)$"
+)
+
+
+def name_and_acronym(written: str) -> tuple[str, str] | None:
+    """ "Black Sea Mobility Observatory (BSMO)", "… (hereinafter BSMO)" → the name and the acronym; None without."""
+    found = _ACRONYM.match(written)
+    return (found["name"], found["acronym"]) if found else None
+
+
 _ROLE_SUFFIX = re.compile(
     r"\s+(?:as\b|in\s+(?:its|their|his|her)\s+capacity\b|on\s+behalf\s+of\b|speaking\s+for\b).*$", re.S
 )
@@ -354,6 +400,7 @@ class Recogniser:
         self._matches: dict[int | tuple[str, str], ActorMatch] = {}
         self.decided = self._decisions(names or {})
         self._speakers: dict[str, bool] = {}
+        self._new_acronyms: dict[str, ActorMatch] = {}  # a new institution's acronym, as the text gave it
 
     def _decisions(self, names: dict[str, list]) -> dict[str, ActorMatch | None]:
         """The officer's answers for names the importer did not know, by norm() of the name as written:
@@ -395,7 +442,7 @@ class Recogniser:
                 self.left_out.append(written)
         elif written and written not in self.unrecognised:
             # "BSMO" after "Black Sea Mobility Observatory (BSMO)" is the same name: one answer covers both.
-            if any(known.endswith(f"({written})") for known in self.unrecognised):
+            if any((name_and_acronym(known) or ("", ""))[1] == written for known in self.unrecognised):
                 return
             acronym = _ACRONYM.match(written)
             if acronym and acronym["acronym"] in self.unrecognised:
@@ -463,6 +510,9 @@ class Recogniser:
         key = ("institution", f"{id(parent)}:{norm(name)}")
         if key not in self._matches:
             self._matches[key] = ActorMatch(name, INSTITUTION, acronym or None, written, parent=parent, new=True)
+            if acronym:
+                # "the Diaspora Migration Office (DMO) of Moldova" … "The DMO added": the same new institution.
+                self._new_acronyms.setdefault(norm(acronym), self._matches[key])
         return self._matches[key]
 
     def match(
@@ -486,6 +536,8 @@ class Recogniser:
             found = [actor for actor in self.by_key.get(norm(candidate), []) if actor.kind in kinds]
             if len(found) == 1:
                 return self.for_actor(found[0], written)
+        if INSTITUTION in kinds and (made := self._new_acronyms.get(norm(name))) is not None:
+            return made
         if COUNTRY in kinds:
             for candidate in candidates:
                 country, country_name = iso_country(candidate), name
@@ -576,7 +628,8 @@ class Recogniser:
         for of_country in _OF.finditer(name):
             country = self.match(name[of_country.end() :], (COUNTRY,)) if "," not in name[of_country.end() :] else None
             if country is not None:
-                return self._institution(name[: of_country.start()], acronym, country, written)
+                own, own_acronym = name_and_acronym(name[: of_country.start()]) or (name[: of_country.start()], acronym)
+                return self._institution(own, own_acronym, country, written)
         return None
 
     # -- the rest of a passage
@@ -607,7 +660,9 @@ class Recogniser:
         if text not in self._named:  # a passage said again is searched once
             plain = strip_bold(text)
             self._named[text] = [
-                (found[0], self.mention_names[found[0]]) for found in self.mention_pattern.finditer(plain)
+                (found[0], self.mention_names[found[0]])
+                for found in self.mention_pattern.finditer(plain)
+                if not _IN_PERSON_NAME.search(plain, 0, found.start())
             ]
         named = self._named[text]
         named_pks = {actor.pk for _name, actor in named if actor is not None} | excluded
@@ -626,6 +681,10 @@ class Recogniser:
         """Regions a passage names: "the Silk Routes" names the Silk Routes Region."""
         plain = strip_bold(text)
         return [region for region, pattern in self.region_patterns if pattern.search(plain)]
+
+
+# What comes just before a name that is part of a person's: "Ms. Georgia Papadopoulou", "Mr. Michael Jordan".
+_IN_PERSON_NAME = re.compile(r"\b(?:Mr|Ms|Mrs|Mme|Dr|Prof|H\.\s?E)\.?\s+(?:[A-Z][\w'’-]*\.?\s+){0,2}$")
 
 
 @cache

@@ -29,6 +29,7 @@ from .recognise import (
     PassageEntry,
     Recogniser,
     Summary,
+    name_and_acronym,
     norm,
     summary_of_text,
 )
@@ -212,9 +213,10 @@ def name_answer(action: str, *, actor_pk: int | None, name: str, acronym: str, i
 
 def split_written(written: str) -> tuple[str, str]:
     """ "Black Sea Mobility Observatory (BSMO)" → the name and the acronym the text gives."""
-    match = re.match(r"^(?P<name>[^()]+?)\s*\((?P<acronym>[^()]{1,50})\)$", strip_bold(written).strip())
+    plain = strip_bold(written).strip()
+    match = re.match(r"^(?P<name>[^()]+?)\s*\((?P<acronym>[^()]{1,50})\)$", plain) and name_and_acronym(plain)
     if match:
-        return match["name"], match["acronym"]
+        return match
     if written.isupper() and len(written) <= 12:
         return written, written
     return written, ""

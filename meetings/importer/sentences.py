@@ -39,6 +39,8 @@ SUB_NUMBERED = re.compile(r"^(\d{1,3})\.\d{1,2}\.?\s+\S")
 ITEM_LABEL = re.compile(r"(?:\((?:[a-z]|[ivx]{1,4})\)|[a-z]\))\s")
 # An official named after a colon, who says something of their own: "The panel spoke first: Dr. X (University of
 # Y) presented …" (the words after a colon are otherwise the same sentence: "… its programmes: counselling; …").
+# A label before the colon, not a sentence: "Moderator", "Keynote speaker", "**Expert**".
+_LABEL_BEFORE_COLON = re.compile(r"\s*\**[A-Z][\w-]*(?:\s+[\w-]+)?\**\s*")
 _OFFICIAL_AFTER_COLON = re.compile(r"(?:H\.\s?E\.\s+)?(?:Mr|Ms|Mrs|Dr|Prof|Professor)\.?\s+[A-Z]")
 
 
@@ -56,7 +58,7 @@ def split_sentences(text: str) -> list[str]:
     """
     bolds = [match.span() for match in _BOLD_PAIR.finditer(text)]  # in order, none overlapping
     bold = 0
-    cuts = []
+    cuts: list[int] = []
     length = len(text)
     for candidate in _CANDIDATE_END.finditer(text):
         index = candidate.end() - 1  # the space
@@ -69,6 +71,8 @@ def split_sentences(text: str) -> list[str]:
         if text[end - 1] in ":;" and not item:
             if text[end - 1] == ";" or not _OFFICIAL_AFTER_COLON.match(text, index + 1):
                 continue
+            if _LABEL_BEFORE_COLON.fullmatch(text, cuts[-1] + 1 if cuts else 0, end - 1):
+                continue  # "Moderator: Ms. X (IOM) …": a label, not a sentence of its own
         start = index + 1
         while start < length and text[start] in _SKIPPED_AFTER:
             start += 1
