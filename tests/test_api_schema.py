@@ -164,6 +164,27 @@ def test_every_operation_documents_its_errors(document):
         assert ("304" in responses) == (method == "get"), (method, path)
 
 
+def resolve(document, schema):
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def test_every_write_body_refuses_fields_it_does_not_take(document):
+    # ExactTypesMixin answers an unknown or read-only field with a 400: the description says so, for clients.
+    writes = 0
+    for path, method, operation in operations(document):
+        if method in ("post", "put", "patch"):
+            writes += 1
+            for media, content in operation["requestBody"]["content"].items():
+                body = resolve(document, content["schema"])
+                assert body.get("additionalProperties") is False, (method, path, media)
+                assert not any(field.get("readOnly") for field in body["properties"].values()), (method, path)
+    assert writes == 15
+    # Responses are not closed: a later version may add fields to what it answers.
+    assert "additionalProperties" not in document["components"]["schemas"]["Country"]
+
+
 def test_reads_need_no_token_and_writes_do(document):
     for path, method, operation in operations(document):
         assert ({} in operation["security"]) == (method == "get"), (method, path)

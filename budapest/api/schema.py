@@ -5,6 +5,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
+from budapest.api.serializers import ExactTypesMixin
+
 
 class ErrorSerializer(serializers.Serializer):
     """An error with one message."""
@@ -97,6 +99,13 @@ class AutoSchema(BaseAutoSchema):
                 hint = getattr(filter_, "schema_hint", "")
                 parameter["description"] = f"{filter_.label}. {hint}".strip()
         return parameters
+
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        component = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, ExactTypesMixin) and component.get("type") == "object":
+            # A field the body may not write (unknown, or read-only) is a 400 (ExactTypesMixin.unknown_fields).
+            component["additionalProperties"] = False
+        return component
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
