@@ -162,6 +162,9 @@ def test_every_operation_documents_its_errors(document):
         assert ("403" in responses) == (method != "get"), (method, path)
         assert ("412" in responses) == (method in ("put", "patch")), (method, path)
         assert ("304" in responses) == (method == "get"), (method, path)
+        # A 409 only where the view refuses some writes: changes of a published meeting or of its participations.
+        refuses = path.startswith(("/api/v1/meetings/{", "/api/v1/participations/"))
+        assert ("409" in responses) == (method != "get" and refuses and (method, path) != ("post", "/api/v1/meetings/"))
 
 
 def resolve(document, schema):
