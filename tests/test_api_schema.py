@@ -188,6 +188,22 @@ def test_every_write_body_refuses_fields_it_does_not_take(document):
     assert "additionalProperties" not in document["components"]["schemas"]["Country"]
 
 
+def test_no_component_is_described_by_the_docstring_of_a_shared_mixin(document):
+    # drf-spectacular describes a serializer by its docstring, inherited too: a write serializer without one
+    # told partners "Runs the model's own validation …" (FullCleanMixin's words for developers).
+    from budapest.api import serializers
+
+    internal = {
+        " ".join(mixin.__doc__.split())[:60]
+        for mixin in (serializers.FullCleanMixin, serializers.ExactTypesMixin)
+        if mixin.__doc__
+    }
+    described = {
+        name: " ".join(c.get("description", "").split())[:60] for name, c in document["components"]["schemas"].items()
+    }
+    assert [name for name, text in described.items() if text and text in internal] == []
+
+
 def test_reads_need_no_token_and_writes_do(document):
     for path, method, operation in operations(document):
         assert ({} in operation["security"]) == (method == "get"), (method, path)
