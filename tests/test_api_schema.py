@@ -6,6 +6,7 @@ nothing answered with a 5xx.
 """
 
 import json
+import os
 import re
 
 import hypothesis
@@ -26,10 +27,13 @@ from budapest.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
+# API_SCHEMA_EXPLORE=1: other examples (with pytest's --hypothesis-seed=N to repeat a run) and four times as
+# many, to look for what the fixed examples miss (`ordering=,` was found so); the suite runs without it.
+EXPLORE = os.environ.get("API_SCHEMA_EXPLORE") == "1"
 GENERATION = {
-    "max-examples": 25,
+    "max-examples": 100 if EXPLORE else 25,
     # The same examples every run, so that the suite passes or fails for a reason, not by chance.
-    "deterministic": True,
+    "deterministic": not EXPLORE,
     # The site refuses a NUL in any parameter with a 400 (see test_exact_input), which JSON Schema
     # cannot say of every string; schemathesis would count that refusal of "valid" data as a failure.
     "allow-x00": False,
