@@ -375,6 +375,8 @@ class ParticipationSerializer(serializers.ModelSerializer):
 
 
 class ParticipationWriteSerializer(FullCleanMixin, serializers.ModelSerializer):
+    """A country's or organisation's part in a draft meeting: the meeting and the actor by slug, and the role."""
+
     meeting = serializers.SlugRelatedField(slug_field="slug", queryset=Meeting.objects.all())
     actor = serializers.SlugRelatedField(
         slug_field="slug", queryset=Actor.objects.with_public_page(), help_text="A country's or organisation's slug."

@@ -6,6 +6,7 @@ nothing answered with a 5xx.
 """
 
 import json
+import os
 import re
 
 import hypothesis
@@ -26,10 +27,13 @@ from budapest.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
+# API_SCHEMA_EXPLORE=1: other examples (with pytest's --hypothesis-seed=N to repeat a run) and four times as
+# many, to look for what the fixed examples miss (`ordering=,` was found so); the suite runs without it.
+EXPLORE = os.environ.get("API_SCHEMA_EXPLORE") == "1"
 GENERATION = {
-    "max-examples": 25,
+    "max-examples": 100 if EXPLORE else 25,
     # The same examples every run, so that the suite passes or fails for a reason, not by chance.
-    "deterministic": True,
+    "deterministic": not EXPLORE,
     # The site refuses a NUL in any parameter with a 400 (see test_exact_input), which JSON Schema
     # cannot say of every string; schemathesis would count that refusal of "valid" data as a failure.
     "allow-x00": False,
@@ -162,6 +166,46 @@ def test_every_operation_documents_its_errors(document):
         assert ("403" in responses) == (method != "get"), (method, path)
         assert ("412" in responses) == (method in ("put", "patch")), (method, path)
         assert ("304" in responses) == (method == "get"), (method, path)
+        # A 409 only where the view refuses some writes: changes of a published meeting or of its participations.
+        refuses = path.startswith(("/api/v1/meetings/{", "/api/v1/participations/"))
+        assert ("409" in responses) == (method != "get" and refuses and (method, path) != ("post", "/api/v1/meetings/"))
+
+
+def resolve(document, schema):
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def test_every_write_body_refuses_fields_it_does_not_take(document):
+    # ExactTypesMixin answers an unknown or read-only field with a 400: the description says so, for clients.
+    writes = 0
+    for path, method, operation in operations(document):
+        if method in ("post", "put", "patch"):
+            writes += 1
+            for media, content in operation["requestBody"]["content"].items():
+                body = resolve(document, content["schema"])
+                assert body.get("additionalProperties") is False, (method, path, media)
+                assert not any(field.get("readOnly") for field in body["properties"].values()), (method, path)
+    assert writes == 15
+    # Responses are not closed: a later version may add fields to what it answers.
+    assert "additionalProperties" not in document["components"]["schemas"]["Country"]
+
+
+def test_no_component_is_described_by_the_docstring_of_a_shared_mixin(document):
+    # drf-spectacular describes a serializer by its docstring, inherited too: a write serializer without one
+    # told partners "Runs the model's own validation …" (FullCleanMixin's words for developers).
+    from budapest.api import serializers
+
+    internal = {
+        " ".join(mixin.__doc__.split())[:60]
+        for mixin in (serializers.FullCleanMixin, serializers.ExactTypesMixin)
+        if mixin.__doc__
+    }
+    described = {
+        name: " ".join(c.get("description", "").split())[:60] for name, c in document["components"]["schemas"].items()
+    }
+    assert [name for name, text in described.items() if text and text in internal] == []
 
 
 def test_reads_need_no_token_and_writes_do(document):

@@ -2,6 +2,7 @@
 
 import django_filters
 from django_filters import rest_framework as filters
+from django_filters.filters import BaseCSVFilter
 from rest_framework.exceptions import NotFound, ValidationError
 
 from budapest.filters import NOT_FOUND
@@ -17,13 +18,16 @@ class FilterBackend(filters.DjangoFilterBackend):
         if filterset is None:
             return queryset
         # The HTML lists send every field of their form, empty when unused; an API client names a filter to use it.
-        empty = [
-            name
-            for name, filter_ in filterset.filters.items()
-            if request.query_params.get(name) == "" and not isinstance(filter_, django_filters.CharFilter)
-        ]
+        empty = {}
+        for name, filter_ in filterset.filters.items():
+            value = request.query_params.get(name)
+            if value == "" and not isinstance(filter_, django_filters.CharFilter):
+                empty[name] = ["Give a value, or leave this filter out."]
+            elif value and isinstance(filter_, BaseCSVFilter) and "" in value.split(","):
+                # "ordering=," or "ordering=date,": an item that names nothing, as "ordering=" does.
+                empty[name] = ["Give values separated by commas, none of them empty."]
         if empty:
-            raise ValidationError({name: ["Give a value, or leave this filter out."] for name in empty})
+            raise ValidationError(empty)
         if not filterset.is_valid():
             errors = filterset.form.errors.as_data()
             codes = {error.code for field_errors in errors.values() for error in field_errors}

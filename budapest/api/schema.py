@@ -5,6 +5,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
+from budapest.api.serializers import ExactTypesMixin
+from budapest.api.viewsets import WritableMixin
+
 
 class ErrorSerializer(serializers.Serializer):
     """An error with one message."""
@@ -98,6 +101,13 @@ class AutoSchema(BaseAutoSchema):
                 parameter["description"] = f"{filter_.label}. {hint}".strip()
         return parameters
 
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        component = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, ExactTypesMixin) and component.get("type") == "object":
+            # A field the body may not write (unknown, or read-only) is a 400 (ExactTypesMixin.unknown_fields).
+            component["additionalProperties"] = False
+        return component
+
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
         if operation:
@@ -113,6 +123,15 @@ class AutoSchema(BaseAutoSchema):
         if headers:
             response["headers"] = headers
         return status, response
+
+    def _may_refuse_the_write(self) -> bool:
+        """A 409 where the view refuses some writes: it has its own check_writable (PUT, PATCH) or
+        check_writable_data (POST, PUT, PATCH); WritableMixin's own refuse nothing."""
+        view = type(self.view)
+        if self.method in SAFE_METHODS or not issubclass(view, WritableMixin):
+            return False
+        checks = ["check_writable_data"] + (["check_writable"] if self.method in ("PUT", "PATCH") else [])
+        return any(getattr(view, name) is not getattr(WritableMixin, name) for name in checks)
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -147,12 +166,10 @@ class AutoSchema(BaseAutoSchema):
         errors.append(self._error("406", "The `Accept` header asks only for formats the API does not give."))
         if self.method in ("PUT", "PATCH"):
             errors.append(self._error("412", "The record changed since the read whose ETag was sent in `If-Match`."))
-            if hasattr(self.view, "check_writable"):
-                errors.append(
-                    self._error(
-                        "409", "The record may not be changed here: a published meeting is changed in the admin."
-                    )
-                )
+        if self._may_refuse_the_write():
+            errors.append(
+                self._error("409", "The record may not be changed here: a published meeting is changed in the admin.")
+            )
         errors.append(self._error("429", "Too many requests: wait as `Retry-After` says.", headers=RETRY_AFTER))
         for status, response in errors:
             responses.setdefault(status, response)
