@@ -20,7 +20,6 @@ from . import profiles
 from .charts import counts_chart
 from .markup import strip_markup
 from .publication import published_meeting_counts, visible_actors
-from .templatetags.public import nonzero
 from .views import paginate_interventions, storable
 
 # The list a page of each kind belongs to, for its breadcrumbs.
@@ -99,7 +98,9 @@ class ActorDetailView(ActorKindMixin, DetailView):
             "goal_counts": goals,
             # Only the Calls for Action it addressed: with none, the profile says so rather than leaving the
             # heading and its explanation over nothing.
-            "goal_frameworks": [(framework, rows) for framework, rows in frameworks if nonzero(rows)],
+            "goal_frameworks": [
+                (framework, addressed) for framework, rows in frameworks if (addressed := [g for g in rows if g.count])
+            ],
             "goal_chart": counts_chart(
                 _("Interventions of %(name)s by priority goal") % {"name": actor.name},
                 [(_("Goal %(number)d") % {"number": goal.number}, goal.count) for goal in goals],

@@ -98,12 +98,6 @@ def without_meetings(actors) -> list:
     return [actor for actor in actors if not getattr(actor, "meeting_count", 0)]
 
 
-@register.filter
-def nonzero(rows) -> list:
-    """The rows of a count (goals with `.count`) that counted something: a table of zeros says nothing."""
-    return [row for row in rows if getattr(row, "count", 0)]
-
-
 def _named(name) -> str:
     """A name in the reader's language, in a span marked as English where the reader's language has none."""
     if name.lang:
