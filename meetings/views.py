@@ -283,6 +283,11 @@ class PriorityGoalListView(ListView):
         return {"frameworks": list(frameworks.values())}
 
 
+def _named_only(request: HttpRequest) -> bool:
+    """`?named=1` on a goal's page or the matrix: count the goals a summary names, not those tagged too."""
+    return request.GET.get("named") in ("1", "true", "on")
+
+
 def _correspondences():
     return GoalCorrespondence.objects.select_related("earlier__framework", "later__framework")
 
@@ -316,7 +321,7 @@ class PriorityGoalDetailView(DetailView):
         return response
 
     def get_context_data(self, **kwargs):
-        named_only = self.request.GET.get("named") in ("1", "true", "on")
+        named_only = _named_only(self.request)
         return super().get_context_data(
             page_number=self.request.GET.get("page"),
             named_only=named_only,
@@ -373,7 +378,7 @@ class GoalMatrixView(TemplateView):
 
     def get_context_data(self, **kwargs):
         framework = _framework_or_404(self.kwargs)
-        named_only = self.request.GET.get("named") in ("1", "true", "on")
+        named_only = _named_only(self.request)
         kwargs.pop("framework", None)  # the URL's slug; the context holds the record
         return super().get_context_data(
             framework=framework,
