@@ -662,7 +662,9 @@ class Recogniser:
             self._named[text] = [
                 (found[0], self.mention_names[found[0]])
                 for found in self.mention_pattern.finditer(plain)
-                if not _IN_PERSON_NAME.search(plain, 0, found.start())
+                # Looked for just before the name (the pattern reaches no further back): once per name, not
+                # from the passage's start each time.
+                if not _IN_PERSON_NAME.search(plain, max(0, found.start() - _PERSON_NAME_REACH), found.start())
             ]
         named = self._named[text]
         named_pks = {actor.pk for _name, actor in named if actor is not None} | excluded
@@ -685,6 +687,7 @@ class Recogniser:
 
 # What comes just before a name that is part of a person's: "Ms. Georgia Papadopoulou", "Mr. Michael Jordan".
 _IN_PERSON_NAME = re.compile(r"\b(?:Mr|Ms|Mrs|Mme|Dr|Prof|H\.\s?E)\.?\s+(?:[A-Z][\w'’-]*\.?\s+){0,2}$")
+_PERSON_NAME_REACH = 100  # characters: an honorific and two names before the one found
 
 
 @cache
