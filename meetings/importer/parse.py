@@ -1275,7 +1275,7 @@ def parse_summary(text: str, *, is_speaker: SpeakerTest | None = None) -> Parsed
         warnings.append(annex_warning(annex, used=bool(annex_names)))
     for paragraph in paragraphs:
         for passage in paragraph.passages:
-            if passage.person and not passage.person.title and _moderates(passage.person.name, paragraph.text):
+            if passage.person and not passage.person.title:
                 passage.person.title = _moderates(passage.person.name, paragraph.text)
     people = [passage.person for paragraph in paragraphs for passage in paragraph.passages if passage.person]
     footnotes, marks_seen = [], set()
