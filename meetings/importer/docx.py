@@ -227,6 +227,17 @@ def _format(value: int, number_format: str) -> str:
 # Paragraphs and runs
 
 
+# What a link's words may not hold to be written "[words](address)": brackets and line ends would break it.
+_UNLINKABLE = re.compile(r"[\[\]\n\x00]")
+
+
+def _linkable(words: list[tuple[str, bool]]) -> bool:
+    """Whether a link's words can be written as a Markdown link: some words, at most 300 characters, none that
+    would break it."""
+    said = "".join(text for text, _bold in words)
+    return bool(said.strip()) and len(said) <= 300 and not _UNLINKABLE.search(said)
+
+
 class _Reader:
     def __init__(self, parts: dict[str, ET.Element | None]) -> None:
         self.styles = _Styles.read(parts.get("word/styles.xml"))
@@ -355,8 +366,7 @@ class _Reader:
             result = self.results.pop()
             if result is not None and result[0] is pieces:
                 _, start, address = result
-                said = "".join(text for text, _bold in pieces[start:])
-                if said.strip() and len(said) <= 300 and not re.search(r"[\[\]\n\x00]", said):
+                if _linkable(pieces[start:]):
                     pieces.insert(start, ("[", False))
                     pieces.append((f"]({address})", False))
 
@@ -378,8 +388,7 @@ class _Reader:
         words: list[tuple[str, bool]] = []
         self.inline(link, words, in_note=False)
         address = self.addresses.get(link.get(f"{_R}id", ""), "")
-        said = "".join(text for text, _bold in words)
-        if _LINK_ADDRESS.match(address) and said.strip() and not re.search(r"[\[\]\n\x00]", said) and len(said) <= 300:
+        if _LINK_ADDRESS.match(address) and _linkable(words):
             pieces += [("[", False), *words, (f"]({address})", False)]
         else:
             pieces += words
