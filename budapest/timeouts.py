@@ -6,7 +6,8 @@ Retry-After, as any outage. Staff (signed in to the admin) work without the limi
 import or history must not be cut short. On SQLite (development) nothing is done.
 
 The limit is set on the connection when a request's first statement runs, and only when the value
-the connection holds differs from the one wanted, so that a persistent connection pays for it once.
+the connection holds differs from the one wanted, so that a persistent connection pays for it once;
+inside a transaction too, where an admin save runs.
 """
 
 from collections.abc import Callable, Iterator
@@ -14,29 +15,41 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
-# What the connection was last set to, and on which underlying connection (a reconnect resets it).
+# The value this module last set on the connection's session, kept on the DatabaseWrapper and forgotten
+# when it connects again (a new session holds the server's default).
 _STATE = "_budapest_statement_timeout"
 
 
-def _set_timeout(cursor, milliseconds: int) -> None:
-    raw = connection.connection
-    if getattr(connection, _STATE, None) == (id(raw), milliseconds):
-        return
-    # The raw cursor: no execute wrapper, no query log. SET, not SET LOCAL: it outlives the statement's
-    # transaction, and stays until the next request that wants another value.
-    # On the raw connection, not the statement's cursor: that may be a server-side cursor (an iterator's),
-    # which can only DECLARE a query, not run a SET.
-    with raw.cursor() as plain:
+@receiver(connection_created)
+def _forget_on_connect(sender, connection, **kwargs) -> None:
+    setattr(connection, _STATE, None)
+
+
+def _set_timeout(milliseconds: int) -> None:
+    # The raw cursor: no execute wrapper, no query log. On the raw connection, not the statement's cursor:
+    # that may be a server-side cursor (an iterator's), which can only DECLARE a query, not run a SET.
+    with connection.connection.cursor() as plain:
         plain.execute(f"SET statement_timeout = {int(milliseconds)}")
-    setattr(connection, _STATE, (id(raw), milliseconds))
 
 
 def _limit(milliseconds: int) -> Callable:
+    """An execute wrapper that gives the session this limit at the block's first statement, if it holds another."""
+    done = False
+
     def wrapper(execute, sql, params, many, context):
-        if not connection.in_atomic_block:  # a SET in a transaction that rolls back would be undone
-            _set_timeout(context["cursor"].cursor, milliseconds)
+        nonlocal done
+        if not done:
+            done = True
+            if getattr(connection, _STATE, None) != milliseconds:
+                _set_timeout(milliseconds)
+                # SET, not SET LOCAL: it stays for the next request that wants the same. In a transaction (an
+                # admin save runs in one) it holds for the rest of it, but a rollback would undo it: what the
+                # session holds after it is not known, and the next request sets it again.
+                setattr(connection, _STATE, None if connection.in_atomic_block else milliseconds)
         return execute(sql, params, many, context)
 
     return wrapper

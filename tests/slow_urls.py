@@ -1,6 +1,6 @@
 """The site's URLs and one more, /slow/, whose query takes as long as ?seconds= says (PostgreSQL's pg_sleep)."""
 
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.urls import path
 
@@ -14,5 +14,11 @@ def slow(request):
     return HttpResponse("done")
 
 
-urlpatterns = [path("slow/", slow), *site_urlpatterns]
+def slow_in_a_transaction(request):
+    """As an admin save runs: its statements inside a transaction."""
+    with transaction.atomic():
+        return slow(request)
+
+
+urlpatterns = [path("slow/", slow), path("slow/atomic/", slow_in_a_transaction), *site_urlpatterns]
 __all__ = ["handler500", "urlpatterns"]
