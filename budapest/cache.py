@@ -568,15 +568,17 @@ def stored_page(request: HttpRequest) -> tuple[str, list[tuple[str, str]], bytes
     budapest.wsgi answers before Django's own handling. Only a page that nothing outside the page cache
     would change (the gzip middleware compresses one stored uncompressed, or one with a nonce of the
     reader's own); anything unusual (an unknown host: Django answers 400) is left to Django."""
+    # Outside Django's handler nothing would log an error or answer it: any failure leaves the request to Django.
     try:
         found = lookup(request)
+        if found is None or found.stored is None or not found.stored[0].compressed or found.stored[0].nonce:
+            return None
+        if "HTTP_IF_NONE_MATCH" in request.META:
+            return as_sent(found.response(request))
+        return found.stored[0].wire(found.stored[1], gzipped=found.gzipped)
     except Exception:
+        log.warning("page cache: the front door failed; Django answers instead", exc_info=True)
         return None
-    if found is None or found.stored is None or not found.stored[0].compressed or found.stored[0].nonce:
-        return None
-    if "HTTP_IF_NONE_MATCH" in request.META:
-        return as_sent(found.response(request))
-    return found.stored[0].wire(found.stored[1], gzipped=found.gzipped)
 
 
 class PageCacheMiddleware:

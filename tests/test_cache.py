@@ -865,6 +865,21 @@ def test_the_front_door_answers_a_revalidation_and_leaves_a_session_an_unknown_h
     assert (headers["X-Page-Cache"], handled) == ("miss", 1) and b"First Conference, renamed" in body
 
 
+def test_a_failure_at_the_front_door_leaves_the_request_to_django(page_cache, archive, monkeypatch):
+    """Outside Django's handler an exception would be a bare 500 that nothing logs: Django answers instead."""
+    from budapest.cache import _Entry
+
+    url = archive["first"].get_absolute_url()
+    assert wsgi_get(url)[0::3] == ("200 OK", 1)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a stored page that cannot be sent")
+
+    monkeypatch.setattr(_Entry, "wire", broken)
+    status, headers, body, handled = wsgi_get(url)
+    assert (status, headers["X-Page-Cache"], handled) == ("200 OK", "hit", 1) and b"First Conference" in body
+
+
 def test_an_address_the_front_door_has_nothing_for_reaches_django_as_it_was_sent(page_cache, archive):
     """Django's request rewrites the environ's PATH_INFO as text: the front door reads a copy, so the handler's
     own request decodes the address the server sent once, not twice (an exception, a 500, for "Ā")."""
