@@ -24,9 +24,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.http import parse_etags, quote_etag
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 
 from .cache import current_generation, has_uncommitted_changes
 from .compression import accepts_gzip
@@ -100,11 +101,11 @@ def stored_export(
         content = None
     response: HttpResponse
     # The compressed bytes are another representation of the same version: a weak ETag of the same value, as
-    # Django's gzip makes of a strong one, and either form held is answered 304.
-    held = {tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))}
+    # Django's gzip makes of a strong one, and either form held (or "*") is answered 304, before any build:
+    # Django's own conditional rule, which compares weakly.
     compressed = content is None and accepts_gzip(request)
-    if etag in held:
-        response = HttpResponseNotModified()
+    if (conditional := get_conditional_response(request, etag=etag)) is not None:
+        response = conditional
     else:
         if content is None:
             if not path.exists():

@@ -72,6 +72,15 @@ def test_the_etag_held_is_answered_304(client, som_2020, django_assert_num_queri
     assert response["ETag"] == etag
 
 
+def test_any_version_held_is_answered_304_before_anything_is_built(client, som_2020, monkeypatch):
+    def no_build(*args, **kwargs):
+        raise AssertionError("built for a client that holds a version")
+
+    monkeypatch.setattr(exports, "_build", no_build)
+    response = client.get(EXPORT, headers={"If-None-Match": "*"})
+    assert response.status_code == 304
+
+
 def test_a_published_change_is_in_the_next_export(client, som_2020, committed):
     before = client.get(EXPORT)
     with committed():
