@@ -37,6 +37,14 @@ def test_writes_with_one_etag_one_after_another(client):
     assert meeting.participant_count == 11
 
 
+@pytest.mark.django_db
+def test_a_read_asked_for_with_media_type_parameters_gives_the_etag_a_write_matches():
+    meeting, headers, url, _ = _setup()
+    read = Client().get(url, headers={**headers, "Accept": "application/json; indent=4"})
+    assert read["Content-Type"] == "application/json"
+    assert _patch(url, headers, read["ETag"], 12).status_code == 200
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's test database serves one thread at a time")
 def test_five_simultaneous_writes_with_one_etag_give_one_200_and_four_412():

@@ -41,8 +41,7 @@ class ContentNegotiation(DefaultContentNegotiation):
             for renderer, renderer_type in offered:
                 if not renderer_type.match(media_type):
                     continue
-                if renderer_type.precedence > media_type.precedence:  # */* or text/*: the renderer's own type
-                    parameters = tuple(f"{key}={value}" for key, value in media_type.params.items() if key != "q")
-                    return renderer, ";".join((renderer.media_type, *parameters))
-                return renderer, media_type.orig
+                # The renderer's own type, whatever parameters were asked for (`indent=4` would make other
+                # bytes, and so another ETag, of the same read: one that no If-Match of a write could match).
+                return renderer, renderer.media_type
         raise exceptions.NotAcceptable(available_renderers=renderers)
