@@ -4,8 +4,10 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.test import RequestFactory
 
-from meetings.models import Meeting, Participation, PriorityGoal
+from meetings.api import OfficialSerializer
+from meetings.models import Meeting, Participation, Passage, PriorityGoal
 
 from .api_client import get_json, results
 from .conftest import SOM_2020_SLUG
@@ -214,6 +216,23 @@ def test_interventions_newest_meeting_first(client, som_2020):
     assert [i["meeting"]["slug"] for i in found[:10]] == ["2021-06-01-large-meeting"] * 10
     oldest_first = get_json(client, "/api/v1/interventions/?ordering=date")["results"]
     assert oldest_first[0]["meeting"]["slug"] == SOM_2020_SLUG
+
+
+def test_interventions_officials_as_joined(client, som_2020, django_assert_max_num_queries):
+    """The list reads each official from one column of its query (`for_listing(official_in_column=True)`): each
+    shows as the official read through joins does, an institution's country and the person's address included,
+    and none is read in a query of its own."""
+    large_meeting()
+    results(client, "/api/v1/interventions/")  # SQLite first checks, once for the connection, that it reads JSON
+    with django_assert_max_num_queries(6):  # the count, the passages, their speakers, goals, mentions and regions
+        found = results(client, "/api/v1/interventions/?page_size=100")
+    context = {"request": RequestFactory().get("/")}
+    joined = {
+        passage.pk: OfficialSerializer(passage.official, context=context).data if passage.official else None
+        for passage in Passage.objects.published().statements().for_listing()
+    }
+    assert {intervention["id"]: intervention["official"] for intervention in found} == joined
+    assert sum(1 for official in joined.values() if official and official["actor"]["belongs_to"]) >= 10
 
 
 # Participations and priority goals
