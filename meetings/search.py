@@ -197,7 +197,7 @@ class RankedPassages:
     def __getitem__(self, index: slice) -> list:
         ids = self.ids[index]
         found = {passage.pk: passage for passage in self.rows(ids)} if ids else {}
-        return [found[pk] for pk in ids]
+        return [found[pk] for pk in ids if pk in found]  # one deleted since it was ranked is left out
 
 
 def _candidates(matches: QuerySet) -> QuerySet:

@@ -92,6 +92,15 @@ def test_the_candidates_ranked_alone_come_in_the_order_of_the_whole_listing_rank
 
 
 @on_postgresql
+def test_a_passage_deleted_after_the_ranking_is_left_out_of_its_page(db):
+    kept, deleted = PassageFactory(text="Borders kept."), PassageFactory(text="Borders deleted.")
+    found = searching.search_passages(Passage.objects.published().for_listing(), parse_query("borders"))
+    assert len(found) == 2  # ranked: the ids are read
+    deleted.delete()
+    assert [passage.pk for passage in found[0:20]] == [kept.pk]
+
+
+@on_postgresql
 def test_postgresql_keeps_a_stored_vector_with_a_gin_index(som_2020):
     passage = Passage.objects.get(paragraph__meeting=som_2020, paragraph__number=6, order=15)
     with connection.cursor() as cursor:
