@@ -3,9 +3,12 @@
 import datetime
 
 import pytest
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
+from django.db.models import F
 
-from meetings.models import Meeting, Passage
+from meetings import search as searching
+from meetings.models import SEARCH_CONFIG, Meeting, Passage
 from meetings.search import MAX_QUERY_LENGTH, CappedPaginator, parse_query
 
 from .factories import CountryFactory, MeetingFactory, ParagraphFactory, PassageFactory, PersonFactory
@@ -59,6 +62,42 @@ def test_postgresql_matches_word_forms_and_ranks_the_best_first(client, db):
     often = PassageFactory(text="Borders, borders and borders again: border management.")
     html = search(client, q="border")  # the English stemmer finds "borders" from "border"
     assert html.index(f'href="{often.get_absolute_url()}"') < html.index(f'href="{once.get_absolute_url()}"')
+
+
+@on_postgresql
+def test_the_candidates_ranked_alone_come_in_the_order_of_the_whole_listing_ranked(db, monkeypatch):
+    """Ranking the passages' ids, then reading the page's rows, pages what one query of the list ranked gave."""
+    monkeypatch.setattr(searching, "RANKED", 19)  # the newest 20 of the 24 matches are ranked
+    texts = ["Borders.", "Borders and borders.", "Cooperation on borders, among other things.", "Borders, borders."]
+    for day in (1, 1, 2):  # two meetings on one day: the same rank, date, paragraph and order in both
+        meeting = MeetingFactory(start_date=datetime.date(2021, 3, day))
+        for number in (2, 1):
+            paragraph = ParagraphFactory(meeting=meeting, number=number)
+            for order, text in enumerate(texts, start=1):
+                PassageFactory(paragraph=paragraph, order=order, text=text)
+    PassageFactory(text="Nothing to find here.")
+    words = SearchQuery("borders", search_type="websearch", config=SEARCH_CONFIG)
+    newest = Passage.objects.published().filter(search_vector=words).order_by("-meeting_date", "-pk")[:20]
+    expected = list(
+        Passage.objects.filter(pk__in=newest.values("pk"))
+        .annotate(rank=SearchRank(F("search_vector"), words))
+        .order_by("-rank", "-meeting_date", "paragraph__number", "order", "pk")
+        .values_list("pk", flat=True)
+    )
+    found = searching.search_passages(Passage.objects.published().for_listing(), parse_query("borders"))
+    pages = CappedPaginator(found, 4)
+    shown = [passage for number in pages.page_range for passage in pages.page(number).object_list]
+    assert [passage.pk for passage in shown] == expected and pages.count == 20 and not pages.capped
+    assert all("\x02" in passage.headline for passage in shown)
+
+
+@on_postgresql
+def test_a_passage_deleted_after_the_ranking_is_left_out_of_its_page(db):
+    kept, deleted = PassageFactory(text="Borders kept."), PassageFactory(text="Borders deleted.")
+    found = searching.search_passages(Passage.objects.published().for_listing(), parse_query("borders"))
+    assert len(found) == 2  # ranked: the ids are read
+    deleted.delete()
+    assert [passage.pk for passage in found[0:20]] == [kept.pk]
 
 
 @on_postgresql

@@ -69,22 +69,16 @@ def explain(words: str) -> str:
 
     query = search.parse_query(words)
     passages = search.search_passages(Passage.objects.published().for_listing(), query)
+    assert isinstance(passages, search.RankedPassages)
     meetings = search.search_meetings(Meeting.objects.published().with_country_count(), query)
     parts = []
     for title, queryset in (
-        # As CappedPaginator counts: up to its cap, and one more to know whether there are more.
-        ("Passages: the count for the pager, up to the cap", passages.order_by()[: search.CappedPaginator.cap + 1]),
-        ("Passages: the first page of results, best first", passages[:20]),
+        # One query of the candidates' ids, best first, which the pager counts; then the page's rows.
+        ("Passages: the candidates ranked, for the pager's count and pages", passages.ranked()),
+        ("Passages: the first page of results, by their ids", passages.rows(passages.ids[:20])),
         ("Meetings", meetings[:10]),
     ):
-        if title.startswith("Passages: the count"):
-            sql, params = queryset.values("pk").query.sql_with_params()
-            with connection.cursor() as cursor:
-                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) FROM ({sql}) counted", params)
-                plan = "\n".join(row[0] for row in cursor.fetchall())
-        else:
-            plan = queryset.explain(analyze=True, buffers=True)
-        parts.append(f"-- {title}\n{plan}")
+        parts.append(f"-- {title}\n{queryset.explain(analyze=True, buffers=True)}")
     return "\n\n".join(parts)
 
 
