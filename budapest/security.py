@@ -182,15 +182,16 @@ class AdminAuditMiddleware:
         started = time.monotonic()
         response = self.get_response(request)
         user = getattr(request, "user", None)
+        username = user.get_username() if user is not None and user.is_authenticated else None
         audit_log.info(
             "admin POST %s by %s: %s",
             request.path,
-            user.get_username() if user is not None and user.is_authenticated else "anonymous",
+            username or "anonymous",
             response.status_code,
             extra={
                 "event": "admin_post",
                 "path": request.path,
-                "user": user.get_username() if user is not None and user.is_authenticated else None,
+                "user": username,
                 "status": response.status_code,
                 "client_ip": client_ip(request),
                 "duration_ms": round((time.monotonic() - started) * 1000),

@@ -2,6 +2,8 @@
 
 from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions
 
+from budapest.timeouts import is_staff
+
 
 class ReadOnlyOrStaffWithModelPermissions(DjangoModelPermissions):
     """Reads for everyone (what they read is narrowed by the queryset); writes for staff holding add/change rights.
@@ -12,7 +14,6 @@ class ReadOnlyOrStaffWithModelPermissions(DjangoModelPermissions):
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:
             return True
-        user = request.user
-        if not (user and user.is_authenticated and user.is_staff):
+        if not is_staff(request.user):
             return False
         return super().has_permission(request, view)
