@@ -151,6 +151,12 @@ def section(results: Path) -> tuple[str, list[str]]:
     machine = load(results, "machine") or {}
     state = load(results, "state") or {}
     archive = load(results, "archive") or {}
+    made = (
+        f"`generate_archive --meetings {archive['meetings']}` took **{archive['seconds']} s** on {archive['date']}"
+        f" ({archive.get('output', '')})."
+        if archive
+        else "The archive was made before this run and kept (`BENCH_FRESH=1` makes it again, and times it)."
+    )
     explain = (results / "explain.txt").read_text().strip() if (results / "explain.txt").exists() else ""
     check = (results / "cache-check.txt").read_text().strip() if (results / "cache-check.txt").exists() else ""
     targets_json = load(results, "targets") or {}
@@ -176,8 +182,7 @@ settings); wrk runs on the same machine (2 threads, {os.environ.get("BENCH_CONNE
 
 **Archive.** {state.get("meetings", "?"):,} meetings ({state.get("published", "?"):,} published; the 2020 meeting
 and {state.get("generated", "?"):,} generated), {targets_json.get("passages", "?"):,} published passages;
-database size {machine.get("database_size", "?")}. `generate_archive --meetings {archive.get("meetings", "?")}` took
-**{archive.get("seconds", "?")} s** on {archive.get("date", "?")} ({archive.get("output", "")}).
+database size {machine.get("database_size", "?")}. {made}
 
 {rows}
 
