@@ -37,6 +37,11 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+def is_staff(user) -> bool:
+    """A signed-in member of the Secretariat's staff: no time limit on their statements, the API's writers."""
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
 class PermissionsPolicyMiddleware:
     """Adds a Permissions-Policy header that turns off the browser features the site never uses."""
 

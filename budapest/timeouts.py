@@ -19,6 +19,8 @@ from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
+from .security import is_staff
+
 # The value this module last set on the connection's session, kept on the DatabaseWrapper and forgotten
 # when it connects again (a new session holds the server's default).
 _STATE = "_budapest_statement_timeout"
@@ -63,11 +65,6 @@ def statement_timeout(milliseconds: int) -> Iterator[None]:
         return
     with connection.execute_wrapper(_limit(milliseconds)):
         yield
-
-
-def is_staff(user) -> bool:
-    """A signed-in member of the Secretariat's staff (the admin's and the API's writers)."""
-    return bool(user is not None and user.is_authenticated and user.is_staff)
 
 
 class StatementTimeoutMiddleware:

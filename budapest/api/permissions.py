@@ -2,7 +2,7 @@
 
 from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions
 
-from budapest.timeouts import is_staff
+from budapest.security import is_staff
 
 
 class ReadOnlyOrStaffWithModelPermissions(DjangoModelPermissions):
