@@ -47,6 +47,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import SuspiciousOperation
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -576,6 +577,8 @@ def stored_page(request: HttpRequest) -> tuple[str, list[tuple[str, str]], bytes
         if "HTTP_IF_NONE_MATCH" in request.META:
             return as_sent(found.response(request))
         return found.stored[0].wire(found.stored[1], gzipped=found.gzipped)
+    except SuspiciousOperation:  # an unknown host, too many parameters: Django refuses them itself (400)
+        return None
     except Exception:
         log.warning("page cache: the front door failed; Django answers instead", exc_info=True)
         return None

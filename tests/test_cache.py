@@ -880,6 +880,13 @@ def test_a_failure_at_the_front_door_leaves_the_request_to_django(page_cache, ar
     assert (status, headers["X-Page-Cache"], handled) == ("200 OK", "hit", 1) and b"First Conference" in body
 
 
+def test_an_unknown_host_at_the_front_door_is_left_to_django_and_logged_as_no_failure(page_cache, archive, caplog):
+    url = archive["first"].get_absolute_url()
+    with caplog.at_level("WARNING", logger="budapest.cache"):
+        assert wsgi_get(url, HTTP_HOST="evil.example")[0::3] == ("400 Bad Request", 1)
+    assert "front door failed" not in caplog.text
+
+
 def test_an_address_the_front_door_has_nothing_for_reaches_django_as_it_was_sent(page_cache, archive):
     """Django's request rewrites the environ's PATH_INFO as text: the front door reads a copy, so the handler's
     own request decodes the address the server sent once, not twice (an exception, a 500, for "Ā")."""
