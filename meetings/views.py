@@ -484,9 +484,12 @@ class SearchView(TemplateView):
             country=_("Country that spoke"),
         )
         meetings = Meeting.objects.published().select_related("series").with_country_count()
+        meetings_valid = True
         # Without a filter set, the meetings' FilterSet would filter nothing: its form (choices of countries,
         # organisations, series and goals) is not built.
-        meeting_filter = MeetingFilter(data, queryset=meetings, request=request) if filtered else None
+        if filtered:
+            meeting_filter = MeetingFilter(data, queryset=meetings, request=request)
+            meetings_valid, meetings = meeting_filter.is_valid(), meeting_filter.qs
         context = {
             "query": query,
             "filter": passage_filter,
@@ -494,7 +497,7 @@ class SearchView(TemplateView):
             "active_filters": sum(1 for value in data.values() if value),
             "clear_filters_url": reverse("meetings:search")
             + (f"?{urlencode({'q': query.text})}" if query.text else ""),
-            "filters_valid": passage_filter.is_valid() and (meeting_filter is None or meeting_filter.is_valid()),
+            "filters_valid": passage_filter.is_valid() and meetings_valid,
             "search_mode": query.has_words,
             "full_text": search.uses_full_text_search(),
         }
@@ -503,8 +506,6 @@ class SearchView(TemplateView):
             language = reading_language()
             if query.has_words:
                 passages = search.search_passages(passages, query, language)
-                if meeting_filter is not None:
-                    meetings = meeting_filter.qs
                 meetings = with_translated_title(meetings, language)
                 context["meetings"] = list(search.search_meetings(meetings, query, language)[:10])
                 context["actors"] = list(search.search_actors(query)[:12])
