@@ -916,7 +916,7 @@ class PassageGoal(models.Model):
         return self.provenance == self.Provenance.NAMED
 
 
-# What a passage's official shows in the API, by their path from the position: read in one JSON column.
+# What lists and the API show of a passage's official, by their path from the position: read in one JSON column.
 _ACTOR_COLUMNS = ("id", "kind", "name", "slug", "short_name", "iso_code", "parent_id")
 OFFICIAL_COLUMNS: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
     "": (Position, ("id", "title", "person_id", "actor_id")),
@@ -1002,28 +1002,22 @@ class PassageQuerySet(models.QuerySet):
         """Passages of the meetings this user may read (see `can_preview`)."""
         return self.all() if can_preview(user) else self.published()
 
-    def for_listing(self, *, official_in_column: bool = False):
+    def for_listing(self):
         """With all that a list of interventions shows, in a fixed number of queries, newest meeting first.
 
         In the reader's language, each carries its public translation there (`translated`, or None) and its
-        meeting's public title there (`meeting_translated_title`, or None).
-
-        `official_in_column`: the official who spoke (their position, person, actor and its parent) read in
-        one column of the same query rather than in four more joins, with only what the API shows of them
-        (`OFFICIAL_COLUMNS`). PostgreSQL plans the query of nine tables in 5–14 ms, the same with a
-        subquery for the official in under 1 ms (docs/performance.md).
+        meeting's public title there (`meeting_translated_title`, or None). The official who spoke (their
+        position, person, institution and its parent) is read in one column of the same query rather than in
+        four more joins, with what lists show of them (`OFFICIAL_COLUMNS`): PostgreSQL plans the query of nine
+        tables in 5–14 ms, the same with a subquery for the official in under 1 ms (docs/performance.md).
         """
         from actors.languages import reading_language
 
         from .translations import with_translated_meeting_title, with_translated_words
 
         language = reading_language()
-        listed = self._for_listing()
-        if official_in_column:
-            listed = listed.select_related("paragraph__meeting").annotate(official_row=official_row())
-            listed._iterable_class = OfficialFromColumnIterable
-        else:
-            listed = listed.select_related("paragraph__meeting", "official__person", "official__actor__parent")
+        listed = self._for_listing().select_related("paragraph__meeting").annotate(official_row=official_row())
+        listed._iterable_class = OfficialFromColumnIterable
         return with_translated_meeting_title(with_translated_words(listed, "passage", language), language)
 
     def _for_listing(self):

@@ -219,7 +219,7 @@ def test_interventions_newest_meeting_first(client, som_2020):
 
 
 def test_interventions_officials_as_joined(client, som_2020, django_assert_max_num_queries):
-    """The list reads each official from one column of its query (`for_listing(official_in_column=True)`): each
+    """The list reads each official from one column of its query (`for_listing()`): each
     shows as the official read through joins does, an institution's country and the person's address included,
     and none is read in a query of its own."""
     large_meeting()
