@@ -223,13 +223,14 @@ def test_interventions_officials_as_joined(client, som_2020, django_assert_max_n
     shows as the official read through joins does, an institution's country and the person's address included,
     and none is read in a query of its own."""
     large_meeting()
-    results(client, "/api/v1/interventions/")  # SQLite first checks, once for the connection, that it reads JSON
     with django_assert_max_num_queries(6):  # the count, the passages, their speakers, goals, mentions and regions
         found = results(client, "/api/v1/interventions/?page_size=100")
     context = {"request": RequestFactory().get("/")}
     joined = {
         passage.pk: OfficialSerializer(passage.official, context=context).data if passage.official else None
-        for passage in Passage.objects.published().statements().for_listing()
+        for passage in Passage.objects.published()
+        .statements()
+        .select_related("official__person", "official__actor__parent")  # the officials through joins
     }
     assert {intervention["id"]: intervention["official"] for intervention in found} == joined
     assert sum(1 for official in joined.values() if official and official["actor"]["belongs_to"]) >= 10
