@@ -8,8 +8,8 @@ answer. Neither says more than "ok" or which dependency is unreachable: no host 
 in a thread of its own and a check that has not answered by then counts as "unavailable" (a Redis that
 stopped answering would otherwise hold the probe for its socket timeout, a PostgreSQL that accepts and
 never answers for psycopg's least connect timeout, 2 s). The database is checked on a connection of the
-check's own, made with the request's connection settings and closed afterwards, through the same
-backend, so that a failed check opens the database's circuit breaker (budapest/postgresql/base.py).
+check's own, made with the request's connection settings and kept open for the next probe, through the
+same backend, so that a failed check opens the database's circuit breaker (budapest/postgresql/base.py).
 """
 
 import copy
@@ -23,6 +23,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.core.cache import caches
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import load_backend
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
@@ -42,14 +43,38 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return _no_store(JsonResponse({"status": "ok"}))
 
 
+# The checks' own connections, by the settings they were made with, kept open from one probe to the next: a
+# probe is then one SELECT, not a new connection (which under load alone took longer than the deadline, and
+# which any client could make the site open again and again). Checks of one name run one at a time (`_start`).
+_connections: dict[str, BaseDatabaseWrapper] = {}
+
+
 def check_database(settings_dict: dict) -> None:
-    """SELECT 1 on a new connection made with these settings, closed afterwards (it runs in a thread)."""
-    connection = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    finally:
+    """SELECT 1 on the check's own connection made with these settings (it runs in a thread); a connection
+    that fails is closed, and tried once more afresh (a database restarted since the last probe)."""
+    key = repr(sorted(settings_dict.items()))
+    for attempt in range(2):
+        connection = _connections.get(key)
+        fresh = connection is None
+        if connection is None:
+            connection = _connections[key] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict)
+            connection.inc_thread_sharing()  # the pool's threads take turns with it
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+            return
+        except Exception:
+            del _connections[key]
+            connection.close()
+            if fresh or attempt:
+                raise
+
+
+def close_check_connections() -> None:
+    """Close the checks' connections (a test database cannot be dropped while one is open)."""
+    while _connections:
+        _key, connection = _connections.popitem()
         connection.close()
 
 

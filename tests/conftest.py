@@ -37,6 +37,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # happens to run first with its queries counted.
         assert connection.features.supports_json_field
     _state["ready"] = True
+    yield
+    from budapest.health import close_check_connections
+
+    close_check_connections()  # /readyz keeps its check's connection open: the test database is dropped next
 
 
 def _load_2020() -> None:

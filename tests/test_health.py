@@ -67,6 +67,25 @@ def test_readyz_reports_the_database_and_the_cache(client):
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
 
 
+def test_a_probe_opens_no_new_database_connection(client):
+    """The check keeps its connection: a probe is a SELECT, not a connection made (slow under load, and any
+    client could make the site open one after another)."""
+    from django.db.backends.signals import connection_created
+
+    assert client.get("/readyz").status_code == 200
+    made = []
+
+    def count(sender, connection, **kwargs):
+        made.append(connection)
+
+    connection_created.connect(count)
+    try:
+        assert [client.get("/readyz").status_code for _ in range(3)] == [200] * 3
+    finally:
+        connection_created.disconnect(count)
+    assert made == []
+
+
 def test_readyz_is_503_when_the_cache_is_unreachable(client):
     with override_settings(CACHES=UNREACHABLE_REDIS):
         response = client.get("/readyz")
