@@ -196,6 +196,17 @@ def _in_english_until_asked():
 
 
 @pytest.fixture(autouse=True)
+def _every_service_taken_for_up():
+    """A test that made the database or Redis fail (test_health.py, test_outages.py) left its circuit breaker
+    open for a few seconds: a new connection of the next test would be refused at once (a 503)."""
+    from budapest import redis_cache
+    from budapest.postgresql.base import breaker as database_breaker
+
+    database_breaker.reset()
+    redis_cache.breaker.reset()
+
+
+@pytest.fixture(autouse=True)
 def _no_counts_from_an_earlier_test():
     """The API throttle and the sign-in lockout count in the default cache: each test starts from none."""
     from django.core.cache import caches
