@@ -67,6 +67,7 @@ def per_generation[T](name: str, compute: Callable[[], T], otherwise: Callable[[
 
     This process keeps its own copy of the value too, for as long as the generation lasts: a request that
     reads it twice (the API's filters of countries and of organisations) asks the cache at most once.
+    None is never kept: an address that names nothing fills no cache.
     """
     generation = fragment_generation()
     if generation is None:
@@ -79,12 +80,14 @@ def per_generation[T](name: str, compute: Callable[[], T], otherwise: Callable[[
     found = stored(key)
     if found is None:
         found = compute()
-        store(key, found)
-    with _values_lock:
-        _values[name] = (generation, found)
-        _values.move_to_end(name)
-        while len(_values) > VALUES_KEPT:
-            _values.popitem(last=False)
+        if found is not None:  # nothing found (a meeting's address that has none) is kept nowhere: asked again
+            store(key, found)
+    if found is not None:
+        with _values_lock:
+            _values[name] = (generation, found)
+            _values.move_to_end(name)
+            while len(_values) > VALUES_KEPT:
+                _values.popitem(last=False)
     return found
 
 

@@ -1,5 +1,6 @@
 """Public pages of meetings and priority goals, and search; everything reads published meetings only."""
 
+import copy
 import re
 
 from django.conf import settings
@@ -163,6 +164,19 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
 
     def get_queryset(self):
         return Meeting.objects.visible_to(self.request.user).with_publicity().select_related("series")
+
+    def get_object(self, queryset=None):
+        """The public's meeting is read once per change of the content, as the page's parts are
+        (`per_generation`): a page from stored parts asks the database nothing. Staff who preview read theirs
+        (a draft's too) at each request."""
+        if can_preview(self.request.user):
+            return super().get_object(queryset)
+        slug = self.kwargs["slug"]
+        meeting = per_generation(f"meeting:{slug}", lambda: self.get_queryset().filter(slug=slug).first())
+        if meeting is None:
+            raise Http404("No published meeting at this address.")
+        # Each request its own copy (a shallow one: the fields): the parts prefetch the summary onto it.
+        return copy.copy(meeting)
 
     def get_context_data(self, **kwargs):
         meeting = self.object

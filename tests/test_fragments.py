@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meetings.models import Meeting
-from meetings.services.publishing import meeting_publish
+from meetings.services.publishing import meeting_publish, meeting_withdraw
 
 from . import factories as f
 from .caches import default_cache
@@ -54,15 +54,28 @@ def meeting(committed):
     return meeting, passage
 
 
-def test_a_second_reader_gets_the_same_page_from_stored_parts_with_one_query(client, fragments, meeting):
+def test_a_second_reader_gets_the_same_page_from_stored_parts_with_no_query(client, fragments, meeting):
     url = meeting[0].get_absolute_url()
     first, rendered = read(client, url)
     second, served = read(client, url)
     assert (first.status_code, second.status_code) == (200, 200)
     assert body(second) == body(first)
     assert "spoke of lighthouses" in body(second)
-    # The meeting's own row (its publicity with it) is all a page from stored parts asks the database for.
-    assert (served, rendered > served) == (1, True)
+    # The meeting's own row (its publicity with it) is kept per change too: the page asks the database nothing.
+    assert (served, rendered > served) == (0, True)
+
+
+def test_a_meeting_withdrawn_or_moved_is_so_at_once_for_a_reader_who_read_it(client, fragments, meeting, committed):
+    """The meeting's row is kept as its parts are: a committed change is read at the next request."""
+    meeting_row = meeting[0]
+    url = meeting_row.get_absolute_url()
+    assert read(client, url)[0].status_code == 200
+    with committed():
+        Meeting.objects.filter(pk=meeting_row.pk).update(location="Reykjavik, Iceland")
+    assert "Reykjavik, Iceland" in body(read(client, url)[0])
+    with committed():
+        meeting_withdraw(meeting=Meeting.objects.get(pk=meeting_row.pk))
+    assert read(client, url)[0].status_code == 410
 
 
 def test_a_signed_in_reader_gets_stored_parts_too(client, fragments, meeting):
@@ -327,6 +340,12 @@ def test_a_value_kept_per_change_is_computed_once_per_generation_and_this_proces
     assert module.per_generation("one", lambda: compute("one")) == 1 and computed == ["one"]
     clear_page_cache()  # a change
     assert module.per_generation("one", lambda: compute("one")) == 2
+
+    # Nothing found is kept nowhere: an address that names nothing fills neither copy.
+    assert module.per_generation("nothing", lambda: compute("nothing") and None) is None
+    assert module.per_generation("nothing", lambda: compute("nothing") and None) is None
+    assert computed.count("nothing") == 2 and "nothing" not in module._values
+    assert not module.caches["default"].has_key(f"value:nothing:{module.release()}:{module.fragment_generation()}")
 
     monkeypatch.setattr(module, "VALUES_KEPT", 5)
     for number in range(20):
