@@ -48,6 +48,8 @@ ETAG = {
 
 # A text parameter holds no C0 control character and no DEL (budapest.security.CONTROL_CHARACTERS).
 NO_CONTROL_CHARACTERS = "^[^\\x00-\\x1f\\x7f]*$"
+# The methods that change a record as it was read: they send its ETag in If-Match (a 412 if it changed since).
+CHANGES = ("PUT", "PATCH")
 
 
 class AutoSchema(BaseAutoSchema):
@@ -59,7 +61,7 @@ class AutoSchema(BaseAutoSchema):
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
-        if self.method in ("PUT", "PATCH"):
+        if self.method in CHANGES:
             parameters.append(
                 OpenApiParameter(
                     "If-Match",
@@ -130,7 +132,7 @@ class AutoSchema(BaseAutoSchema):
         view = type(self.view)
         if self.method in SAFE_METHODS or not issubclass(view, WritableMixin):
             return False
-        checks = ["check_writable_data"] + (["check_writable"] if self.method in ("PUT", "PATCH") else [])
+        checks = ["check_writable_data"] + (["check_writable"] if self.method in CHANGES else [])
         return any(getattr(view, name) is not getattr(WritableMixin, name) for name in checks)
 
     def _get_response_bodies(self, direction="response"):
@@ -164,7 +166,7 @@ class AutoSchema(BaseAutoSchema):
             )
         )
         errors.append(self._error("406", "The `Accept` header asks only for formats the API does not give."))
-        if self.method in ("PUT", "PATCH"):
+        if self.method in CHANGES:
             errors.append(self._error("412", "The record changed since the read whose ETag was sent in `If-Match`."))
         if self._may_refuse_the_write():
             errors.append(
