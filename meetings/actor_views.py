@@ -20,7 +20,7 @@ from . import profiles
 from .charts import counts_chart
 from .markup import strip_markup
 from .publication import published_meeting_counts, visible_actors
-from .views import paginate_interventions, storable
+from .views import KeptPerChangeMixin, paginate_interventions, storable
 
 # The list a page of each kind belongs to, for its breadcrumbs.
 LISTS = {
@@ -46,7 +46,7 @@ class ActorListMixin(ActorKindMixin):
         return super().get_context_data(**kwargs)
 
 
-class ActorDetailView(ActorKindMixin, DetailView):
+class ActorDetailView(KeptPerChangeMixin, ActorKindMixin, DetailView):
     """A profile: attendance, roles held, interventions over time and by priority goal, and every intervention.
 
     Its content is a stored part (budapest.fragments), kept per page address and page of interventions

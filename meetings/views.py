@@ -1,6 +1,7 @@
 """Public pages of meetings and priority goals, and search; everything reads published meetings only."""
 
 import copy
+import hashlib
 import re
 
 from django.conf import settings
@@ -72,13 +73,13 @@ class PageOr404Mixin:
     """A list view (ListView, FilterView) whose pages follow page_or_404, the one rule of every list."""
 
     def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(  # type: ignore[attr-defined]
+        paginator = self.get_paginator(
             queryset,
             page_size,
-            orphans=self.get_paginate_orphans(),  # type: ignore[attr-defined]
-            allow_empty_first_page=self.get_allow_empty(),  # type: ignore[attr-defined]
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
         )
-        page = page_or_404(paginator, self.request.GET.get("page"))  # type: ignore[attr-defined]
+        page = page_or_404(paginator, self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 
 
@@ -107,6 +108,30 @@ def paginate_interventions(request, passages, count: int | None = None):
     if count is not None:
         paginator.count = count
     return page_or_404(paginator, request.GET.get("page"))
+
+
+class KeptPerChangeMixin:
+    """A detail page's record, for the public, read once per change of the content as the page's stored parts
+    are (`per_generation`): a page from stored parts asks the database nothing. Staff who preview read it at
+    each request (a draft's too). An address that names no public record is kept nowhere (a 404 each time)."""
+
+    def get_object(self, queryset=None):
+        if can_preview(self.request.user):
+            return super().get_object(queryset)
+        # The view and its address's values (a slug: as long as a client makes it), as a cache key may be.
+        address = repr((type(self).__name__, sorted(self.kwargs.items()))).encode()
+        name = f"page-record:{hashlib.blake2b(address, digest_size=16).hexdigest()}"
+        found = per_generation(name, lambda: self._public_or_none(queryset))
+        if found is None:
+            raise Http404("No public record at this address.")
+        # Each request its own copy (a shallow one: its fields): the page's parts prefetch onto it.
+        return copy.copy(found)
+
+    def _public_or_none(self, queryset):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            return None
 
 
 class PublishedMeetingMixin:
@@ -150,7 +175,7 @@ class MeetingListView(PageOr404Mixin, PublishedMeetingMixin, FilterView):
         return super().get_context_data(active_filters=active_filters(self.filterset), **kwargs)
 
 
-class MeetingDetailView(PublishedMeetingMixin, DetailView):
+class MeetingDetailView(KeptPerChangeMixin, PublishedMeetingMixin, DetailView):
     """A meeting's page. Staff preview drafts here; a withdrawn meeting's address says it was withdrawn."""
 
     def get(self, request, *args, **kwargs):
@@ -164,19 +189,6 @@ class MeetingDetailView(PublishedMeetingMixin, DetailView):
 
     def get_queryset(self):
         return Meeting.objects.visible_to(self.request.user).with_publicity().select_related("series")
-
-    def get_object(self, queryset=None):
-        """The public's meeting is read once per change of the content, as the page's parts are
-        (`per_generation`): a page from stored parts asks the database nothing. Staff who preview read theirs
-        (a draft's too) at each request."""
-        if can_preview(self.request.user):
-            return super().get_object(queryset)
-        slug = self.kwargs["slug"]
-        meeting = per_generation(f"meeting:{slug}", lambda: self.get_queryset().filter(slug=slug).first())
-        if meeting is None:
-            raise Http404("No published meeting at this address.")
-        # Each request its own copy (a shallow one: the fields): the parts prefetch the summary onto it.
-        return copy.copy(meeting)
 
     def get_context_data(self, **kwargs):
         meeting = self.object
