@@ -124,7 +124,8 @@ class KeptPerChangeMixin:
         found = per_generation(name, lambda: self._public_or_none(queryset))
         if found is None:
             raise Http404("No public record at this address.")
-        # Each request its own copy (a shallow one: its fields): the page's parts prefetch onto it.
+        # Each request its own copy, onto which the page's parts prefetch and annotate. A shallow one (Django
+        # gives it its own fields and cache of related rows): the kept row must be read without prefetches.
         return copy.copy(found)
 
     def _public_or_none(self, queryset):

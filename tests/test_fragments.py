@@ -196,6 +196,8 @@ def test_a_profile_from_stored_parts_is_the_page_rendered_afresh_with_no_query(c
         # The actor's row, found among the public ones, is kept per change too: a profile from stored parts
         # asks the database nothing.
         assert (served, full > served, rendered > served) == (0, True, True), url
+        if url == PROFILE:  # in a second language the row is already kept: one query fewer than afresh
+            assert rendered >= full
         articles[url] = article(second)
     assert '<html lang="ru">' in body(second) and articles[PROFILE] != articles["/ru" + PROFILE]
 
@@ -259,6 +261,24 @@ def test_a_country_only_a_withdrawn_meeting_named_is_gone_at_once_for_a_reader_w
     with committed():
         meeting_withdraw(meeting=Meeting.objects.get(pk=meeting[0].pk))
     assert read(client, PROFILE)[0].status_code == 404
+
+
+def test_a_kept_record_is_each_requests_own_copy_and_of_its_own_kind(client, fragments, meeting):
+    """The kept row is shared by the process's threads: each request prefetches and annotates its own copy.
+    A country's slug under /organisations/ stays a 404 after the country's page was kept."""
+    from budapest import fragments as module
+
+    for _ in range(2):
+        assert read(client, PROFILE)[0].status_code == 200
+        assert read(client, meeting[0].get_absolute_url())[0].status_code == 200
+    now = module.fragment_generation()
+    kept = [
+        value for name, (kept_in, value) in module._values.items() if name.startswith("page-record:") and kept_in == now
+    ]
+    assert sorted(type(record).__name__ for record in kept) == ["Actor", "Meeting"]
+    for record in kept:  # what a page's parts put on its copy (prefetches, the title shown) is not on it
+        assert "_prefetched_objects_cache" not in vars(record) and "shown_title" not in vars(record)
+    assert client.get(PROFILE.replace("/countries/", "/organisations/")).status_code == 404
 
 
 def test_each_page_of_interventions_is_a_part_of_its_own(client, fragments, meeting, committed, monkeypatch):
