@@ -198,7 +198,8 @@ def _in_english_until_asked():
 @pytest.fixture(autouse=True)
 def _every_service_taken_for_up():
     """A test that made the database or Redis fail (test_health.py, test_outages.py) left its circuit breaker
-    open for a few seconds: a new connection of the next test would be refused at once (a 503)."""
+    open for a few seconds: a new connection of the next test would be refused at once (a 503). The one place
+    the breakers are closed between tests."""
     from budapest import redis_cache
     from budapest.postgresql.base import breaker as database_breaker
 

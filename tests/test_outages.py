@@ -81,8 +81,7 @@ def redis_server(settings, monkeypatch):
     settings.CACHES = cache_settings(port)
     # As in production: pages go through the page cache, which calls Redis on every request.
     settings.PAGE_CACHE_ENABLED = True
-    monkeypatch.setattr(redis_cache.breaker, "open_seconds", LONG)
-    redis_cache.breaker.reset()
+    monkeypatch.setattr(redis_cache.breaker, "open_seconds", LONG)  # closed at each test's start (conftest)
     server = {"port": port, "process": process}
     yield server
     for each in (server["process"],):
@@ -90,7 +89,6 @@ def redis_server(settings, monkeypatch):
         each.kill()
         each.wait(timeout=10)
     caches["default"].close()
-    redis_cache.breaker.reset()
 
 
 class RedisCalls:
@@ -350,8 +348,7 @@ def silent_database(monkeypatch, som_2020):
 
     from budapest.postgresql import base as postgresql
 
-    monkeypatch.setattr(postgresql.breaker, "open_seconds", LONG)
-    postgresql.breaker.reset()
+    monkeypatch.setattr(postgresql.breaker, "open_seconds", LONG)  # closed at each test's start (conftest)
     attempts = DatabaseConnections()
     monkeypatch.setattr(DatabaseWrapper, "get_new_connection", attempts.counting(DatabaseWrapper.get_new_connection))
     listener = socket.socket()
@@ -373,7 +370,7 @@ def silent_database(monkeypatch, som_2020):
         silent.close()
         connections["default"] = original
         listener.close()
-        postgresql.breaker.reset()
+        postgresql.breaker.reset()  # the test's own teardown (its transaction rolled back) may connect again
 
 
 def hang_up(listener: socket.socket) -> int:
