@@ -50,25 +50,31 @@ _connections: dict[str, BaseDatabaseWrapper] = {}
 
 
 def check_database(settings_dict: dict) -> None:
-    """SELECT 1 on the check's own connection made with these settings (it runs in a thread); a connection
-    that fails is closed, and tried once more afresh (a database restarted since the last probe)."""
+    """SELECT 1 on the check's own connection made with these settings (it runs in a thread); a kept connection
+    that fails is closed and one more is made (a database restarted since the last probe)."""
     key = repr(sorted(settings_dict.items()))
-    for attempt in range(2):
-        connection = _connections.get(key)
-        fresh = connection is None
-        if connection is None:
-            connection = _connections[key] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict)
-            connection.inc_thread_sharing()  # the pool's threads take turns with it
+    if key in _connections:
         try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-                cursor.fetchone()
-            return
+            return _select_one(key)
         except Exception:
-            del _connections[key]
-            connection.close()
-            if fresh or attempt:
-                raise
+            _forget(key)
+    connection = _connections[key] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict)
+    connection.inc_thread_sharing()  # the pool's threads take turns with it
+    try:
+        _select_one(key)
+    except Exception:
+        _forget(key)
+        raise
+
+
+def _select_one(key: str) -> None:
+    with _connections[key].cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _forget(key: str) -> None:
+    _connections.pop(key).close()
 
 
 def close_check_connections() -> None:

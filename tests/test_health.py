@@ -86,6 +86,18 @@ def test_a_probe_opens_no_new_database_connection(client):
     assert made == []
 
 
+def test_a_probe_whose_kept_connection_broke_makes_one_afresh_and_answers_ok(client):
+    """A database restarted since the last probe: the kept connection fails, and a new one answers."""
+    from budapest import health
+
+    assert client.get("/readyz").status_code == 200
+    [kept] = health._connections.values()
+    kept.connection.close()  # the driver's connection gone under Django's feet, as a restart leaves it
+    assert client.get("/readyz").status_code == 200
+    [made] = health._connections.values()
+    assert made is not kept
+
+
 def test_readyz_is_503_when_the_cache_is_unreachable(client):
     with override_settings(CACHES=UNREACHABLE_REDIS):
         response = client.get("/readyz")
